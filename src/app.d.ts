@@ -1,0 +1,6 @@
+// Global app types for SvelteKit.
+declare global {
+	namespace App {}
+}
+
+export {};
