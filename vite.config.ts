@@ -2,7 +2,29 @@
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+import svelteConfig from './svelte.config.js';
+
+const root = import.meta.dirname;
+
+/**
+ * Revision of the SPA fallback page (index.html), which adapter-static writes only after the
+ * service worker is built. The page is made of the template, the names of hashed build files and
+ * the version name, so hashing those changes the revision whenever the page can change, and leaves
+ * it alone (no re-download) when a rebuild changed nothing.
+ */
+async function fallbackRevision(): Promise<string> {
+	const hash = createHash('sha256');
+	hash.update(await readFile(path.join(root, 'src', 'app.html')));
+	hash.update(svelteConfig.kit?.version?.name ?? '');
+	const immutable = path.join(root, '.svelte-kit', 'output', 'client', '_app', 'immutable');
+	const names = await readdir(immutable, { recursive: true });
+	for (const name of names.sort()) hash.update(`\n${name}`);
+	return hash.digest('hex').slice(0, 32);
+}
 
 export default defineConfig({
 	plugins: [
@@ -24,7 +46,11 @@ export default defineConfig({
 			injectManifest: {
 				globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest,json,woff2}']
 			},
-			kit: { adapterFallback: 'index.html', spa: true, includeVersionFile: true },
+			kit: {
+				adapterFallback: 'index.html',
+				spa: { fallbackRevision },
+				includeVersionFile: true
+			},
 			devOptions: { enabled: false }
 		})
 	],

@@ -9,7 +9,11 @@ export const CHROMIUM_FLAGS = [
 	'--disable-component-update'
 ];
 
-const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const SYSTEM_CHROMIUM = [
+	'/usr/bin/chromium',
+	'/usr/bin/chromium-browser',
+	'/usr/bin/google-chrome'
+];
 
 export function findChromium(): string | undefined {
 	const fromEnv = process.env.CHROMIUM_PATH;

@@ -2,7 +2,12 @@
 import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 
-const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const candidates = [
+	process.env.CHROMIUM_PATH,
+	'/usr/bin/chromium',
+	'/usr/bin/chromium-browser',
+	'/usr/bin/google-chrome'
+];
 let own = '';
 try {
 	own = chromium.executablePath();

@@ -1,0 +1,87 @@
+// Same-origin JSON calls to the sync server's HTTP API, with its error body turned into an ApiError.
+import { z } from 'zod';
+
+const errorBodySchema = z.object({
+	error: z.object({
+		code: z.string(),
+		message: z.string().optional(),
+		retryAfterSeconds: z.number().optional()
+	})
+});
+
+/** A refusal from the server: `code` is an i18n key by contract. */
+export class ApiError extends Error {
+	readonly status: number;
+	readonly code: string;
+	readonly retryAfterSeconds: number | undefined;
+
+	constructor(status: number, code: string, message: string, retryAfterSeconds?: number) {
+		super(message);
+		this.name = 'ApiError';
+		this.status = status;
+		this.code = code;
+		this.retryAfterSeconds = retryAfterSeconds;
+	}
+}
+
+/** The server could not be reached at all (offline, server down, timed out). */
+export class UnreachableError extends Error {
+	constructor(cause: unknown) {
+		super('The server could not be reached', { cause });
+		this.name = 'UnreachableError';
+	}
+}
+
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export async function callApi(
+	method: 'GET' | 'POST',
+	path: string,
+	body?: unknown
+): Promise<Response> {
+	let response: Response;
+	try {
+		response = await fetch(path, {
+			method,
+			credentials: 'same-origin',
+			cache: 'no-store',
+			headers: body === undefined ? {} : { 'content-type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+			signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+		});
+	} catch (error) {
+		throw new UnreachableError(error);
+	}
+	if (response.ok) return response;
+	throw await toApiError(response);
+}
+
+/** Calls and validates the JSON answer against `schema` (validation at the edge). */
+export async function callJson<T>(
+	method: 'GET' | 'POST',
+	path: string,
+	schema: z.ZodType<T>,
+	body?: unknown
+): Promise<T> {
+	const response = await callApi(method, path, body);
+	return schema.parse(await response.json());
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+	const retryHeader = Number(response.headers.get('retry-after'));
+	try {
+		const parsed = errorBodySchema.safeParse(await response.json());
+		if (parsed.success) {
+			const { code, message, retryAfterSeconds } = parsed.data.error;
+			return new ApiError(
+				response.status,
+				code,
+				message ?? code,
+				retryAfterSeconds ?? (retryHeader || undefined)
+			);
+		}
+	} catch {
+		// not JSON: fall through to a generic code
+	}
+	return new ApiError(response.status, 'error_unexpected', `HTTP ${response.status}`);
+}

@@ -1,0 +1,141 @@
+// Whether the server is reachable (a heartbeat to /health) and whether any work is waiting to sync.
+import { SvelteMap } from 'svelte/reactivity';
+
+export type ConnectionState = 'online' | 'offline' | 'syncing';
+
+/** While reachable: one check every 10 s. After a failure: 1 s, then doubling up to 15 s. */
+export const HEARTBEAT_INTERVAL_MS = 10_000;
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 15_000;
+const CHECK_TIMEOUT_MS = 5_000;
+
+type Listener = () => void;
+
+class Connection {
+	#reachable = $state(typeof navigator === 'undefined' ? false : navigator.onLine);
+	/** Unsynced work per sync source (e.g. one entry per open document). */
+	#unsynced = new SvelteMap<string, number>();
+	#timer: ReturnType<typeof setTimeout> | undefined;
+	#retryDelay = RETRY_FIRST_MS;
+	#checking: Promise<void> | undefined;
+	#running = false;
+	#reachableListeners = new Set<Listener>();
+	#versionListeners = new Set<Listener>();
+	/** The `version` /health last reported: a change means the server now runs another release. */
+	#serverVersion: string | undefined;
+
+	get state(): ConnectionState {
+		if (!this.#reachable) return 'offline';
+		for (const count of this.#unsynced.values()) if (count > 0) return 'syncing';
+		return 'online';
+	}
+
+	get reachable(): boolean {
+		return this.#reachable;
+	}
+
+	/** The sync client calls this whenever a source's count of changes not yet on the server changes. */
+	reportUnsyncedWork(source: string, count: number): void {
+		if (count > 0) this.#unsynced.set(source, count);
+		else this.#unsynced.delete(source);
+	}
+
+	/** Called on every transition from unreachable to reachable (e.g. to look for an app update). */
+	onReachable(listener: Listener): () => void {
+		this.#reachableListeners.add(listener);
+		return () => this.#reachableListeners.delete(listener);
+	}
+
+	/** Called when /health reports a different version than before (a new release was deployed). */
+	onServerVersionChange(listener: Listener): () => void {
+		this.#versionListeners.add(listener);
+		return () => this.#versionListeners.delete(listener);
+	}
+
+	/** Starts the heartbeat and the browser's network hints; returns the stop function. */
+	start(): () => void {
+		if (this.#running) return () => this.stop();
+		this.#running = true;
+		window.addEventListener('online', this.#checkSoon);
+		window.addEventListener('offline', this.#checkSoon);
+		document.addEventListener('visibilitychange', this.#checkWhenVisible);
+		void this.checkNow();
+		return () => this.stop();
+	}
+
+	stop(): void {
+		this.#running = false;
+		clearTimeout(this.#timer);
+		window.removeEventListener('online', this.#checkSoon);
+		window.removeEventListener('offline', this.#checkSoon);
+		document.removeEventListener('visibilitychange', this.#checkWhenVisible);
+	}
+
+	/** One check now (deduplicated), then the next one scheduled from its result. */
+	checkNow(): Promise<void> {
+		this.#checking ??= this.#check().finally(() => {
+			this.#checking = undefined;
+		});
+		return this.#checking;
+	}
+
+	async #check(): Promise<void> {
+		clearTimeout(this.#timer);
+		const health = await this.#ping();
+		const reachable = health !== undefined;
+		const wasReachable = this.#reachable;
+		this.#reachable = reachable;
+		if (reachable) {
+			this.#retryDelay = RETRY_FIRST_MS;
+			if (!wasReachable) for (const listener of this.#reachableListeners) listener();
+			const previousVersion = this.#serverVersion;
+			this.#serverVersion = health.version ?? previousVersion;
+			if (previousVersion !== undefined && this.#serverVersion !== previousVersion) {
+				for (const listener of this.#versionListeners) listener();
+			}
+		}
+		if (!this.#running) return;
+		const delay = reachable ? HEARTBEAT_INTERVAL_MS : this.#retryDelay;
+		if (!reachable) this.#retryDelay = Math.min(this.#retryDelay * 2, RETRY_MAX_MS);
+		this.#timer = setTimeout(() => void this.checkNow(), delay);
+	}
+
+	/** The server's health answer, or undefined when it cannot be reached. */
+	async #ping(): Promise<{ version?: string } | undefined> {
+		try {
+			const response = await fetch('/health', {
+				cache: 'no-store',
+				signal: AbortSignal.timeout(CHECK_TIMEOUT_MS)
+			});
+			if (!response.ok) return undefined;
+			const body: unknown = await response.json().catch(() => ({}));
+			const version = (body as { version?: unknown } | null)?.version;
+			return typeof version === 'string' || typeof version === 'number'
+				? { version: String(version) }
+				: {};
+		} catch {
+			// A failed fetch is exactly the answer we are asking for: unreachable.
+			return undefined;
+		}
+	}
+
+	#checkSoon = (): void => {
+		this.#retryDelay = RETRY_FIRST_MS;
+		void this.checkNow();
+	};
+
+	#checkWhenVisible = (): void => {
+		if (document.visibilityState === 'visible') void this.checkNow();
+	};
+
+	/** For tests: forget all reported work and stop. */
+	reset(): void {
+		this.stop();
+		this.#unsynced.clear();
+		this.#reachableListeners.clear();
+		this.#versionListeners.clear();
+		this.#serverVersion = undefined;
+	}
+}
+
+export const connection = new Connection();

@@ -1,0 +1,9 @@
+// Only a signed-in user (a cached session is enough offline) gets the Dashboard; others go to sign in.
+import { redirect } from '@sveltejs/kit';
+import { session } from '$lib/sync/session.svelte';
+import { signInHref } from '$lib/sync/sign-in-redirect';
+
+export async function load({ url }) {
+	await session.restore();
+	if (session.status !== 'signed-in') redirect(307, signInHref(url));
+}

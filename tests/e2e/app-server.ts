@@ -1,0 +1,103 @@
+// Starts and stops a private copy of the real server, for tests that must stop it or swap its build.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const DEFAULT_BUILD_DIR = path.join(ROOT, 'build');
+
+export interface AppServer {
+	url: string;
+	port: number;
+	dataDir: string;
+	stop(): Promise<void>;
+}
+
+/** A port that was free a moment ago (the server binds it right after). */
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = net.createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const address = probe.address();
+			probe.close(() =>
+				typeof address === 'object' && address
+					? resolve(address.port)
+					: reject(new Error('no port'))
+			);
+		});
+	});
+}
+
+export function newDataDir(): string {
+	return mkdtempSync(path.join(os.tmpdir(), 'tiertwo-e2e-data-'));
+}
+
+function hasExited(child: ChildProcess): boolean {
+	return child.exitCode !== null || child.signalCode !== null;
+}
+
+async function waitForHealth(url: string, child: ChildProcess, log: () => string): Promise<void> {
+	const deadline = Date.now() + 30_000;
+	while (Date.now() < deadline) {
+		if (hasExited(child)) throw new Error(`server exited early:\n${log()}`);
+		try {
+			const response = await fetch(`${url}/health`, { cache: 'no-store' });
+			if (response.ok) return;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	throw new Error(`server did not answer /health within 30 s:\n${log()}`);
+}
+
+/** Runs sync-server/src/main.ts serving `appDir` on `port` with `dataDir` (reused across restarts). */
+export async function startAppServer(options: {
+	port: number;
+	dataDir: string;
+	appDir?: string;
+}): Promise<AppServer> {
+	const { port, dataDir, appDir = DEFAULT_BUILD_DIR } = options;
+	let output = '';
+	const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
+		cwd: ROOT,
+		env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, APP_DIR: appDir },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+	child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+	const url = `http://localhost:${port}`;
+	await waitForHealth(url, child, () => output);
+	return {
+		url,
+		port,
+		dataDir,
+		stop: () =>
+			new Promise<void>((resolve) => {
+				if (hasExited(child)) return resolve();
+				child.once('exit', () => resolve());
+				child.kill('SIGTERM');
+			})
+	};
+}
+
+/** The label a build shows in Settings > About (SvelteKit's version name). */
+export function buildLabel(buildDir: string): string {
+	const file = path.join(buildDir, '_app', 'version.json');
+	return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/** Builds the app into `outDir` with a given label: a second, different release for update tests. */
+export function buildRelease(outDir: string, label: string): void {
+	const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], {
+		cwd: ROOT,
+		env: { ...process.env, TIERTWO_BUILD_DIR: outDir, TIERTWO_BUILD_LABEL: label },
+		encoding: 'utf8'
+	});
+	if (result.status !== 0) {
+		throw new Error(`vite build failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+	}
+}

@@ -1,0 +1,91 @@
+// Shared test setup: demo account, signing in, and a check that no page breaks the CSP.
+import { test as base, expect, type Page } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** A demo account the server seeds (sync-server demo data). */
+export const DEMO_ADMIN = { email: 'admin@contoso.example', password: 'tiertwo-demo' };
+
+/** Menu labels exactly as GLOSSARY.md gives them. */
+export const MENU = {
+	en: {
+		'/': 'Dashboard',
+		'/customers': 'Customers',
+		'/indirect-providers': 'Indirect providers',
+		'/indirect-resellers': 'Indirect resellers',
+		'/settings': 'Settings',
+		'/settings/user-management': 'User management'
+	},
+	ja: {
+		'/': 'ダッシュボード',
+		'/customers': '顧客',
+		'/indirect-providers': '間接プロバイダー',
+		'/indirect-resellers': '間接リセラー',
+		'/settings': '設定',
+		'/settings/user-management': 'ユーザー管理'
+	}
+} as const;
+
+export type Route = keyof (typeof MENU)['en'];
+export const ROUTES = Object.keys(MENU.en) as Route[];
+
+export async function signInThroughForm(page: Page, account = DEMO_ADMIN): Promise<void> {
+	await page.goto('/sign-in');
+	await page.getByLabel('Email').fill(account.email);
+	await page.getByLabel('Password').fill(account.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+}
+
+/** Resolves once a service worker controls the page (it precached the app while installing). */
+export async function waitForServiceWorkerControl(page: Page): Promise<void> {
+	await page.waitForFunction(async () => {
+		await navigator.serviceWorker.ready;
+		return navigator.serviceWorker.controller?.state === 'activated';
+	});
+}
+
+interface Fixtures {
+	/** Fails the test when the page logs a Content-Security-Policy violation. */
+	cspGuard: void;
+}
+
+interface WorkerFixtures {
+	/** Cookies of one demo sign-in, shared by the tests of a worker (one sign-in, not dozens). */
+	signedInState: string;
+}
+
+export const test = base.extend<Fixtures, WorkerFixtures>({
+	cspGuard: [
+		async ({ page }, use) => {
+			const violations: string[] = [];
+			page.on('console', (message) => {
+				if (/Content.Security.Policy/i.test(message.text())) violations.push(message.text());
+			});
+			await use();
+			expect(violations, 'Content-Security-Policy violations').toEqual([]);
+		},
+		{ auto: true }
+	],
+	signedInState: [
+		async ({ playwright }, use, workerInfo) => {
+			const baseURL = workerInfo.project.use.baseURL;
+			const request = await playwright.request.newContext({ baseURL });
+			// The server accepts API POSTs only with its own Origin, as a browser sends it.
+			const response = await request.post('/api/auth/sign-in', {
+				data: DEMO_ADMIN,
+				headers: { origin: new URL(String(baseURL)).origin }
+			});
+			expect(response.status(), await response.text()).toBe(200);
+			const dir = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-e2e-state-'));
+			const file = path.join(dir, 'signed-in.json');
+			await request.storageState({ path: file });
+			await request.dispose();
+			await use(file);
+		},
+		{ scope: 'worker' }
+	]
+});
+
+export { expect };

@@ -1,0 +1,84 @@
+// The English and Japanese message catalogs stay in step: same keys, same placeholders, no blanks.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AUTH_CODES, SYNC_CODES } from '../../../sync-server/src/codes';
+
+const messagesDir = path.resolve(import.meta.dirname, '../../../src/lib/i18n/messages');
+
+function catalog(locale: string): Record<string, string> {
+	const raw = JSON.parse(readFileSync(path.join(messagesDir, `${locale}.json`), 'utf8')) as Record<
+		string,
+		unknown
+	>;
+	const messages: Record<string, string> = {};
+	for (const [key, value] of Object.entries(raw)) {
+		if (key === '$schema') continue;
+		if (typeof value !== 'string') throw new Error(`${locale}.json: ${key} is not a string`);
+		messages[key] = value;
+	}
+	return messages;
+}
+
+function placeholders(message: string): string[] {
+	return [...message.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? '').sort();
+}
+
+const en = catalog('en');
+const ja = catalog('ja');
+
+describe('message catalogs', () => {
+	it('has a Japanese message for every English key', () => {
+		const missing = Object.keys(en).filter((key) => !(key in ja));
+		expect(missing).toEqual([]);
+	});
+
+	it('has no Japanese key that English lacks', () => {
+		const extra = Object.keys(ja).filter((key) => !(key in en));
+		expect(extra).toEqual([]);
+	});
+
+	it('has no empty message in either language', () => {
+		const empty = [
+			...Object.entries(en).filter(([, text]) => !text.trim()),
+			...Object.entries(ja).filter(([, text]) => !text.trim())
+		].map(([key]) => key);
+		expect(empty).toEqual([]);
+	});
+
+	it('uses the same placeholders in both languages', () => {
+		const mismatched = Object.keys(en).filter(
+			(key) =>
+				key in ja && placeholders(en[key] ?? '').join() !== placeholders(ja[key] ?? '').join()
+		);
+		expect(mismatched).toEqual([]);
+	});
+
+	it('uses the Partner Center menu labels from the glossary', () => {
+		const menu = [
+			'nav_dashboard',
+			'nav_customers',
+			'nav_indirect_providers',
+			'nav_indirect_resellers',
+			'nav_settings',
+			'nav_user_management'
+		];
+		expect(menu.map((key) => [en[key], ja[key]])).toEqual([
+			['Dashboard', 'ダッシュボード'],
+			['Customers', '顧客'],
+			['Indirect providers', '間接プロバイダー'],
+			['Indirect resellers', '間接リセラー'],
+			['Settings', '設定'],
+			['User management', 'ユーザー管理']
+		]);
+		expect([en.sign_in_submit, ja.sign_in_submit]).toEqual(['Sign in', 'サインイン']);
+	});
+});
+
+describe('server refusal codes', () => {
+	it('has a message in both languages for every code the sync server sends', () => {
+		const codes: string[] = [...AUTH_CODES, ...SYNC_CODES];
+		const missing = codes.filter((code) => !(code in en) || !(code in ja));
+		expect(missing).toEqual([]);
+	});
+});
