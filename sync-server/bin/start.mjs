@@ -23,7 +23,10 @@ const stale =
 		statSync(buildIndex).mtimeMs;
 if (stale) {
 	console.log('Building the app (first start or sources changed)…');
-	const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+	const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
+		cwd: root,
+		stdio: 'inherit'
+	});
 	if (result.status !== 0) process.exit(result.status ?? 1);
 }
 

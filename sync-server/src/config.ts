@@ -1,5 +1,31 @@
 // Server configuration from the environment and command line, read once at start.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_LOG_N } from './accounts/passwords.js';
+
+export interface ServerLimits {
+	/** one websocket frame (the contract caps it at 1 MiB) */
+	readonly maxMessageBytes: number;
+	/** a document's stored size */
+	readonly maxDocumentBytes: number;
+	/** an accepted update whose analysis took longer is refused as too complex */
+	readonly decodeBudgetMs: number;
+	/** a validation worker silent this long with work outstanding is replaced */
+	readonly decodeWatchdogMs: number;
+	readonly validatorHeapMb: number;
+	readonly messagesPerSecond: number;
+	readonly bytesPerSecond: number;
+	readonly maxQueuedUpdates: number;
+	readonly maxConnectionsPerUser: number;
+	readonly maxConnectionsPerAddress: number;
+	readonly maxAwarenessStateBytes: number;
+	readonly maxAwarenessEntries: number;
+	readonly compactEveryUpdates: number;
+	readonly compactEveryBytes: number;
+	readonly idleUnloadMs: number;
+	readonly reorderDelayMs: number;
+	readonly heartbeatMs: number;
+}
 
 export interface ServerConfig {
 	port: number;
@@ -7,6 +33,48 @@ export interface ServerConfig {
 	dataDir: string;
 	appDir: string;
 	demo: boolean;
+	version: string;
+	/** origins allowed besides the server's own (comma-separated ALLOWED_ORIGINS) */
+	allowedOrigins: string[];
+	trustProxy: boolean;
+	durability: 'normal' | 'full';
+	logLevel: string;
+	passwordHashLogN: number;
+	accessTtlMs: number;
+	refreshTtlMs: number;
+	sessionMaxMs: number;
+	limits: ServerLimits;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+	maxMessageBytes: 1024 * 1024,
+	maxDocumentBytes: 64 * 1024 * 1024,
+	decodeBudgetMs: 250,
+	decodeWatchdogMs: 2000,
+	validatorHeapMb: 768,
+	messagesPerSecond: 300,
+	bytesPerSecond: 2 * 1024 * 1024,
+	maxQueuedUpdates: 256,
+	maxConnectionsPerUser: 64,
+	maxConnectionsPerAddress: 512,
+	maxAwarenessStateBytes: 16 * 1024,
+	maxAwarenessEntries: 8,
+	compactEveryUpdates: 500,
+	compactEveryBytes: 4 * 1024 * 1024,
+	idleUnloadMs: 5 * 60_000,
+	reorderDelayMs: 500,
+	heartbeatMs: 30_000
+};
+
+function packageVersion(root: string): string {
+	try {
+		const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+			version?: string;
+		};
+		return pkg.version ?? '0.0.0';
+	} catch {
+		return '0.0.0';
+	}
 }
 
 export function readConfig(
@@ -19,6 +87,19 @@ export function readConfig(
 		host: env.HOST ?? '127.0.0.1',
 		dataDir: path.resolve(root, env.DATA_DIR ?? 'data'),
 		appDir: path.resolve(root, env.APP_DIR ?? 'build'),
-		demo: !(argv.includes('--no-demo') || env.TIERTWO_DEMO === '0')
+		demo: !(argv.includes('--no-demo') || env.TIERTWO_DEMO === '0'),
+		version: env.TIERTWO_BUILD_LABEL || packageVersion(root),
+		allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
+			.split(',')
+			.map((origin) => origin.trim().toLowerCase())
+			.filter(Boolean),
+		trustProxy: env.TRUST_PROXY === '1',
+		durability: env.SYNC_DURABILITY === 'full' ? 'full' : 'normal',
+		logLevel: env.LOG_LEVEL ?? 'info',
+		passwordHashLogN: Number(env.PASSWORD_HASH_LOG_N ?? DEFAULT_LOG_N),
+		accessTtlMs: 15 * 60_000,
+		refreshTtlMs: 14 * 24 * 60 * 60_000,
+		sessionMaxMs: 30 * 24 * 60 * 60_000,
+		limits: DEFAULT_LIMITS
 	};
 }

@@ -1,0 +1,250 @@
+// Accounts and sessions: sign-in with throttling and equal timing, short-lived access tokens,
+// rotating refresh tokens whose reuse revokes the session, sign-out, password changes.
+import { normalizeEmail } from '$lib/domain/rules';
+import type { AuthCode } from '../codes.js';
+import type { AccountRow, AccountStore, NewAccount } from '../store/account-store.js';
+import { createDummyHash, hashPassword, needsRehash, verifyPassword } from './passwords.js';
+import { SignInLimiter, type LimiterSettings } from './sign-in-limiter.js';
+import { newId, newToken, tokenHash } from './tokens.js';
+
+export interface AccountSettings {
+	/** scrypt cost (log2 N) for new hashes */
+	readonly hashLogN: number;
+	/** access token lifetime; the contract caps it at 15 min */
+	readonly accessTtlMs: number;
+	/** a refresh token's lifetime: an idle session ends after this long */
+	readonly refreshTtlMs: number;
+	/** a session's absolute lifetime, however often it is refreshed */
+	readonly sessionMaxMs: number;
+	readonly limits?: Partial<LimiterSettings>;
+	readonly now?: () => number;
+}
+
+/** What the app learns about the signed-in user (contract: `user` in the session body). */
+export interface SessionUser {
+	readonly id: string;
+	readonly email: string;
+	readonly fullName: string;
+	readonly orgId: string;
+	readonly orgKind: string;
+	readonly orgName: string;
+	readonly mustChangePassword: boolean;
+}
+
+export interface Grant {
+	readonly sessionId: string;
+	readonly accountId: string;
+	readonly accessToken: string;
+	readonly accessExpiresAt: number;
+	readonly refreshToken: string;
+	readonly refreshExpiresAt: number;
+}
+
+export type AuthFailure = {
+	readonly ok: false;
+	readonly status: 400 | 401 | 403 | 429;
+	readonly code: AuthCode;
+	readonly retryAfterSeconds?: number;
+};
+
+export interface Authenticated {
+	readonly ok: true;
+	readonly account: AccountRow;
+	readonly sessionId: string;
+	readonly accessExpiresAt: number;
+}
+
+export interface AccountEvents {
+	/** sessions that just ended (sign-out, reuse, password change, disabled account) */
+	sessionsRevoked?(sessionIds: readonly string[]): void;
+	/** a user changed their temporary password: the org document should record it */
+	temporaryPasswordChanged?(account: AccountRow): void;
+}
+
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 256;
+
+const fail = (
+	status: AuthFailure['status'],
+	code: AuthCode,
+	retryAfterSeconds?: number
+): AuthFailure =>
+	retryAfterSeconds === undefined
+		? { ok: false, status, code }
+		: { ok: false, status, code, retryAfterSeconds };
+
+export class AccountService {
+	readonly #store: AccountStore;
+	readonly #settings: AccountSettings;
+	readonly #limiter: SignInLimiter;
+	readonly #now: () => number;
+	readonly #dummyHash: Promise<string>;
+	#events: AccountEvents = {};
+
+	constructor(store: AccountStore, settings: AccountSettings) {
+		this.#store = store;
+		this.#settings = settings;
+		this.#limiter = new SignInLimiter(settings.limits);
+		this.#now = settings.now ?? Date.now;
+		this.#dummyHash = createDummyHash(settings.hashLogN);
+	}
+
+	set events(events: AccountEvents) {
+		this.#events = events;
+	}
+
+	get store(): AccountStore {
+		return this.#store;
+	}
+
+	async hash(password: string): Promise<string> {
+		return hashPassword(password, this.#settings.hashLogN);
+	}
+
+	/** Creates an account (demo seed, or a user the org document added). Email is normalized. */
+	create(account: NewAccount): void {
+		this.#store.insert({ ...account, email: normalizeEmail(account.email) }, this.#now());
+	}
+
+	async signIn(
+		emailInput: unknown,
+		passwordInput: unknown,
+		address: string
+	): Promise<{ ok: true; grant: Grant; account: AccountRow } | AuthFailure> {
+		if (typeof emailInput !== 'string' || typeof passwordInput !== 'string')
+			return fail(400, 'auth_bad_request');
+		if (emailInput.length > 320 || passwordInput.length > PASSWORD_MAX_LENGTH)
+			return fail(401, 'auth_invalid_credentials');
+		const email = normalizeEmail(emailInput);
+		const now = this.#now();
+		const decision = this.#limiter.attempt(address, email, now);
+		if (!decision.allowed) return fail(429, decision.code, decision.retryAfterSeconds);
+		const account = this.#store.byEmail(email);
+		// Unknown accounts check a dummy hash: the same work, the same answer, the same time.
+		const matches = await verifyPassword(
+			passwordInput,
+			account?.password_hash ?? (await this.#dummyHash)
+		);
+		if (!account || !matches || account.disabled) {
+			this.#limiter.failed(address, email, now);
+			return fail(401, 'auth_invalid_credentials');
+		}
+		this.#limiter.succeeded(email);
+		if (
+			account.must_change_password &&
+			account.temporary_expires_at !== null &&
+			account.temporary_expires_at < now
+		) {
+			return fail(401, 'auth_temporary_password_expired');
+		}
+		if (
+			!account.must_change_password &&
+			needsRehash(account.password_hash, this.#settings.hashLogN)
+		) {
+			this.#store.setPassword(account.id, await this.hash(passwordInput), false, this.#now());
+		}
+		const sessionId = newId();
+		this.#store.createSession(sessionId, account.id, now, now + this.#settings.sessionMaxMs);
+		return { ok: true, grant: this.#issue(sessionId, account.id, now), account };
+	}
+
+	#issue(sessionId: string, accountId: string, now: number): Grant {
+		const session = this.#store.session(sessionId);
+		const sessionEnd = session?.expires_at ?? now;
+		const accessToken = newToken();
+		const refreshToken = newToken();
+		const accessExpiresAt = Math.min(now + this.#settings.accessTtlMs, sessionEnd);
+		const refreshExpiresAt = Math.min(now + this.#settings.refreshTtlMs, sessionEnd);
+		this.#store.addAccessToken(tokenHash(accessToken), sessionId, accessExpiresAt);
+		this.#store.addRefreshToken(tokenHash(refreshToken), sessionId, refreshExpiresAt);
+		return { sessionId, accountId, accessToken, accessExpiresAt, refreshToken, refreshExpiresAt };
+	}
+
+	/** Checks an access token (cookie) and the session and account behind it. */
+	authenticate(accessToken: string | undefined): Authenticated | AuthFailure {
+		if (!accessToken) return fail(401, 'auth_not_signed_in');
+		const now = this.#now();
+		const token = this.#store.accessToken(tokenHash(accessToken));
+		if (!token) return fail(401, 'auth_not_signed_in');
+		if (token.expires_at <= now) return fail(401, 'auth_session_expired');
+		return this.#liveSession(token.session_id, now, token.expires_at);
+	}
+
+	#liveSession(
+		sessionId: string,
+		now: number,
+		accessExpiresAt: number
+	): Authenticated | AuthFailure {
+		const session = this.#store.session(sessionId);
+		if (!session || session.revoked_at !== null || session.expires_at <= now)
+			return fail(401, 'auth_session_expired');
+		const account = this.#store.byId(session.account_id);
+		if (!account || account.disabled) return fail(401, 'auth_session_expired');
+		return { ok: true, account, sessionId, accessExpiresAt };
+	}
+
+	/** Rotates the refresh token; presenting a used one ends its whole session (token theft). */
+	refresh(
+		refreshToken: string | undefined
+	): { ok: true; grant: Grant; account: AccountRow } | AuthFailure {
+		if (!refreshToken) return fail(401, 'auth_not_signed_in');
+		const now = this.#now();
+		const hash = tokenHash(refreshToken);
+		const token = this.#store.refreshToken(hash);
+		if (!token) return fail(401, 'auth_session_expired');
+		if (token.used_at !== null || !this.#store.useRefreshToken(hash, now)) {
+			this.revoke([token.session_id], 'refresh_reused');
+			return fail(401, 'auth_refresh_reused');
+		}
+		if (token.expires_at <= now) return fail(401, 'auth_session_expired');
+		const live = this.#liveSession(token.session_id, now, now);
+		if (!live.ok) return live;
+		return {
+			ok: true,
+			grant: this.#issue(token.session_id, live.account.id, now),
+			account: live.account
+		};
+	}
+
+	revoke(sessionIds: readonly string[], reason: string): void {
+		const now = this.#now();
+		const ended = sessionIds.filter((id) => this.#store.revokeSession(id, reason, now));
+		if (ended.length > 0) this.#events.sessionsRevoked?.(ended);
+	}
+
+	signOut(sessionId: string): void {
+		this.revoke([sessionId], 'sign_out');
+	}
+
+	signOutEverywhere(accountId: string): void {
+		this.revoke(this.#store.liveSessionIds(accountId, this.#now()), 'sign_out_everywhere');
+	}
+
+	async changePassword(
+		auth: Authenticated,
+		currentInput: unknown,
+		nextInput: unknown
+	): Promise<{ ok: true } | AuthFailure> {
+		if (typeof currentInput !== 'string' || typeof nextInput !== 'string')
+			return fail(400, 'auth_bad_request');
+		if (nextInput.length < PASSWORD_MIN_LENGTH) return fail(400, 'auth_password_too_short');
+		if (nextInput.length > PASSWORD_MAX_LENGTH) return fail(400, 'auth_password_too_long');
+		const account = this.#store.byId(auth.account.id);
+		if (!account || !(await verifyPassword(currentInput, account.password_hash)))
+			return fail(400, 'auth_current_password_wrong');
+		if (currentInput === nextInput) return fail(400, 'auth_password_unchanged');
+		const wasTemporary = account.must_change_password === 1;
+		this.#store.setPassword(account.id, await this.hash(nextInput), false, this.#now());
+		// Everyone else holding this account's old password is signed out; this device stays.
+		this.revoke(
+			this.#store.liveSessionIds(account.id, this.#now()).filter((id) => id !== auth.sessionId),
+			'password_changed'
+		);
+		if (wasTemporary) this.#events.temporaryPasswordChanged?.(account);
+		return { ok: true };
+	}
+
+	purgeExpired(): void {
+		this.#store.purgeExpired(this.#now());
+	}
+}

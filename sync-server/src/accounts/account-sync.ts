@@ -1,0 +1,106 @@
+// Accounts follow the org documents: a user an admin added (with a temporary password hashed on
+// their device) gets an account; a disabled or removed user loses theirs and every session.
+// The server records a changed temporary password back in the log as `user.passwordChanged`.
+import type { Logger } from 'pino';
+import { HybridLogicalClock } from '$lib/domain/clock';
+import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
+import { normalizeEmail } from '$lib/domain/rules';
+import { SYSTEM_ACTOR } from '../authorize.js';
+import type { DocumentRegistry } from '../docs/document-registry.js';
+import type { LiveDocument } from '../docs/live-document.js';
+import type { AccountRow } from '../store/account-store.js';
+import type { AccountService } from './account-service.js';
+import { newId } from './tokens.js';
+
+export class AccountSync {
+	readonly #accounts: AccountService;
+	readonly #registry: DocumentRegistry;
+	readonly #log: Logger;
+	readonly #clock = new HybridLogicalClock('sync-server');
+	readonly #now: () => number;
+	/** called when an org gets its first account (its documents must be indexed) */
+	onNewOrg: (orgId: string) => void = () => {};
+
+	constructor(
+		accounts: AccountService,
+		registry: DocumentRegistry,
+		log: Logger,
+		now: () => number = Date.now
+	) {
+		this.#accounts = accounts;
+		this.#registry = registry;
+		this.#log = log;
+		this.#now = now;
+	}
+
+	/** Brings the accounts of the org whose document this is in line with its users. */
+	syncOrg(live: LiveDocument): void {
+		const state = live.projector.state;
+		if (state.kind !== 'org') return;
+		const store = this.#accounts.store;
+		const now = this.#now();
+		for (const user of Object.values(state.users)) {
+			// Nobody may sign in as the server's own author of system events.
+			if (user.userId === SYSTEM_USER_ID) continue;
+			const existing = store.byId(user.userId);
+			if (!existing) {
+				if (user.status !== 'awaitingFirstSignIn' || !user.temporaryPasswordHash) continue;
+				const email = normalizeEmail(user.email);
+				if (store.byEmail(email)) {
+					this.#log.warn(
+						{ org: state.orgId, user: user.userId },
+						'email already has an account elsewhere'
+					);
+					continue;
+				}
+				const firstOfOrg = store.byOrg(state.orgId).length === 0;
+				this.#accounts.create({
+					id: user.userId,
+					email,
+					orgId: state.orgId,
+					fullName: user.fullName,
+					passwordHash: user.temporaryPasswordHash,
+					mustChangePassword: true,
+					temporaryExpiresAt: user.temporaryPasswordExpiresAt
+				});
+				if (firstOfOrg) this.onNewOrg(state.orgId);
+				continue;
+			}
+			if (existing.org_id !== state.orgId) continue;
+			const gone = user.status === 'disabled' || user.status === 'removed';
+			if (gone && !existing.disabled) {
+				store.setDisabled(existing.id, true, now);
+				this.#accounts.signOutEverywhere(existing.id);
+			} else if (!gone && existing.disabled) {
+				store.setDisabled(existing.id, false, now);
+			}
+			// `active` is only reached through user.passwordChanged: the temporary password is gone.
+			if (user.status === 'active' && existing.must_change_password) {
+				store.setMustChangePassword(existing.id, false, now);
+			}
+			const wanted = normalizeEmail(user.email);
+			const email = wanted !== existing.email && !store.byEmail(wanted) ? wanted : existing.email;
+			if (email !== existing.email || user.fullName !== existing.full_name) {
+				store.setProfile(existing.id, email, user.fullName, now);
+			}
+		}
+	}
+
+	/** Records in the org's log that a user replaced their temporary password. */
+	async recordPasswordChanged(account: AccountRow): Promise<void> {
+		const event = {
+			id: newId(),
+			type: 'user.passwordChanged',
+			at: this.#clock.now(this.#now()),
+			by: { userId: SYSTEM_USER_ID, orgId: PROGRAM_ORG_ID },
+			payload: { userId: account.id }
+		};
+		const verdict = await this.#registry.appendEvents(
+			this.#registry.policy.name({ kind: 'org', orgId: account.org_id }),
+			[event],
+			SYSTEM_ACTOR
+		);
+		if (!verdict.ok)
+			this.#log.warn({ code: verdict.code, user: account.id }, 'password change not recorded');
+	}
+}

@@ -1,0 +1,106 @@
+// Sign-in throttling: attempts per network address, and a growing lock per email address after
+// repeated failures. Both apply identically whether or not an account exists for the email.
+
+export interface LimiterSettings {
+	/** failed attempts one address may make per window (a shared office NAT signs in a lot) */
+	readonly perAddress: number;
+	readonly addressWindowMs: number;
+	/** failures in a row before an email is locked */
+	readonly failuresBeforeLock: number;
+	/** first lock; doubles with every further failure, up to maxLockMs */
+	readonly baseLockMs: number;
+	readonly maxLockMs: number;
+	/** entries kept at most (oldest forgotten first), so a flood cannot exhaust memory */
+	readonly maxEntries: number;
+}
+
+export const DEFAULT_LIMITS: LimiterSettings = {
+	perAddress: 30,
+	addressWindowMs: 5 * 60_000,
+	failuresBeforeLock: 5,
+	baseLockMs: 30_000,
+	maxLockMs: 15 * 60_000,
+	maxEntries: 100_000
+};
+
+export type LimitDecision =
+	| { readonly allowed: true }
+	| {
+			readonly allowed: false;
+			readonly code: 'auth_rate_limited' | 'auth_locked';
+			readonly retryAfterSeconds: number;
+	  };
+
+interface AddressEntry {
+	windowStart: number;
+	count: number;
+}
+
+interface EmailEntry {
+	failures: number;
+	lockedUntil: number;
+	lastFailure: number;
+}
+
+function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+	map.delete(key);
+	map.set(key, value);
+	while (map.size > max) {
+		const oldest = map.keys().next();
+		if (oldest.done) break;
+		map.delete(oldest.value);
+	}
+}
+
+export class SignInLimiter {
+	readonly #settings: LimiterSettings;
+	readonly #addresses = new Map<string, AddressEntry>();
+	readonly #emails = new Map<string, EmailEntry>();
+
+	constructor(settings: Partial<LimiterSettings> = {}) {
+		this.#settings = { ...DEFAULT_LIMITS, ...settings };
+	}
+
+	/** Says whether an attempt from `address` for `email` may be checked at all. */
+	attempt(address: string, email: string, now: number): LimitDecision {
+		const s = this.#settings;
+		const entry = this.#addresses.get(address);
+		if (entry && now - entry.windowStart < s.addressWindowMs && entry.count >= s.perAddress) {
+			return {
+				allowed: false,
+				code: 'auth_rate_limited',
+				retryAfterSeconds: Math.ceil((entry.windowStart + s.addressWindowMs - now) / 1000)
+			};
+		}
+		const lock = this.#emails.get(email);
+		if (lock && lock.lockedUntil > now) {
+			return {
+				allowed: false,
+				code: 'auth_locked',
+				retryAfterSeconds: Math.ceil((lock.lockedUntil - now) / 1000)
+			};
+		}
+		return { allowed: true };
+	}
+
+	failed(address: string, email: string, now: number): void {
+		const s = this.#settings;
+		const seen = this.#addresses.get(address);
+		const current =
+			seen && now - seen.windowStart < s.addressWindowMs ? seen : { windowStart: now, count: 0 };
+		current.count += 1;
+		remember(this.#addresses, address, current, s.maxEntries);
+		const entry = this.#emails.get(email);
+		// A quiet period as long as the longest lock forgives old failures.
+		const fresh = entry && now - entry.lastFailure < s.maxLockMs ? entry : undefined;
+		const failures = (fresh?.failures ?? 0) + 1;
+		const over = failures - s.failuresBeforeLock;
+		const lockedUntil =
+			over >= 0 ? now + Math.min(s.baseLockMs * 2 ** Math.min(over, 20), s.maxLockMs) : 0;
+		remember(this.#emails, email, { failures, lockedUntil, lastFailure: now }, s.maxEntries);
+	}
+
+	succeeded(email: string): void {
+		this.#emails.delete(email);
+	}
+}

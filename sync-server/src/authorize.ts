@@ -1,0 +1,91 @@
+// Who may open and write which document, answered by the domain contract (src/lib/domain,
+// src/lib/flows): the server holds no rules of its own, only this adapter to them.
+import {
+	COLLABORATIVE_PARTS,
+	LOG_KEY,
+	documentName,
+	parseDocumentName,
+	type DocumentRef
+} from '$lib/domain/documents';
+import type { ErrorCode } from '$lib/domain/errors';
+import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
+import { can, type Role } from '$lib/domain/permissions';
+import {
+	accessFor,
+	checkAppend,
+	createProjector,
+	rolesOf,
+	type Access,
+	type DocumentProjection,
+	type DocumentProjector
+} from '$lib/flows/projection';
+import type { ShadowSpec } from './validation/update-analysis.js';
+
+export type { Access, DocumentProjection, DocumentProjector, DocumentRef };
+
+export interface Viewer {
+	readonly userId: string;
+	readonly orgId: string;
+}
+
+export interface Actor extends Viewer {
+	readonly roles: readonly Role[];
+}
+
+/** The server itself, author of system events (org creation, provisioning, password changes). */
+export const SYSTEM_ACTOR: Actor = { userId: SYSTEM_USER_ID, orgId: PROGRAM_ORG_ID, roles: [] };
+
+export type AppendVerdict =
+	| { readonly ok: true; readonly eventId: string }
+	| { readonly ok: false; readonly code: ErrorCode; readonly message: string };
+
+/** Looks up another document's projection (loading it if stored), for access granted elsewhere. */
+export type Related = (ref: DocumentRef) => DocumentProjection | undefined;
+
+/**
+ * The policy the sync pipeline is built around. `domainPolicy` below is the real one; tests may
+ * wrap it, but nothing else in the server decides who may do what.
+ */
+export interface AccessPolicy {
+	parse(name: string): DocumentRef | null;
+	name(ref: DocumentRef): string;
+	project(ref: DocumentRef): DocumentProjector;
+	access(ref: DocumentRef, state: DocumentProjection, viewer: Viewer, related: Related): Access;
+	/** the viewer's current roles, from their org document's projection */
+	rolesOf(orgState: DocumentProjection | undefined, userId: string): readonly Role[];
+	checkAppend(
+		ref: DocumentRef,
+		state: DocumentProjection,
+		candidate: unknown,
+		actor: Actor
+	): AppendVerdict;
+	/** top-level collaborative parts this actor may edit in this document */
+	editableParts(ref: DocumentRef, actor: Actor): string[];
+	shadowSpec(ref: DocumentRef): ShadowSpec;
+}
+
+export const domainPolicy: AccessPolicy = {
+	parse: parseDocumentName,
+	name: documentName,
+	project: (ref) => createProjector(ref),
+	access: (ref, state, viewer, related) => accessFor(ref, state, viewer, related),
+	rolesOf: (orgState, userId) => (orgState?.kind === 'org' ? rolesOf(orgState, userId) : []),
+	checkAppend(ref, state, candidate, actor) {
+		const result = checkAppend(ref, state, candidate, actor);
+		return result.ok ? { ok: true, eventId: result.event.id } : result;
+	},
+	editableParts: (ref, actor) =>
+		COLLABORATIVE_PARTS[ref.kind]
+			.filter((part) => can(actor.roles, part.capability))
+			.map((part) => part.name),
+	shadowSpec: (ref) => ({
+		logKey: LOG_KEY,
+		parts: Object.fromEntries(COLLABORATIVE_PARTS[ref.kind].map((part) => [part.name, part.type]))
+	})
+};
+
+/** The id of a log entry that is not a valid event, for the refusal message (bounded). */
+export function candidateId(candidate: unknown): string | null {
+	const id = (candidate as { id?: unknown } | null)?.id;
+	return typeof id === 'string' ? id.slice(0, 64) : null;
+}

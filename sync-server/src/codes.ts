@@ -1,0 +1,44 @@
+// Every refusal code the server sends (HTTP error bodies, websocket close reasons, refused-update
+// messages): i18n keys the app shows, listed once so the catalogs can be checked against them.
+
+export const AUTH_CODES = [
+	'auth_invalid_credentials',
+	'auth_rate_limited',
+	'auth_locked',
+	'auth_not_signed_in',
+	'auth_session_expired',
+	'auth_refresh_reused',
+	'auth_temporary_password_expired',
+	'auth_password_change_required',
+	'auth_current_password_wrong',
+	'auth_password_too_short',
+	'auth_password_too_long',
+	'auth_password_unchanged',
+	'auth_origin_refused',
+	'auth_bad_request'
+] as const;
+
+export const SYNC_CODES = [
+	'sync_document_invalid',
+	'sync_document_forbidden',
+	'sync_access_revoked',
+	'sync_read_only',
+	'sync_log_changed',
+	'sync_log_not_json',
+	'sync_unknown_part',
+	'sync_part_forbidden',
+	'sync_bad_content',
+	'sync_update_incomplete',
+	'sync_update_malformed',
+	'sync_update_too_complex',
+	'sync_document_too_large',
+	'sync_message_malformed',
+	'sync_message_too_large',
+	'sync_rate_limited',
+	'sync_too_many_connections',
+	'sync_server_error',
+	'sync_server_shutting_down'
+] as const;
+
+export type AuthCode = (typeof AUTH_CODES)[number];
+export type SyncCode = (typeof SYNC_CODES)[number];

@@ -1,0 +1,243 @@
+// The account API under /api/auth (contract in issue 4): JSON in and out, session cookies, errors as
+// `{ error: { code, message, retryAfterSeconds? } }`. Also /health.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type {
+	AccountService,
+	AuthFailure,
+	Authenticated,
+	Grant,
+	SessionUser
+} from '../accounts/account-service.js';
+import type { AuthCode } from '../codes.js';
+import type { AccountRow } from '../store/account-store.js';
+import { BASE_SECURITY_HEADERS } from './app-static.js';
+import {
+	ACCESS_COOKIE,
+	REFRESH_COOKIE,
+	clearedCookies,
+	parseCookies,
+	sessionCookies
+} from './cookies.js';
+import { clientAddress, hasTrustedOrigin, isHttps, type OriginPolicy } from './origin.js';
+
+export interface ApiDeps {
+	readonly accounts: AccountService;
+	readonly policy: OriginPolicy;
+	readonly version: string;
+	/** the user as the app sees them (org kind and name come from the org document) */
+	readonly describe: (account: AccountRow) => SessionUser;
+	/** every document the user may open, with their access */
+	readonly documentsFor: (
+		account: AccountRow
+	) => readonly { name: string; access: 'read' | 'write' }[];
+	readonly now?: () => number;
+}
+
+const MESSAGES: Partial<Record<AuthCode, string>> = {
+	auth_invalid_credentials: 'The email or password is not correct.',
+	auth_rate_limited: 'Too many attempts. Try again later.',
+	auth_locked: 'Too many failed sign-ins for this account. Try again later.',
+	auth_not_signed_in: 'Not signed in.',
+	auth_session_expired: 'The session has expired. Sign in again.',
+	auth_refresh_reused: 'This session was ended because its refresh token was used twice.',
+	auth_temporary_password_expired:
+		'The temporary password has expired. Ask an admin for a new one.',
+	auth_password_change_required: 'Change your temporary password first.',
+	auth_current_password_wrong: 'The current password is not correct.',
+	auth_password_too_short: 'The new password is too short.',
+	auth_password_too_long: 'The new password is too long.',
+	auth_password_unchanged: 'The new password must differ from the current one.',
+	auth_origin_refused: 'Requests from this origin are not accepted.',
+	auth_bad_request: 'The request is malformed.'
+};
+
+const MAX_BODY_BYTES = 16 * 1024;
+
+class BadRequest extends Error {}
+
+function send(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string | string[]> = {}
+): void {
+	for (const [name, value] of Object.entries(BASE_SECURITY_HEADERS)) res.setHeader(name, value);
+	res.setHeader('Cache-Control', 'no-store');
+	for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+	if (body === undefined) {
+		res.writeHead(status).end();
+		return;
+	}
+	res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+	res.end(JSON.stringify(body));
+}
+
+export function sendError(
+	res: ServerResponse,
+	status: number,
+	code: string,
+	message: string,
+	retryAfterSeconds?: number,
+	headers: Record<string, string | string[]> = {}
+): void {
+	const error =
+		retryAfterSeconds === undefined ? { code, message } : { code, message, retryAfterSeconds };
+	send(
+		res,
+		status,
+		{ error },
+		retryAfterSeconds === undefined
+			? headers
+			: { ...headers, 'Retry-After': String(retryAfterSeconds) }
+	);
+}
+
+function sendFailure(
+	res: ServerResponse,
+	failure: AuthFailure,
+	headers: Record<string, string[]> = {}
+): void {
+	sendError(
+		res,
+		failure.status,
+		failure.code,
+		MESSAGES[failure.code] ?? failure.code,
+		failure.retryAfterSeconds,
+		headers
+	);
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+	const type = req.headers['content-type'] ?? '';
+	// JSON only: a cross-site form cannot send it without a CORS preflight we never grant.
+	if (!/^application\/json(;|$)/i.test(type)) throw new BadRequest('content-type');
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of req as AsyncIterable<Buffer>) {
+		size += chunk.length;
+		if (size > MAX_BODY_BYTES) throw new BadRequest('too large');
+		chunks.push(chunk);
+	}
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+	} catch {
+		throw new BadRequest('json');
+	}
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+		throw new BadRequest('shape');
+	return parsed as Record<string, unknown>;
+}
+
+export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+/** Returns a handler that answers the API paths and reports false for anything else. */
+export function createApiHandler(deps: ApiDeps): ApiHandler {
+	const now = deps.now ?? Date.now;
+	const { accounts, policy } = deps;
+
+	function sessionBody(account: AccountRow, accessExpiresAt: number) {
+		return {
+			user: deps.describe(account),
+			accessExpiresAt: new Date(accessExpiresAt).toISOString()
+		};
+	}
+
+	function grantResponse(
+		req: IncomingMessage,
+		res: ServerResponse,
+		grant: Grant,
+		account: AccountRow
+	) {
+		send(res, 200, sessionBody(account, grant.accessExpiresAt), {
+			'Set-Cookie': sessionCookies(grant, now(), isHttps(req, policy))
+		});
+	}
+
+	function authenticate(req: IncomingMessage): Authenticated | AuthFailure {
+		return accounts.authenticate(parseCookies(req.headers.cookie).get(ACCESS_COOKIE));
+	}
+
+	const routes: Record<
+		string,
+		(req: IncomingMessage, res: ServerResponse) => Promise<void> | void
+	> = {
+		'POST /api/auth/sign-in': async (req, res) => {
+			const body = await readJson(req);
+			const result = await accounts.signIn(body.email, body.password, clientAddress(req, policy));
+			if (!result.ok) return sendFailure(res, result);
+			grantResponse(req, res, result.grant, result.account);
+		},
+		'POST /api/auth/refresh': (req, res) => {
+			const result = accounts.refresh(parseCookies(req.headers.cookie).get(REFRESH_COOKIE));
+			if (!result.ok)
+				return sendFailure(res, result, { 'Set-Cookie': clearedCookies(isHttps(req, policy)) });
+			grantResponse(req, res, result.grant, result.account);
+		},
+		'GET /api/auth/session': (req, res) => {
+			const auth = authenticate(req);
+			if (!auth.ok) return sendFailure(res, auth);
+			send(res, 200, sessionBody(auth.account, auth.accessExpiresAt));
+		},
+		'POST /api/auth/sign-out': (req, res) => {
+			const auth = authenticate(req);
+			if (auth.ok) accounts.signOut(auth.sessionId);
+			send(res, 204, undefined, { 'Set-Cookie': clearedCookies(isHttps(req, policy)) });
+		},
+		'POST /api/auth/sign-out-everywhere': (req, res) => {
+			const auth = authenticate(req);
+			if (!auth.ok) return sendFailure(res, auth);
+			accounts.signOutEverywhere(auth.account.id);
+			send(res, 204, undefined, { 'Set-Cookie': clearedCookies(isHttps(req, policy)) });
+		},
+		'POST /api/auth/change-password': async (req, res) => {
+			const auth = authenticate(req);
+			if (!auth.ok) return sendFailure(res, auth);
+			const body = await readJson(req);
+			const result = await accounts.changePassword(auth, body.currentPassword, body.newPassword);
+			if (!result.ok) return sendFailure(res, result);
+			send(res, 204, undefined);
+		},
+		'GET /api/auth/documents': (req, res) => {
+			const auth = authenticate(req);
+			if (!auth.ok) return sendFailure(res, auth);
+			if (auth.account.must_change_password) {
+				return sendFailure(res, { ok: false, status: 403, code: 'auth_password_change_required' });
+			}
+			send(res, 200, { documents: deps.documentsFor(auth.account) });
+		},
+		'GET /health': (_req, res) => {
+			send(res, 200, { ok: true, version: deps.version });
+		},
+		'HEAD /health': (_req, res) => {
+			send(res, 200, undefined);
+		}
+	};
+
+	return async (req, res) => {
+		const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+		const route = routes[`${req.method} ${pathname}`];
+		if (!route) {
+			if (!pathname.startsWith('/api/')) return false;
+			sendError(res, 404, 'not_found', 'No such API endpoint.');
+			return true;
+		}
+		if (req.method === 'POST' && req.headers.origin !== undefined) {
+			// Browsers always send Origin on POST; a foreign one is a cross-site request.
+			if (!hasTrustedOrigin(req, policy)) {
+				sendFailure(res, { ok: false, status: 403, code: 'auth_origin_refused' });
+				return true;
+			}
+		}
+		try {
+			await route(req, res);
+		} catch (error) {
+			if (error instanceof BadRequest) {
+				sendFailure(res, { ok: false, status: 400, code: 'auth_bad_request' });
+			} else {
+				throw error;
+			}
+		}
+		return true;
+	};
+}

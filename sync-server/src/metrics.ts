@@ -1,0 +1,73 @@
+// Prometheus metrics (prom-client), one registry per server instance so tests can run several.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+	readonly registry: Registry;
+	readonly connections: Gauge;
+	readonly documentsLoaded: Gauge;
+	readonly updatesAccepted: Counter;
+	readonly updatesRefused: Counter<'code'>;
+	readonly persistSeconds: Histogram;
+	readonly validateSeconds: Histogram;
+	readonly validatorRestarts: Counter;
+	readonly compactions: Counter;
+	readonly signIns: Counter<'result'>;
+}
+
+export function createMetrics(defaultMetrics = true): Metrics {
+	const registry = new Registry();
+	if (defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'tiertwo_' });
+	const registers = [registry];
+	return {
+		registry,
+		connections: new Gauge({
+			name: 'tiertwo_sync_connections',
+			help: 'Open sync websocket connections',
+			registers
+		}),
+		documentsLoaded: new Gauge({
+			name: 'tiertwo_sync_documents_loaded',
+			help: 'Documents held in memory',
+			registers
+		}),
+		updatesAccepted: new Counter({
+			name: 'tiertwo_sync_updates_accepted_total',
+			help: 'Incoming updates accepted, stored and relayed (rate() gives per second)',
+			registers
+		}),
+		updatesRefused: new Counter({
+			name: 'tiertwo_sync_updates_refused_total',
+			help: 'Incoming updates refused, by reason code',
+			labelNames: ['code'],
+			registers
+		}),
+		persistSeconds: new Histogram({
+			name: 'tiertwo_sync_persist_seconds',
+			help: 'Time to durably store one accepted update',
+			buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+			registers
+		}),
+		validateSeconds: new Histogram({
+			name: 'tiertwo_sync_validate_seconds',
+			help: 'Time from receiving an update to its verdict (worker analysis and domain checks)',
+			buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
+			registers
+		}),
+		validatorRestarts: new Counter({
+			name: 'tiertwo_sync_validator_restarts_total',
+			help: 'Validation workers replaced after exceeding their time or memory budget',
+			registers
+		}),
+		compactions: new Counter({
+			name: 'tiertwo_sync_compactions_total',
+			help: 'Documents compacted into a snapshot',
+			registers
+		}),
+		signIns: new Counter({
+			name: 'tiertwo_auth_sign_ins_total',
+			help: 'Sign-in attempts by result',
+			labelNames: ['result'],
+			registers
+		})
+	};
+}

@@ -1,0 +1,72 @@
+// Versioned schema migrations: append a new step, never edit a released one (user_version = count).
+import type Database from 'better-sqlite3';
+
+export type Migration = (db: Database.Database) => void;
+
+export const MIGRATIONS: readonly Migration[] = [
+	// 1: accounts and sessions, documents as a snapshot plus the updates accepted since.
+	(db) => {
+		db.exec(`
+			CREATE TABLE accounts (
+				id TEXT PRIMARY KEY,
+				email TEXT NOT NULL UNIQUE,
+				org_id TEXT NOT NULL,
+				full_name TEXT NOT NULL,
+				password_hash TEXT NOT NULL,
+				must_change_password INTEGER NOT NULL DEFAULT 0,
+				temporary_expires_at INTEGER,
+				disabled INTEGER NOT NULL DEFAULT 0,
+				created_at INTEGER NOT NULL,
+				updated_at INTEGER NOT NULL
+			);
+			CREATE INDEX accounts_org ON accounts (org_id);
+			CREATE TABLE sessions (
+				id TEXT PRIMARY KEY,
+				account_id TEXT NOT NULL REFERENCES accounts (id),
+				created_at INTEGER NOT NULL,
+				expires_at INTEGER NOT NULL,
+				revoked_at INTEGER,
+				revoked_reason TEXT
+			);
+			CREATE INDEX sessions_account ON sessions (account_id);
+			CREATE TABLE refresh_tokens (
+				token_hash BLOB PRIMARY KEY,
+				session_id TEXT NOT NULL REFERENCES sessions (id),
+				expires_at INTEGER NOT NULL,
+				used_at INTEGER
+			) WITHOUT ROWID;
+			CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);
+			CREATE TABLE access_tokens (
+				token_hash BLOB PRIMARY KEY,
+				session_id TEXT NOT NULL REFERENCES sessions (id),
+				expires_at INTEGER NOT NULL
+			) WITHOUT ROWID;
+			CREATE INDEX access_tokens_session ON access_tokens (session_id);
+			CREATE TABLE documents (
+				name TEXT PRIMARY KEY,
+				snapshot BLOB,
+				snapshot_seq INTEGER NOT NULL DEFAULT 0,
+				last_seq INTEGER NOT NULL DEFAULT 0,
+				bytes INTEGER NOT NULL DEFAULT 0,
+				created_at INTEGER NOT NULL,
+				updated_at INTEGER NOT NULL
+			);
+			-- A rowid table: appends go to the end of the b-tree (blob rows are too big for WITHOUT ROWID).
+			CREATE TABLE document_updates (
+				id INTEGER PRIMARY KEY,
+				doc TEXT NOT NULL,
+				seq INTEGER NOT NULL,
+				data BLOB NOT NULL
+			);
+			CREATE UNIQUE INDEX document_updates_doc_seq ON document_updates (doc, seq);
+			CREATE TABLE document_access (
+				org_id TEXT NOT NULL,
+				doc TEXT NOT NULL,
+				access TEXT NOT NULL,
+				PRIMARY KEY (org_id, doc)
+			) WITHOUT ROWID;
+			CREATE INDEX document_access_doc ON document_access (doc);
+			CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+		`);
+	}
+];

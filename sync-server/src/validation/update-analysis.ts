@@ -1,0 +1,267 @@
+// What an incoming Yjs update would do to a document, found by applying it to a shadow copy (never
+// the live document): the plain-JSON events it appends to the log, the collaborative parts it
+// touches, and anything else (log edits or deletions, unknown parts, bad content), which refuses it.
+import * as Y from 'yjs';
+import type { SyncCode } from '../codes.js';
+
+export type PartType = 'text' | 'map' | 'array' | 'xml';
+
+/** The top-level types a document kind has: the log and its collaborative parts. */
+export interface ShadowSpec {
+	readonly logKey: string;
+	readonly parts: Readonly<Record<string, PartType>>;
+}
+
+export type Analysis =
+	| {
+			readonly ok: true;
+			/** nothing new at all (e.g. an empty sync step 2) */
+			readonly noop: boolean;
+			/** values appended to the log, in log order */
+			readonly appended: unknown[];
+			/** false when a concurrent append landed before events the server already had */
+			readonly tailOnly: boolean;
+			/** collaborative parts inserted into or deleted from */
+			readonly parts: string[];
+			readonly elapsedMs: number;
+	  }
+	| { readonly ok: false; readonly code: SyncCode; readonly detail: string };
+
+const MAX_JSON_DEPTH = 32;
+
+function isPlainJson(value: unknown, depth = 0): boolean {
+	if (depth > MAX_JSON_DEPTH) return false;
+	if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+	if (typeof value === 'number') return Number.isFinite(value);
+	if (Array.isArray(value)) return value.every((item) => isPlainJson(item, depth + 1));
+	if (typeof value === 'object') {
+		const proto = Object.getPrototypeOf(value);
+		if (proto !== Object.prototype && proto !== null) return false;
+		return Object.values(value as Record<string, unknown>).every((item) =>
+			isPlainJson(item, depth + 1)
+		);
+	}
+	return false;
+}
+
+export class Shadow {
+	readonly doc: Y.Doc;
+	readonly spec: ShadowSpec;
+	readonly log: Y.Array<unknown>;
+	readonly #roots = new Map<Y.AbstractType<unknown>, string>();
+	/** the log's last item, so appends are found without walking the whole log */
+	#tail: Y.Item | null = null;
+
+	constructor(spec: ShadowSpec, state: Uint8Array | null) {
+		this.spec = spec;
+		this.doc = new Y.Doc({ gc: true });
+		this.log = this.doc.getArray(spec.logKey);
+		this.#roots.set(this.log as Y.AbstractType<unknown>, spec.logKey);
+		for (const [name, type] of Object.entries(spec.parts)) {
+			const root =
+				type === 'text'
+					? this.doc.getText(name)
+					: type === 'map'
+						? this.doc.getMap(name)
+						: type === 'array'
+							? this.doc.getArray(name)
+							: this.doc.getXmlFragment(name);
+			this.#roots.set(root as Y.AbstractType<unknown>, name);
+		}
+		if (state) Y.applyUpdate(this.doc, state);
+		this.#tail = lastItem(this.log._start);
+	}
+
+	/** Applies a trusted (server-made) update. */
+	applyTrusted(update: Uint8Array): void {
+		Y.applyUpdate(this.doc, update);
+		this.#tail = lastItem(this.#tail ?? this.log._start);
+	}
+
+	#rootOf(item: Y.Item): { name: string | undefined; direct: boolean } | null {
+		let type = item.parent;
+		if (!(type instanceof Y.AbstractType)) return null;
+		let direct = true;
+		while (type._item !== null) {
+			const parent: unknown = type._item.parent;
+			if (!(parent instanceof Y.AbstractType)) return null;
+			type = parent;
+			direct = false;
+		}
+		return { name: this.#roots.get(type) ?? undefinedRoot(this.doc, type), direct };
+	}
+
+	/**
+	 * Applies `update` to the shadow and says what it did. After a refusal the shadow holds the
+	 * refused change and must be discarded; after an accepted analysis it equals the live document
+	 * once the live document applies the same update.
+	 */
+	analyze(update: Uint8Array, editable: ReadonlySet<string>): Analysis {
+		const started = performance.now();
+		let verdict: Analysis | null = null;
+		const inspect = (transaction: Y.Transaction) => {
+			verdict = this.#inspect(transaction, editable);
+		};
+		this.doc.on('beforeObserverCalls', inspect);
+		try {
+			Y.applyUpdate(this.doc, update);
+		} catch (error) {
+			return { ok: false, code: 'sync_update_malformed', detail: String(error).slice(0, 200) };
+		} finally {
+			this.doc.off('beforeObserverCalls', inspect);
+		}
+		const store = this.doc.store;
+		if (store.pendingStructs !== null || store.pendingDs !== null) {
+			return {
+				ok: false,
+				code: 'sync_update_incomplete',
+				detail: 'the update depends on changes the server does not have'
+			};
+		}
+		const result: Analysis = verdict ?? {
+			ok: true,
+			noop: true,
+			appended: [],
+			tailOnly: true,
+			parts: [],
+			elapsedMs: 0
+		};
+		if (result.ok) {
+			this.#tail = lastItem(this.#tail ?? this.log._start);
+			return { ...result, elapsedMs: performance.now() - started };
+		}
+		return result;
+	}
+
+	#inspect(transaction: Y.Transaction, editable: ReadonlySet<string>): Analysis {
+		const store = this.doc.store;
+		const parts = new Set<string>();
+		let appendedLength = 0;
+		let touched = false;
+		const isNew = (client: number, clock: number) =>
+			clock >= (transaction.beforeState.get(client) ?? 0);
+
+		const checkPart = (name: string, item: Y.Item, direct: boolean): Analysis | null => {
+			const type = this.spec.parts[name];
+			if (!type) return refuse('sync_unknown_part', `top-level type ${name}`);
+			if (!editable.has(name)) return refuse('sync_part_forbidden', name);
+			if (item.content instanceof Y.ContentDoc) return refuse('sync_bad_content', 'subdocument');
+			if (direct && (type === 'map') !== (item.parentSub !== null)) {
+				return refuse('sync_bad_content', `${name} is a ${type}`);
+			}
+			parts.add(name);
+			return null;
+		};
+
+		for (const [client, after] of transaction.afterState) {
+			const before = transaction.beforeState.get(client) ?? 0;
+			if (after <= before) continue;
+			const structs = store.clients.get(client);
+			if (!structs) continue;
+			touched = true;
+			for (let i = Y.findIndexSS(structs, before); i < structs.length; i += 1) {
+				const struct = structs[i];
+				if (!struct || struct.id.clock >= after) break;
+				if (!(struct instanceof Y.Item)) continue; // GC: content already gone, nothing visible
+				const root = this.#rootOf(struct);
+				if (root === null) continue; // parent collected: Yjs keeps it as deleted content
+				if (root.name === this.spec.logKey) {
+					// An append names no right neighbour; one that does was inserted before a known event.
+					if (
+						!root.direct ||
+						struct.parentSub !== null ||
+						struct.deleted ||
+						struct.rightOrigin !== null
+					) {
+						return refuse('sync_log_changed', 'only plain appends to the log');
+					}
+					if (!(struct.content instanceof Y.ContentAny)) {
+						return refuse('sync_log_not_json', 'log entries are plain JSON');
+					}
+					if (!struct.content.arr.every((value) => isPlainJson(value))) {
+						return refuse('sync_log_not_json', 'log entries are plain JSON');
+					}
+					appendedLength += struct.length;
+				} else {
+					const refusal = root.name
+						? checkPart(root.name, struct, root.direct)
+						: refuse('sync_unknown_part', 'unknown top-level type');
+					if (refusal) return refusal;
+				}
+			}
+		}
+
+		for (const [client, deletes] of transaction.deleteSet.clients) {
+			const structs = store.clients.get(client);
+			if (!structs) continue;
+			for (const range of deletes) {
+				touched = true;
+				for (let i = Y.findIndexSS(structs, range.clock); i < structs.length; i += 1) {
+					const struct = structs[i];
+					if (!struct || struct.id.clock >= range.clock + range.len) break;
+					if (!(struct instanceof Y.Item)) continue;
+					const root = this.#rootOf(struct);
+					if (root === null) continue;
+					if (root.name === this.spec.logKey) {
+						return refuse('sync_log_changed', 'log entries are never deleted');
+					}
+					const refusal = root.name
+						? checkPart(root.name, struct, false)
+						: refuse('sync_unknown_part', 'unknown top-level type');
+					if (refusal) return refusal;
+				}
+			}
+		}
+
+		const { appended, tailOnly } = this.#collectAppends(appendedLength, isNew);
+		return {
+			ok: true,
+			noop: !touched,
+			appended,
+			tailOnly,
+			parts: [...parts],
+			elapsedMs: 0
+		};
+	}
+
+	/** The new log values in log order; whether they all follow every value the log had before. */
+	#collectAppends(
+		expected: number,
+		isNew: (client: number, clock: number) => boolean
+	): { appended: unknown[]; tailOnly: boolean } {
+		if (expected === 0) return { appended: [], tailOnly: true };
+		const collect = (from: Y.Item | null) => {
+			const values: unknown[] = [];
+			let onlyNew = true;
+			for (let item = from; item !== null; item = item.right) {
+				if (!isNew(item.id.client, item.id.clock)) {
+					onlyNew = false;
+					continue;
+				}
+				if (item.content instanceof Y.ContentAny) values.push(...item.content.arr);
+			}
+			return { values, onlyNew };
+		};
+		const fromTail = collect(this.#tail ? this.#tail.right : this.log._start);
+		if (fromTail.onlyNew && fromTail.values.length === expected) {
+			return { appended: fromTail.values, tailOnly: true };
+		}
+		return { appended: collect(this.log._start).values, tailOnly: false };
+	}
+}
+
+function refuse(code: SyncCode, detail: string): Analysis {
+	return { ok: false, code, detail };
+}
+
+function lastItem(from: Y.Item | null): Y.Item | null {
+	let last = from;
+	while (last !== null && last.right !== null) last = last.right;
+	return last;
+}
+
+/** A top-level type the spec does not define, found by name (it is refused either way). */
+function undefinedRoot(doc: Y.Doc, type: Y.AbstractType<unknown>): string | undefined {
+	for (const [name, root] of doc.share) if (root === type) return `?${name}`;
+	return undefined;
+}

@@ -1,0 +1,288 @@
+// One websocket on one document: rate limits, frame decoding, sync step answers, presence that
+// may only speak for its own clients, and refusals (a `messageRefused` frame, then close 4400).
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import {
+	applyAwarenessUpdate,
+	encodeAwarenessUpdate,
+	removeAwarenessStates
+} from 'y-protocols/awareness';
+import type { Socket } from 'node:net';
+import type { WebSocket } from 'ws';
+import type { DocumentRegistry, Verdict } from '../docs/document-registry.js';
+import type { LiveDocument, SyncPeer } from '../docs/live-document.js';
+import {
+	encodeAck,
+	encodeAwareness,
+	encodeRefused,
+	encodeSyncStep1,
+	encodeSyncStep2,
+	readMessage
+} from './protocol.js';
+
+export interface ConnectionLimits {
+	readonly messagesPerSecond: number;
+	readonly bytesPerSecond: number;
+	/** updates waiting for their verdict before the connection counts as flooding */
+	readonly maxQueuedUpdates: number;
+	readonly maxAwarenessStateBytes: number;
+	/** presence entries one awareness frame may carry */
+	readonly maxAwarenessEntries: number;
+}
+
+export interface ConnectionIdentity {
+	readonly accountId: string;
+	readonly sessionId: string;
+	readonly userId: string;
+	readonly orgId: string;
+	readonly fullName: string;
+	readonly address: string;
+}
+
+export const CLOSE_RATE = 1008;
+export const CLOSE_TOO_BIG = 1009;
+export const CLOSE_INTERNAL = 1011;
+export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_REFUSED = 4400;
+export const CLOSE_UNAUTHENTICATED = 4401;
+export const CLOSE_FORBIDDEN = 4403;
+
+/** Token bucket: `rate` per second, bursts up to twice that. */
+class Bucket {
+	#tokens: number;
+	#last = performance.now();
+	constructor(readonly rate: number) {
+		this.#tokens = rate * 2;
+	}
+	take(amount: number): boolean {
+		const now = performance.now();
+		this.#tokens = Math.min(this.rate * 2, this.#tokens + ((now - this.#last) / 1000) * this.rate);
+		this.#last = now;
+		this.#tokens -= amount;
+		return this.#tokens >= 0;
+	}
+}
+
+let nextConnectionId = 1;
+
+export class SyncConnection implements SyncPeer {
+	readonly id = nextConnectionId++;
+	readonly accountId: string;
+	readonly sessionId: string;
+	readonly userId: string;
+	readonly orgId: string;
+	readonly identity: ConnectionIdentity;
+	access: 'read' | 'write';
+	readonly live: LiveDocument;
+	readonly #ws: WebSocket;
+	readonly #registry: DocumentRegistry;
+	readonly #limits: ConnectionLimits;
+	readonly #messages: Bucket;
+	readonly #bytes: Bucket;
+	readonly #ownClients = new Set<number>();
+	#queued = 0;
+	#open = true;
+	alive = true;
+	/** whether this client asked for `messageAck` after each accepted update */
+	acknowledges = false;
+	onClosed: (connection: SyncConnection) => void = () => {};
+
+	constructor(
+		ws: WebSocket,
+		live: LiveDocument,
+		identity: ConnectionIdentity,
+		access: 'read' | 'write',
+		registry: DocumentRegistry,
+		limits: ConnectionLimits
+	) {
+		this.#ws = ws;
+		this.live = live;
+		this.identity = identity;
+		this.accountId = identity.accountId;
+		this.sessionId = identity.sessionId;
+		this.userId = identity.userId;
+		this.orgId = identity.orgId;
+		this.access = access;
+		this.#registry = registry;
+		this.#limits = limits;
+		this.#messages = new Bucket(limits.messagesPerSecond);
+		this.#bytes = new Bucket(limits.bytesPerSecond);
+		ws.on('message', (data, isBinary) => this.#receive(data as Buffer, isBinary));
+		ws.on('close', () => this.#closed());
+		ws.on('error', () => this.#closed());
+		ws.on('pong', () => {
+			this.alive = true;
+		});
+	}
+
+	get open(): boolean {
+		return this.#open;
+	}
+
+	/** Sends the server's state vector and current presence, as the protocol's opening. */
+	start(): void {
+		this.live.peers.add(this);
+		this.send(encodeSyncStep1(this.live.doc));
+		const states = this.live.awareness.getStates();
+		if (states.size > 0) {
+			this.send(encodeAwareness(encodeAwarenessUpdate(this.live.awareness, [...states.keys()])));
+		}
+	}
+
+	send(message: Uint8Array): void {
+		if (this.#open && this.#ws.readyState === this.#ws.OPEN) this.#ws.send(message);
+	}
+
+	cork(): void {
+		this.#socket()?.cork();
+	}
+
+	uncork(): void {
+		this.#socket()?.uncork();
+	}
+
+	/** ws keeps its TCP socket private; corking it batches the frames of one flush into one write. */
+	#socket(): Socket | undefined {
+		return (this.#ws as unknown as { _socket?: Socket })._socket;
+	}
+
+	close(code: number, reason: string): void {
+		if (!this.#open) return;
+		this.#open = false;
+		this.#ws.close(code, reason);
+		this.#closed();
+	}
+
+	/** For the heartbeat: a peer that did not answer the last ping is gone. */
+	ping(): void {
+		if (!this.alive) {
+			this.#ws.terminate();
+			this.#closed();
+			return;
+		}
+		this.alive = false;
+		this.#ws.ping();
+	}
+
+	#closed(): void {
+		this.#open = false;
+		if (!this.live.peers.delete(this)) return;
+		const own = [...this.#ownClients].filter(
+			(client) => this.live.awarenessOwners.get(client) === this
+		);
+		for (const client of own) this.live.awarenessOwners.delete(client);
+		removeAwarenessStates(this.live.awareness, own, null);
+		this.live.lastUsed = Date.now();
+		this.onClosed(this);
+	}
+
+	#receive(data: Buffer, isBinary: boolean): void {
+		if (!this.#open) return;
+		if (!this.#messages.take(1) || !this.#bytes.take(data.byteLength)) {
+			this.close(CLOSE_RATE, 'sync_rate_limited');
+			return;
+		}
+		if (!isBinary) {
+			this.close(CLOSE_REFUSED, 'sync_message_malformed');
+			return;
+		}
+		const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+		try {
+			const message = readMessage(bytes);
+			switch (message.type) {
+				case 'syncStep1': {
+					// Answered from durable state only: a client never receives what a crash could lose.
+					const { stateVector } = message;
+					this.#registry.whenDurable(() => {
+						try {
+							this.send(encodeSyncStep2(this.live.doc, stateVector));
+						} catch {
+							this.close(CLOSE_REFUSED, 'sync_message_malformed');
+						}
+					});
+					return;
+				}
+				case 'update':
+					this.#submit(message.update);
+					return;
+				case 'awareness':
+					this.#presence(message.update);
+					return;
+				case 'queryAwareness': {
+					const clients = [...this.live.awareness.getStates().keys()];
+					this.send(encodeAwareness(encodeAwarenessUpdate(this.live.awareness, clients)));
+					return;
+				}
+			}
+		} catch {
+			this.close(CLOSE_REFUSED, 'sync_message_malformed');
+		}
+	}
+
+	#submit(update: Uint8Array): void {
+		if (this.#queued >= this.#limits.maxQueuedUpdates) {
+			this.close(CLOSE_RATE, 'sync_rate_limited');
+			return;
+		}
+		this.#queued += 1;
+		// Copy: the frame's buffer may be reused by ws once this handler returns.
+		const own = update.slice();
+		this.#registry.submit(this.live, own, this).then(
+			(verdict) => {
+				this.#queued -= 1;
+				if (verdict.ok) {
+					if (this.acknowledges) this.send(encodeAck(this.live.doc));
+				} else this.#refuse(verdict);
+			},
+			() => {
+				this.#queued -= 1;
+				this.close(CLOSE_INTERNAL, 'sync_server_error');
+			}
+		);
+	}
+
+	#refuse(verdict: Exclude<Verdict, { ok: true }>): void {
+		if (!this.#open) return;
+		this.send(encodeRefused({ code: verdict.code, eventIds: verdict.eventIds }));
+		this.close(CLOSE_REFUSED, verdict.code.slice(0, 123));
+	}
+
+	/**
+	 * Presence: entries for client ids another connection announced are dropped, oversize ones too,
+	 * and each state is stamped with the signed-in user so nobody can pose as someone else.
+	 */
+	#presence(update: Uint8Array): void {
+		const decoder = decoding.createDecoder(update);
+		const count = decoding.readVarUint(decoder);
+		if (count > this.#limits.maxAwarenessEntries) throw new Error('too many presence entries');
+		const encoder = encoding.createEncoder();
+		const entries: { client: number; clock: number; state: string }[] = [];
+		for (let i = 0; i < count; i += 1) {
+			const client = decoding.readVarUint(decoder);
+			const clock = decoding.readVarUint(decoder);
+			const json = decoding.readVarString(decoder);
+			const owner = this.live.awarenessOwners.get(client);
+			if ((owner && owner !== this) || json.length > this.#limits.maxAwarenessStateBytes) continue;
+			const state: unknown = JSON.parse(json);
+			let stamped = 'null';
+			if (state !== null) {
+				if (typeof state !== 'object' || Array.isArray(state)) continue;
+				stamped = JSON.stringify({
+					...state,
+					verifiedUser: { userId: this.userId, orgId: this.orgId, fullName: this.identity.fullName }
+				});
+			}
+			this.live.awarenessOwners.set(client, this);
+			this.#ownClients.add(client);
+			entries.push({ client, clock, state: stamped });
+		}
+		if (entries.length === 0) return;
+		encoding.writeVarUint(encoder, entries.length);
+		for (const entry of entries) {
+			encoding.writeVarUint(encoder, entry.client);
+			encoding.writeVarUint(encoder, entry.clock);
+			encoding.writeVarString(encoder, entry.state);
+		}
+		applyAwarenessUpdate(this.live.awareness, encoding.toUint8Array(encoder), this);
+	}
+}

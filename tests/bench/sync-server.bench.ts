@@ -1,0 +1,488 @@
+// Sync server bench: N = 100, 500, 1,000 Node y-websocket clients on 100 documents, against our
+// server (auth, validation, durable writes) and a plain reference relay (y-protocols, nothing else)
+// in the same run. Prints `name value [unit]` lines: edit-to-peer latency p50/p99, delivered edits
+// per second, server RSS per document and per connection, and our/reference ratios.
+//   node --import tsx tests/bench/sync-server.bench.ts        (or: npm run bench -- sync-server)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { Session } from 'node:inspector';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { pino } from 'pino';
+import { WebSocket, WebSocketServer } from 'ws';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+
+const MAX_DOCUMENTS = 100;
+/** 100 documents, but at least two clients on each so every edit has a peer (N=100: 50). */
+const documentsFor = (clients: number) => Math.min(MAX_DOCUMENTS, Math.floor(clients / 2));
+const CLIENT_COUNTS = (process.env.BENCH_CLIENTS ?? '100,500,1000').split(',').map(Number);
+/** latency phase: each client makes one edit every this many ms on average */
+const EDIT_INTERVAL_MS = 5000;
+const LATENCY_PHASE_MS = Number(process.env.BENCH_LATENCY_MS ?? 8000);
+const THROUGHPUT_PHASE_MS = Number(process.env.BENCH_THROUGHPUT_MS ?? 5000);
+/** throughput phase: edits in flight per document */
+const WINDOW = 8;
+
+const self = import.meta.filename;
+const mode = process.argv[2];
+
+// ---------------------------------------------------------------------------------------------
+// Child mode 1: the reference relay, a plain y-websocket server: no auth, validation or storage.
+
+function serveReference(): void {
+	const docs = new Map<
+		string,
+		{ doc: Y.Doc; awareness: awarenessProtocol.Awareness; conns: Set<WebSocket> }
+	>();
+	const room = (name: string) => {
+		let entry = docs.get(name);
+		if (!entry) {
+			const doc = new Y.Doc();
+			const awareness = new awarenessProtocol.Awareness(doc);
+			awareness.setLocalState(null);
+			const conns = new Set<WebSocket>();
+			doc.on('update', (update: Uint8Array) => {
+				const e = encoding.createEncoder();
+				encoding.writeVarUint(e, 0);
+				syncProtocol.writeUpdate(e, update);
+				const message = encoding.toUint8Array(e);
+				for (const conn of conns) conn.send(message);
+			});
+			awareness.on('update', ({ added, updated, removed }: Record<string, number[]>) => {
+				const e = encoding.createEncoder();
+				encoding.writeVarUint(e, 1);
+				encoding.writeVarUint8Array(
+					e,
+					awarenessProtocol.encodeAwarenessUpdate(awareness, [
+						...(added ?? []),
+						...(updated ?? []),
+						...(removed ?? [])
+					])
+				);
+				const message = encoding.toUint8Array(e);
+				for (const conn of conns) conn.send(message);
+			});
+			entry = { doc, awareness, conns };
+			docs.set(name, entry);
+		}
+		return entry;
+	};
+	const server = http.createServer();
+	const wss = new WebSocketServer({ server, perMessageDeflate: false });
+	wss.on('connection', (conn, req) => {
+		const { doc, awareness, conns } = room((req.url ?? '/').slice(1));
+		conns.add(conn);
+		conn.on('message', (data: Buffer) => {
+			const decoder = decoding.createDecoder(new Uint8Array(data));
+			const encoder = encoding.createEncoder();
+			const type = decoding.readVarUint(decoder);
+			if (type === 0) {
+				encoding.writeVarUint(encoder, 0);
+				syncProtocol.readSyncMessage(decoder, encoder, doc, conn);
+				if (encoding.length(encoder) > 1) conn.send(encoding.toUint8Array(encoder));
+			} else if (type === 1) {
+				awarenessProtocol.applyAwarenessUpdate(
+					awareness,
+					decoding.readVarUint8Array(decoder),
+					conn
+				);
+			}
+		});
+		conn.on('close', () => conns.delete(conn));
+		const e = encoding.createEncoder();
+		encoding.writeVarUint(e, 0);
+		syncProtocol.writeSyncStep1(e, doc);
+		conn.send(encoding.toUint8Array(e));
+	});
+	server.listen(0, '127.0.0.1', () => announce((server.address() as AddressInfo).port));
+}
+
+// Child mode 2: our server on a prepared data directory, limits raised for one loopback address.
+
+async function serveOurs(dataDir: string): Promise<void> {
+	const { DEFAULT_LIMITS, readConfig } = await import('../../sync-server/src/config');
+	const { startServer } = await import('../../sync-server/src/server');
+	const config = readConfig({ DATA_DIR: dataDir, PORT: '0', PASSWORD_HASH_LOG_N: '10' }, [
+		'--no-demo'
+	]);
+	const server = await startServer(
+		{ ...config, limits: { ...DEFAULT_LIMITS, maxConnectionsPerAddress: 10_000 } },
+		{ serveApp: false, log: pino({ level: 'warn' }) }
+	);
+	process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
+	announce(server.port);
+}
+
+function announce(port: number): void {
+	let session: Session | null = null;
+	process.on('message', (message) => {
+		// BENCH_PROFILE=<dir>: a CPU profile of the throughput phase, for finding the next bottleneck.
+		if (message === 'profile-start' && process.env.BENCH_PROFILE) {
+			session = new Session();
+			session.connect();
+			session.post('Profiler.enable', () => session?.post('Profiler.start'));
+		}
+		if (message === 'profile-stop' && session) {
+			session.post('Profiler.stop', (_error, result) => {
+				writeFileSync(
+					`${process.env.BENCH_PROFILE}/main-${process.pid}.cpuprofile`,
+					JSON.stringify(result.profile)
+				);
+			});
+		}
+		if (message === 'rss') {
+			(globalThis as { gc?: () => void }).gc?.();
+			const cpu = process.cpuUsage();
+			process.send?.({ rss: process.memoryUsage().rss, cpuMs: (cpu.user + cpu.system) / 1000 });
+		}
+	});
+	console.log(`listening ${port}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Driver.
+
+interface Child {
+	readonly process: ChildProcess;
+	readonly port: number;
+	rss(): Promise<number>;
+	cpuMs(): Promise<number>;
+	stop(): Promise<void>;
+}
+
+async function spawnChild(args: string[]): Promise<Child> {
+	const profile: string[] = [];
+	const child = spawn(
+		process.execPath,
+		['--expose-gc', ...profile, '--import', 'tsx', self, ...args],
+		{
+			stdio: ['ignore', 'pipe', 'inherit', 'ipc']
+		}
+	);
+	const port = await new Promise<number>((resolve, reject) => {
+		let out = '';
+		child.stdout?.on('data', (chunk: Buffer) => {
+			out += chunk.toString();
+			const match = /listening (\d+)/.exec(out);
+			if (match) resolve(Number(match[1]));
+		});
+		child.on('exit', (code) => reject(new Error(`child exited ${code}`)));
+	});
+	return {
+		process: child,
+		port,
+		rss: () =>
+			new Promise((resolve) => {
+				child.once('message', (m: { rss: number }) => resolve(m.rss));
+				child.send('rss');
+			}),
+		cpuMs: () =>
+			new Promise((resolve) => {
+				child.once('message', (m: { cpuMs: number }) => resolve(m.cpuMs));
+				child.send('rss');
+			}),
+		stop: () =>
+			new Promise((resolve) => {
+				child.once('exit', () => resolve());
+				child.kill('SIGTERM');
+			})
+	};
+}
+
+const customerId = (d: number) => `bench-${d}`;
+
+/** Prepares our data directory: one customer org, its admin and its customer document per document. */
+async function prepareOurs(dataDir: string): Promise<void> {
+	const { readConfig } = await import('../../sync-server/src/config');
+	const { startServer } = await import('../../sync-server/src/server');
+	const { SYSTEM_ACTOR } = await import('../../sync-server/src/authorize');
+	const { hashPassword } = await import('../../sync-server/src/accounts/passwords');
+	const config = readConfig({ DATA_DIR: dataDir, PORT: '0', PASSWORD_HASH_LOG_N: '10' }, [
+		'--no-demo'
+	]);
+	const server = await startServer(config, { serveApp: false, log: pino({ level: 'warn' }) });
+	const hash = await hashPassword('bench-password', 10);
+	let n = 0;
+	const at = () =>
+		`${String(Date.now()).padStart(15, '0')}-${String(n++ % 99999).padStart(5, '0')}-bench`;
+	const system = { userId: 'system', orgId: 'program' };
+	const write = async (doc: string, type: string, payload: object) => {
+		const verdict = await server.registry.appendEvents(
+			doc,
+			[{ id: `seed-${n}`, type, at: at(), by: system, payload }],
+			SYSTEM_ACTOR
+		);
+		if (!verdict.ok) throw new Error(`${type}: ${verdict.code}`);
+	};
+	for (let d = 0; d < MAX_DOCUMENTS; d += 1) {
+		const id = customerId(d);
+		await write(`org/${id}`, 'org.created', {
+			kind: 'customer',
+			legalName: `Bench ${d}`,
+			country: 'US',
+			tenant: null,
+			mpnId: null,
+			alreadyEnrolledInCsp: false
+		});
+		await write(`org/${id}`, 'user.added', {
+			userId: `${id}-admin`,
+			email: `admin@${id}.example`,
+			fullName: `Bench ${d} Admin`,
+			roles: ['globalAdmin'],
+			temporaryPassword: { hash, expiresAt: Date.now() + 86_400_000 }
+		});
+		await write(`org/${id}`, 'user.passwordChanged', { userId: `${id}-admin` });
+		await write(`customer/${id}`, 'customer.created', {
+			legalName: `Bench ${d}`,
+			domain: `${id}.example`,
+			country: 'US'
+		});
+	}
+	await server.close();
+}
+
+async function signIn(port: number, d: number): Promise<string> {
+	const response = await fetch(`http://127.0.0.1:${port}/api/auth/sign-in`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ email: `admin@${customerId(d)}.example`, password: 'bench-password' })
+	});
+	if (response.status !== 200) throw new Error(`sign-in ${d}: ${response.status}`);
+	const access = response.headers.getSetCookie().find((c) => c.startsWith('tt_access='));
+	return access?.split(';')[0] ?? '';
+}
+
+interface Client {
+	readonly d: number;
+	readonly doc: Y.Doc;
+	readonly provider: WebsocketProvider;
+}
+
+interface Run {
+	p50: number;
+	p99: number;
+	throughput: number;
+	/** CPU cores busy during the throughput phase (server process, bench clients) */
+	serverCpu: number;
+	driverCpu: number;
+	rssPerDocument: number;
+	rssPerConnection: number;
+}
+
+const sentAt = new Map<string, number>();
+const latencies: number[] = [];
+let recording = false;
+/** throughput phase: per document, callbacks when its designated peer sees an edit */
+const onDelivered = new Map<string, () => void>();
+
+function percentile(values: number[], p: number): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+let editSeq = 0;
+function edit(client: Client): string {
+	const id = `e${process.pid}x${editSeq++}`;
+	sentAt.set(id, performance.now());
+	client.doc.getArray('log').push([
+		{
+			id,
+			type: 'tenantUser.added',
+			at: `${String(Date.now()).padStart(15, '0')}-${String(editSeq % 99999).padStart(5, '0')}-bench-client`,
+			by: { userId: `${customerId(client.d)}-admin`, orgId: customerId(client.d) },
+			payload: {
+				tenantUserId: id,
+				displayName: 'Bench Person',
+				userName: `${id}@${customerId(client.d)}.example`
+			}
+		}
+	]);
+	return id;
+}
+
+async function runAgainst(
+	kind: 'ours' | 'reference',
+	clients: number,
+	dataDir: string
+): Promise<Run> {
+	const documents = documentsFor(clients);
+	const child =
+		kind === 'ours'
+			? await spawnChild(['serve-ours', dataDir])
+			: await spawnChild(['serve-reference']);
+	const cookies =
+		kind === 'ours'
+			? await Promise.all(Array.from({ length: documents }, (_, d) => signIn(child.port, d)))
+			: [];
+	const origin = `http://127.0.0.1:${child.port}`;
+	const serverUrl =
+		kind === 'ours' ? `ws://127.0.0.1:${child.port}/sync` : `ws://127.0.0.1:${child.port}`;
+	const list: Client[] = [];
+	const connect = (d: number): Client => {
+		const doc = new Y.Doc();
+		const cookie = cookies[d];
+		const Polyfill = class extends WebSocket {
+			constructor(url: string | URL, protocols?: string | string[]) {
+				super(url, protocols, {
+					headers: { origin, ...(cookie ? { cookie } : {}) },
+					perMessageDeflate: false
+				});
+			}
+		};
+		const provider = new WebsocketProvider(serverUrl, `customer/${customerId(d)}`, doc, {
+			WebSocketPolyfill: Polyfill as unknown as typeof globalThis.WebSocket,
+			disableBc: true
+		});
+		const client = { d, doc, provider };
+		// The first client of each document is the peer the throughput phase waits for.
+		const designated = !list.some((c) => c.d === d);
+		doc.getArray('log').observe((event) => {
+			if (event.transaction.local) return;
+			const now = performance.now();
+			for (const item of event.changes.added) {
+				for (const value of item.content.getContent() as { id?: string }[]) {
+					const started = value.id ? sentAt.get(value.id) : undefined;
+					if (started === undefined) continue;
+					if (recording) latencies.push(now - started);
+					if (designated) onDelivered.get(value.id ?? '')?.();
+				}
+			}
+		});
+		list.push(client);
+		return client;
+	};
+	const waitSynced = async (subset: Client[]) => {
+		while (!subset.every((c) => c.provider.synced)) await new Promise((r) => setTimeout(r, 20));
+	};
+
+	const base = await child.rss();
+	// One client per document first: the documents' own memory.
+	for (let d = 0; d < documents; d += 1) connect(d);
+	await waitSynced(list);
+	const withDocs = await child.rss();
+	for (let i = documents; i < clients; i += 1) {
+		connect(i % documents);
+		if (i % 100 === 0) await waitSynced(list);
+	}
+	await waitSynced(list);
+	await new Promise((r) => setTimeout(r, 500));
+	const withClients = await child.rss();
+
+	// Latency: every client edits about every EDIT_INTERVAL_MS; every peer's receipt is timed.
+	latencies.length = 0;
+	recording = true;
+	const timers = list.map((client) => {
+		const tick = () => {
+			edit(client);
+			timer = setTimeout(tick, EDIT_INTERVAL_MS * (0.5 + Math.random()));
+		};
+		let timer = setTimeout(tick, Math.random() * EDIT_INTERVAL_MS);
+		return () => clearTimeout(timer);
+	});
+	await new Promise((r) => setTimeout(r, LATENCY_PHASE_MS));
+	for (const stop of timers) stop();
+	recording = false;
+	await new Promise((r) => setTimeout(r, 300));
+	const p50 = percentile(latencies, 50);
+	const p99 = percentile(latencies, 99);
+
+	// Throughput: WINDOW edits in flight per document, the next sent when a peer has the last.
+	let delivered = 0;
+	let running = true;
+	const byDoc = Array.from({ length: documents }, (_, d) => list.filter((c) => c.d === d));
+	let round = 0;
+	const send = (d: number) => {
+		if (!running) return;
+		const writers = byDoc[d]?.slice(1) ?? [];
+		const writer = writers[round++ % writers.length];
+		if (!writer) return;
+		const id = edit(writer);
+		onDelivered.set(id, () => {
+			onDelivered.delete(id);
+			delivered += 1;
+			send(d);
+		});
+	};
+	child.process.send('profile-start');
+	const serverCpuBefore = await child.cpuMs();
+	const driverCpuBefore = process.cpuUsage();
+	const started = performance.now();
+	for (let d = 0; d < documents; d += 1) for (let w = 0; w < WINDOW; w += 1) send(d);
+	await new Promise((r) => setTimeout(r, THROUGHPUT_PHASE_MS));
+	running = false;
+	const elapsed = performance.now() - started;
+	child.process.send('profile-stop');
+	const throughput = delivered / (elapsed / 1000);
+	const serverCpu = ((await child.cpuMs()) - serverCpuBefore) / elapsed;
+	const driverUsage = process.cpuUsage(driverCpuBefore);
+	const driverCpu = (driverUsage.user + driverUsage.system) / 1000 / elapsed;
+	onDelivered.clear();
+
+	for (const client of list) {
+		client.provider.destroy();
+		client.provider.awareness.destroy();
+		client.doc.destroy();
+	}
+	sentAt.clear();
+	await child.stop();
+	return {
+		p50,
+		p99,
+		throughput,
+		serverCpu,
+		driverCpu,
+		rssPerDocument: (withDocs - base) / documents,
+		rssPerConnection: (withClients - withDocs) / (clients - documents)
+	};
+}
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+async function drive(): Promise<void> {
+	// Every WebsocketProvider registers a process exit handler.
+	process.setMaxListeners(0);
+	for (const clients of CLIENT_COUNTS) {
+		const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-bench-'));
+		try {
+			await prepareOurs(dataDir);
+			const ours = await runAgainst('ours', clients, dataDir);
+			const reference = process.env.BENCH_ONLY_OURS
+				? ours
+				: await runAgainst('reference', clients, dataDir);
+			const tag = `sync.n${clients}`;
+			console.log(`${tag}.documents ${documentsFor(clients)}`);
+			console.log(`${tag}.ours.edit_to_peer_p50 ${fmt(ours.p50, 2)} ms`);
+			console.log(`${tag}.ours.edit_to_peer_p99 ${fmt(ours.p99, 2)} ms`);
+			console.log(`${tag}.ours.delivered_edits_per_s ${fmt(ours.throughput, 0)}`);
+			console.log(`${tag}.ours.server_cpu_cores ${fmt(ours.serverCpu, 2)}`);
+			console.log(`${tag}.ours.clients_cpu_cores ${fmt(ours.driverCpu, 2)}`);
+			console.log(`${tag}.ours.rss_per_document ${fmt(ours.rssPerDocument / 1024)} KiB`);
+			console.log(`${tag}.ours.rss_per_connection ${fmt(ours.rssPerConnection / 1024)} KiB`);
+			console.log(`${tag}.reference.edit_to_peer_p50 ${fmt(reference.p50, 2)} ms`);
+			console.log(`${tag}.reference.edit_to_peer_p99 ${fmt(reference.p99, 2)} ms`);
+			console.log(`${tag}.reference.delivered_edits_per_s ${fmt(reference.throughput, 0)}`);
+			console.log(`${tag}.reference.server_cpu_cores ${fmt(reference.serverCpu, 2)}`);
+			console.log(`${tag}.reference.clients_cpu_cores ${fmt(reference.driverCpu, 2)}`);
+			console.log(`${tag}.reference.rss_per_document ${fmt(reference.rssPerDocument / 1024)} KiB`);
+			console.log(
+				`${tag}.reference.rss_per_connection ${fmt(reference.rssPerConnection / 1024)} KiB`
+			);
+			console.log(`${tag}.ratio.p99 ${fmt(ours.p99 / reference.p99, 2)}`);
+			console.log(`${tag}.ratio.throughput ${fmt(ours.throughput / reference.throughput, 2)}`);
+		} finally {
+			rmSync(dataDir, { recursive: true, force: true });
+		}
+	}
+	console.log(`sync.machine ${os.cpus().length}x ${os.cpus()[0]?.model ?? 'cpu'}`);
+}
+
+if (mode === 'serve-reference') serveReference();
+else if (mode === 'serve-ours') await serveOurs(process.argv[3] ?? '');
+else await drive();

@@ -1,0 +1,306 @@
+// Per-document access and validation of every incoming update: refusals are neither stored nor
+// relayed, the client is told why, and the server keeps serving everyone else.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as decoding from 'lib0/decoding';
+import type { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { encodeUpdate, messageRefused } from '../../sync-server/src/ws/protocol';
+import {
+	CONTOSO_ADMIN,
+	CONTOSO_SALES,
+	closedWith,
+	event,
+	quadraticUpdate,
+	socketClosed,
+	startTestServer,
+	tenantUserAdded,
+	waitFor,
+	waitForSync,
+	type Session,
+	type TestServer
+} from './harness';
+
+let t: TestServer;
+
+beforeAll(async () => {
+	t = await startTestServer();
+});
+afterAll(async () => {
+	await t.close();
+});
+
+const syncUpdateFrame = (update: Uint8Array) => encodeUpdate(update);
+
+/** Captures the app-facing refusal message (type 100) the stock client would otherwise ignore. */
+function captureRefusal(provider: WebsocketProvider): { code: string; eventIds: string[] }[] {
+	const seen: { code: string; eventIds: string[] }[] = [];
+	provider.messageHandlers[messageRefused] = (_encoder, decoder) => {
+		seen.push(JSON.parse(decoding.readVarString(decoder)) as { code: string; eventIds: string[] });
+	};
+	return seen;
+}
+
+const sessions = new Map<string, Session>();
+async function sessionOf(email: string): Promise<Session> {
+	let session = sessions.get(email);
+	if (!session) sessions.set(email, (session = await t.signIn(email)));
+	return session;
+}
+
+async function connected(email: string, name: string, doc = new Y.Doc()) {
+	const provider = t.provider(name, await sessionOf(email), doc);
+	await waitForSync(provider);
+	return { provider, doc, log: doc.getArray('log') };
+}
+
+async function serverLog(name: string): Promise<unknown[]> {
+	const live = t.server.registry.get(name);
+	if (!live) throw new Error(name);
+	await live.idle();
+	return live.log.toArray();
+}
+
+/** Makes a change from `email` on `name`, expects the given refusal; checks nothing leaked. */
+async function expectRefused(
+	email: string,
+	name: string,
+	change: (doc: Y.Doc) => void,
+	code: string | RegExp
+): Promise<{ code: string; eventIds: string[] }[]> {
+	const observer = await connected('admin@contoso.example', name);
+	const before = await serverLog(name);
+	const beforeNotes = t.server.registry.get(name)?.doc.getText('notes').toString();
+	const actor = await connected(email, name);
+	const refusals = captureRefusal(actor.provider);
+	const closed = closedWith(actor.provider);
+	change(actor.doc);
+	const result = await closed;
+	expect(result.code).toBe(4400);
+	expect(result.reason).toMatch(code);
+	expect(refusals.map((r) => r.code)).toEqual([result.reason]);
+	expect(await serverLog(name)).toEqual(before);
+	expect(t.server.registry.get(name)?.doc.getText('notes').toString()).toBe(beforeNotes);
+	expect(observer.log.toArray()).toEqual(before);
+	// Nothing was stored either: a new client loads exactly what was there before.
+	t.server.registry.unloadIdle(true);
+	const fresh = await connected('admin@contoso.example', name);
+	expect(fresh.log.toArray()).toEqual(before);
+	observer.provider.destroy();
+	fresh.provider.destroy();
+	return refusals;
+}
+
+describe('who may open a document', () => {
+	it('closes a user of org A on org B’s document with 4403 and sends it no state', async () => {
+		const session = await sessionOf('admin@contoso.example');
+		const doc = new Y.Doc();
+		const provider = t.provider('org/northwind', session, doc);
+		expect(await closedWith(provider)).toEqual({ code: 4403, reason: 'sync_document_forbidden' });
+		expect(doc.getArray('log').length).toBe(0);
+		const other = t.provider('customer/fourthcoffee', session, new Y.Doc());
+		expect(await closedWith(other)).toEqual({ code: 4403, reason: 'sync_document_forbidden' });
+	});
+
+	it('refuses made-up documents without loading them (connecting costs no memory)', async () => {
+		const session = await sessionOf('admin@contoso.example');
+		for (let i = 0; i < 20; i += 1) {
+			const socket = t.socket(`customer/made-up-${i}`, session.cookie);
+			expect(await socketClosed(socket)).toEqual({ code: 4403, reason: 'sync_document_forbidden' });
+			expect(t.server.registry.peek(`customer/made-up-${i}`)).toBeUndefined();
+		}
+	});
+
+	it('closes an invalid document name with 4403 sync_document_invalid', async () => {
+		const session = await sessionOf('admin@contoso.example');
+		const socket = t.socket('org/Contoso', session.cookie);
+		expect(await socketClosed(socket)).toEqual({ code: 4403, reason: 'sync_document_invalid' });
+	});
+
+	it('lists exactly the documents a user may open', async () => {
+		const session = await sessionOf('admin@wingtip.example');
+		const response = await fetch(`${t.url}/api/auth/documents`, {
+			headers: { cookie: session.cookie }
+		});
+		const { documents } = (await response.json()) as {
+			documents: { name: string; access: string }[];
+		};
+		expect(documents).toEqual([
+			{ name: 'customer/wingtip', access: 'write' },
+			{ name: 'directory', access: 'read' },
+			{ name: 'org/wingtip', access: 'write' }
+		]);
+	});
+});
+
+describe('refused updates', () => {
+	it('gives a read-only connection the state but refuses its update, which nobody else sees', async () => {
+		const program = await connected('admin@program.example', 'directory');
+		const reader = await connected('admin@contoso.example', 'directory');
+		expect(reader.log.length).toBeGreaterThan(0);
+		const refusals = captureRefusal(reader.provider);
+		const closed = closedWith(reader.provider);
+		const before = program.log.length;
+		const forged = event('directory.entryUpdated', CONTOSO_ADMIN, {
+			providerId: 'northwind',
+			description: 'Forged'
+		});
+		reader.log.push([forged]);
+		expect(await closed).toEqual({ code: 4400, reason: 'sync_read_only' });
+		expect(refusals).toEqual([{ code: 'sync_read_only', eventIds: [forged.id] }]);
+		expect(await serverLog('directory')).toHaveLength(before);
+		expect(program.log.length).toBe(before);
+		program.provider.destroy();
+	});
+
+	it('refuses an event authored as another user', async () => {
+		const refusals = await expectRefused(
+			'sales@contoso.example',
+			'customer/wingtip',
+			(doc) => doc.getArray('log').push([tenantUserAdded(CONTOSO_ADMIN)]),
+			'error_author_mismatch'
+		);
+		expect(refusals[0]?.eventIds).toHaveLength(1);
+	});
+
+	it('refuses an event type the user’s roles may not emit', async () => {
+		await expectRefused(
+			'sales@contoso.example',
+			'customer/wingtip',
+			(doc) => doc.getArray('log').push([tenantUserAdded(CONTOSO_SALES)]),
+			'error_missing_capability'
+		);
+	});
+
+	it('refuses a malformed event', async () => {
+		await expectRefused(
+			'admin@contoso.example',
+			'customer/wingtip',
+			(doc) =>
+				doc
+					.getArray('log')
+					.push([{ ...tenantUserAdded(CONTOSO_ADMIN), payload: { tenantUserId: 'x' } }]),
+			/^error_field_/
+		);
+	});
+
+	it('refuses the deletion of a log item', async () => {
+		await expectRefused(
+			'admin@contoso.example',
+			'customer/wingtip',
+			(doc) => doc.getArray('log').delete(1, 1),
+			'sync_log_changed'
+		);
+	});
+
+	it('refuses an event inserted before existing ones', async () => {
+		await expectRefused(
+			'admin@contoso.example',
+			'customer/wingtip',
+			(doc) => doc.getArray('log').insert(0, [tenantUserAdded(CONTOSO_ADMIN)]),
+			'sync_log_changed'
+		);
+	});
+
+	it('refuses a shared type nested in the log', async () => {
+		await expectRefused(
+			'admin@contoso.example',
+			'customer/wingtip',
+			(doc) => doc.getArray('log').push([new Y.Map()]),
+			'sync_log_not_json'
+		);
+	});
+
+	it('refuses a top-level type the document does not have', async () => {
+		await expectRefused(
+			'admin@contoso.example',
+			'customer/wingtip',
+			(doc) => doc.getMap('secrets').set('x', 1),
+			'sync_unknown_part'
+		);
+	});
+
+	it('refuses notes edits from a user whose roles do not allow editing them', async () => {
+		await expectRefused(
+			'billing@contoso.example',
+			'customer/wingtip',
+			(doc) => doc.getText('notes').insert(0, 'billing was here'),
+			'sync_part_forbidden'
+		);
+	});
+
+	it('accepts notes edits, including deletions, from a user who may edit them', async () => {
+		const a = await connected('admin@contoso.example', 'customer/wingtip');
+		const b = await connected('admin@wingtip.example', 'customer/wingtip');
+		a.doc.getText('notes').insert(0, 'temporary text');
+		await waitFor(() => b.doc.getText('notes').toString().includes('temporary text'));
+		a.doc.getText('notes').delete(0, 'temporary '.length);
+		await waitFor(() => !b.doc.getText('notes').toString().includes('temporary'));
+		expect(a.provider.wsconnected).toBe(true);
+		a.provider.destroy();
+		b.provider.destroy();
+	});
+
+	it('closes a connection sending a frame over 1 MiB with 1009 and keeps serving others', async () => {
+		const session = await sessionOf('admin@contoso.example');
+		const socket = t.socket('customer/wingtip', session.cookie);
+		await new Promise((resolve) => socket.once('open', resolve));
+		const closed = socketClosed(socket);
+		socket.send(new Uint8Array(1024 * 1024 + 16));
+		expect((await closed).code).toBe(1009);
+
+		const a = await connected('admin@contoso.example', 'customer/wingtip');
+		const b = await connected('admin@wingtip.example', 'customer/wingtip');
+		a.log.push([tenantUserAdded(CONTOSO_ADMIN, 'After The Storm')]);
+		await waitFor(() => b.log.length === a.log.length);
+		a.provider.destroy();
+		b.provider.destroy();
+	});
+
+	it('refuses a crafted update that would take seconds to apply, without stalling anyone else', async () => {
+		const a = await connected('admin@contoso.example', 'customer/wingtip');
+		const b = await connected('admin@wingtip.example', 'customer/wingtip');
+		const session = await sessionOf('admin@contoso.example');
+		const socket = t.socket('customer/proseware', session.cookie);
+		await new Promise((resolve) => socket.once('open', resolve));
+		const closed = socketClosed(socket);
+		socket.send(syncUpdateFrame(quadraticUpdate(40_000)));
+		// Meanwhile another document keeps syncing within moments.
+		const started = Date.now();
+		a.doc.getText('notes').insert(0, 'still here ');
+		await waitFor(() => b.doc.getText('notes').toString().startsWith('still here'), 1000);
+		expect(Date.now() - started).toBeLessThan(1000);
+		expect(await closed).toEqual({ code: 4400, reason: 'sync_update_too_complex' });
+		expect(t.server.validator.restarts).toBeGreaterThanOrEqual(1);
+		a.provider.destroy();
+		b.provider.destroy();
+	}, 20_000);
+
+	it('closes a connection that floods messages with 1008 sync_rate_limited', async () => {
+		const session = await sessionOf('admin@contoso.example');
+		const socket = t.socket('customer/proseware', session.cookie);
+		await new Promise((resolve) => socket.once('open', resolve));
+		const closed = socketClosed(socket);
+		const queryAwareness = new Uint8Array([3]);
+		for (let i = 0; i < 1000 && socket.readyState === socket.OPEN; i += 1)
+			socket.send(queryAwareness);
+		expect(await closed).toEqual({ code: 1008, reason: 'sync_rate_limited' });
+	});
+});
+
+describe('access follows the log', () => {
+	it('closes a user’s connections with 4403 once their org disables them', async () => {
+		const sales = await connected('sales@contoso.example', 'customer/wingtip');
+		const closed = closedWith(sales.provider);
+		const admin = await connected('admin@contoso.example', 'org/contoso');
+		admin.log.push([event('user.disabled', CONTOSO_ADMIN, { userId: 'contoso-sales' })]);
+		const result = await closed;
+		expect([4401, 4403]).toContain(result.code);
+		const signIn = await fetch(`${t.url}/api/auth/sign-in`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ email: 'sales@contoso.example', password: 'tiertwo-demo' })
+		});
+		expect(signIn.status).toBe(401);
+		admin.provider.destroy();
+	});
+});

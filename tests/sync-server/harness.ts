@@ -1,0 +1,237 @@
+// Test harness: a real sync server on 127.0.0.1:0 with a fresh data directory and the demo
+// workspace, sign-in helpers, stock y-websocket clients and raw websocket clients.
+import * as encoding from 'lib0/encoding';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { HybridLogicalClock } from '../../src/lib/domain/clock';
+import { newId } from '../../sync-server/src/accounts/tokens';
+import {
+	DEFAULT_LIMITS,
+	readConfig,
+	type ServerConfig,
+	type ServerLimits
+} from '../../sync-server/src/config';
+import { startServer, type RunningServer } from '../../sync-server/src/server';
+
+export const DEMO_PASSWORD = 'tiertwo-demo';
+
+export interface TestServerOptions {
+	readonly limits?: Partial<ServerLimits>;
+	readonly config?: Partial<ServerConfig>;
+	readonly now?: () => number;
+	readonly demo?: boolean;
+	readonly dataDir?: string;
+}
+
+export interface Session {
+	readonly cookie: string;
+	readonly access: string;
+	readonly refresh: string;
+}
+
+export interface TestServer {
+	readonly server: RunningServer;
+	readonly url: string;
+	readonly syncUrl: string;
+	readonly dataDir: string;
+	signIn(email: string, password?: string): Promise<Session>;
+	provider(
+		name: string,
+		session: Session,
+		doc?: Y.Doc,
+		origin?: string,
+		params?: Record<string, string>
+	): WebsocketProvider;
+	socket(name: string, cookie: string | null, origin?: string): WebSocket;
+	close(): Promise<void>;
+}
+
+/** A `ws` WebSocket that sends the given cookie and Origin, as a browser would. */
+export function socketClass(cookie: string | null, origin: string): typeof globalThis.WebSocket {
+	const Socket = class extends WebSocket {
+		constructor(url: string | URL, protocols?: string | string[]) {
+			super(url, protocols, { headers: { ...(cookie ? { cookie } : {}), origin } });
+		}
+	};
+	// y-websocket only needs the browser WebSocket surface, which ws implements.
+	return Socket as unknown as typeof globalThis.WebSocket;
+}
+
+export function cookiesFrom(response: Response): Session {
+	const jar = new Map<string, string>();
+	for (const header of response.headers.getSetCookie()) {
+		const [pair] = header.split(';');
+		const eq = pair?.indexOf('=') ?? -1;
+		if (pair && eq > 0) jar.set(pair.slice(0, eq), pair.slice(eq + 1));
+	}
+	const access = jar.get('tt_access') ?? '';
+	const refresh = jar.get('tt_refresh') ?? '';
+	return { cookie: `tt_access=${access}`, access, refresh };
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+	const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'tiertwo-sync-'));
+	const base = readConfig(
+		{
+			DATA_DIR: dataDir,
+			PORT: '0',
+			HOST: '127.0.0.1',
+			PASSWORD_HASH_LOG_N: '10',
+			LOG_LEVEL: 'silent'
+		},
+		options.demo === false ? ['--no-demo'] : []
+	);
+	const config: ServerConfig = {
+		...base,
+		...options.config,
+		limits: { ...DEFAULT_LIMITS, ...options.limits }
+	};
+	const server = await startServer(config, {
+		serveApp: false,
+		log: pino({ level: 'silent' }),
+		...(options.now ? { now: options.now } : {})
+	});
+	const url = server.url;
+	const syncUrl = `${url.replace(/^http/, 'ws')}/sync`;
+	const providers = new Set<WebsocketProvider>();
+	const sockets = new Set<WebSocket>();
+	return {
+		server,
+		url,
+		syncUrl,
+		dataDir,
+		async signIn(email, password = DEMO_PASSWORD) {
+			const response = await fetch(`${url}/api/auth/sign-in`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ email, password })
+			});
+			if (response.status !== 200)
+				throw new Error(`sign-in of ${email} failed: ${response.status}`);
+			return cookiesFrom(response);
+		},
+		provider(name, session, doc = new Y.Doc(), origin = url, params = {}) {
+			const provider = new WebsocketProvider(syncUrl, name, doc, {
+				params,
+				WebSocketPolyfill: socketClass(
+					session.cookie,
+					origin
+				) as unknown as typeof globalThis.WebSocket,
+				disableBc: true,
+				maxBackoffTime: 200
+			});
+			providers.add(provider);
+			return provider;
+		},
+		socket(name, cookie, origin = url) {
+			const socket = new WebSocket(`${syncUrl}/${name}`, {
+				headers: { ...(cookie ? { cookie } : {}), origin }
+			});
+			socket.binaryType = 'nodebuffer';
+			socket.on('error', () => {});
+			sockets.add(socket);
+			return socket;
+		},
+		async close() {
+			for (const provider of providers) {
+				provider.destroy();
+				// The provider's awareness keeps an interval running until its document is destroyed.
+				provider.awareness.destroy();
+				provider.doc.destroy();
+			}
+			for (const socket of sockets) socket.terminate();
+			await server.close();
+			if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
+}
+
+/** Polls `condition` every 10 ms until it holds or `timeoutMs` passes. */
+export async function waitFor(
+	condition: () => boolean,
+	timeoutMs = 5000,
+	what = 'condition'
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
+export function waitForSync(provider: WebsocketProvider, timeoutMs = 5000): Promise<void> {
+	return waitFor(() => provider.synced, timeoutMs, `sync of ${provider.roomname}`);
+}
+
+/** Resolves with the close code and reason of a provider's terminal (44xx) close. */
+export function closedWith(provider: WebsocketProvider): Promise<{ code: number; reason: string }> {
+	return new Promise((resolve) => {
+		provider.on('closed', (event: { code: number; reason: string }) => resolve(event));
+	});
+}
+
+/** Resolves with a raw socket's close code and reason. */
+export function socketClosed(socket: WebSocket): Promise<{ code: number; reason: string }> {
+	return new Promise((resolve) => {
+		socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+	});
+}
+
+const clock = new HybridLogicalClock('test-client');
+
+/** A domain event as the app would append it. */
+export function event(
+	type: string,
+	by: { userId: string; orgId: string },
+	payload: Record<string, unknown>
+): Record<string, unknown> {
+	return { id: newId(), type, at: clock.now(Date.now()), by, payload };
+}
+
+export function tenantUserAdded(by: { userId: string; orgId: string }, name = 'Pat Example') {
+	const id = newId();
+	return event('tenantUser.added', by, {
+		tenantUserId: id,
+		displayName: name,
+		userName: `${id.slice(0, 8)}@wingtip.example`
+	});
+}
+
+export const CONTOSO_ADMIN = { userId: 'contoso-admin', orgId: 'contoso' };
+export const CONTOSO_SALES = { userId: 'contoso-sales', orgId: 'contoso' };
+export const WINGTIP_ADMIN = { userId: 'wingtip-admin', orgId: 'wingtip' };
+
+/**
+ * A crafted update whose cost grows with the square of its size: `n` one-element items of one
+ * client that Yjs integrates one by one and then merges (each merge copies the array so far).
+ * 20,000 items are 200 KB on the wire and seconds (and gigabytes) of work to apply.
+ */
+export function quadraticUpdate(n: number, rootKey = 'notes'): Uint8Array {
+	const e = encoding.createEncoder();
+	const client = 424242;
+	encoding.writeVarUint(e, 1);
+	encoding.writeVarUint(e, n);
+	encoding.writeVarUint(e, client);
+	encoding.writeVarUint(e, 0);
+	for (let i = 0; i < n; i += 1) {
+		const contentAny = 8;
+		if (i === 0) {
+			encoding.writeUint8(e, contentAny);
+			encoding.writeVarUint(e, 1);
+			encoding.writeVarString(e, rootKey);
+		} else {
+			encoding.writeUint8(e, contentAny | 0x80);
+			encoding.writeVarUint(e, client);
+			encoding.writeVarUint(e, i - 1);
+		}
+		encoding.writeVarUint(e, 1);
+		encoding.writeAny(e, 'x');
+	}
+	encoding.writeVarUint(e, 0);
+	return encoding.toUint8Array(e);
+}

@@ -1,0 +1,166 @@
+// The structural analysis of incoming updates on a shadow document, and the validation worker's
+// time budget and watchdog.
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { Shadow, type ShadowSpec } from '../../sync-server/src/validation/update-analysis';
+import { UpdateValidator } from '../../sync-server/src/validation/update-validator';
+import { quadraticUpdate } from './harness';
+
+const spec: ShadowSpec = { logKey: 'log', parts: { notes: 'text', orderDrafts: 'map' } };
+const everything = new Set(['notes', 'orderDrafts']);
+
+function replica(state: Uint8Array | null, clientID: number): Y.Doc {
+	const doc = new Y.Doc();
+	doc.clientID = clientID;
+	if (state) Y.applyUpdate(doc, state);
+	return doc;
+}
+
+function delta(doc: Y.Doc, change: (doc: Y.Doc) => void): Uint8Array {
+	const before = Y.encodeStateVector(doc);
+	change(doc);
+	return Y.encodeStateAsUpdate(doc, before);
+}
+
+const entry = (n: number) => ({ id: `e${n}`, n });
+
+describe('update analysis', () => {
+	it('reports plain-JSON appends to the log in order, at the tail', () => {
+		const origin = replica(null, 1);
+		origin.getArray('log').push([entry(1)]);
+		const shadow = new Shadow(spec, Y.encodeStateAsUpdate(origin));
+		const result = shadow.analyze(
+			delta(origin, (d) => d.getArray('log').push([entry(2), entry(3)])),
+			everything
+		);
+		expect(result).toMatchObject({
+			ok: true,
+			noop: false,
+			appended: [entry(2), entry(3)],
+			tailOnly: true
+		});
+	});
+
+	it('calls an update with nothing new a no-op', () => {
+		const origin = replica(null, 1);
+		origin.getArray('log').push([entry(1)]);
+		const state = Y.encodeStateAsUpdate(origin);
+		const shadow = new Shadow(spec, state);
+		expect(shadow.analyze(state, new Set())).toMatchObject({ ok: true, noop: true, appended: [] });
+	});
+
+	it('finds a concurrent append that lands before an event the server already had', () => {
+		const base = replica(null, 5);
+		base.getArray('log').push([entry(0)]);
+		const state = Y.encodeStateAsUpdate(base);
+		// Two offline replicas append after the same event; Yjs orders them by client id.
+		const low = replica(state, 1);
+		const high = replica(state, 9);
+		const fromHigh = delta(high, (d) => d.getArray('log').push([entry(9)]));
+		const fromLow = delta(low, (d) => d.getArray('log').push([entry(1)]));
+		const shadow = new Shadow(spec, state);
+		expect(shadow.analyze(fromHigh, everything)).toMatchObject({ ok: true, tailOnly: true });
+		const second = shadow.analyze(fromLow, everything);
+		expect(second).toMatchObject({ ok: true, appended: [entry(1)] });
+		const merged = replica(state, 7);
+		Y.applyUpdate(merged, fromHigh);
+		Y.applyUpdate(merged, fromLow);
+		const order = merged.getArray('log').toJSON() as { n: number }[];
+		// Whichever order Yjs chose, the analysis says whether the new one ended up last.
+		expect(second.ok && second.tailOnly).toBe(order.at(-1)?.n === 1);
+		expect(shadow.log.toJSON()).toEqual(order);
+	});
+
+	it('refuses deleting, inserting before, or nesting types in the log', () => {
+		const origin = replica(null, 1);
+		origin.getArray('log').push([entry(1), entry(2)]);
+		const state = Y.encodeStateAsUpdate(origin);
+		const cases: [string, (d: Y.Doc) => void][] = [
+			['sync_log_changed', (d) => d.getArray('log').delete(0, 1)],
+			['sync_log_changed', (d) => d.getArray('log').insert(1, [entry(3)])],
+			['sync_log_not_json', (d) => d.getArray('log').push([new Y.Map()])],
+			['sync_log_not_json', (d) => d.getArray('log').push([new Uint8Array([1])])],
+			['sync_unknown_part', (d) => d.getText('secret').insert(0, 'x')],
+			['sync_bad_content', (d) => d.getMap('orderDrafts').set('x', new Y.Doc())]
+		];
+		for (const [code, change] of cases) {
+			const result = new Shadow(spec, state).analyze(delta(replica(state, 2), change), everything);
+			expect(result).toMatchObject({ ok: false, code });
+		}
+	});
+
+	it('allows edits and deletions in collaborative parts only to users who may edit them', () => {
+		const origin = replica(null, 1);
+		origin.getText('notes').insert(0, 'hello world');
+		const state = Y.encodeStateAsUpdate(origin);
+		const edit = delta(replica(state, 2), (d) => d.getText('notes').delete(0, 6));
+		expect(new Shadow(spec, state).analyze(edit, new Set(['notes']))).toMatchObject({
+			ok: true,
+			parts: ['notes']
+		});
+		expect(new Shadow(spec, state).analyze(edit, new Set())).toMatchObject({
+			ok: false,
+			code: 'sync_part_forbidden'
+		});
+	});
+
+	it('refuses an update that depends on changes the server does not have', () => {
+		const a = replica(null, 1);
+		a.getArray('log').push([entry(1)]);
+		const skipped = delta(a, (d) => d.getArray('log').push([entry(2)]));
+		const later = delta(a, (d) => d.getArray('log').push([entry(3)]));
+		expect(skipped.length).toBeGreaterThan(0);
+		const shadow = new Shadow(spec, null);
+		expect(shadow.analyze(later, everything)).toMatchObject({
+			ok: false,
+			code: 'sync_update_incomplete'
+		});
+	});
+
+	it('refuses garbage as malformed without throwing', () => {
+		const shadow = new Shadow(spec, null);
+		const result = shadow.analyze(new Uint8Array([0, 200, 200, 200, 1, 2, 3]), everything);
+		expect(result.ok).toBe(false);
+	});
+});
+
+describe('validation worker', () => {
+	let validator: UpdateValidator | null = null;
+	afterEach(async () => {
+		await validator?.close();
+		validator = null;
+	});
+	const source = (name: string) => ({
+		name,
+		spec,
+		encodeState: () => Y.encodeStateAsUpdate(new Y.Doc())
+	});
+
+	it('refuses an update whose analysis takes longer than the budget', async () => {
+		validator = new UpdateValidator({
+			budgetMs: 20,
+			watchdogMs: 10_000,
+			maxOldGenerationSizeMb: 256
+		});
+		const result = await validator.analyze(source('a'), quadraticUpdate(3000), ['notes']);
+		expect(result).toMatchObject({ ok: false, code: 'sync_update_too_complex' });
+		expect(validator.restarts).toBe(0);
+	});
+
+	it('replaces a worker that stops answering, blames that update, and serves the next one', async () => {
+		validator = new UpdateValidator({
+			budgetMs: 60_000,
+			watchdogMs: 300,
+			maxOldGenerationSizeMb: 256
+		});
+		const stuck = validator.analyze(source('a'), quadraticUpdate(30_000), ['notes']);
+		const queued = validator.analyze(
+			source('b'),
+			delta(new Y.Doc(), (d) => d.getArray('log').push([entry(1)])),
+			[]
+		);
+		expect(await stuck).toMatchObject({ ok: false, code: 'sync_update_too_complex' });
+		expect(await queued).toMatchObject({ ok: true, appended: [entry(1)] });
+		expect(validator.restarts).toBe(1);
+	});
+});
