@@ -1,0 +1,65 @@
+// The read model of each document kind: what a projection of its log produces (plain JSON data).
+import type {
+	CustomerRelationship,
+	CustomerTenant,
+	DirectoryEntry,
+	EnrollmentApplication,
+	InvalidEntry,
+	Invitation,
+	Order,
+	Organization,
+	OrgUser,
+	Partnership,
+	Subscription,
+	SupersededEvent,
+	TenantUser
+} from '$lib/domain/model';
+import type { DomainEvent } from '$lib/domain/events';
+
+export interface ProjectionBase {
+	/** log entries seen so far (valid or not): the next appended entry's index */
+	length: number;
+	/** events kept in the log but refused by the machines, in log order */
+	superseded: SupersededEvent[];
+	/** entries that are not valid events (kept, never applied), in log order */
+	invalid: InvalidEntry[];
+}
+
+export interface OrgDocumentState extends ProjectionBase {
+	kind: 'org';
+	orgId: string;
+	org: Organization | null;
+	users: Record<string, OrgUser>;
+	invitations: Record<string, Invitation>;
+	enrollment: EnrollmentApplication;
+}
+
+export interface PartnershipDocumentState extends ProjectionBase {
+	kind: 'partnership';
+	partnership: Partnership;
+}
+
+export interface CustomerDocumentState extends ProjectionBase {
+	kind: 'customer';
+	customerId: string;
+	customer: CustomerTenant | null;
+	relationships: Record<string, CustomerRelationship>;
+	tenantUsers: Record<string, TenantUser>;
+	subscriptions: Record<string, Subscription>;
+	orders: Record<string, Order>;
+}
+
+export interface DirectoryDocumentState extends ProjectionBase {
+	kind: 'directory';
+	entries: Record<string, DirectoryEntry>;
+}
+
+export type DocumentProjection =
+	OrgDocumentState | PartnershipDocumentState | CustomerDocumentState | DirectoryDocumentState;
+
+/** What a log machine receives: the event, and the read model as it stands before it. */
+export type Fact<E extends DomainEvent, W> = E extends DomainEvent
+	? { readonly type: E['type']; readonly event: E; readonly world: W }
+	: never;
+
+export type FactOf<T extends DomainEvent['type'], W> = Fact<Extract<DomainEvent, { type: T }>, W>;

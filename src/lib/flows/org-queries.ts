@@ -1,0 +1,37 @@
+// Questions the org document's guards and access rules ask of its read model.
+import { SYSTEM_USER_ID } from '$lib/domain/ids';
+import type { OrgUser } from '$lib/domain/model';
+import type { Role } from '$lib/domain/permissions';
+import { normalizeEmail } from '$lib/domain/rules';
+import type { OrgDocumentState } from './document-state';
+
+/** Users who can still sign in and act. */
+export function isUserLive(user: OrgUser | undefined): user is OrgUser {
+	return user !== undefined && (user.status === 'active' || user.status === 'awaitingFirstSignIn');
+}
+
+/** A user's current roles; none once disabled or removed. */
+export function rolesOf(orgState: OrgDocumentState, userId: string): readonly Role[] {
+	const user = orgState.users[userId];
+	return isUserLive(user) ? user.roles : [];
+}
+
+export function isEmailUsedInOrg(state: OrgDocumentState, email: string): boolean {
+	const wanted = normalizeEmail(email);
+	return Object.values(state.users).some(
+		(user) => user.status !== 'removed' && normalizeEmail(user.email) === wanted
+	);
+}
+
+/** Active Global admins other than `userId`: the org may never lose its last one. */
+export function hasOtherActiveGlobalAdmin(state: OrgDocumentState, userId: string): boolean {
+	return Object.values(state.users).some(
+		(user) =>
+			user.userId !== userId && user.status === 'active' && user.roles.includes('globalAdmin')
+	);
+}
+
+/** The roles an author holds at this point of the log; the server acts with every capability. */
+export function authorRoles(state: OrgDocumentState, userId: string): readonly Role[] | 'system' {
+	return userId === SYSTEM_USER_ID ? 'system' : rolesOf(state, userId);
+}

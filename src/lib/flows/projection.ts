@@ -1,0 +1,289 @@
+// Replays a document's log through the machines, in log order, into plain read-model data; decides
+// who may open a document (accessFor) and whether the server accepts an event (checkAppend).
+// Pure and deterministic: every replica that holds the same log computes byte-identical state.
+import type { DocumentRef } from '$lib/domain/documents';
+import { EVENT_RULES, parseEvent, type DomainEvent } from '$lib/domain/events';
+import type { ErrorCode } from '$lib/domain/errors';
+import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
+import { can, mayManageUser, type Role } from '$lib/domain/permissions';
+import { mayInvite } from '$lib/domain/rules';
+import { applyCustomerEvent, createCustomerState } from './customer-document.projection';
+import { isProviderOfRecord, isResellerOfRecord } from './customer-queries';
+import { applyDirectoryEvent, createDirectoryState } from './directory-document.projection';
+import type { DocumentProjection, OrgDocumentState } from './document-state';
+import { applyOrgEvent, createOrgState } from './org-document.projection';
+import { isUserLive, rolesOf } from './org-queries';
+import { applyPartnershipEvent, createPartnershipState } from './partnership-document.projection';
+import { dependsOnRelationships, isAllowedWriter, isSystemAuthor } from './writers';
+
+export type * from './document-state';
+export { rolesOf } from './org-queries';
+
+export interface ProjectorContext {
+	/**
+	 * Accepted for callers that have a clock, but never read: a projection must not depend on when it
+	 * is computed, or replicas would disagree. Compare `expiresAt` fields with the reader's clock.
+	 */
+	readonly now?: number;
+}
+
+export interface DocumentProjector {
+	/** Applies entries appended to the log, in log order (malformed ones are kept as `invalid`). */
+	append(entries: readonly unknown[]): void;
+	/**
+	 * The read model, updated in place by `append` (treat as read-only; `length` changes on every
+	 * append, so compare it to notice updates; `structuredClone` it to keep a copy).
+	 */
+	readonly state: DocumentProjection;
+	readonly ref: DocumentRef;
+}
+
+export function emptyState(ref: DocumentRef): DocumentProjection {
+	switch (ref.kind) {
+		case 'org':
+			return createOrgState(ref.orgId);
+		case 'partnership':
+			return createPartnershipState(ref.providerId, ref.resellerId);
+		case 'customer':
+			return createCustomerState(ref.customerId);
+		case 'directory':
+			return createDirectoryState();
+	}
+}
+
+function applyToDocument(state: DocumentProjection, event: DomainEvent): ErrorCode | null {
+	const stamp = { at: event.at, by: event.by, eventId: event.id };
+	switch (state.kind) {
+		case 'org':
+			return applyOrgEvent(state, event, stamp);
+		case 'partnership':
+			return applyPartnershipEvent(state, event, stamp);
+		case 'customer':
+			return applyCustomerEvent(state, event, stamp);
+		case 'directory':
+			return applyDirectoryEvent(state, event, stamp);
+	}
+}
+
+/** Checks every document applies before its machines: place, system authorship, party. */
+function refusalBeforeMachines(
+	ref: DocumentRef,
+	state: DocumentProjection,
+	event: DomainEvent
+): ErrorCode | null {
+	const rule = EVENT_RULES[event.type];
+	if (rule.document !== ref.kind) return 'error_wrong_document';
+	if (rule.capability === 'system' && !isSystemAuthor(event.by)) return 'error_system_only';
+	if (event.by.userId === SYSTEM_USER_ID && !isSystemAuthor(event.by))
+		return 'error_author_mismatch';
+	if (!dependsOnRelationships(event) && !isAllowedWriter(ref, state, event))
+		return 'error_not_a_party';
+	return null;
+}
+
+export function createProjector(ref: DocumentRef, _ctx?: ProjectorContext): DocumentProjector {
+	const state = emptyState(ref);
+	const seen = new Set<string>();
+
+	function appendOne(entry: unknown): void {
+		const index = state.length;
+		state.length += 1;
+		const parsed = parseEvent(entry);
+		if (!parsed.ok) {
+			const id = (entry as { id?: unknown } | null)?.id;
+			state.invalid.push({
+				index,
+				eventId: typeof id === 'string' ? id.slice(0, 64) : null,
+				code: parsed.error.code,
+				path: parsed.error.path ?? null
+			});
+			return;
+		}
+		const event = parsed.event;
+		if (seen.has(event.id)) {
+			state.invalid.push({ index, eventId: event.id, code: 'error_duplicate_event', path: 'id' });
+			return;
+		}
+		seen.add(event.id);
+		const code = refusalBeforeMachines(ref, state, event) ?? applyToDocument(state, event);
+		if (code !== null) {
+			state.superseded.push({
+				eventId: event.id,
+				type: event.type,
+				by: event.by,
+				at: event.at,
+				code
+			});
+		}
+	}
+
+	return {
+		ref,
+		get state() {
+			return state;
+		},
+		append(entries) {
+			for (const entry of entries) appendOne(entry);
+		}
+	};
+}
+
+/** The whole log at once: the same result as appending every entry in order. */
+export function projectLog(ref: DocumentRef, log: readonly unknown[]): DocumentProjection {
+	const projector = createProjector(ref);
+	projector.append(log);
+	return projector.state;
+}
+
+export type Access = 'none' | 'read' | 'write';
+
+export interface Viewer {
+	readonly userId: string;
+	readonly orgId: string;
+}
+
+/** Other documents' projections, for access that another document grants (partnerships). */
+export type RelatedProjections = (ref: DocumentRef) => DocumentProjection | undefined;
+
+const REVIEWABLE = new Set([
+	'emailVerificationPending',
+	'underReview',
+	'infoRequested',
+	'rejected',
+	'adminAgentCheck',
+	'ready'
+]);
+
+/**
+ * Who may open a document (DESIGN.md "Documents"). Access lists are projections of the logs: an
+ * accepted reseller relationship opens the customer document to that reseller, a redeemed provider
+ * invitation opens the partnership to both sides, a submitted application opens the applicant's org
+ * document to the program operator, and an authorized provider with admin access may read its
+ * reseller's org document (pass `related` to let it look at the partnership).
+ */
+export function accessFor(
+	ref: DocumentRef,
+	state: DocumentProjection,
+	viewer: Viewer,
+	related?: RelatedProjections
+): Access {
+	if (viewer.userId === SYSTEM_USER_ID) return viewer.orgId === PROGRAM_ORG_ID ? 'write' : 'none';
+	switch (ref.kind) {
+		case 'org': {
+			if (state.kind !== 'org') return 'none';
+			if (viewer.orgId === ref.orgId) {
+				const user = state.users[viewer.userId];
+				// Before the log names its users (a brand-new org), the server's account decides.
+				return user === undefined || isUserLive(user) ? 'write' : 'none';
+			}
+			if (viewer.orgId === PROGRAM_ORG_ID && REVIEWABLE.has(state.enrollment.status))
+				return 'write';
+			const partnership = related?.({
+				kind: 'partnership',
+				providerId: viewer.orgId,
+				resellerId: ref.orgId
+			});
+			if (partnership?.kind === 'partnership' && partnership.partnership.adminAccess) return 'read';
+			return 'none';
+		}
+		case 'partnership': {
+			if (state.kind !== 'partnership') return 'none';
+			if (viewer.orgId !== ref.providerId && viewer.orgId !== ref.resellerId) return 'none';
+			const status = state.partnership.status;
+			if (status === 'none') return 'none';
+			return status === 'invited' || status === 'authorized' || status === 'adminAccessRemoved'
+				? 'write'
+				: 'read';
+		}
+		case 'customer': {
+			if (state.kind !== 'customer') return 'none';
+			if (viewer.orgId === ref.customerId) return 'write';
+			return isResellerOfRecord(state, viewer.orgId) || isProviderOfRecord(state, viewer.orgId)
+				? 'write'
+				: 'none';
+		}
+		case 'directory':
+			return viewer.orgId === PROGRAM_ORG_ID ? 'write' : 'read';
+	}
+}
+
+export interface Actor extends Viewer {
+	readonly roles: readonly Role[];
+}
+
+export type AppendCheck =
+	| { readonly ok: true; readonly event: DomainEvent }
+	| { readonly ok: false; readonly code: ErrorCode; readonly message: string };
+
+function refuse(code: ErrorCode, message: string): AppendCheck {
+	return { ok: false, code, message };
+}
+
+/**
+ * The server's gate for each event of an incoming update: well-formed, written by the connection's
+ * user, allowed by their roles, in the right document and by a party to it. Refusals that concurrent
+ * offline work can cause (an acceptance after a revocation…) are left to the projection.
+ */
+export function checkAppend(
+	ref: DocumentRef,
+	state: DocumentProjection,
+	candidate: unknown,
+	actor: Actor
+): AppendCheck {
+	const parsed = parseEvent(candidate);
+	if (!parsed.ok) return refuse(parsed.error.code, parsed.error.message);
+	const event = parsed.event;
+	if (event.by.userId !== actor.userId || event.by.orgId !== actor.orgId) {
+		return refuse('error_author_mismatch', 'by must be the signed-in user and org');
+	}
+	const rule = EVENT_RULES[event.type];
+	const system = isSystemAuthor(event.by);
+	if (actor.userId === SYSTEM_USER_ID && !system)
+		return refuse('error_author_mismatch', 'the system writes as the program');
+	if (rule.capability === 'system' && !system)
+		return refuse('error_system_only', `${event.type} is written by the server only`);
+	if (!system && rule.capability !== 'system' && !can(actor.roles, rule.capability)) {
+		return refuse('error_missing_capability', `${event.type} needs ${rule.capability}`);
+	}
+	if (rule.document !== ref.kind)
+		return refuse('error_wrong_document', `${event.type} belongs in a ${rule.document} document`);
+	if (!system && !isAllowedWriter(ref, state, event)) {
+		return refuse('error_not_a_party', `${actor.orgId} may not write ${event.type} here`);
+	}
+	if (!system && state.kind === 'org') {
+		const refusal = checkOrgRules(state, event, actor);
+		if (refusal) return refusal;
+	}
+	return { ok: true, event };
+}
+
+/** Rules no concurrent edit can change: org kinds, and who may touch a Global admin. */
+function checkOrgRules(
+	state: OrgDocumentState,
+	event: DomainEvent,
+	actor: Actor
+): AppendCheck | null {
+	const kind = state.org?.kind;
+	if (event.type === 'invitation.created' && kind && !mayInvite(kind, event.payload.kind)) {
+		return refuse(
+			'error_wrong_org_kind',
+			`a ${kind} may not send ${event.payload.kind} invitations`
+		);
+	}
+	if (
+		event.type.startsWith('enrollment.') &&
+		EVENT_RULES[event.type].writer === 'member' &&
+		kind &&
+		kind !== 'indirectReseller'
+	) {
+		return refuse('error_wrong_org_kind', 'only indirect resellers enroll');
+	}
+	if (event.type.startsWith('user.') && 'userId' in event.payload) {
+		const before = event.type === 'user.added' ? [] : rolesOf(state, event.payload.userId);
+		const after = 'roles' in event.payload ? event.payload.roles : before;
+		if (!mayManageUser(actor.roles, before, after)) {
+			return refuse('error_global_admin_required', 'only a Global admin manages Global admins');
+		}
+	}
+	return null;
+}

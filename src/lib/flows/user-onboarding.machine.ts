@@ -1,0 +1,132 @@
+// A user of an org: added with a temporary password, must change it at first sign-in, can be
+// disabled, enabled and removed. Guards keep the permission table and the last Global admin rule.
+import { and, setup } from 'xstate';
+import { mayManageUser, type Role } from '$lib/domain/permissions';
+import type { FactOf } from './document-state';
+import type { Refusals } from './machine-stepper';
+import type { OrgWorld } from './organization.machine';
+import { authorRoles, hasOtherActiveGlobalAdmin, isEmailUsedInOrg } from './org-queries';
+
+export type UserOnboardingFact = FactOf<
+	| 'user.added'
+	| 'user.rolesChanged'
+	| 'user.disabled'
+	| 'user.enabled'
+	| 'user.removed'
+	| 'user.passwordChanged',
+	OrgWorld
+>;
+
+function targetRoles(fact: UserOnboardingFact): readonly Role[] {
+	return fact.type === 'user.added'
+		? []
+		: (fact.world.doc.users[fact.event.payload.userId]?.roles ?? []);
+}
+
+function rolesAfter(fact: UserOnboardingFact): readonly Role[] {
+	return fact.type === 'user.added' || fact.type === 'user.rolesChanged'
+		? fact.event.payload.roles
+		: targetRoles(fact);
+}
+
+export const userOnboardingMachine = setup({
+	types: {} as { events: UserOnboardingFact },
+	guards: {
+		/** Only a Global admin grants Global admin or manages a user who is one. */
+		isAuthorAllowedToManageUser: ({ event }) => {
+			const roles = authorRoles(event.world.doc, event.event.by.userId);
+			return roles === 'system' || mayManageUser(roles, targetRoles(event), rolesAfter(event));
+		},
+		isEmailUnusedInOrg: ({ event }) =>
+			event.type !== 'user.added' || !isEmailUsedInOrg(event.world.doc, event.event.payload.email),
+		/** Disabling, removing or demoting must leave another active Global admin. */
+		isNotLastGlobalAdmin: ({ event }) => {
+			const losesGlobalAdmin =
+				targetRoles(event).includes('globalAdmin') &&
+				(event.type !== 'user.rolesChanged' || !event.event.payload.roles.includes('globalAdmin'));
+			const userId = event.type === 'user.added' ? '' : event.event.payload.userId;
+			return !losesGlobalAdmin || hasOtherActiveGlobalAdmin(event.world.doc, userId);
+		},
+		hasChangedTemporaryPassword: ({ event }) =>
+			event.type !== 'user.added' &&
+			event.world.doc.users[event.event.payload.userId]?.temporaryPasswordHash === null
+	}
+}).createMachine({
+	id: 'userOnboarding',
+	initial: 'none',
+	states: {
+		none: {
+			on: {
+				'user.added': {
+					guard: and(['isAuthorAllowedToManageUser', 'isEmailUnusedInOrg']),
+					target: 'awaitingFirstSignIn'
+				}
+			}
+		},
+		awaitingFirstSignIn: {
+			on: {
+				'user.passwordChanged': 'active',
+				'user.rolesChanged': {
+					guard: and(['isAuthorAllowedToManageUser', 'isNotLastGlobalAdmin']),
+					target: 'awaitingFirstSignIn'
+				},
+				'user.disabled': {
+					guard: and(['isAuthorAllowedToManageUser', 'isNotLastGlobalAdmin']),
+					target: 'disabled'
+				},
+				'user.removed': {
+					guard: and(['isAuthorAllowedToManageUser', 'isNotLastGlobalAdmin']),
+					target: 'removed'
+				}
+			}
+		},
+		active: {
+			on: {
+				'user.passwordChanged': 'active',
+				'user.rolesChanged': {
+					guard: and(['isAuthorAllowedToManageUser', 'isNotLastGlobalAdmin']),
+					target: 'active'
+				},
+				'user.disabled': {
+					guard: and(['isAuthorAllowedToManageUser', 'isNotLastGlobalAdmin']),
+					target: 'disabled'
+				},
+				'user.removed': {
+					guard: and(['isAuthorAllowedToManageUser', 'isNotLastGlobalAdmin']),
+					target: 'removed'
+				}
+			}
+		},
+		disabled: {
+			on: {
+				'user.enabled': [
+					{
+						guard: and(['isAuthorAllowedToManageUser', 'hasChangedTemporaryPassword']),
+						target: 'active'
+					},
+					{ guard: 'isAuthorAllowedToManageUser', target: 'awaitingFirstSignIn' }
+				],
+				'user.rolesChanged': { guard: 'isAuthorAllowedToManageUser', target: 'disabled' },
+				'user.removed': { guard: 'isAuthorAllowedToManageUser', target: 'removed' }
+			}
+		},
+		removed: {}
+	}
+});
+
+export const userOnboardingRefusals: Refusals = {
+	guards: {
+		isAuthorAllowedToManageUser: 'error_global_admin_required',
+		isEmailUnusedInOrg: 'error_email_taken',
+		isNotLastGlobalAdmin: 'error_last_global_admin',
+		hasChangedTemporaryPassword: 'error_not_allowed_now'
+	},
+	states: {
+		none: 'error_user_missing',
+		awaitingFirstSignIn: { 'user.added': 'error_user_exists', '*': 'error_not_allowed_now' },
+		active: { 'user.added': 'error_user_exists', '*': 'error_not_allowed_now' },
+		disabled: { 'user.added': 'error_user_exists', '*': 'error_not_allowed_now' },
+		removed: { 'user.added': 'error_user_exists', '*': 'error_user_missing' }
+	},
+	otherwise: 'error_not_allowed_now'
+};

@@ -1,0 +1,369 @@
+import { describe, expect, it } from 'vitest';
+import { buildEvent, EVENT_RULES, EVENT_TYPES } from '$lib/domain/events';
+import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
+import { can, ROLES } from '$lib/domain/permissions';
+import {
+	accessFor,
+	checkAppend,
+	createProjector,
+	rolesOf,
+	type DocumentProjection
+} from '$lib/flows/projection';
+import { SAMPLE_PAYLOADS } from './samples';
+import { createLog, SYSTEM, T0, userAdded } from '../factories';
+import {
+	customerAdmin,
+	customerLog,
+	customerRef,
+	invitationPayload,
+	orgLog,
+	partnershipLog,
+	partnershipRef,
+	project,
+	PROVIDER,
+	providerAdmin,
+	RESELLER,
+	resellerAdmin,
+	reviewer
+} from './scenarios';
+
+const providerRef = { kind: 'org', orgId: PROVIDER } as const;
+
+function at(n = 1) {
+	return `${String(T0 + n).padStart(15, '0')}-00000-dev`;
+}
+
+describe('rolesOf', () => {
+	it('gives a user’s current roles, and none once disabled or removed', () => {
+		const { log, push } = orgLog(PROVIDER, 'indirectProvider', 'pat');
+		push('user.added', providerAdmin, userAdded('sam', ['salesAgent']));
+		push('user.rolesChanged', providerAdmin, {
+			userId: 'sam',
+			roles: ['salesAgent', 'adminAgent']
+		});
+		const state = project(providerRef, log);
+		if (state.kind !== 'org') throw new Error('org');
+		expect(rolesOf(state, 'sam')).toEqual(['salesAgent', 'adminAgent']);
+		expect(rolesOf(state, 'nobody')).toEqual([]);
+		push('user.disabled', providerAdmin, { userId: 'sam' });
+		const after = project(providerRef, log);
+		if (after.kind !== 'org') throw new Error('org');
+		expect(rolesOf(after, 'sam')).toEqual([]);
+	});
+});
+
+describe('accessFor', () => {
+	it('opens an org document to its own users, not to other orgs', () => {
+		const state = project(providerRef, orgLog(PROVIDER, 'indirectProvider', 'pat').log);
+		expect(accessFor(providerRef, state, providerAdmin)).toBe('write');
+		expect(accessFor(providerRef, state, resellerAdmin)).toBe('none');
+	});
+
+	it('closes an org document to a removed user', () => {
+		const { log, push } = orgLog(PROVIDER, 'indirectProvider', 'pat');
+		push('user.added', providerAdmin, userAdded('sam', ['salesAgent']));
+		push('user.removed', providerAdmin, { userId: 'sam' });
+		expect(
+			accessFor(providerRef, project(providerRef, log), { userId: 'sam', orgId: PROVIDER })
+		).toBe('none');
+	});
+
+	it('opens an applicant’s org document to the program operator once the application is submitted', () => {
+		const { log, push } = orgLog(RESELLER, 'indirectReseller', 'rio', {
+			alreadyEnrolledInCsp: true,
+			mpnId: '1234567'
+		});
+		const ref = { kind: 'org', orgId: RESELLER } as const;
+		expect(accessFor(ref, project(ref, log), reviewer)).toBe('none');
+		push('enrollment.submitted', resellerAdmin, {
+			track: 'alreadyEnrolled',
+			support: { email: 'help@contoso.com' }
+		});
+		expect(accessFor(ref, project(ref, log), reviewer)).toBe('write');
+	});
+
+	it('lets an authorized provider with admin access read its reseller’s org document, until access is removed', () => {
+		const ref = { kind: 'org', orgId: RESELLER } as const;
+		const reseller = project(ref, orgLog(RESELLER, 'indirectReseller', 'rio').log);
+		const partnership = partnershipLog();
+		partnership.push('partnership.authorized', resellerAdmin, { acknowledged: true });
+		let related: DocumentProjection = project(partnershipRef, partnership.log);
+		expect(accessFor(ref, reseller, providerAdmin, () => related)).toBe('read');
+		partnership.push('partnership.adminAccessRemoved', resellerAdmin, {});
+		related = project(partnershipRef, partnership.log);
+		expect(accessFor(ref, reseller, providerAdmin, () => related)).toBe('none');
+	});
+
+	it('opens a partnership to both sides once invited, read-only after it ends', () => {
+		const { log, push } = partnershipLog();
+		expect(accessFor(partnershipRef, project(partnershipRef, []), resellerAdmin)).toBe('none');
+		expect(accessFor(partnershipRef, project(partnershipRef, log), resellerAdmin)).toBe('write');
+		expect(accessFor(partnershipRef, project(partnershipRef, log), providerAdmin)).toBe('write');
+		expect(accessFor(partnershipRef, project(partnershipRef, log), customerAdmin)).toBe('none');
+		push('partnership.ended', providerAdmin, {});
+		expect(accessFor(partnershipRef, project(partnershipRef, log), resellerAdmin)).toBe('read');
+	});
+
+	it('opens a customer to a reseller only once the customer accepts, and closes it when it ends', () => {
+		const pending = customerLog({ accepted: false });
+		expect(accessFor(customerRef, project(customerRef, pending.log), resellerAdmin)).toBe('none');
+		expect(accessFor(customerRef, project(customerRef, pending.log), customerAdmin)).toBe('write');
+		const accepted = customerLog();
+		expect(accessFor(customerRef, project(customerRef, accepted.log), resellerAdmin)).toBe('write');
+		expect(accessFor(customerRef, project(customerRef, accepted.log), providerAdmin)).toBe('none');
+		accepted.push('relationship.ended', customerAdmin, { relationshipId: 'rel-1', scope: 'all' });
+		expect(accessFor(customerRef, project(customerRef, accepted.log), resellerAdmin)).toBe('none');
+	});
+
+	it('opens a customer to the provider of a combined invitation while its part lasts', () => {
+		const { log, push } = customerLog({ combined: true });
+		expect(accessFor(customerRef, project(customerRef, log), providerAdmin)).toBe('write');
+		push('relationship.ended', customerAdmin, { relationshipId: 'rel-1', scope: 'provider' });
+		expect(accessFor(customerRef, project(customerRef, log), providerAdmin)).toBe('none');
+		expect(accessFor(customerRef, project(customerRef, log), resellerAdmin)).toBe('write');
+	});
+
+	it('lets every signed-in user read the directory and only the program write it', () => {
+		const state = project({ kind: 'directory' }, []);
+		expect(accessFor({ kind: 'directory' }, state, resellerAdmin)).toBe('read');
+		expect(accessFor({ kind: 'directory' }, state, reviewer)).toBe('write');
+		expect(
+			accessFor({ kind: 'directory' }, state, { userId: SYSTEM_USER_ID, orgId: PROGRAM_ORG_ID })
+		).toBe('write');
+	});
+});
+
+describe('checkAppend', () => {
+	const providerState = project(providerRef, orgLog(PROVIDER, 'indirectProvider', 'pat').log);
+	const invite = buildEvent('invitation.created', invitationPayload('inv-9'), {
+		id: 'e-9',
+		at: at(),
+		by: providerAdmin
+	});
+	const admin = { ...providerAdmin, roles: ['globalAdmin'] as const };
+
+	it('accepts a well-formed event by the signed-in user with the capability', () => {
+		expect(checkAppend(providerRef, providerState, invite, admin)).toEqual({
+			ok: true,
+			event: invite
+		});
+	});
+
+	it('refuses a malformed event with its schema code', () => {
+		const result = checkAppend(
+			providerRef,
+			providerState,
+			{ ...invite, payload: { ...invite.payload, tokenHash: 'x' } },
+			admin
+		);
+		expect(result).toMatchObject({ ok: false, code: 'error_token_hash_invalid' });
+	});
+
+	it('refuses an event written in another user’s name', () => {
+		const result = checkAppend(providerRef, providerState, invite, {
+			userId: 'sam',
+			orgId: PROVIDER,
+			roles: ['globalAdmin']
+		});
+		expect(result).toMatchObject({ ok: false, code: 'error_author_mismatch' });
+	});
+
+	it('refuses a role without the capability', () => {
+		const forged = { ...invite, by: { userId: 'hal', orgId: PROVIDER } };
+		const result = checkAppend(providerRef, providerState, forged, {
+			userId: 'hal',
+			orgId: PROVIDER,
+			roles: ['helpdeskAgent']
+		});
+		expect(result).toMatchObject({ ok: false, code: 'error_missing_capability' });
+	});
+
+	it('refuses a system event from anyone but the server', () => {
+		const forged = buildEvent(
+			'user.passwordChanged',
+			{ userId: 'pat' },
+			{ id: 'e-1', at: at(), by: providerAdmin }
+		);
+		expect(checkAppend(providerRef, providerState, forged, admin)).toMatchObject({
+			ok: false,
+			code: 'error_system_only'
+		});
+		const real = buildEvent(
+			'user.passwordChanged',
+			{ userId: 'pat' },
+			{ id: 'e-1', at: at(), by: SYSTEM }
+		);
+		expect(checkAppend(providerRef, providerState, real, { ...SYSTEM, roles: [] })).toMatchObject({
+			ok: true
+		});
+	});
+
+	it('refuses an event in the wrong kind of document', () => {
+		const event = buildEvent(
+			'partnership.authorized',
+			{ acknowledged: true },
+			{ id: 'e-2', at: at(), by: providerAdmin }
+		);
+		expect(checkAppend(providerRef, providerState, event, admin)).toMatchObject({
+			ok: false,
+			code: 'error_wrong_document'
+		});
+	});
+
+	it('refuses an org that is not a party: another org’s document, the wrong side of a partnership', () => {
+		const other = { userId: 'rio', orgId: RESELLER, roles: ['globalAdmin'] as const };
+		const inOtherOrg = { ...invite, by: { userId: 'rio', orgId: RESELLER } };
+		expect(checkAppend(providerRef, providerState, inOtherOrg, other)).toMatchObject({
+			ok: false,
+			code: 'error_not_a_party'
+		});
+		const partnership = project(partnershipRef, partnershipLog().log);
+		const byProvider = buildEvent(
+			'partnership.authorized',
+			{ acknowledged: true },
+			{ id: 'e-3', at: at(), by: providerAdmin }
+		);
+		expect(checkAppend(partnershipRef, partnership, byProvider, admin)).toMatchObject({
+			ok: false,
+			code: 'error_not_a_party'
+		});
+		const byReseller = { ...byProvider, by: { userId: 'rio', orgId: RESELLER } };
+		expect(checkAppend(partnershipRef, partnership, byReseller, other)).toMatchObject({ ok: true });
+	});
+
+	it('refuses a forged order from a provider without a relationship with the customer', () => {
+		const state = project(customerRef, customerLog().log);
+		const order = buildEvent(
+			'order.submitted',
+			{
+				orderId: 'o-1',
+				onBehalfOf: RESELLER,
+				lines: [{ kind: 'newSubscription', offerId: 'business-basic', term: 'annual', quantity: 5 }]
+			},
+			{ id: 'e-4', at: at(), by: providerAdmin }
+		);
+		expect(checkAppend(customerRef, state, order, admin)).toMatchObject({
+			ok: false,
+			code: 'error_not_a_party'
+		});
+		const combined = project(customerRef, customerLog({ combined: true }).log);
+		expect(checkAppend(customerRef, combined, order, admin)).toMatchObject({ ok: true });
+	});
+
+	it('refuses the wrong kind of invitation for the org', () => {
+		const event = buildEvent('invitation.created', invitationPayload('inv-2', 'customer'), {
+			id: 'e-5',
+			at: at(),
+			by: providerAdmin
+		});
+		expect(checkAppend(providerRef, providerState, event, admin)).toMatchObject({
+			ok: false,
+			code: 'error_wrong_org_kind'
+		});
+	});
+
+	it('refuses a User management admin who grants Global admin', () => {
+		const manager = { userId: 'uma', orgId: PROVIDER, roles: ['userManagementAdmin'] as const };
+		const grant = buildEvent('user.added', userAdded('eve', ['globalAdmin']), {
+			id: 'e-6',
+			at: at(),
+			by: { userId: 'uma', orgId: PROVIDER }
+		});
+		expect(checkAppend(providerRef, providerState, grant, manager)).toMatchObject({
+			ok: false,
+			code: 'error_global_admin_required'
+		});
+		const demote = buildEvent(
+			'user.rolesChanged',
+			{ userId: 'pat', roles: [] },
+			{ id: 'e-7', at: at(), by: { userId: 'uma', orgId: PROVIDER } }
+		);
+		expect(checkAppend(providerRef, providerState, demote, manager)).toMatchObject({
+			ok: false,
+			code: 'error_global_admin_required'
+		});
+	});
+
+	it('leaves concurrent business refusals to the projection (an authorization after a revocation)', () => {
+		const { log, push } = partnershipLog();
+		push('partnership.revoked', providerAdmin, {});
+		const state = project(partnershipRef, log);
+		const late = buildEvent(
+			'partnership.authorized',
+			{ acknowledged: true },
+			{ id: 'e-8', at: at(), by: resellerAdmin }
+		);
+		expect(
+			checkAppend(partnershipRef, state, late, { ...resellerAdmin, roles: ['adminAgent'] })
+		).toMatchObject({ ok: true });
+	});
+
+	it('refuses, for every event type and every role without its capability, the forged event', () => {
+		let checked = 0;
+		for (const type of EVENT_TYPES) {
+			const { capability, document } = EVENT_RULES[type];
+			if (capability === 'system') continue;
+			const ref = {
+				org: providerRef,
+				partnership: partnershipRef,
+				customer: customerRef,
+				directory: { kind: 'directory' } as const
+			}[document];
+			for (const role of ROLES.filter((r) => !can([r], capability))) {
+				const by = { userId: 'forger', orgId: PROVIDER };
+				const candidate = buildEvent(type, SAMPLE_PAYLOADS[type] as never, {
+					id: 'e-x',
+					at: at(),
+					by
+				});
+				const result = checkAppend(ref, project(ref, []), candidate, { ...by, roles: [role] });
+				expect(result, `${type} by ${role}`).toMatchObject({
+					ok: false,
+					code: 'error_missing_capability'
+				});
+				checked += 1;
+			}
+		}
+		expect(checked).toBeGreaterThan(100);
+	});
+});
+
+describe('projection basics', () => {
+	it('keeps malformed entries as invalid and duplicates as invalid, applying neither', () => {
+		const { log } = orgLog(PROVIDER, 'indirectProvider', 'pat');
+		const state = project(providerRef, [...log, { nonsense: true }, log[1], 42]);
+		expect(state.invalid.map((entry) => [entry.index, entry.code])).toEqual([
+			[3, 'error_event_unknown_type'],
+			[4, 'error_duplicate_event'],
+			[5, 'error_event_malformed']
+		]);
+		expect(state.length).toBe(6);
+	});
+
+	it('supersedes a system event written by a user, and events before the org exists', () => {
+		const { event } = createLog('x');
+		const state = project(providerRef, [
+			event('user.added', providerAdmin, userAdded('pat', ['globalAdmin'])),
+			event('org.created', providerAdmin, {
+				kind: 'indirectProvider',
+				legalName: 'F',
+				country: 'JP',
+				tenant: null,
+				mpnId: null,
+				alreadyEnrolledInCsp: false
+			})
+		]);
+		expect(state.superseded.map((s) => s.code)).toEqual(['error_org_missing', 'error_system_only']);
+	});
+
+	it('is byte-identical whether the log is appended at once or one entry at a time', () => {
+		const { log, push } = orgLog(PROVIDER, 'indirectProvider', 'pat');
+		push('invitation.created', providerAdmin, invitationPayload('inv-1'));
+		push('invitation.revoked', providerAdmin, { invitationId: 'inv-1' });
+		push('invitation.redeemed', SYSTEM, { invitationId: 'inv-1', orgId: RESELLER });
+		const stepwise = createProjector(providerRef);
+		for (const entry of log) stepwise.append([entry]);
+		expect(JSON.stringify(stepwise.state)).toBe(JSON.stringify(project(providerRef, log)));
+		expect(stepwise.state.superseded.map((s) => s.code)).toEqual(['error_invitation_revoked']);
+	});
+});
