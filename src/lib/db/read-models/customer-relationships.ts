@@ -1,0 +1,38 @@
+// Read model of reseller relationships: which partners a customer has authorized, and their state.
+import type { CustomerDocumentState } from '$lib/flows/document-state';
+
+export interface CustomerRelationshipRow {
+	doc: string;
+	customerId: string;
+	relationshipId: string;
+	invitationId: string;
+	resellerId: string;
+	/** the provider of record of a combined invitation; '' when there is none (indexable) */
+	providerId: string;
+	combined: boolean;
+	status: string;
+	expiresAt: number;
+	requestedAt: string;
+	answeredAt: string | null;
+	endedAt: string | null;
+}
+
+export function customerRelationshipRows(
+	state: CustomerDocumentState,
+	doc: string
+): CustomerRelationshipRow[] {
+	return Object.values(state.relationships).map((relationship) => ({
+		doc,
+		customerId: state.customerId,
+		relationshipId: relationship.relationshipId,
+		invitationId: relationship.invitationId,
+		resellerId: relationship.resellerId,
+		providerId: relationship.providerId ?? '',
+		combined: relationship.combined,
+		status: relationship.status,
+		expiresAt: relationship.expiresAt,
+		requestedAt: relationship.requested.at,
+		answeredAt: relationship.answered?.at ?? null,
+		endedAt: relationship.ended?.at ?? null
+	}));
+}

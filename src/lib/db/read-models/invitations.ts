@@ -1,0 +1,30 @@
+// Read model of the invitation links an organization sent (token hashes stay in the log).
+import type { OrgDocumentState } from '$lib/flows/document-state';
+
+export interface InvitationRow {
+	doc: string;
+	orgId: string;
+	invitationId: string;
+	kind: string;
+	providerId: string | null;
+	status: string;
+	expiresAt: number;
+	redeemedBy: string | null;
+	createdAt: string;
+	closedAt: string | null;
+}
+
+export function invitationRows(state: OrgDocumentState, doc: string): InvitationRow[] {
+	return Object.values(state.invitations).map((invitation) => ({
+		doc,
+		orgId: state.orgId,
+		invitationId: invitation.invitationId,
+		kind: invitation.kind,
+		providerId: invitation.providerId,
+		status: invitation.status,
+		expiresAt: invitation.expiresAt,
+		redeemedBy: invitation.redeemedBy,
+		createdAt: invitation.created.at,
+		closedAt: invitation.closed?.at ?? null
+	}));
+}

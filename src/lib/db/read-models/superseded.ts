@@ -1,0 +1,25 @@
+// Read model of events a document's log keeps but its machines refused: shown, never silently dropped.
+import type { DocumentProjection } from '$lib/flows/document-state';
+
+export interface SupersededRow {
+	doc: string;
+	eventId: string;
+	type: string;
+	/** i18n key of the reason */
+	code: string;
+	at: string;
+	byUserId: string;
+	byOrgId: string;
+}
+
+export function supersededRows(state: DocumentProjection, doc: string): SupersededRow[] {
+	return state.superseded.map((event) => ({
+		doc,
+		eventId: event.eventId,
+		type: event.type,
+		code: event.code,
+		at: event.at,
+		byUserId: event.by.userId,
+		byOrgId: event.by.orgId
+	}));
+}

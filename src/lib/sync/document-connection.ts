@@ -1,0 +1,157 @@
+// One document's websocket to the sync server (stock y-websocket client): acknowledgements, refusals,
+// expired sessions and lost access, and reconnects with backoff and jitter.
+import * as decoding from 'lib0/decoding';
+import { WebsocketProvider } from 'y-websocket';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { backoffDelay } from './backoff';
+import {
+	CLOSE_FORBIDDEN,
+	CLOSE_REFUSED,
+	CLOSE_SESSION_EXPIRED,
+	MESSAGE_ACK,
+	MESSAGE_REFUSED,
+	readAck,
+	readRefusal,
+	type Refusal
+} from './sync-protocol';
+
+const MESSAGE_SYNC = 0;
+
+export interface ConnectionEvents {
+	/** The server has stored everything up to this state vector (its sync step 1, or an ack). */
+	acknowledged(serverVector: Map<number, number>): void;
+	/** The server refused an update of ours and closed the connection (4400). */
+	refused(refusal: Refusal): void;
+	/** 4401: refresh the session, then call `connect()`. */
+	sessionExpired(): void;
+	/** 4403 or another 44xx: the user may not open this document (any more). */
+	forbidden(code: number, reason: string): void;
+	/** The connection synced (true) or dropped (false). */
+	synced?(synced: boolean): void;
+}
+
+export interface ConnectionOptions {
+	/** e.g. `wss://host/sync` */
+	serverUrl: string;
+	WebSocketPolyfill?: typeof WebSocket;
+	random?: () => number;
+}
+
+export class DocumentConnection {
+	readonly provider: WebsocketProvider;
+	#events: ConnectionEvents;
+	#random: () => number;
+	#attempt = 0;
+	#timer: ReturnType<typeof setTimeout> | undefined;
+	#refusal: Refusal | null = null;
+	#destroyed = false;
+	#retryAtOnce = false;
+
+	constructor(name: string, doc: Y.Doc, events: ConnectionEvents, options: ConnectionOptions) {
+		this.#events = events;
+		this.#random = options.random ?? Math.random;
+		this.provider = new WebsocketProvider(options.serverUrl, name, doc, {
+			connect: false,
+			// Each tab keeps its own documents and providers; tabs share IndexedDB instead.
+			disableBc: true,
+			// The server sends acknowledgements (message 101) only to clients that ask for them.
+			params: { ack: '1' },
+			// Every close the server or network causes comes to `closed`, where we decide: the stock
+			// client's own backoff has no jitter. (Its watchdog's local reconnect keeps the stock one.)
+			shouldReconnect: () => false,
+			...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {})
+		});
+		const handlers = this.provider.messageHandlers;
+		const sync = handlers[MESSAGE_SYNC];
+		handlers[MESSAGE_SYNC] = (encoder, decoder, provider, emitSynced, type) => {
+			// The server's sync step 1 carries its stored state vector: an ack for older changes.
+			const peek = decoding.clone(decoder);
+			if (decoding.readVarUint(peek) === syncProtocol.messageYjsSyncStep1) {
+				this.#events.acknowledged(Y.decodeStateVector(decoding.readVarUint8Array(peek)));
+			}
+			sync?.(encoder, decoder, provider, emitSynced, type);
+		};
+		handlers[MESSAGE_ACK] = (_encoder, decoder) => this.#events.acknowledged(readAck(decoder));
+		handlers[MESSAGE_REFUSED] = (_encoder, decoder) => {
+			this.#refusal = readRefusal(decoder);
+		};
+		this.provider.on('closed', this.#onClosed);
+		this.provider.on('sync', this.#onSync);
+	}
+
+	get connected(): boolean {
+		return this.provider.wsconnected;
+	}
+
+	get synced(): boolean {
+		return this.provider.synced;
+	}
+
+	connect(): void {
+		if (this.#destroyed) return;
+		clearTimeout(this.#timer);
+		this.#timer = undefined;
+		this.provider.connect();
+	}
+
+	/** The network is back: try now instead of waiting out the backoff. */
+	reconnectNow(): void {
+		this.#attempt = 0;
+		if (this.#timer !== undefined) this.connect();
+		// An attempt still under way may have started before the network came back: if it fails,
+		// retry at once rather than after its backoff.
+		else this.#retryAtOnce = !this.connected;
+	}
+
+	/** Resolves once the connection has synced with the server. */
+	whenSynced(): Promise<void> {
+		if (this.provider.synced) return Promise.resolve();
+		return new Promise((resolve) => {
+			const onSync = (synced: boolean) => {
+				if (!synced) return;
+				this.provider.off('sync', onSync);
+				resolve();
+			};
+			this.provider.on('sync', onSync);
+		});
+	}
+
+	destroy(): void {
+		this.#destroyed = true;
+		clearTimeout(this.#timer);
+		this.provider.off('closed', this.#onClosed);
+		this.provider.off('sync', this.#onSync);
+		this.provider.destroy();
+	}
+
+	#onSync = (synced: boolean): void => {
+		if (synced) {
+			this.#attempt = 0;
+			this.#retryAtOnce = false;
+		}
+		this.#events.synced?.(synced);
+	};
+
+	#onClosed = ({ code, reason }: { code: number; reason: string }): void => {
+		this.#events.synced?.(false);
+		if (this.#destroyed) return;
+		if (code === CLOSE_REFUSED) {
+			const refusal = this.#refusal ?? { code: reason || 'error_unexpected', eventIds: [] };
+			this.#refusal = null;
+			this.#events.refused(refusal);
+		} else if (code === CLOSE_SESSION_EXPIRED) {
+			this.#events.sessionExpired();
+		} else if (code === CLOSE_FORBIDDEN || (code > 4400 && code < 4500)) {
+			this.#events.forbidden(code, reason);
+		} else {
+			const delay = this.#retryAtOnce ? 0 : backoffDelay(this.#attempt++, this.#random());
+			this.#retryAtOnce = false;
+			clearTimeout(this.#timer);
+			this.#timer = setTimeout(() => {
+				this.#timer = undefined;
+				this.connect();
+			}, delay);
+		}
+	};
+}

@@ -1,0 +1,191 @@
+// The app's sync client: starts the signed-in user's SyncEngine, keeps the session fresh, reports
+// "N changes waiting to sync" (also to the connection indicator), storage errors, export and sign-out.
+import { liveQuery, type Subscription } from 'dexie';
+import { z } from 'zod';
+import { db } from '$lib/db/db';
+import { clearDeviceData, exportPendingWork } from '$lib/db/device-data';
+import type { Summary } from '$lib/db/local-records';
+import { isQuotaError } from '$lib/db/storage';
+import type { EventType, PayloadOf } from '$lib/domain/events';
+import { ApiError, callJson } from './api-client';
+import { connection } from './connection.svelte';
+import { session } from './session.svelte';
+import { SyncEngine, type AppendResult, type DocumentEntry } from './sync-engine';
+
+const documentsSchema = z.object({
+	documents: z.array(z.object({ name: z.string(), access: z.enum(['read', 'write']) }))
+});
+
+/** Refresh the access cookie this long before it expires. */
+const REFRESH_AHEAD_MS = 60_000;
+const REFRESH_MIN_DELAY_MS = 5_000;
+
+/** Asks the user whether to discard `count` unsynced changes; true = discard. */
+export type ConfirmDiscard = (count: number) => boolean | Promise<boolean>;
+
+class SyncClient {
+	#engine = $state.raw<SyncEngine | null>(null);
+	#pending = $state(0);
+	#refused = $state(0);
+	#storageErrorCode = $state<string | null>(null);
+	#subscriptions: Subscription[] = [];
+	#stopReachable: (() => void) | undefined;
+	#refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+	/** Local changes the server has not confirmed storing yet (survives reloads: it is in Dexie). */
+	get pendingCount(): number {
+		return this.#pending;
+	}
+
+	get refusedCount(): number {
+		return this.#refused;
+	}
+
+	/** i18n key of the last failed storage write, until a later one succeeds. */
+	get storageErrorCode(): string | null {
+		return this.#storageErrorCode;
+	}
+
+	get engine(): SyncEngine | null {
+		return this.#engine;
+	}
+
+	/** Starts syncing for the signed-in user (idempotent; the signed-in shell calls it). */
+	ensureStarted(): void {
+		const user = session.user;
+		if (session.status !== 'signed-in' || !user) return;
+		if (this.#engine?.user.userId === user.id) return;
+		this.stop();
+		const secure = location.protocol === 'https:';
+		const engine = new SyncEngine({
+			db,
+			user: { userId: user.id, orgId: user.orgId },
+			serverUrl: `${secure ? 'wss' : 'ws'}://${location.host}/sync`,
+			listDocuments: () => this.#listDocuments(),
+			refreshSession: () => session.refresh(),
+			storageFailed: (error) => this.#storageFailed(error),
+			storageRecovered: () => {
+				this.#storageErrorCode = null;
+			}
+		});
+		this.#engine = engine;
+		engine.start().catch((error: unknown) => this.#storageFailed(error));
+		this.#watch(
+			() => db.outbox.count(),
+			(count) => {
+				this.#pending = count;
+				connection.reportUnsyncedWork('outbox', count);
+			}
+		);
+		this.#watch(
+			() => db.refused.count(),
+			(count) => (this.#refused = count)
+		);
+		// Signed out or switched user in another tab: stop writing this user's documents.
+		this.#watch(
+			() => db.session.get('current'),
+			(row) => {
+				if (row?.user.id !== user.id) this.stop();
+				else this.#scheduleRefresh(row.accessExpiresAt);
+			}
+		);
+		this.#stopReachable = connection.onReachable(() => {
+			void session.confirm().finally(() => engine.reconnect());
+		});
+	}
+
+	stop(): void {
+		for (const subscription of this.#subscriptions) subscription.unsubscribe();
+		this.#subscriptions = [];
+		this.#stopReachable?.();
+		clearTimeout(this.#refreshTimer);
+		this.#engine?.stop();
+		this.#engine = null;
+		connection.reportUnsyncedWork('outbox', 0);
+	}
+
+	/** Appends an event through the engine; storage failures come back as i18n codes. */
+	async append<T extends EventType>(
+		name: string,
+		type: T,
+		payload: PayloadOf<T>,
+		summary: Summary
+	): Promise<AppendResult> {
+		this.ensureStarted();
+		const engine = this.#engine;
+		if (!engine) return { ok: false, code: 'data_document_unavailable' };
+		try {
+			return await engine.append(name, type, payload, summary);
+		} catch (error) {
+			this.#storageFailed(error);
+			return { ok: false, code: isQuotaError(error) ? 'data_storage_full' : 'error_unexpected' };
+		}
+	}
+
+	/** Pending (saved and unsaved) and refused changes as a JSON file's text. */
+	exportPendingWork(): Promise<string> {
+		return exportPendingWork(db, this.#engine?.unsavedOutbox() ?? []);
+	}
+
+	/**
+	 * Signs out. With changes still waiting it first asks `confirmDiscard`; otherwise, or once the
+	 * user agrees, it clears this user's data from the device. False when the user kept them.
+	 */
+	async signOut(confirmDiscard: ConfirmDiscard): Promise<boolean> {
+		await this.#engine?.settled().catch(() => undefined);
+		const waiting = (await db.outbox.count()) + (this.#engine?.unsavedOutbox().length ?? 0);
+		if (waiting > 0 && !(await confirmDiscard(waiting))) return false;
+		this.stop();
+		await session.signOut();
+		await clearDeviceData(db);
+		return true;
+	}
+
+	#watch<T>(querier: () => T | Promise<T>, next: (value: T) => void): void {
+		this.#subscriptions.push(
+			liveQuery(querier).subscribe({ next, error: (error: unknown) => this.#storageFailed(error) })
+		);
+	}
+
+	async #listDocuments(): Promise<DocumentEntry[]> {
+		try {
+			return (await callJson('GET', '/api/auth/documents', documentsSchema)).documents;
+		} catch (error) {
+			if (error instanceof ApiError && error.status === 401 && (await session.refresh())) {
+				return (await callJson('GET', '/api/auth/documents', documentsSchema)).documents;
+			}
+			throw error;
+		}
+	}
+
+	#scheduleRefresh(accessExpiresAt: string | number): void {
+		clearTimeout(this.#refreshTimer);
+		const expires =
+			typeof accessExpiresAt === 'number' ? accessExpiresAt : Date.parse(accessExpiresAt);
+		if (!Number.isFinite(expires)) return;
+		const delay = Math.max(REFRESH_MIN_DELAY_MS, expires - REFRESH_AHEAD_MS - Date.now());
+		this.#refreshTimer = setTimeout(() => {
+			// A successful refresh saves a new session row, which schedules the next one.
+			if (connection.reachable) void session.refresh();
+		}, delay);
+	}
+
+	#storageFailed(error: unknown): void {
+		if (isQuotaError(error)) {
+			this.#storageErrorCode = 'data_storage_full';
+		} else {
+			this.#storageErrorCode = 'error_unexpected';
+			console.error(error);
+		}
+	}
+
+	/** For tests. */
+	reset(): void {
+		this.stop();
+		this.#pending = 0;
+		this.#refused = 0;
+		this.#storageErrorCode = null;
+	}
+}
+
+export const syncClient = new SyncClient();

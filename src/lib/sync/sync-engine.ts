@@ -1,0 +1,380 @@
+// The signed-in user's documents on this device: opens each one from IndexedDB (offline first),
+// connects it to the sync server, follows other tabs' writes, appends the user's events, tracks
+// what the server has stored, and handles refused updates, expired sessions and lost access.
+import { liveQuery, type Subscription } from 'dexie';
+import * as Y from 'yjs';
+import { HybridLogicalClock, isHlcTimestamp } from '$lib/domain/clock';
+import { documentName, LOG_KEY } from '$lib/domain/documents';
+import type { DomainEvent, EventType, PayloadOf } from '$lib/domain/events';
+import type { AppDatabase } from '$lib/db/app-database';
+import { claimDeviceData } from '$lib/db/device-data';
+import { removeDocument, type DocumentChange } from '$lib/db/document-store';
+import type { DocumentAccess, Summary } from '$lib/db/local-records';
+import { markDelivered, refuseEntries, pendingOf } from '$lib/db/outbox';
+import { isUserLive } from '$lib/flows/org-queries';
+import { checkAppend, rolesOf, type Actor } from '$lib/flows/projection';
+import { DocumentConnection } from './document-connection';
+import { DocumentReplica } from './document-replica';
+import { ORPHAN_CLIENT_ID, replayPending } from './pending-replay';
+import type { Refusal } from './sync-protocol';
+import { WriteQueue } from './write-queue';
+
+export interface DocumentEntry {
+	name: string;
+	access: DocumentAccess;
+}
+
+export interface SyncUser {
+	userId: string;
+	orgId: string;
+}
+
+export interface SyncEngineOptions {
+	db: AppDatabase;
+	user: SyncUser;
+	/** the websocket endpoint, e.g. `wss://host/sync` */
+	serverUrl: string;
+	/** GET /api/auth/documents; throws when the server cannot be reached */
+	listDocuments(): Promise<DocumentEntry[]>;
+	/** renews the session; false when it is over */
+	refreshSession(): Promise<boolean>;
+	WebSocketPolyfill?: typeof WebSocket;
+	random?: () => number;
+	/** a storage write failed (e.g. the disk is full): nothing saved is lost, the change waits */
+	storageFailed?(error: unknown): void;
+	storageRecovered?(): void;
+}
+
+export type AppendResult = { ok: true; eventId: string } | { ok: false; code: string };
+
+/** Lost access (4403, or gone from the documents list): pending work is kept aside with this. */
+export const NO_ACCESS_CODE = 'data_refused_no_access';
+/** The server refused an update without naming events: every pending one is kept aside. */
+const ACCESS_REFRESH_DELAY_MS = 500;
+
+export class SyncEngine {
+	readonly #options: SyncEngineOptions;
+	readonly #db: AppDatabase;
+	readonly #queue: WriteQueue;
+	readonly #clock: HybridLogicalClock;
+	#replicas = new Map<string, DocumentReplica>();
+	#opening = new Map<string, Promise<DocumentReplica>>();
+	#connections = new Map<string, DocumentConnection>();
+	#rebuilding = new Set<string>();
+	#accessSignatures = new Map<string, string>();
+	#feed: Subscription | undefined;
+	#lastSeq = 0;
+	#ownSeqs = new Set<number>();
+	#listing: Promise<void> | undefined;
+	#listAgain = false;
+	#listTimer: ReturnType<typeof setTimeout> | undefined;
+	#stopped = false;
+
+	constructor(options: SyncEngineOptions) {
+		this.#options = options;
+		this.#db = options.db;
+		const random = options.random ?? Math.random;
+		this.#clock = new HybridLogicalClock(
+			`d${Math.floor(random() * 2 ** 48)
+				.toString(36)
+				.padStart(10, '0')}`
+		);
+		this.#queue = new WriteQueue(options.db, {
+			committed: (changes, result) => {
+				for (const seq of result.seqs) this.#ownSeqs.add(seq);
+				options.storageRecovered?.();
+				this.#noticeAccessChanges(changes);
+			},
+			failed: (error) => options.storageFailed?.(error)
+		});
+	}
+
+	get user(): SyncUser {
+		return this.#options.user;
+	}
+
+	/** Opens the documents stored on this device, then asks the server which ones to sync. */
+	async start(): Promise<void> {
+		const stash = await claimDeviceData(this.#db, this.user.userId);
+		if (stash && stash.pending.length > 0) {
+			// Their Yjs items were cleared with the other user's data: append them again on sync.
+			await this.#db.outbox.bulkPut(
+				stash.pending.map((row) => ({ ...row, clientId: ORPHAN_CLIENT_ID, clock: 0 }))
+			);
+		}
+		this.#lastSeq = ((await this.#db.docUpdates.orderBy('seq').lastKey()) as number) ?? 0;
+		this.#feed = liveQuery(() =>
+			this.#db.docUpdates.where('seq').above(this.#lastSeq).toArray()
+		).subscribe({
+			next: (rows) => this.#applyStoredUpdates(rows),
+			error: (error: unknown) => this.#options.storageFailed?.(error)
+		});
+		const known = await this.#db.documents.toArray();
+		await Promise.all(known.map((row) => this.#open(row.name, row.access)));
+		void this.refreshDocuments();
+	}
+
+	stop(): void {
+		this.#stopped = true;
+		clearTimeout(this.#listTimer);
+		this.#feed?.unsubscribe();
+		for (const connection of this.#connections.values()) connection.destroy();
+		for (const replica of this.#replicas.values()) replica.close();
+		this.#connections.clear();
+		this.#replicas.clear();
+	}
+
+	/** Resolves when every change so far is in IndexedDB. */
+	settled(): Promise<void> {
+		return this.#queue.settled();
+	}
+
+	replica(name: string): DocumentReplica | undefined {
+		return this.#replicas.get(name);
+	}
+
+	connection(name: string): DocumentConnection | undefined {
+		return this.#connections.get(name);
+	}
+
+	isRebuilding(name: string): boolean {
+		return this.#rebuilding.has(name);
+	}
+
+	/** Outbox entries not yet in IndexedDB (a failed save), for the export of pending work. */
+	unsavedOutbox() {
+		return [...this.#replicas.values()].flatMap((replica) => replica.unsavedOutbox);
+	}
+
+	/** Fetches the documents list and opens, connects and closes documents to match it. */
+	refreshDocuments(): Promise<void> {
+		if (this.#listing) {
+			this.#listAgain = true;
+			return this.#listing;
+		}
+		this.#listing = this.#refreshDocuments()
+			.catch(() => {
+				// Offline or the server is down: the stored documents stay open; retried on reconnect.
+			})
+			.finally(() => {
+				this.#listing = undefined;
+				if (this.#listAgain && !this.#stopped) {
+					this.#listAgain = false;
+					void this.refreshDocuments();
+				}
+			});
+		return this.#listing;
+	}
+
+	/** The network is back: reconnect now and look for documents shared meanwhile. */
+	reconnect(): void {
+		for (const connection of this.#connections.values()) connection.reconnectNow();
+		void this.refreshDocuments();
+	}
+
+	/** The user's roles as their org document says now; undefined until it is known. */
+	actor(): Actor | undefined {
+		const { userId, orgId } = this.user;
+		const org = this.#replicas.get(documentName({ kind: 'org', orgId }));
+		if (!org || org.state.kind !== 'org') return undefined;
+		const user = org.state.users[userId];
+		if (!isUserLive(user)) return org.state.org ? { userId, orgId, roles: [] } : undefined;
+		return { userId, orgId, roles: rolesOf(org.state, userId) };
+	}
+
+	/**
+	 * Builds an event by the signed-in user, checks it as the server will (a bad edit is refused
+	 * here, before anything is written), appends it and resolves once it is saved on the device.
+	 */
+	async append<T extends EventType>(
+		name: string,
+		type: T,
+		payload: PayloadOf<T>,
+		summary: Summary
+	): Promise<AppendResult> {
+		const replica = this.#replicas.get(name);
+		if (!replica) return { ok: false, code: 'data_document_unavailable' };
+		if (this.#rebuilding.has(name)) return { ok: false, code: 'data_document_rebuilding' };
+		if (replica.access !== 'write') return { ok: false, code: 'data_read_only' };
+		const actor = this.actor();
+		if (!actor) return { ok: false, code: 'data_roles_unknown' };
+		const now = Date.now();
+		const log = replica.doc.getArray(LOG_KEY);
+		const last = log.length > 0 ? (log.get(log.length - 1) as { at?: unknown } | null) : null;
+		if (isHlcTimestamp(last?.at)) this.#clock.observe(last.at, now);
+		const candidate = {
+			id: crypto.randomUUID(),
+			type,
+			at: this.#clock.now(now),
+			by: { userId: actor.userId, orgId: actor.orgId },
+			payload
+		};
+		const check = checkAppend(replica.ref, replica.state, candidate, actor);
+		if (!check.ok) return { ok: false, code: check.code };
+		await replica.appendLocal([{ event: check.event as DomainEvent, summary }]);
+		return { ok: true, eventId: check.event.id };
+	}
+
+	async #refreshDocuments(): Promise<void> {
+		const entries = await this.#options.listDocuments();
+		if (this.#stopped) return;
+		const listed = new Map(entries.map((entry) => [entry.name, entry.access]));
+		for (const [name, access] of listed) {
+			const replica = await this.#open(name, access);
+			if (this.#stopped) return;
+			if (replica.access !== access) {
+				replica.access = access;
+				this.#queue.saveInBackground(replica);
+			}
+			if (!this.#connections.has(name) && !this.#rebuilding.has(name)) this.#connect(replica);
+		}
+		for (const name of [...this.#replicas.keys()]) {
+			if (!listed.has(name)) await this.#drop(name);
+		}
+	}
+
+	#open(name: string, access: DocumentAccess): Promise<DocumentReplica> {
+		const open = this.#replicas.get(name);
+		if (open) return Promise.resolve(open);
+		let opening = this.#opening.get(name);
+		if (!opening) {
+			opening = DocumentReplica.open(this.#db, this.#queue, name, access).then((replica) => {
+				this.#opening.delete(name);
+				if (this.#stopped) replica.close();
+				else this.#replicas.set(name, replica);
+				return replica;
+			});
+			this.#opening.set(name, opening);
+		}
+		return opening;
+	}
+
+	#connect(replica: DocumentReplica, doc: Y.Doc = replica.doc): DocumentConnection {
+		const name = replica.name;
+		const connection = new DocumentConnection(
+			name,
+			doc,
+			{
+				acknowledged: (vector) =>
+					void markDelivered(this.#db, name, vector).catch(this.#reportStorage),
+				refused: (refusal) => void this.#refused(name, refusal),
+				sessionExpired: () => void this.#sessionExpired(connection),
+				forbidden: () => void this.#drop(name),
+				synced: (synced) => {
+					if (synced && !this.#rebuilding.has(name)) void this.#replayOrphans(name);
+				}
+			},
+			{
+				serverUrl: this.#options.serverUrl,
+				...(this.#options.WebSocketPolyfill
+					? { WebSocketPolyfill: this.#options.WebSocketPolyfill }
+					: {}),
+				...(this.#options.random ? { random: this.#options.random } : {})
+			}
+		);
+		this.#connections.set(name, connection);
+		connection.connect();
+		return connection;
+	}
+
+	async #sessionExpired(connection: DocumentConnection): Promise<void> {
+		// Queued work stays either way; a session that is over ends in the shell (sign in again).
+		if (await this.#options.refreshSession()) connection.connect();
+	}
+
+	/** No access any more: close it, remove its rows, keep its pending work aside as refused. */
+	async #drop(name: string): Promise<void> {
+		this.#connections.get(name)?.destroy();
+		this.#connections.delete(name);
+		this.#replicas.get(name)?.close();
+		this.#replicas.delete(name);
+		await this.#queue.settled();
+		await removeDocument(this.#db, name, NO_ACCESS_CODE).catch(this.#reportStorage);
+	}
+
+	/**
+	 * The server refused an update and closed (4400). Its events are kept aside with the reason;
+	 * the document is rebuilt from the server with a fresh client id (the refused update poisoned
+	 * the old client's later items), and the pending events still allowed are appended again.
+	 */
+	async #refused(name: string, refusal: Refusal): Promise<void> {
+		const replica = this.#replicas.get(name);
+		this.#connections.get(name)?.destroy();
+		this.#connections.delete(name);
+		if (!replica || this.#stopped) return;
+		this.#rebuilding.add(name);
+		try {
+			await withLock(`tiertwo-rebuild:${name}`, async () => {
+				await this.#queue.settled();
+				const refusedIds =
+					refusal.eventIds.length > 0
+						? refusal.eventIds
+						: (await pendingOf(this.#db, name)).map((row) => row.eventId);
+				await refuseEntries(this.#db, refusedIds, refusal.code);
+				const fresh = new Y.Doc();
+				const connection = this.#connect(replica, fresh);
+				await connection.whenSynced();
+				if (this.#stopped || replica.closed) return;
+				await replica.replaceDoc(fresh);
+				await replayPending(this.#db, replica, this.actor(), { onlyOrphans: false });
+			});
+		} catch (error) {
+			this.#reportStorage(error);
+		} finally {
+			this.#rebuilding.delete(name);
+		}
+	}
+
+	async #replayOrphans(name: string): Promise<void> {
+		const replica = this.#replicas.get(name);
+		if (!replica) return;
+		await replayPending(this.#db, replica, this.actor(), { onlyOrphans: true }).catch(
+			this.#reportStorage
+		);
+	}
+
+	#applyStoredUpdates(rows: ReadonlyArray<{ seq?: number; doc: string; update: Uint8Array }>) {
+		for (const row of rows) {
+			const seq = row.seq as number;
+			if (seq > this.#lastSeq) this.#lastSeq = seq;
+			if (this.#ownSeqs.delete(seq)) continue;
+			// Another tab stored it (tabs do not share Y.Docs or sockets): merge it here too.
+			this.#replicas.get(row.doc)?.applyStoredUpdate(row.update);
+		}
+	}
+
+	/** A change to who may see what (relationships, partnerships, users) may change the list. */
+	#noticeAccessChanges(changes: readonly DocumentChange[]): void {
+		let changed = false;
+		for (const change of changes) {
+			if (!change.rows || change.kind === 'directory') continue;
+			const signature = JSON.stringify([
+				change.rows.customerRelationships?.map((row) => row),
+				change.rows.partnerships,
+				change.rows.orgUsers,
+				change.rows.enrollment
+			]);
+			if (this.#accessSignatures.get(change.doc) !== signature) {
+				changed ||= this.#accessSignatures.has(change.doc);
+				this.#accessSignatures.set(change.doc, signature);
+			}
+		}
+		if (changed && !this.#stopped) {
+			clearTimeout(this.#listTimer);
+			this.#listTimer = setTimeout(() => void this.refreshDocuments(), ACCESS_REFRESH_DELAY_MS);
+		}
+	}
+
+	#reportStorage = (error: unknown): void => {
+		this.#options.storageFailed?.(error);
+	};
+}
+
+/** Serializes a task across this browser's tabs (a no-op lock where Web Locks are missing). */
+async function withLock(name: string, task: () => Promise<void>): Promise<void> {
+	if (typeof navigator !== 'undefined' && navigator.locks) {
+		await navigator.locks.request(name, task);
+	} else {
+		await task();
+	}
+}

@@ -1,0 +1,269 @@
+// Local data and the sync client, end to end: offline edits survive a reload and a browser restart
+// and then reach the server and another user; two tabs agree; a refused update is shown with why.
+import type { BrowserContext, Page, WebSocketRoute } from '@playwright/test';
+import { formatHlc } from '../../src/lib/domain/clock';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
+import { CHROMIUM_FLAGS, findChromium } from './browser';
+import { expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
+
+const PASSWORD = 'tiertwo-demo';
+const CONTOSO_ADMIN = { email: 'admin@contoso.example', password: PASSWORD };
+const CONTOSO_SALES = { email: 'sales@contoso.example', password: PASSWORD };
+const WINGTIP_ADMIN = { email: 'admin@wingtip.example', password: PASSWORD };
+
+let server: AppServer | undefined;
+
+test.beforeEach(async () => {
+	server = await startAppServer({
+		port: await freePort(),
+		dataDir: newDataDir(),
+		...(process.env.LOCAL_DATA_APP_DIR ? { appDir: process.env.LOCAL_DATA_APP_DIR } : {})
+	});
+});
+
+test.afterEach(async () => {
+	await server?.stop();
+	server = undefined;
+});
+
+/**
+ * Cuts this browser context off the server and restores it. `setOffline` alone leaves open
+ * websockets running, so the sync sockets are routed through Playwright and closed while offline.
+ */
+/** A close code a socket may send (1000 or 3000-4999); others (1005, 1006) as "going away". */
+const sendable = (code: number | undefined) =>
+	code === 1000 || (code !== undefined && code >= 3000 && code < 5000) ? code : 1001;
+
+async function networkSwitch(context: BrowserContext) {
+	let offline = false;
+	const open = new Set<WebSocketRoute>();
+	await context.routeWebSocket(/\/sync\//, (route) => {
+		if (offline) {
+			void route.close({ code: 1001, reason: 'offline' });
+			return;
+		}
+		const upstream = route.connectToServer();
+		open.add(route);
+		route.onClose((code, reason) => {
+			open.delete(route);
+			void upstream.close({ code: sendable(code), reason });
+		});
+		// The server's close code matters (4400 refused, 4401, 4403): pass it on unchanged.
+		upstream.onClose((code, reason) => {
+			open.delete(route);
+			void route.close({ code: sendable(code), reason });
+		});
+	});
+	return {
+		async offline() {
+			offline = true;
+			await context.setOffline(true);
+			for (const route of [...open]) await route.close({ code: 1001, reason: 'offline' });
+		},
+		async online() {
+			offline = false;
+			await context.setOffline(false);
+		}
+	};
+}
+
+async function openWingtip(page: Page): Promise<void> {
+	await page.goto('/customers');
+	await page.getByRole('link', { name: 'Wingtip Toys' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Wingtip Toys' })).toBeVisible();
+	await expect(page.getByRole('rowheader', { name: 'Avery Lee' })).toBeVisible();
+}
+
+async function addTenantUser(page: Page, displayName: string, userName: string): Promise<void> {
+	const form = page.getByRole('form', { name: 'Add user' });
+	await form.getByLabel('Display name').fill(displayName);
+	await form.getByLabel('User name').fill(userName);
+	await form.getByRole('button', { name: 'Add', exact: true }).click();
+	await expect(page.getByRole('status').filter({ hasText: 'Saved on this device.' })).toBeVisible();
+}
+
+/** The shell's "N changes waiting to sync", shown in the header on every page. */
+const waiting = (page: Page, count: number) =>
+	page.getByRole('banner').getByRole('status').filter({
+		hasText: count === 1 ? '1 change waiting to sync' : `${count} changes waiting to sync`
+	});
+
+/** Another user's device outside the browser: signs in over HTTP and writes one org event. */
+async function writeAsContosoAdmin(type: string, payload: object): Promise<void> {
+	const base = server!.url;
+	const signIn = await fetch(`${base}/api/auth/sign-in`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: base },
+		body: JSON.stringify(CONTOSO_ADMIN)
+	});
+	expect(signIn.status).toBe(200);
+	const cookie = signIn.headers
+		.getSetCookie()
+		.map((line) => line.split(';')[0])
+		.join('; ');
+	class AuthenticatedSocket extends WebSocket {
+		constructor(url: string, protocols?: string | string[]) {
+			super(url, protocols, { headers: { cookie, origin: base } });
+		}
+	}
+	const doc = new Y.Doc();
+	const provider = new WebsocketProvider(
+		`${base.replace(/^http/, 'ws')}/sync`,
+		'org/contoso',
+		doc,
+		{
+			WebSocketPolyfill: AuthenticatedSocket as unknown as typeof globalThis.WebSocket,
+			disableBc: true,
+			params: { ack: '1' }
+		}
+	);
+	try {
+		await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
+		const acknowledged = new Promise<void>((resolve) => {
+			provider.messageHandlers[101] = () => resolve();
+		});
+		doc.getArray('log').push([
+			{
+				id: crypto.randomUUID(),
+				type,
+				at: formatHlc({ wall: Date.now(), counter: 0, node: 'e2e-admin' }),
+				by: { userId: 'contoso-admin', orgId: 'contoso' },
+				payload
+			}
+		]);
+		await acknowledged;
+	} finally {
+		provider.destroy();
+	}
+}
+
+test('edits made offline survive a reload and a browser restart, then reach the server and another user', async ({
+	playwright,
+	browser
+}) => {
+	const profile = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-e2e-profile-'));
+	const launch = () =>
+		playwright.chromium.launchPersistentContext(profile, {
+			baseURL: server!.url,
+			args: CHROMIUM_FLAGS,
+			...(findChromium() ? { executablePath: findChromium() } : {})
+		});
+
+	let context = await launch();
+	let network = await networkSwitch(context);
+	let page = context.pages()[0] ?? (await context.newPage());
+	await signInThroughForm(page, CONTOSO_ADMIN);
+	await waitForServiceWorkerControl(page);
+	await openWingtip(page);
+
+	await network.offline();
+	await addTenantUser(page, 'Offline Olivia', 'olivia@wingtip.example');
+	await expect(page.getByRole('rowheader', { name: 'Offline Olivia' })).toBeVisible();
+	await expect(waiting(page, 1)).toBeVisible();
+
+	await page.reload();
+	await expect(page.getByRole('rowheader', { name: 'Offline Olivia' })).toBeVisible();
+	await expect(waiting(page, 1)).toBeVisible();
+
+	// Close the browser and come back (still offline): everything seen and done is there.
+	await context.close();
+	context = await launch();
+	network = await networkSwitch(context);
+	await network.offline();
+	page = context.pages()[0] ?? (await context.newPage());
+	await page.goto('/customers');
+	await page.getByRole('link', { name: 'Wingtip Toys' }).click();
+	await expect(page.getByRole('rowheader', { name: 'Offline Olivia' })).toBeVisible();
+	await expect(waiting(page, 1)).toBeVisible();
+
+	await network.online();
+	await expect(waiting(page, 1)).toBeHidden({ timeout: 30_000 });
+	await context.close();
+
+	const other = await browser.newContext({ baseURL: server!.url });
+	try {
+		const customerPage = await other.newPage();
+		await signInThroughForm(customerPage, WINGTIP_ADMIN);
+		await openWingtip(customerPage);
+		await expect(customerPage.getByRole('rowheader', { name: 'Offline Olivia' })).toBeVisible();
+	} finally {
+		await other.close();
+	}
+});
+
+test('two tabs of the same user stay consistent, online and offline', async ({ browser }) => {
+	const context = await browser.newContext({ baseURL: server!.url });
+	try {
+		const network = await networkSwitch(context);
+		const first = await context.newPage();
+		await signInThroughForm(first, CONTOSO_ADMIN);
+		await openWingtip(first);
+		const second = await context.newPage();
+		await openWingtip(second);
+
+		await addTenantUser(first, 'Tab One', 'tab.one@wingtip.example');
+		await expect(second.getByRole('rowheader', { name: 'Tab One' })).toBeVisible();
+
+		await network.offline();
+		await addTenantUser(second, 'Tab Two', 'tab.two@wingtip.example');
+		await expect(first.getByRole('rowheader', { name: 'Tab Two' })).toBeVisible();
+		await expect(waiting(first, 1)).toBeVisible();
+		await expect(waiting(second, 1)).toBeVisible();
+
+		await network.online();
+		await expect(waiting(first, 1)).toBeHidden({ timeout: 30_000 });
+		await expect(waiting(second, 1)).toBeHidden();
+		for (const page of [first, second]) {
+			await expect(page.getByRole('rowheader', { name: /^Tab (One|Two)$/ })).toHaveCount(2);
+		}
+	} finally {
+		await context.close();
+	}
+});
+
+test('an update refused because a role lost its capability while offline is shown with its reason', async ({
+	browser
+}) => {
+	await writeAsContosoAdmin('user.rolesChanged', {
+		userId: 'contoso-sales',
+		roles: ['salesAgent', 'adminAgent']
+	});
+	const context = await browser.newContext({ baseURL: server!.url });
+	try {
+		const network = await networkSwitch(context);
+		const page = await context.newPage();
+		await signInThroughForm(page, CONTOSO_SALES);
+		await openWingtip(page);
+		await expect(page.getByRole('form', { name: 'Add user' })).toBeVisible();
+
+		await network.offline();
+		await addTenantUser(page, 'Refused Rex', 'rex@wingtip.example');
+		await expect(waiting(page, 1)).toBeVisible();
+		await writeAsContosoAdmin('user.rolesChanged', {
+			userId: 'contoso-sales',
+			roles: ['salesAgent']
+		});
+
+		await network.online();
+		await expect(page.getByRole('heading', { name: 'Changes the server refused' })).toBeVisible({
+			timeout: 30_000
+		});
+		const refused = page
+			.getByRole('listitem')
+			.filter({ hasText: 'Add user Refused Rex to Wingtip Toys' });
+		await expect(refused).toContainText(
+			"Not saved on the server: Your roles don't allow this. Ask a Global admin of your organization to assign you a role that does."
+		);
+		// Kept aside, not silently dropped; and gone from the tenant rebuilt from the server.
+		await expect(page.getByRole('rowheader', { name: 'Refused Rex' })).toBeHidden();
+		await expect(waiting(page, 1)).toBeHidden();
+	} finally {
+		await context.close();
+	}
+});

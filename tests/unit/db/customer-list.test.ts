@@ -1,0 +1,92 @@
+import 'fake-indexeddb/auto';
+import { Dexie } from 'dexie';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppDatabase } from '$lib/db/app-database';
+import { customerCount, customerCountUpTo, customerWindow } from '$lib/db/customer-list';
+import type { CustomerRow } from '$lib/db/read-models/customers';
+import { searchKey } from '$lib/db/text-key';
+
+let db: AppDatabase;
+beforeEach(() => {
+	db = new AppDatabase(`list-${Math.random().toString(36).slice(2)}`);
+});
+afterEach(async () => {
+	db.close();
+	await Dexie.delete(db.name);
+});
+
+function customer(customerId: string, legalName: string, createdAt: string): CustomerRow {
+	return {
+		doc: `customer/${customerId}`,
+		customerId,
+		legalName,
+		nameKey: searchKey(legalName),
+		domain: `${customerId}.example.com`,
+		country: 'JP',
+		createdAt,
+		resellerIds: [],
+		providerIds: [],
+		subscriptionCount: 0,
+		licenseCount: 0,
+		assignedCount: 0,
+		userCount: 0
+	};
+}
+
+const names = (rows: CustomerRow[]) => rows.map((row) => row.legalName);
+
+describe('customer list queries', () => {
+	beforeEach(async () => {
+		await db.customers.bulkPut([
+			customer('a', 'Contoso Pharma', '3'),
+			customer('b', 'contoso Bank', '1'),
+			customer('c', 'Fabrikam', '2'),
+			customer('d', 'ＣＯＮＴＯＳＯ Toys', '4'),
+			customer('e', 'Wingtip Toys', '5')
+		]);
+	});
+
+	it('filters by name prefix regardless of case and full-width letters', async () => {
+		expect(await customerCount(db, 'cont')).toBe(3);
+		expect(names(await customerWindow(db, 'CONT', 'name-asc', 0, 10))).toEqual([
+			'contoso Bank',
+			'Contoso Pharma',
+			'ＣＯＮＴＯＳＯ Toys'
+		]);
+		expect(await customerCount(db, '')).toBe(5);
+		expect(await customerCount(db, 'zzz')).toBe(0);
+	});
+
+	it('sorts by name or date added in both directions, with and without a filter', async () => {
+		expect(names(await customerWindow(db, '', 'name-desc', 0, 2))).toEqual([
+			'Wingtip Toys',
+			'Fabrikam'
+		]);
+		expect(names(await customerWindow(db, '', 'added-desc', 0, 2))).toEqual([
+			'Wingtip Toys',
+			'ＣＯＮＴＯＳＯ Toys'
+		]);
+		expect(names(await customerWindow(db, 'contoso', 'added-asc', 0, 10))).toEqual([
+			'contoso Bank',
+			'Contoso Pharma',
+			'ＣＯＮＴＯＳＯ Toys'
+		]);
+	});
+
+	it('returns the requested window of the sorted list', async () => {
+		expect(names(await customerWindow(db, '', 'name-asc', 2, 2))).toEqual([
+			'ＣＯＮＴＯＳＯ Toys',
+			'Fabrikam'
+		]);
+		expect(names(await customerWindow(db, 'contoso', 'added-desc', 1, 5))).toEqual([
+			'Contoso Pharma',
+			'contoso Bank'
+		]);
+	});
+
+	it('counts quickly up to a limit and says when there are more', async () => {
+		expect(await customerCountUpTo(db, 'cont', 3)).toEqual({ count: 3, exact: true });
+		expect(await customerCountUpTo(db, 'cont', 2)).toEqual({ count: 2, exact: false });
+		expect(await customerCountUpTo(db, '', 10)).toEqual({ count: 5, exact: true });
+	});
+});

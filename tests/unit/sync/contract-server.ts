@@ -1,0 +1,144 @@
+// A small in-process server that speaks the sync contract (y-websocket sync + tiertwo's ack 100/101
+// messages and 44xx closes) for the sync client's unit tests. Not the real sync server: it accepts
+// or refuses updates by a rule the test gives, so each client behaviour can be provoked.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { LOG_KEY } from '$lib/domain/documents';
+import { encodeAck, encodeRefusal, type Refusal } from '$lib/sync/sync-protocol';
+
+export interface ContractServer {
+	url: string;
+	port: number;
+	docs: Map<string, Y.Doc>;
+	/** the event ids in a document's log on the server */
+	logIds(name: string): string[];
+	/** decides each incoming update: null accepts it */
+	refuse: (name: string, newEvents: Array<{ id: string; payload?: unknown }>) => Refusal | null;
+	/** documents whose connections are closed with 4403 at once */
+	forbidden: Set<string>;
+	/** closes every open socket of `name` with `code` */
+	closeAll(name: string, code: number, reason: string): void;
+	connections(name: string): number;
+	stop(): Promise<void>;
+	/** listens again on the same port (after stop) */
+	restart(): Promise<void>;
+}
+
+function logEntries(doc: Y.Doc): Array<{ id: string }> {
+	return doc.getArray<{ id: string }>(LOG_KEY).toArray();
+}
+
+export async function startContractServer(port = 0): Promise<ContractServer> {
+	const docs = new Map<string, Y.Doc>();
+	const sockets = new Map<string, Set<WebSocket>>();
+	let server: http.Server;
+	let wss: WebSocketServer;
+
+	const api: ContractServer = {
+		url: '',
+		port,
+		docs,
+		logIds: (name) => logEntries(docs.get(name) ?? new Y.Doc()).map((entry) => entry.id),
+		refuse: () => null,
+		forbidden: new Set(),
+		closeAll(name, code, reason) {
+			for (const socket of sockets.get(name) ?? []) socket.close(code, reason);
+		},
+		connections: (name) => sockets.get(name)?.size ?? 0,
+		stop: () =>
+			new Promise<void>((resolve) => {
+				for (const set of sockets.values()) for (const socket of set) socket.terminate();
+				wss.close();
+				server.closeAllConnections();
+				server.close(() => resolve());
+			}),
+		restart: () => listen(api.port)
+	};
+
+	function docFor(name: string): Y.Doc {
+		let doc = docs.get(name);
+		if (!doc) {
+			doc = new Y.Doc();
+			docs.set(name, doc);
+		}
+		return doc;
+	}
+
+	function onConnection(socket: WebSocket, name: string) {
+		if (api.forbidden.has(name)) {
+			socket.close(4403, 'sync_document_forbidden');
+			return;
+		}
+		const doc = docFor(name);
+		const set = sockets.get(name) ?? new Set();
+		sockets.set(name, set);
+		set.add(socket);
+		const relay = (update: Uint8Array, origin: unknown) => {
+			if (origin === socket) return;
+			const encoder = encoding.createEncoder();
+			encoding.writeVarUint(encoder, 0);
+			syncProtocol.writeUpdate(encoder, update);
+			socket.send(encoding.toUint8Array(encoder));
+		};
+		doc.on('update', relay);
+		socket.on('close', () => {
+			doc.off('update', relay);
+			set.delete(socket);
+		});
+		const step1 = encoding.createEncoder();
+		encoding.writeVarUint(step1, 0);
+		syncProtocol.writeSyncStep1(step1, doc);
+		socket.send(encoding.toUint8Array(step1));
+
+		socket.on('message', (data: Buffer) => {
+			const decoder = decoding.createDecoder(new Uint8Array(data));
+			const type = decoding.readVarUint(decoder);
+			if (type !== 0) return; // awareness and the rest: not needed here
+			const step = decoding.readVarUint(decoder);
+			const payload = decoding.readVarUint8Array(decoder);
+			if (step === syncProtocol.messageYjsSyncStep1) {
+				const encoder = encoding.createEncoder();
+				encoding.writeVarUint(encoder, 0);
+				syncProtocol.writeSyncStep2(encoder, doc, payload);
+				socket.send(encoding.toUint8Array(encoder));
+				return;
+			}
+			// An update (sync step 2 or a live update): look at the events it would add.
+			const trial = new Y.Doc();
+			Y.applyUpdate(trial, Y.encodeStateAsUpdate(doc));
+			const known = new Set(logEntries(trial).map((entry) => entry.id));
+			Y.applyUpdate(trial, payload);
+			const added = logEntries(trial).filter((entry) => !known.has(entry.id));
+			const refusal = api.refuse(name, added);
+			if (refusal) {
+				socket.send(encodeRefusal(refusal));
+				socket.close(4400, refusal.code);
+				return;
+			}
+			Y.applyUpdate(doc, payload, socket);
+			socket.send(encodeAck(Y.encodeStateVector(doc)));
+		});
+	}
+
+	async function listen(on: number): Promise<void> {
+		server = http.createServer((_req, res) => res.writeHead(404).end());
+		wss = new WebSocketServer({ server });
+		wss.on('connection', (socket, request) => {
+			const name = decodeURIComponent(
+				(request.url ?? '').replace(/^\/sync\//, '').split('?')[0] ?? ''
+			);
+			onConnection(socket, name);
+		});
+		await new Promise<void>((resolve) => server.listen(on, '127.0.0.1', resolve));
+		api.port = (server.address() as AddressInfo).port;
+		api.url = `ws://127.0.0.1:${api.port}/sync`;
+	}
+
+	await listen(port);
+	return api;
+}

@@ -1,0 +1,242 @@
+import 'fake-indexeddb/auto';
+import { Dexie } from 'dexie';
+import * as Y from 'yjs';
+import WebSocket from 'ws';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppDatabase } from '$lib/db/app-database';
+import { LOG_KEY } from '$lib/domain/documents';
+import type { DomainEvent } from '$lib/domain/events';
+import { NO_ACCESS_CODE, SyncEngine, type DocumentEntry } from '$lib/sync/sync-engine';
+import { SYSTEM, orgCreated, userAdded } from '../factories';
+import {
+	CUSTOMER_DOC,
+	RESELLER,
+	customerWithReseller,
+	eventFactory,
+	subscriptionBought
+} from '../db/customer-events';
+import { startContractServer, type ContractServer } from './contract-server';
+
+const ORG_DOC = `org/${RESELLER.orgId}`;
+const DOCUMENTS: DocumentEntry[] = [
+	{ name: ORG_DOC, access: 'write' },
+	{ name: CUSTOMER_DOC, access: 'write' }
+];
+const summary = { key: 'data_summary_tenant_user_added', params: { name: 'x' } };
+
+let server: ContractServer;
+let db: AppDatabase;
+let engines: SyncEngine[] = [];
+let extraDatabases: AppDatabase[] = [];
+let reachable = true;
+let refreshes = 0;
+
+function seed(name: string, events: DomainEvent[]) {
+	const doc = new Y.Doc();
+	doc.getArray(LOG_KEY).push(events);
+	server.docs.set(name, doc);
+}
+
+function engine(database = db): SyncEngine {
+	const created = new SyncEngine({
+		db: database,
+		user: RESELLER,
+		serverUrl: server.url,
+		listDocuments: () =>
+			reachable ? Promise.resolve(DOCUMENTS) : Promise.reject(new Error('unreachable')),
+		refreshSession: () => {
+			refreshes += 1;
+			return Promise.resolve(true);
+		},
+		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket
+	});
+	engines.push(created);
+	return created;
+}
+
+async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+	const deadline = Date.now() + 10_000;
+	while (!(await condition())) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
+
+function tenantUser(id: string, displayName = `User ${id}`) {
+	return {
+		tenantUserId: id,
+		displayName,
+		userName: `${id}@wingtip.example.com`
+	};
+}
+
+beforeEach(async () => {
+	server = await startContractServer();
+	seed(ORG_DOC, [
+		eventFactory('org')('org.created', SYSTEM, orgCreated('indirectReseller')),
+		eventFactory('org2')('user.added', SYSTEM, userAdded(RESELLER.userId, ['adminAgent']))
+	]);
+	const make = eventFactory('c');
+	seed(CUSTOMER_DOC, [
+		...customerWithReseller(make),
+		...subscriptionBought(make, 'o-1', 'sub-1', 3)
+	]);
+	db = new AppDatabase(`sync-${Math.random().toString(36).slice(2)}`);
+	reachable = true;
+	refreshes = 0;
+});
+
+afterEach(async () => {
+	for (const created of engines) created.stop();
+	engines = [];
+	await server.stop();
+	for (const extra of extraDatabases) extra.close();
+	extraDatabases = [];
+	db.close();
+	await Dexie.delete(db.name);
+});
+
+async function started(database = db): Promise<SyncEngine> {
+	const created = engine(database);
+	await created.start();
+	await until(() => !!created.connection(CUSTOMER_DOC)?.synced, 'customer doc synced');
+	await until(() => !!created.connection(ORG_DOC)?.synced, 'org doc synced');
+	await created.settled();
+	return created;
+}
+
+describe('sync engine', () => {
+	it('writes the server documents into the read models and delivers an edit (outbox emptied by the ack)', async () => {
+		const client = await started();
+		expect((await db.customers.get('wingtip'))?.legalName).toBe('Wingtip Toys');
+		expect((await db.orgUsers.toArray()).map((row) => row.userId)).toEqual(['rita']);
+
+		const result = await client.append(
+			CUSTOMER_DOC,
+			'tenantUser.added',
+			tenantUser('tu-1'),
+			summary
+		);
+		expect(result.ok).toBe(true);
+		// "Saved" means in IndexedDB: the row and the outbox entry are there when append resolves.
+		expect(await db.tenantUsers.count()).toBe(1);
+		await until(async () => (await db.outbox.count()) === 0, 'ack');
+		expect(server.logIds(CUSTOMER_DOC)).toContain(result.ok ? result.eventId : '');
+	});
+
+	it('refuses locally, before writing anything, an edit the roles do not allow', async () => {
+		const client = await started();
+		const result = await client.append(
+			CUSTOMER_DOC,
+			'order.provisioned',
+			{ orderId: 'o-1', newSubscriptions: [] },
+			summary
+		);
+		expect(result).toEqual({ ok: false, code: 'error_system_only' });
+		expect(await db.outbox.count()).toBe(0);
+	});
+
+	it('keeps edits made offline across a reload and delivers them once the server is back', async () => {
+		const first = await started();
+		await server.stop();
+		reachable = false;
+		const made = await first.append(CUSTOMER_DOC, 'tenantUser.added', tenantUser('tu-2'), summary);
+		expect(made.ok).toBe(true);
+		first.stop();
+
+		// A reload: a new engine opens the document from IndexedDB with no server.
+		const reloaded = engine();
+		await reloaded.start();
+		expect(reloaded.replica(CUSTOMER_DOC)?.hasEvent(made.ok ? made.eventId : '')).toBe(true);
+		expect(await db.outbox.count()).toBe(1);
+
+		await server.restart();
+		reachable = true;
+		reloaded.reconnect();
+		await until(async () => (await db.outbox.count()) === 0, 'delivery after reconnect');
+		expect(server.logIds(CUSTOMER_DOC)).toContain(made.ok ? made.eventId : '');
+	});
+
+	it('keeps a refused event aside with its reason, rebuilds from the server and re-sends the others', async () => {
+		const client = await started();
+		await server.stop();
+		const refused = await client.append(
+			CUSTOMER_DOC,
+			'tenantUser.added',
+			tenantUser('tu-3', 'Refuse me'),
+			summary
+		);
+		const kept = await client.append(CUSTOMER_DOC, 'tenantUser.added', tenantUser('tu-4'), summary);
+		if (!refused.ok || !kept.ok) throw new Error('appends failed');
+		server.refuse = (_name, events) => {
+			const bad = events.filter((e) => JSON.stringify(e).includes('Refuse me'));
+			return bad.length > 0
+				? { code: 'error_missing_capability', eventIds: bad.map((e) => e.id) }
+				: null;
+		};
+		const clientIdBefore = client.replica(CUSTOMER_DOC)?.doc.clientID;
+		await server.restart();
+		client.reconnect();
+
+		await until(async () => (await db.refused.count()) === 1, 'refused row');
+		await until(async () => (await db.outbox.count()) === 0, 'the other edit delivered');
+		const row = await db.refused.get(refused.eventId);
+		expect(row?.code).toBe('error_missing_capability');
+		expect(row?.event.payload).toMatchObject({ displayName: 'Refuse me' });
+		expect(server.logIds(CUSTOMER_DOC)).toContain(kept.eventId);
+		expect(server.logIds(CUSTOMER_DOC)).not.toContain(refused.eventId);
+		expect(client.replica(CUSTOMER_DOC)?.doc.clientID).not.toBe(clientIdBefore);
+		await client.settled();
+		expect((await db.tenantUsers.toArray()).map((user) => user.tenantUserId)).toEqual(['tu-4']);
+	});
+
+	it('removes a document the user lost access to (4403) and keeps its pending work as refused', async () => {
+		const client = await started();
+		await server.stop();
+		const made = await client.append(CUSTOMER_DOC, 'tenantUser.added', tenantUser('tu-5'), summary);
+		if (!made.ok) throw new Error('append failed');
+		server.forbidden.add(CUSTOMER_DOC);
+		await server.restart();
+		client.reconnect();
+		await until(async () => (await db.customers.count()) === 0, 'rows removed');
+		expect(client.replica(CUSTOMER_DOC)).toBeUndefined();
+		expect(await db.docUpdates.where('doc').equals(CUSTOMER_DOC).count()).toBe(0);
+		expect(await db.tenantUsers.count()).toBe(0);
+		expect((await db.refused.get(made.eventId))?.code).toBe(NO_ACCESS_CODE);
+		expect(await db.outbox.count()).toBe(0);
+		// The org document is untouched.
+		expect(await db.orgUsers.count()).toBe(1);
+	});
+
+	it('refreshes the session on 4401 and reconnects', async () => {
+		const client = await started();
+		server.closeAll(CUSTOMER_DOC, 4401, 'auth_session_expired');
+		await until(() => refreshes === 1, 'session refresh');
+		await until(() => !!client.connection(CUSTOMER_DOC)?.synced, 'reconnected');
+	});
+
+	it('keeps two tabs of the same user consistent through the shared database, offline', async () => {
+		const tabA = await started();
+		const shared = new AppDatabase(db.name);
+		extraDatabases.push(shared);
+		const tabB = await started(shared);
+		await server.stop();
+		const fromA = await tabA.append(CUSTOMER_DOC, 'tenantUser.added', tenantUser('tu-a'), summary);
+		const fromB = await tabB.append(CUSTOMER_DOC, 'tenantUser.added', tenantUser('tu-b'), summary);
+		if (!fromA.ok || !fromB.ok) throw new Error('append failed');
+		await until(
+			() =>
+				!!tabA.replica(CUSTOMER_DOC)?.hasEvent(fromB.eventId) &&
+				!!tabB.replica(CUSTOMER_DOC)?.hasEvent(fromA.eventId),
+			'each tab has the other tab’s edit'
+		);
+		await tabA.settled();
+		await tabB.settled();
+		expect((await db.tenantUsers.toArray()).map((user) => user.tenantUserId).sort()).toEqual([
+			'tu-a',
+			'tu-b'
+		]);
+		expect(tabA.replica(CUSTOMER_DOC)?.state).toEqual(tabB.replica(CUSTOMER_DOC)?.state);
+		expect(await db.outbox.count()).toBe(2);
+	});
+});
