@@ -90,9 +90,12 @@ async function addTenantUser(page: Page, displayName: string, userName: string):
 
 /** The shell's "N changes waiting to sync", shown in the header on every page. */
 const waiting = (page: Page, count: number) =>
-	page.getByRole('banner').getByRole('status').filter({
-		hasText: count === 1 ? '1 change waiting to sync' : `${count} changes waiting to sync`
-	});
+	page
+		.getByRole('banner')
+		.getByRole('status')
+		.filter({
+			hasText: count === 1 ? '1 change waiting to sync' : `${count} changes waiting to sync`
+		});
 
 /** Another user's device outside the browser: signs in over HTTP and writes one org event. */
 async function writeAsContosoAdmin(type: string, payload: object): Promise<void> {

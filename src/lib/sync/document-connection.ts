@@ -14,7 +14,7 @@ import {
 	readAck,
 	readRefusal,
 	type Refusal
-} from './sync-protocol';
+} from '$lib/protocol/sync-messages';
 
 const MESSAGE_SYNC = 0;
 

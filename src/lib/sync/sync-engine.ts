@@ -16,7 +16,7 @@ import { checkAppend, rolesOf, type Actor } from '$lib/flows/projection';
 import { DocumentConnection } from './document-connection';
 import { DocumentReplica } from './document-replica';
 import { ORPHAN_CLIENT_ID, replayPending } from './pending-replay';
-import type { Refusal } from './sync-protocol';
+import type { Refusal } from '$lib/protocol/sync-messages';
 import { WriteQueue } from './write-queue';
 
 export interface DocumentEntry {

@@ -4,18 +4,21 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { encodeAck as encodeAckVector } from '$lib/protocol/sync-messages';
 
 export const messageSync = 0;
 export const messageAwareness = 1;
 export const messageAuth = 2;
 export const messageQueryAwareness = 3;
-/** Sent just before a 4400 close: JSON `{ code, eventIds }` naming why and which events. */
-export const messageRefused = 100;
-/**
- * Sent after an accepted update is durable: `Y.encodeStateVector` of the stored document, so the
- * app knows which of its changes reached the server (the protocol itself has no acknowledgement).
- */
-export const messageAck = 101;
+// 100 is sent just before a 4400 close (JSON `{ code, eventIds }`: why, which events); 101 after an
+// accepted update is durable (the stored state vector), since the protocol has no acknowledgement.
+// Their wire format lives in one module shared with the app.
+export {
+	MESSAGE_ACK as messageAck,
+	MESSAGE_REFUSED as messageRefused,
+	encodeRefusal as encodeRefused,
+	type Refusal
+} from '$lib/protocol/sync-messages';
 
 export const syncStep1 = syncProtocol.messageYjsSyncStep1;
 export const syncStep2 = syncProtocol.messageYjsSyncStep2;
@@ -83,34 +86,7 @@ export function encodeAwareness(update: Uint8Array): Uint8Array {
 	return encoding.toUint8Array(encoder);
 }
 
-export interface Refusal {
-	readonly code: string;
-	readonly eventIds: readonly string[];
-}
-
-export function encodeRefused(refusal: Refusal): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, messageRefused);
-	encoding.writeVarString(
-		encoder,
-		JSON.stringify({ code: refusal.code, eventIds: refusal.eventIds })
-	);
-	return encoding.toUint8Array(encoder);
-}
-
+/** The acknowledgement for the document as it is now (called once the accepted update is durable). */
 export function encodeAck(doc: Y.Doc): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, messageAck);
-	encoding.writeVarUint8Array(encoder, Y.encodeStateVector(doc));
-	return encoding.toUint8Array(encoder);
-}
-
-/** For clients (the app, tests): the refusal in a `messageRefused` frame. */
-export function decodeRefused(data: Uint8Array): Refusal | null {
-	const decoder = decoding.createDecoder(data);
-	if (decoding.readVarUint(decoder) !== messageRefused) return null;
-	const parsed: unknown = JSON.parse(decoding.readVarString(decoder));
-	const { code, eventIds } = parsed as { code?: unknown; eventIds?: unknown };
-	if (typeof code !== 'string' || !Array.isArray(eventIds)) return null;
-	return { code, eventIds: eventIds.filter((id): id is string => typeof id === 'string') };
+	return encodeAckVector(Y.encodeStateVector(doc));
 }

@@ -9,7 +9,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { LOG_KEY } from '$lib/domain/documents';
-import { encodeAck, encodeRefusal, type Refusal } from '$lib/sync/sync-protocol';
+import { encodeAck, encodeRefusal, type Refusal } from '$lib/protocol/sync-messages';
 
 export interface ContractServer {
 	url: string;

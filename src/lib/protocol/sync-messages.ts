@@ -1,6 +1,7 @@
-// The two messages the sync server adds to the y-websocket protocol, and the close codes the app
-// acts on. Wire format (after the varUint message type): 100 = varString JSON `{ code, eventIds }`,
-// 101 = varUint8Array `Y.encodeStateVector` of the server's stored document.
+// The wire format the app and the sync server share for the two messages tiertwo adds to the
+// y-websocket protocol, and the close codes the app acts on. Wire format (after the varUint message
+// type): 100 = varString JSON `{ code, eventIds }`, 101 = varUint8Array `Y.encodeStateVector` of
+// the server's stored document.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
