@@ -115,12 +115,22 @@ export function createAppHandler(appDir: string): AppHandler {
 		? inlineScriptHashes(readFileSync(indexPath, 'utf8'))
 		: [];
 	const styleHashes = templateStyleHashes(appDir);
-	const serve = sirv(appDir, {
-		single: 'index.html',
-		dev: false,
-		etag: true,
-		setHeaders: (res, pathname) => res.setHeader('Cache-Control', cacheControlFor(pathname))
-	});
+	// Without a build (the server's own tests run before `npm run build`) the API and sync still
+	// work; app pages answer 503 with what to do instead of the process failing to start.
+	const serve: AppHandler = existsSync(appDir)
+		? sirv(appDir, {
+				single: 'index.html',
+				dev: false,
+				etag: true,
+				setHeaders: (res, pathname) => res.setHeader('Cache-Control', cacheControlFor(pathname))
+			})
+		: (_req, res) => {
+				res.writeHead(503, {
+					'content-type': 'text/plain; charset=utf-8',
+					'cache-control': 'no-store'
+				});
+				res.end('The app is not built yet: run `npm run build` (npm start does it for you).\n');
+			};
 
 	return (req, res, next) => {
 		const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
