@@ -19,8 +19,15 @@ function sourceFingerprint() {
 		const files = readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })
 			.filter((entry) => entry.isFile())
 			.map((entry) => path.join(entry.parentPath, entry.name))
-			// Paraglide's output is generated from the catalogs, which are hashed already.
+			// Paraglide's output and the inlang project's cache are generated (during the build, on a
+			// fresh clone) from the catalogs and settings, which are hashed already: hashing them would
+			// give the build's passes different version names and a broken, mixed build.
 			.filter((file) => !file.includes(`${path.sep}paraglide${path.sep}`))
+			.filter(
+				(file) =>
+					!file.includes(`${path.sep}project.inlang${path.sep}`) ||
+					path.basename(file) === 'settings.json'
+			)
 			.sort();
 		for (const file of files) {
 			hash.update(path.relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
