@@ -9,6 +9,7 @@ import {
 } from 'y-protocols/awareness';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
+import { CLOSE_REFUSED } from '$lib/protocol/sync-messages';
 import type { DocumentRegistry, Verdict } from '../docs/document-registry.js';
 import type { LiveDocument, SyncPeer } from '../docs/live-document.js';
 import {
@@ -43,9 +44,12 @@ export const CLOSE_RATE = 1008;
 export const CLOSE_TOO_BIG = 1009;
 export const CLOSE_INTERNAL = 1011;
 export const CLOSE_GOING_AWAY = 1001;
-export const CLOSE_REFUSED = 4400;
-export const CLOSE_UNAUTHENTICATED = 4401;
-export const CLOSE_FORBIDDEN = 4403;
+// The 44xx codes (which stop the stock client's reconnects) are part of the wire format the app reads.
+export {
+	CLOSE_FORBIDDEN,
+	CLOSE_REFUSED,
+	CLOSE_SESSION_EXPIRED as CLOSE_UNAUTHENTICATED
+} from '$lib/protocol/sync-messages';
 
 /** Token bucket: `rate` per second, bursts up to twice that. */
 class Bucket {
