@@ -62,6 +62,8 @@ export class SyncEngine {
 	#connections = new Map<string, DocumentConnection>();
 	#rebuilding = new Set<string>();
 	#accessSignatures = new Map<string, string>();
+	/** What the server has acknowledged per document (an ack may arrive before its entry is saved). */
+	#serverVectors = new Map<string, Map<number, number>>();
 	#feed: Subscription | undefined;
 	#lastSeq = 0;
 	#ownSeqs = new Set<number>();
@@ -83,6 +85,9 @@ export class SyncEngine {
 			committed: (changes, result) => {
 				for (const seq of result.seqs) this.#ownSeqs.add(seq);
 				options.storageRecovered?.();
+				for (const change of changes) {
+					if (change.outbox.length > 0) this.#deliver(change.doc);
+				}
 				this.#noticeAccessChanges(changes);
 			},
 			failed: (error) => options.storageFailed?.(error)
@@ -255,8 +260,7 @@ export class SyncEngine {
 			name,
 			doc,
 			{
-				acknowledged: (vector) =>
-					void markDelivered(this.#db, name, vector).catch(this.#reportStorage),
+				acknowledged: (vector) => this.#acknowledged(name, vector),
 				refused: (refusal) => void this.#refused(name, refusal),
 				sessionExpired: () => void this.#sessionExpired(connection),
 				forbidden: () => void this.#drop(name),
@@ -277,6 +281,21 @@ export class SyncEngine {
 		return connection;
 	}
 
+	#acknowledged(name: string, vector: Map<number, number>): void {
+		const known = this.#serverVectors.get(name) ?? new Map<number, number>();
+		for (const [client, clock] of vector) {
+			if (clock > (known.get(client) ?? 0)) known.set(client, clock);
+		}
+		this.#serverVectors.set(name, known);
+		this.#deliver(name);
+	}
+
+	/** Drops the outbox entries of `name` the server has stored (those saved so far). */
+	#deliver(name: string): void {
+		const vector = this.#serverVectors.get(name);
+		if (vector) void markDelivered(this.#db, name, vector).catch(this.#reportStorage);
+	}
+
 	async #sessionExpired(connection: DocumentConnection): Promise<void> {
 		// Queued work stays either way; a session that is over ends in the shell (sign in again).
 		if (await this.#options.refreshSession()) connection.connect();
@@ -288,6 +307,7 @@ export class SyncEngine {
 		this.#connections.delete(name);
 		this.#replicas.get(name)?.close();
 		this.#replicas.delete(name);
+		this.#serverVectors.delete(name);
 		await this.#queue.settled();
 		await removeDocument(this.#db, name, NO_ACCESS_CODE).catch(this.#reportStorage);
 	}

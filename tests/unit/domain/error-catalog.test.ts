@@ -1,11 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, isErrorCode } from '$lib/domain/errors';
-
-function catalog(locale: 'en' | 'ja'): Record<string, string> {
-	const url = new URL(`../../../src/lib/i18n/messages/${locale}.json`, import.meta.url);
-	return JSON.parse(readFileSync(url, 'utf8')) as Record<string, string>;
-}
+import { catalog } from '../i18n/catalog-files';
 
 describe('error codes', () => {
 	it('are unique i18n keys', () => {

@@ -1,24 +1,7 @@
 // The English and Japanese message catalogs stay in step: same keys, same placeholders, no blanks.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AUTH_CODES, SYNC_CODES } from '../../../sync-server/src/codes';
-
-const messagesDir = path.resolve(import.meta.dirname, '../../../src/lib/i18n/messages');
-
-function catalog(locale: string): Record<string, string> {
-	const raw = JSON.parse(readFileSync(path.join(messagesDir, `${locale}.json`), 'utf8')) as Record<
-		string,
-		unknown
-	>;
-	const messages: Record<string, string> = {};
-	for (const [key, value] of Object.entries(raw)) {
-		if (key === '$schema') continue;
-		if (typeof value !== 'string') throw new Error(`${locale}.json: ${key} is not a string`);
-		messages[key] = value;
-	}
-	return messages;
-}
+import { catalog, catalogFiles, LOCALES } from './catalog-files';
 
 function placeholders(message: string): string[] {
 	return [...message.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? '').sort();
@@ -28,6 +11,11 @@ const en = catalog('en');
 const ja = catalog('ja');
 
 describe('message catalogs', () => {
+	it('has one file per feature area in every locale', () => {
+		expect(LOCALES).toEqual(['en', 'ja']);
+		expect(catalogFiles('en').length).toBe(catalogFiles('ja').length);
+	});
+
 	it('has a Japanese message for every English key', () => {
 		const missing = Object.keys(en).filter((key) => !(key in ja));
 		expect(missing).toEqual([]);
