@@ -6,6 +6,7 @@ import type { Refusals } from './machine-stepper';
 import {
 	relationshipGuards,
 	relationshipRefusals,
+	relationshipStates,
 	type RelationshipFact
 } from './customer-relationship.machine';
 
@@ -16,16 +17,7 @@ export const combinedCustomerInvitationMachine = setup({
 	id: 'combinedCustomerInvitation',
 	initial: 'none',
 	states: {
-		none: { on: { 'relationship.requested': 'requested' } },
-		requested: {
-			on: {
-				'relationship.accepted': [
-					{ guard: 'isBeforeExpiry', target: 'active' },
-					{ target: 'expired' }
-				],
-				'relationship.declined': 'declined'
-			}
-		},
+		...relationshipStates,
 		active: {
 			on: {
 				'relationship.ended': [
@@ -41,10 +33,7 @@ export const combinedCustomerInvitationMachine = setup({
 					target: 'ended'
 				}
 			}
-		},
-		declined: {},
-		expired: { meta: { supersedes: 'error_invitation_expired' } },
-		ended: {}
+		}
 	}
 });
 

@@ -34,6 +34,23 @@ export const relationshipGuards = {
 		event.type === 'relationship.ended' && event.event.payload.scope === 'provider'
 };
 
+/** The states both relationship machines share: the request, its answer, and the end. */
+export const relationshipStates = {
+	none: { on: { 'relationship.requested': 'requested' } },
+	requested: {
+		on: {
+			'relationship.accepted': [
+				{ guard: 'isBeforeExpiry', target: 'active' },
+				{ target: 'expired' }
+			],
+			'relationship.declined': 'declined'
+		}
+	},
+	declined: {},
+	expired: { meta: { supersedes: 'error_invitation_expired' } },
+	ended: {}
+} as const;
+
 export const customerRelationshipMachine = setup({
 	types: {} as { events: RelationshipFact },
 	guards: relationshipGuards
@@ -41,16 +58,7 @@ export const customerRelationshipMachine = setup({
 	id: 'customerRelationship',
 	initial: 'none',
 	states: {
-		none: { on: { 'relationship.requested': 'requested' } },
-		requested: {
-			on: {
-				'relationship.accepted': [
-					{ guard: 'isBeforeExpiry', target: 'active' },
-					{ target: 'expired' }
-				],
-				'relationship.declined': 'declined'
-			}
-		},
+		...relationshipStates,
 		active: {
 			on: {
 				'relationship.ended': {
@@ -58,10 +66,7 @@ export const customerRelationshipMachine = setup({
 					target: 'ended'
 				}
 			}
-		},
-		declined: {},
-		expired: { meta: { supersedes: 'error_invitation_expired' } },
-		ended: {}
+		}
 	}
 });
 
