@@ -16,6 +16,7 @@ import { checkAppend, rolesOf, type Actor } from '$lib/flows/projection';
 import { DocumentConnection } from './document-connection';
 import { DocumentReplica } from './document-replica';
 import { ORPHAN_CLIENT_ID, replayPending } from './pending-replay';
+import { peersOn, type Peer } from './presence';
 import type { Refusal } from '$lib/protocol/sync-messages';
 import { WriteQueue } from './write-queue';
 
@@ -45,6 +46,12 @@ export interface SyncEngineOptions {
 	storageRecovered?(): void;
 }
 
+interface PresenceWatch {
+	view: string;
+	listeners: Set<(peers: Peer[]) => void>;
+	stop?: () => void;
+}
+
 export type AppendResult = { ok: true; eventId: string } | { ok: false; code: string };
 
 /** Lost access (4403, or gone from the documents list): pending work is kept aside with this. */
@@ -64,6 +71,7 @@ export class SyncEngine {
 	#accessSignatures = new Map<string, string>();
 	/** What the server has acknowledged per document (an ack may arrive before its entry is saved). */
 	#serverVectors = new Map<string, Map<number, number>>();
+	#presence = new Map<string, PresenceWatch>();
 	#feed: Subscription | undefined;
 	#lastSeq = 0;
 	#ownSeqs = new Set<number>();
@@ -177,6 +185,42 @@ export class SyncEngine {
 		void this.refreshDocuments();
 	}
 
+	/**
+	 * Announces that this tab has `view` of document `name` open and calls `listener` with the
+	 * other people on it (live; empty while offline). Returns the function that leaves the page.
+	 */
+	watchPresence(name: string, view: string, listener: (peers: Peer[]) => void): () => void {
+		let watch = this.#presence.get(name);
+		if (!watch || watch.view !== view) {
+			watch?.stop?.();
+			watch = { view, listeners: new Set() };
+			this.#presence.set(name, watch);
+			const connection = this.#connections.get(name);
+			if (connection) this.#announce(name, connection);
+		}
+		watch.listeners.add(listener);
+		listener([]);
+		const current = watch;
+		return () => {
+			current.listeners.delete(listener);
+			if (current.listeners.size > 0 || this.#presence.get(name) !== current) return;
+			current.stop?.();
+			this.#presence.delete(name);
+			this.#connections.get(name)?.setPresence(null);
+		};
+	}
+
+	#announce(name: string, connection: DocumentConnection): void {
+		const watch = this.#presence.get(name);
+		if (!watch) return;
+		watch.stop?.();
+		connection.setPresence({ view: watch.view });
+		watch.stop = connection.watchPresence((states) => {
+			const peers = peersOn(states, watch.view, this.user.userId);
+			for (const listener of watch.listeners) listener(peers);
+		});
+	}
+
 	/** The user's roles as their org document says now; undefined until it is known. */
 	actor(): Actor | undefined {
 		const { userId, orgId } = this.user;
@@ -277,6 +321,7 @@ export class SyncEngine {
 			}
 		);
 		this.#connections.set(name, connection);
+		this.#announce(name, connection);
 		connection.connect();
 		return connection;
 	}
@@ -303,6 +348,9 @@ export class SyncEngine {
 
 	/** No access any more: close it, remove its rows, keep its pending work aside as refused. */
 	async #drop(name: string): Promise<void> {
+		const watch = this.#presence.get(name);
+		watch?.stop?.();
+		for (const listener of watch?.listeners ?? []) listener([]);
 		this.#connections.get(name)?.destroy();
 		this.#connections.delete(name);
 		this.#replicas.get(name)?.close();

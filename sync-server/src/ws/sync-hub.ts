@@ -146,6 +146,7 @@ export class SyncHub {
 				userId: viewer.userId,
 				orgId: viewer.orgId,
 				fullName: auth.account.full_name,
+				orgName: orgNameOf(registry, viewer.orgId),
 				address
 			},
 			access,
@@ -222,4 +223,10 @@ export class SyncHub {
 		}
 		this.#wss.close();
 	}
+}
+
+/** The org's legal name as its document says, for presence (the org id until it has one). */
+function orgNameOf(registry: DocumentRegistry, orgId: string): string {
+	const org = registry.projection({ kind: 'org', orgId });
+	return org?.kind === 'org' && org.org ? org.org.legalName : orgId;
 }
