@@ -8,6 +8,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { expectNoAxeViolations } from './axe';
 import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
 import { CHROMIUM_FLAGS, findChromium } from './browser';
 import { expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
@@ -184,6 +185,10 @@ test('edits made offline survive a reload and a browser restart, then reach the 
 	await page.getByRole('link', { name: 'Wingtip Toys' }).click();
 	await expect(page.getByRole('rowheader', { name: 'Offline Olivia' })).toBeVisible();
 	await expect(waiting(page, 1)).toBeVisible();
+	await page.getByRole('banner').getByRole('link', { name: '1 change waiting to sync' }).click();
+	await expect(
+		page.getByRole('region', { name: 'Waiting to sync' }).getByRole('listitem')
+	).toContainText(['Add user Offline Olivia to Wingtip Toys']);
 
 	await network.online();
 	await expect(waiting(page, 1)).toBeHidden({ timeout: 30_000 });
@@ -266,6 +271,19 @@ test('an update refused because a role lost its capability while offline is show
 		// Kept aside, not silently dropped; and gone from the tenant rebuilt from the server.
 		await expect(page.getByRole('rowheader', { name: 'Refused Rex' })).toBeHidden();
 		await expect(waiting(page, 1)).toBeHidden();
+
+		// The header leads to every pending and refused change, in plain words, on one page.
+		await page.getByRole('banner').getByRole('link', { name: '1 refused' }).click();
+		await expect(page.getByRole('heading', { level: 1, name: 'Pending changes' })).toBeVisible();
+		await expect(
+			page.getByRole('listitem').filter({ hasText: 'Add user Refused Rex to Wingtip Toys' })
+		).toContainText('Not saved on the server');
+		await expect(
+			page.getByRole('status').filter({ hasText: 'All changes are synced.' })
+		).toBeVisible();
+		await page.getByRole('button', { name: /Dismiss/ }).click();
+		await expect(page.getByRole('banner').getByRole('link', { name: '1 refused' })).toBeHidden();
+		await expectNoAxeViolations(page, 'pending changes');
 	} finally {
 		await context.close();
 	}
