@@ -288,3 +288,45 @@ test('an update refused because a role lost its capability while offline is show
 		await context.close();
 	}
 });
+
+test('after days away, the Dashboard says what others changed meanwhile, until dismissed', async ({
+	playwright
+}) => {
+	const profile = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-e2e-profile-'));
+	const launch = () =>
+		playwright.chromium.launchPersistentContext(profile, {
+			baseURL: server!.url,
+			args: CHROMIUM_FLAGS,
+			...(findChromium() ? { executablePath: findChromium() } : {})
+		});
+	let context = await launch();
+	let page = context.pages()[0] ?? (await context.newPage());
+	await signInThroughForm(page, CONTOSO_SALES);
+	await openWingtip(page);
+	await expect(page.getByRole('region', { name: 'Since you were last online' })).toBeHidden();
+	await context.close();
+
+	// The laptop stays shut for three days; meanwhile the admin changes a colleague's roles.
+	await writeAsContosoAdmin('user.rolesChanged', {
+		userId: 'contoso-billing',
+		roles: ['billingAdmin']
+	});
+	context = await launch();
+	try {
+		page = context.pages()[0] ?? (await context.newPage());
+		await page.clock.install({ time: Date.now() + 3 * 86_400_000 });
+		await page.goto('/');
+		const away = page.getByRole('region', { name: 'Since you were last online' });
+		await expect(away.getByRole('listitem')).toHaveText([
+			"Change a user's roles: 1 in Contoso IT Services, by Contoso IT Services"
+		]);
+		await expectNoAxeViolations(page, 'dashboard with the summary of changes while away');
+		await away.getByRole('button', { name: 'Dismiss the summary' }).click();
+		await expect(away).toBeHidden();
+		await page.reload();
+		await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+		await expect(away).toBeHidden();
+	} finally {
+		await context.close();
+	}
+});

@@ -48,6 +48,12 @@ export interface SessionRow {
 
 /** Setting naming the user whose documents and pending work this device holds. */
 export const DATA_OWNER_SETTING = 'dataOwner';
+/** When this device last heard from the sync server (epoch ms). */
+export const LAST_CONTACT_SETTING = 'lastContactAt';
+/** What others changed while this device was away ("since you were last online"). */
+export const AWAY_SUMMARY_SETTING = 'sinceLastOnline';
+/** Settings that belong to the signed-in user's data (cleared with it). */
+export const USER_DATA_SETTINGS = [LAST_CONTACT_SETTING, AWAY_SUMMARY_SETTING] as const;
 
 export class AppDatabase extends Dexie {
 	settings!: EntityTable<SettingRow, 'key'>;

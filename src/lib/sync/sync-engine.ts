@@ -6,7 +6,7 @@ import * as Y from 'yjs';
 import { HybridLogicalClock, isHlcTimestamp } from '$lib/domain/clock';
 import { documentName, LOG_KEY } from '$lib/domain/documents';
 import type { DomainEvent, EventType, PayloadOf } from '$lib/domain/events';
-import type { AppDatabase } from '$lib/db/app-database';
+import { AWAY_SUMMARY_SETTING, LAST_CONTACT_SETTING, type AppDatabase } from '$lib/db/app-database';
 import { claimDeviceData } from '$lib/db/device-data';
 import { removeDocument, type DocumentChange } from '$lib/db/document-store';
 import type { DocumentAccess, Summary } from '$lib/db/local-records';
@@ -17,6 +17,15 @@ import { DocumentConnection } from './document-connection';
 import { DocumentReplica } from './document-replica';
 import { ORPHAN_CLIENT_ID, replayPending } from './pending-replay';
 import { peersOn, type Peer } from './presence';
+import {
+	AWAY_THRESHOLD_MS,
+	changesSince,
+	mergeSummary,
+	stateVectorOf,
+	type AwayItem,
+	type AwaySummary,
+	type StateVector
+} from './away';
 import type { Refusal } from '$lib/protocol/sync-messages';
 import { WriteQueue } from './write-queue';
 
@@ -44,6 +53,8 @@ export interface SyncEngineOptions {
 	/** a storage write failed (e.g. the disk is full): nothing saved is lost, the change waits */
 	storageFailed?(error: unknown): void;
 	storageRecovered?(): void;
+	/** the clock (tests) */
+	now?: () => number;
 }
 
 interface PresenceWatch {
@@ -58,6 +69,8 @@ export type AppendResult = { ok: true; eventId: string } | { ok: false; code: st
 export const NO_ACCESS_CODE = 'data_refused_no_access';
 /** The server refused an update without naming events: every pending one is kept aside. */
 const ACCESS_REFRESH_DELAY_MS = 500;
+/** While in contact, the time of last contact is saved at most this often. */
+const CONTACT_SAVE_INTERVAL_MS = 60_000;
 
 export class SyncEngine {
 	readonly #options: SyncEngineOptions;
@@ -72,6 +85,13 @@ export class SyncEngine {
 	/** What the server has acknowledged per document (an ack may arrive before its entry is saved). */
 	#serverVectors = new Map<string, Map<number, number>>();
 	#presence = new Map<string, PresenceWatch>();
+	/** Per document, its state when contact was lost (or as stored at start): see away.ts. */
+	#baselines = new Map<string, StateVector>();
+	#lastContact = 0;
+	#contactSavedAt = 0;
+	/** Last contact before the current absence; null while every document is in contact. */
+	#awaySince: number | null = null;
+	readonly #now: () => number;
 	#feed: Subscription | undefined;
 	#lastSeq = 0;
 	#ownSeqs = new Set<number>();
@@ -83,6 +103,7 @@ export class SyncEngine {
 	constructor(options: SyncEngineOptions) {
 		this.#options = options;
 		this.#db = options.db;
+		this.#now = options.now ?? Date.now;
 		const random = options.random ?? Math.random;
 		this.#clock = new HybridLogicalClock(
 			`d${Math.floor(random() * 2 ** 48)
@@ -115,6 +136,9 @@ export class SyncEngine {
 				stash.pending.map((row) => ({ ...row, clientId: ORPHAN_CLIENT_ID, clock: 0 }))
 			);
 		}
+		const lastContact = (await this.#db.settings.get(LAST_CONTACT_SETTING))?.value;
+		this.#lastContact = typeof lastContact === 'number' ? lastContact : 0;
+		this.#awaySince = this.#lastContact || null;
 		this.#lastSeq = ((await this.#db.docUpdates.orderBy('seq').lastKey()) as number) ?? 0;
 		this.#feed = liveQuery(() =>
 			this.#db.docUpdates.where('seq').above(this.#lastSeq).toArray()
@@ -290,7 +314,13 @@ export class SyncEngine {
 			opening = DocumentReplica.open(this.#db, this.#queue, name, access).then((replica) => {
 				this.#opening.delete(name);
 				if (this.#stopped) replica.close();
-				else this.#replicas.set(name, replica);
+				else {
+					this.#replicas.set(name, replica);
+					// What this device knew when it last had contact: the baseline of "while away".
+					if (replica.doc.store.clients.size > 0 && !this.#baselines.has(name)) {
+						this.#baselines.set(name, stateVectorOf(replica.doc));
+					}
+				}
 				return replica;
 			});
 			this.#opening.set(name, opening);
@@ -304,11 +334,16 @@ export class SyncEngine {
 			name,
 			doc,
 			{
-				acknowledged: (vector) => this.#acknowledged(name, vector),
+				acknowledged: (vector) => {
+					this.#acknowledged(name, vector);
+					this.#heardFromServer();
+				},
 				refused: (refusal) => void this.#refused(name, refusal),
 				sessionExpired: () => void this.#sessionExpired(connection),
 				forbidden: () => void this.#drop(name),
 				synced: (synced) => {
+					if (synced) this.#contact(name, doc);
+					else this.#lostContact(name, doc);
 					if (synced && !this.#rebuilding.has(name)) void this.#replayOrphans(name);
 				}
 			},
@@ -324,6 +359,57 @@ export class SyncEngine {
 		this.#announce(name, connection);
 		connection.connect();
 		return connection;
+	}
+
+	#lostContact(name: string, doc: Y.Doc): void {
+		if (this.#stopped) return;
+		if (!this.#baselines.has(name) && doc.store.clients.size > 0) {
+			this.#baselines.set(name, stateVectorOf(doc));
+		}
+		if (this.#awaySince === null) {
+			this.#awaySince = this.#lastContact || this.#now();
+			this.#saveContact(true);
+		}
+	}
+
+	/** `name` synced: counts what others changed in it while this device was away. */
+	#contact(name: string, doc: Y.Doc): void {
+		const now = this.#now();
+		const baseline = this.#baselines.get(name);
+		this.#baselines.delete(name);
+		const since = this.#awaySince;
+		if (baseline && since !== null && now - since >= AWAY_THRESHOLD_MS) {
+			const items = changesSince(doc, name, baseline, this.user.userId);
+			if (items.length > 0) void this.#recordAway(since, now, items);
+		}
+		if ([...this.#baselines.keys()].every((other) => !this.#connections.has(other))) {
+			this.#awaySince = null;
+		}
+		this.#heardFromServer();
+	}
+
+	#heardFromServer(): void {
+		this.#lastContact = this.#now();
+		this.#saveContact(false);
+	}
+
+	#saveContact(now: boolean): void {
+		if (!now && this.#lastContact - this.#contactSavedAt < CONTACT_SAVE_INTERVAL_MS) return;
+		this.#contactSavedAt = this.#lastContact;
+		void this.#db.settings
+			.put({ key: LAST_CONTACT_SETTING, value: this.#lastContact })
+			.catch(this.#reportStorage);
+	}
+
+	async #recordAway(since: number, until: number, items: AwayItem[]): Promise<void> {
+		await this.#db
+			.transaction('rw', this.#db.settings, async () => {
+				const previous = (await this.#db.settings.get(AWAY_SUMMARY_SETTING))?.value as
+					AwaySummary | undefined;
+				const value = mergeSummary(previous, since, until, items);
+				await this.#db.settings.put({ key: AWAY_SUMMARY_SETTING, value });
+			})
+			.catch(this.#reportStorage);
 	}
 
 	#acknowledged(name: string, vector: Map<number, number>): void {
@@ -356,6 +442,7 @@ export class SyncEngine {
 		this.#replicas.get(name)?.close();
 		this.#replicas.delete(name);
 		this.#serverVectors.delete(name);
+		this.#baselines.delete(name);
 		await this.#queue.settled();
 		await removeDocument(this.#db, name, NO_ACCESS_CODE).catch(this.#reportStorage);
 	}
