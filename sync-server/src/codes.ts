@@ -13,8 +13,10 @@ export const AUTH_CODES = [
 	'auth_current_password_wrong',
 	'auth_password_too_short',
 	'auth_password_too_long',
+	'auth_password_too_common',
 	'auth_password_unchanged',
 	'auth_origin_refused',
+	'auth_capability_missing',
 	'auth_bad_request'
 ] as const;
 

@@ -3,6 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { can } from '$lib/domain/permissions';
 import { AccountService } from './accounts/account-service.js';
 import { AccountSync } from './accounts/account-sync.js';
 import { domainPolicy, type AccessPolicy } from './authorize.js';
@@ -88,6 +89,7 @@ export async function startServer(
 	let knownOrgs = new Set(accountStore.orgIds());
 	const index = new AccessIndex(db, registry, () => [...knownOrgs]);
 	const accountSync = new AccountSync(accounts, registry, log);
+	registry.admission = accountSync.admit;
 	accountSync.onNewOrg = (orgId) => {
 		knownOrgs = new Set(accountStore.orgIds());
 		index.rebuild(orgId);
@@ -140,8 +142,17 @@ export async function startServer(
 				orgId: account.org_id,
 				orgKind: profile?.kind ?? 'unknown',
 				orgName: profile?.legalName ?? account.org_id,
-				mustChangePassword: account.must_change_password === 1
+				mustChangePassword: account.must_change_password === 1,
+				roles: registry.actorOf({ userId: account.id, orgId: account.org_id }).roles
 			};
+		},
+		signInsFor: (account) => {
+			const actor = registry.actorOf({ userId: account.id, orgId: account.org_id });
+			if (!can(actor.roles, 'manageUsers')) return null;
+			return accountStore.lastSignIns(account.org_id).map((row) => ({
+				userId: row.id,
+				lastSignInAt: row.last === null ? null : new Date(row.last).toISOString()
+			}));
 		},
 		documentsFor: (account) => {
 			if (indexTimer) {

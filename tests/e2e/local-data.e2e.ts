@@ -1,6 +1,6 @@
 // Local data and the sync client, end to end: offline edits survive a reload and a browser restart
 // and then reach the server and another user; two tabs agree; a refused update is shown with why.
-import type { BrowserContext, Page, WebSocketRoute } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { formatHlc } from '../../src/lib/domain/clock';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -12,6 +12,7 @@ import { expectNoAxeViolations } from './axe';
 import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
 import { CHROMIUM_FLAGS, findChromium } from './browser';
 import { expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
+import { networkSwitch } from './network-switch';
 
 const PASSWORD = 'tiertwo-demo';
 const CONTOSO_ADMIN = { email: 'admin@contoso.example', password: PASSWORD };
@@ -32,47 +33,6 @@ test.afterEach(async () => {
 	await server?.stop();
 	server = undefined;
 });
-
-/**
- * Cuts this browser context off the server and restores it. `setOffline` alone leaves open
- * websockets running, so the sync sockets are routed through Playwright and closed while offline.
- */
-/** A close code a socket may send (1000 or 3000-4999); others (1005, 1006) as "going away". */
-const sendable = (code: number | undefined) =>
-	code === 1000 || (code !== undefined && code >= 3000 && code < 5000) ? code : 1001;
-
-async function networkSwitch(context: BrowserContext) {
-	let offline = false;
-	const open = new Set<WebSocketRoute>();
-	await context.routeWebSocket(/\/sync\//, (route) => {
-		if (offline) {
-			void route.close({ code: 1001, reason: 'offline' });
-			return;
-		}
-		const upstream = route.connectToServer();
-		open.add(route);
-		route.onClose((code, reason) => {
-			open.delete(route);
-			void upstream.close({ code: sendable(code), reason });
-		});
-		// The server's close code matters (4400 refused, 4401, 4403): pass it on unchanged.
-		upstream.onClose((code, reason) => {
-			open.delete(route);
-			void route.close({ code: sendable(code), reason });
-		});
-	});
-	return {
-		async offline() {
-			offline = true;
-			await context.setOffline(true);
-			for (const route of [...open]) await route.close({ code: 1001, reason: 'offline' });
-		},
-		async online() {
-			offline = false;
-			await context.setOffline(false);
-		}
-	};
-}
 
 async function openWingtip(page: Page): Promise<void> {
 	await page.goto('/customers');

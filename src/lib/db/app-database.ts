@@ -20,6 +20,7 @@ import type { PartnershipRow } from './read-models/partnerships';
 import type { SubscriptionRow } from './read-models/subscriptions';
 import type { SupersededRow } from './read-models/superseded';
 import type { TenantUserRow } from './read-models/tenant-users';
+import type { Role } from '$lib/domain/permissions';
 
 /** A per-device preference or fact, e.g. the result of asking for persistent storage. */
 export interface SettingRow {
@@ -36,6 +37,8 @@ export interface SessionUser {
 	orgKind: string;
 	orgName: string;
 	mustChangePassword: boolean;
+	/** roles when the server last confirmed the session (absent in sessions cached before) */
+	roles?: Role[];
 }
 
 export interface SessionRow {

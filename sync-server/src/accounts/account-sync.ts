@@ -4,9 +4,11 @@
 import type { Logger } from 'pino';
 import { HybridLogicalClock } from '$lib/domain/clock';
 import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
+import type { DomainEvent } from '$lib/domain/events';
 import { normalizeEmail } from '$lib/domain/rules';
 import { SYSTEM_ACTOR } from '../authorize.js';
 import type { DocumentRegistry } from '../docs/document-registry.js';
+import type { Admission } from '../docs/document-registry.js';
 import type { LiveDocument } from '../docs/live-document.js';
 import type { AccountRow } from '../store/account-store.js';
 import type { AccountService } from './account-service.js';
@@ -18,6 +20,8 @@ export class AccountSync {
 	readonly #log: Logger;
 	readonly #clock = new HybridLogicalClock('sync-server');
 	readonly #now: () => number;
+	/** emails of users added in accepted updates whose accounts are not made yet: email -> claim */
+	readonly #claims = new Map<string, { readonly orgId: string; readonly userId: string }>();
 	/** called when an org gets its first account (its documents must be indexed) */
 	onNewOrg: (orgId: string) => void = () => {};
 
@@ -33,6 +37,44 @@ export class AccountSync {
 		this.#now = now;
 	}
 
+	/**
+	 * Emails are unique in the whole system, which no single org document can know: a `user.added`
+	 * whose email has an account (or is claimed by a user added moments ago) is refused with
+	 * `error_email_taken` (the app keeps it aside and shows it); an accepted one claims its email
+	 * until its account exists. Runs after checkAppend accepted every event of the update.
+	 */
+	readonly admit: Admission = (live, appended) => {
+		if (live.ref.kind !== 'org') return null;
+		const additions = (appended as DomainEvent[]).filter(
+			(event): event is Extract<DomainEvent, { type: 'user.added' }> => event.type === 'user.added'
+		);
+		if (additions.length === 0) return null;
+		const store = this.#accounts.store;
+		const taken = additions.filter((event) => {
+			const email = normalizeEmail(event.payload.email);
+			const account = store.byEmail(email);
+			const claim = this.#claims.get(email);
+			return (
+				(account !== undefined && account.id !== event.payload.userId) ||
+				(claim !== undefined && claim.userId !== event.payload.userId)
+			);
+		});
+		if (taken.length > 0) {
+			return {
+				code: 'error_email_taken',
+				message: 'an account with this email already exists',
+				eventIds: taken.map((event) => event.id)
+			};
+		}
+		for (const event of additions) {
+			this.#claims.set(normalizeEmail(event.payload.email), {
+				orgId: live.ref.orgId,
+				userId: event.payload.userId
+			});
+		}
+		return null;
+	};
+
 	/** Brings the accounts of the org whose document this is in line with its users. */
 	syncOrg(live: LiveDocument): void {
 		const state = live.projector.state;
@@ -46,7 +88,8 @@ export class AccountSync {
 			if (!existing) {
 				if (user.status !== 'awaitingFirstSignIn' || !user.temporaryPasswordHash) continue;
 				const email = normalizeEmail(user.email);
-				if (store.byEmail(email)) {
+				const claim = this.#claims.get(email);
+				if (store.byEmail(email) || (claim && claim.userId !== user.userId)) {
 					this.#log.warn(
 						{ org: state.orgId, user: user.userId },
 						'email already has an account elsewhere'
@@ -83,6 +126,11 @@ export class AccountSync {
 			if (email !== existing.email || user.fullName !== existing.full_name) {
 				store.setProfile(existing.id, email, user.fullName, now);
 			}
+		}
+		// A claim ends once its account exists or its event was not applied after all.
+		for (const [email, claim] of this.#claims) {
+			if (claim.orgId !== state.orgId) continue;
+			if (store.byEmail(email) || !state.users[claim.userId]) this.#claims.delete(email);
 		}
 	}
 

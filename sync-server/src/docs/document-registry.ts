@@ -44,6 +44,16 @@ export type Verdict =
 
 export type LogListener = (live: LiveDocument) => void;
 
+/**
+ * A last check of an update the domain accepted, for rules that need what only the server knows
+ * across documents (an email is unique in the whole system). Synchronous: nothing can slip in
+ * between the decision and the commit. Returns the refusal, or null to accept.
+ */
+export type Admission = (
+	live: LiveDocument,
+	appended: readonly unknown[]
+) => { readonly code: string; readonly message: string; readonly eventIds: string[] } | null;
+
 const SERVER_ORIGIN = Symbol('server');
 
 interface PendingWrite {
@@ -64,6 +74,7 @@ export class DocumentRegistry {
 	readonly #unloadTimer: NodeJS.Timeout;
 	readonly #now: () => number;
 	#closing = false;
+	#admission: Admission = () => null;
 	#pending: PendingWrite[] = [];
 	#afterFlush: (() => void)[] = [];
 	#flushScheduled = false;
@@ -80,6 +91,11 @@ export class DocumentRegistry {
 
 	get policy(): AccessPolicy {
 		return this.#deps.policy;
+	}
+
+	/** Sets the server-wide check every client update passes after the domain's checkAppend. */
+	set admission(admission: Admission) {
+		this.#admission = admission;
 	}
 
 	/** Called after a document's log grew (access, accounts and connections may need a new look). */
@@ -220,6 +236,11 @@ export class DocumentRegistry {
 			if (firstRefusal) {
 				validator.drop(live.name);
 				return refuse(firstRefusal.code, firstRefusal.message, refusedIds);
+			}
+			const admission = this.#admission(live, analysis.appended);
+			if (admission) {
+				validator.drop(live.name);
+				return refuse(admission.code, admission.message, admission.eventIds);
 			}
 			metrics.validateSeconds.observe((performance.now() - started) / 1000);
 			await this.#commit(live, update, peer, analysis.appended, analysis.tailOnly);

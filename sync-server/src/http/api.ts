@@ -30,6 +30,10 @@ export interface ApiDeps {
 	readonly documentsFor: (
 		account: AccountRow
 	) => readonly { name: string; access: 'read' | 'write' }[];
+	/** when each user of the account's org last signed in; null when their roles may not see it */
+	readonly signInsFor: (
+		account: AccountRow
+	) => readonly { userId: string; lastSignInAt: string | null }[] | null;
 	readonly now?: () => number;
 }
 
@@ -46,8 +50,10 @@ const MESSAGES: Partial<Record<AuthCode, string>> = {
 	auth_current_password_wrong: 'The current password is not correct.',
 	auth_password_too_short: 'The new password is too short.',
 	auth_password_too_long: 'The new password is too long.',
+	auth_password_too_common: 'The new password is too common or too easy to guess.',
 	auth_password_unchanged: 'The new password must differ from the current one.',
 	auth_origin_refused: 'Requests from this origin are not accepted.',
+	auth_capability_missing: 'Your roles do not allow this.',
 	auth_bad_request: 'The request is malformed.'
 };
 
@@ -205,6 +211,17 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 				return sendFailure(res, { ok: false, status: 403, code: 'auth_password_change_required' });
 			}
 			send(res, 200, { documents: deps.documentsFor(auth.account) });
+		},
+		'GET /api/auth/org-sign-ins': (req, res) => {
+			const auth = authenticate(req);
+			if (!auth.ok) return sendFailure(res, auth);
+			if (auth.account.must_change_password) {
+				return sendFailure(res, { ok: false, status: 403, code: 'auth_password_change_required' });
+			}
+			const users = deps.signInsFor(auth.account);
+			if (!users)
+				return sendFailure(res, { ok: false, status: 403, code: 'auth_capability_missing' });
+			send(res, 200, { users });
 		},
 		'GET /health': (_req, res) => {
 			send(res, 200, { ok: true, version: deps.version });
