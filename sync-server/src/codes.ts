@@ -42,5 +42,20 @@ export const SYNC_CODES = [
 	'sync_server_shutting_down'
 ] as const;
 
+/** Refusals of the invitation link API (`/api/invitations/*`). */
+export const INVITATION_CODES = [
+	'invitation_not_found',
+	'invitation_expired',
+	'invitation_revoked',
+	'invitation_used',
+	'invitation_token_invalid',
+	'invitation_rate_limited',
+	'invitation_wrong_org_kind',
+	'invitation_capability_missing',
+	'invitation_already_partnered',
+	'invitation_kind_unsupported'
+] as const;
+
 export type AuthCode = (typeof AUTH_CODES)[number];
+export type InvitationCode = (typeof INVITATION_CODES)[number];
 export type SyncCode = (typeof SYNC_CODES)[number];

@@ -25,6 +25,8 @@ export interface ServerLimits {
 	readonly idleUnloadMs: number;
 	readonly reorderDelayMs: number;
 	readonly heartbeatMs: number;
+	/** invitation link lookups and redemptions one client address may make per minute */
+	readonly invitationAttemptsPerMinute: number;
 }
 
 export interface ServerConfig {
@@ -63,7 +65,8 @@ export const DEFAULT_LIMITS: ServerLimits = {
 	compactEveryBytes: 4 * 1024 * 1024,
 	idleUnloadMs: 5 * 60_000,
 	reorderDelayMs: 500,
-	heartbeatMs: 30_000
+	heartbeatMs: 30_000,
+	invitationAttemptsPerMinute: 30
 };
 
 function packageVersion(root: string): string {
@@ -100,6 +103,11 @@ export function readConfig(
 		accessTtlMs: 15 * 60_000,
 		refreshTtlMs: 14 * 24 * 60 * 60_000,
 		sessionMaxMs: 30 * 24 * 60 * 60_000,
-		limits: DEFAULT_LIMITS
+		limits: env.INVITATION_ATTEMPTS_PER_MINUTE
+			? {
+					...DEFAULT_LIMITS,
+					invitationAttemptsPerMinute: Number(env.INVITATION_ATTEMPTS_PER_MINUTE)
+				}
+			: DEFAULT_LIMITS
 	};
 }

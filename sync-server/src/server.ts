@@ -14,6 +14,8 @@ import { DocumentRegistry } from './docs/document-registry.js';
 import type { LiveDocument } from './docs/live-document.js';
 import { createApiHandler, sendError } from './http/api.js';
 import { createAppHandler } from './http/app-static.js';
+import { InvitationIndex } from './invitations/invitation-index.js';
+import { InvitationService } from './invitations/invitation-service.js';
 import { createLogger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { AccountStore } from './store/account-store.js';
@@ -28,6 +30,7 @@ export interface RunningServer {
 	readonly accounts: AccountService;
 	readonly registry: DocumentRegistry;
 	readonly hub: SyncHub;
+	readonly invitations: InvitationService;
 	readonly validator: UpdateValidator;
 	readonly metrics: Metrics;
 	readonly log: Logger;
@@ -86,6 +89,17 @@ export async function startServer(
 	const origins = { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy };
 	const hub = new SyncHub({ registry, accounts, origins, metrics, log, limits: config.limits });
 
+	// Invitation links: indexed as soon as an accepted update is durable, before anyone can open it.
+	const invitationIndex = new InvitationIndex(db, registry);
+	registry.onLogChanged((live) => invitationIndex.update(live));
+	const invitations = new InvitationService({
+		registry,
+		index: invitationIndex,
+		log,
+		limits: { attemptsPerWindow: config.limits.invitationAttemptsPerMinute, windowMs: 60_000 },
+		...(options.now ? { now: options.now } : {})
+	});
+
 	let knownOrgs = new Set(accountStore.orgIds());
 	const index = new AccessIndex(db, registry, () => [...knownOrgs]);
 	const accountSync = new AccountSync(accounts, registry, log);
@@ -126,10 +140,19 @@ export async function startServer(
 		// After a crash the listing index may have missed the last changes: decide it afresh.
 		index.rebuild();
 	}
+	const invitationsIndexed = db
+		.prepare("SELECT value FROM meta WHERE key = 'invitation_index'")
+		.get();
+	if (!cleanShutdown || !invitationsIndexed) {
+		// Never built (a data dir from before the index), or a crash may have lost the last entries.
+		invitationIndex.rebuild();
+		db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('invitation_index', '1')").run();
+	}
 	db.prepare("DELETE FROM meta WHERE key = 'clean_shutdown'").run();
 
 	const api = createApiHandler({
 		accounts,
+		invitations,
 		policy: origins,
 		version: config.version,
 		describe: (account) => {
@@ -212,6 +235,7 @@ export async function startServer(
 		accounts,
 		registry,
 		hub,
+		invitations,
 		validator,
 		metrics,
 		log,

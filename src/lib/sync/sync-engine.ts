@@ -498,7 +498,7 @@ export class SyncEngine {
 		}
 	}
 
-	/** A change to who may see what (relationships, partnerships, users) may change the list. */
+	/** A change to who may see what (relationships, partnerships, invitations, users) may change the list. */
 	#noticeAccessChanges(changes: readonly DocumentChange[]): void {
 		let changed = false;
 		for (const change of changes) {
@@ -506,6 +506,8 @@ export class SyncEngine {
 			const signature = JSON.stringify([
 				change.rows.customerRelationships?.map((row) => row),
 				change.rows.partnerships,
+				// a redeemed invitation link opens a partnership document for the inviting org
+				change.rows.invitations?.map((row) => (row as { status?: unknown }).status),
 				change.rows.orgUsers,
 				change.rows.enrollment
 			]);

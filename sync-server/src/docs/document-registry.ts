@@ -286,6 +286,82 @@ export class DocumentRegistry {
 	}
 
 	/**
+	 * Appends system events to several documents as one decision. `decide` sees their projections
+	 * (in the order of `names`) while none of them takes any other update, and returns the events for
+	 * each (or a refusal, and nothing is written). Every event is checked before any is applied; all
+	 * are then stored in one SQLite transaction (on disk all or nothing) and relayed. Documents are
+	 * locked in name order, so two such decisions can never wait on each other.
+	 */
+	appendAtomically<R>(
+		names: readonly string[],
+		decide: (
+			states: readonly DocumentProjection[]
+		) =>
+			| { readonly events: readonly (readonly unknown[])[]; readonly value: R }
+			| { readonly refused: R },
+		actor: Actor
+	): Promise<
+		| { readonly ok: true; readonly value: R; readonly refused: boolean }
+		| Extract<Verdict, { ok: false }>
+	> {
+		const lives = names.map((name) => this.get(name));
+		if (lives.some((live) => live === null) || new Set(names).size !== names.length) {
+			return Promise.resolve({
+				ok: false as const,
+				code: 'sync_document_invalid',
+				eventIds: [],
+				message: names.join(' ')
+			});
+		}
+		const docs = lives as LiveDocument[];
+		const locked = [...docs].sort((a, b) => (a.name < b.name ? -1 : 1));
+		const body = async () => {
+			const decision = decide(docs.map((live) => live.projector.state));
+			if ('refused' in decision)
+				return { ok: true as const, value: decision.refused, refused: true };
+			const { policy, validator } = this.#deps;
+			for (const [index, live] of docs.entries()) {
+				for (const event of decision.events[index] ?? []) {
+					const verdict = policy.checkAppend(live.ref, live.projector.state, event, actor);
+					if (!verdict.ok)
+						return {
+							ok: false as const,
+							code: verdict.code,
+							message: verdict.message,
+							eventIds: idOf(event)
+						};
+				}
+			}
+			// No await from here until every write is queued: they land in the same flush.
+			const commits: Promise<void>[] = [];
+			for (const [index, live] of docs.entries()) {
+				for (const event of decision.events[index] ?? []) {
+					let update: Uint8Array | null = null;
+					const capture = (u: Uint8Array) => {
+						update = u;
+					};
+					live.doc.on('update', capture);
+					try {
+						live.doc.transact(() => live.log.push([event]), SERVER_ORIGIN);
+					} finally {
+						live.doc.off('update', capture);
+					}
+					if (update === null) continue;
+					validator.applyTrusted(live.name, update);
+					commits.push(this.#commit(live, update, null, [event], true, false));
+				}
+			}
+			await Promise.all(commits);
+			return { ok: true as const, value: decision.value, refused: false };
+		};
+		const under = (index: number): Promise<Awaited<ReturnType<typeof body>>> => {
+			const live = locked[index];
+			return live ? live.run(() => under(index + 1)) : body();
+		};
+		return under(0);
+	}
+
+	/**
 	 * Applies an accepted update to the live document and its projection at once (the next update
 	 * is decided against them), then stores it with every other update accepted in the same turn of
 	 * the event loop (one SQLite transaction), and only then relays it. Resolves once it is durable.

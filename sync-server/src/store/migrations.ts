@@ -68,5 +68,16 @@ export const MIGRATIONS: readonly Migration[] = [
 			CREATE INDEX document_access_doc ON document_access (doc);
 			CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 		`);
+	},
+	// 2: where each invitation link's token hash was created, so redeeming a link is a lookup.
+	(db) => {
+		db.exec(`
+			CREATE TABLE invitation_tokens (
+				token_hash TEXT NOT NULL,
+				org_id TEXT NOT NULL,
+				invitation_id TEXT NOT NULL,
+				PRIMARY KEY (token_hash, org_id, invitation_id)
+			) WITHOUT ROWID;
+		`);
 	}
 ];
