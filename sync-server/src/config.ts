@@ -44,6 +44,11 @@ export interface ServerConfig {
 	refreshTtlMs: number;
 	sessionMaxMs: number;
 	limits: ServerLimits;
+	/** email (issue 7): SMTP_URL sends through SMTP; empty keeps mail in DATA_DIR/outbox */
+	smtpUrl: string;
+	mailFrom: string;
+	/** the app's public origin for links in emails (PUBLIC_URL); empty: the server's own URL */
+	publicUrl: string;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -100,6 +105,9 @@ export function readConfig(
 		accessTtlMs: 15 * 60_000,
 		refreshTtlMs: 14 * 24 * 60 * 60_000,
 		sessionMaxMs: 30 * 24 * 60 * 60_000,
-		limits: DEFAULT_LIMITS
+		limits: DEFAULT_LIMITS,
+		smtpUrl: env.SMTP_URL ?? '',
+		mailFrom: env.MAIL_FROM ?? 'Tailspin Cloud Program <no-reply@program.example>',
+		publicUrl: (env.PUBLIC_URL ?? '').replace(/\/+$/, '')
 	};
 }

@@ -31,7 +31,11 @@ export interface ApiDeps {
 		account: AccountRow
 	) => readonly { name: string; access: 'read' | 'write' }[];
 	readonly now?: () => number;
+	/** more routes (`METHOD /path`), e.g. enrollment (issue 7); they throw BadRequest on bad bodies */
+	readonly routes?: Readonly<Record<string, Route>>;
 }
+
+export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
 const MESSAGES: Partial<Record<AuthCode, string>> = {
 	auth_invalid_credentials: 'The email or password is not correct.',
@@ -53,9 +57,9 @@ const MESSAGES: Partial<Record<AuthCode, string>> = {
 
 const MAX_BODY_BYTES = 16 * 1024;
 
-class BadRequest extends Error {}
+export class BadRequest extends Error {}
 
-function send(
+export function send(
 	res: ServerResponse,
 	status: number,
 	body: unknown,
@@ -107,7 +111,7 @@ function sendFailure(
 	);
 }
 
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
 	const type = req.headers['content-type'] ?? '';
 	// JSON only: a cross-site form cannot send it without a CORS preflight we never grant.
 	if (!/^application\/json(;|$)/i.test(type)) throw new BadRequest('content-type');
@@ -158,10 +162,8 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 		return accounts.authenticate(parseCookies(req.headers.cookie).get(ACCESS_COOKIE));
 	}
 
-	const routes: Record<
-		string,
-		(req: IncomingMessage, res: ServerResponse) => Promise<void> | void
-	> = {
+	const routes: Record<string, Route> = {
+		...deps.routes,
 		'POST /api/auth/sign-in': async (req, res) => {
 			const body = await readJson(req);
 			const result = await accounts.signIn(body.email, body.password, clientAddress(req, policy));
