@@ -56,6 +56,17 @@ export const INVITATION_CODES = [
 	'invitation_kind_unsupported'
 ] as const;
 
+/** Enrollment (issue 7): Partner Membership Center sign-in, verification links, reviewer-only APIs. */
+export const ENROLLMENT_CODES = [
+	'pmc_invalid_credentials',
+	'pmc_no_profiles',
+	'enrollment_link_invalid',
+	'enrollment_link_used',
+	'enrollment_link_expired',
+	'enrollment_reviewer_only'
+] as const;
+
+export type EnrollmentCode = (typeof ENROLLMENT_CODES)[number];
 export type AuthCode = (typeof AUTH_CODES)[number];
 export type InvitationCode = (typeof INVITATION_CODES)[number];
 export type SyncCode = (typeof SYNC_CODES)[number];

@@ -46,6 +46,11 @@ export interface ServerConfig {
 	refreshTtlMs: number;
 	sessionMaxMs: number;
 	limits: ServerLimits;
+	/** email (issue 7): SMTP_URL sends through SMTP; empty keeps mail in DATA_DIR/outbox */
+	smtpUrl: string;
+	mailFrom: string;
+	/** the app's public origin for links in emails (PUBLIC_URL); empty: the server's own URL */
+	publicUrl: string;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -108,6 +113,9 @@ export function readConfig(
 					...DEFAULT_LIMITS,
 					invitationAttemptsPerMinute: Number(env.INVITATION_ATTEMPTS_PER_MINUTE)
 				}
-			: DEFAULT_LIMITS
+			: DEFAULT_LIMITS,
+		smtpUrl: env.SMTP_URL ?? '',
+		mailFrom: env.MAIL_FROM ?? 'Tailspin Cloud Program <no-reply@program.example>',
+		publicUrl: (env.PUBLIC_URL ?? '').replace(/\/+$/, '')
 	};
 }

@@ -4,13 +4,19 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { can } from '$lib/domain/permissions';
-import { AccountService } from './accounts/account-service.js';
+import { AccountService, type SessionUser } from './accounts/account-service.js';
 import { AccountSync } from './accounts/account-sync.js';
 import { domainPolicy, type AccessPolicy } from './authorize.js';
 import type { ServerConfig } from './config.js';
 import { seedDemoWorkspace, type DemoSignIn } from './demo-seed.js';
 import { AccessIndex } from './docs/access-index.js';
 import { DocumentRegistry } from './docs/document-registry.js';
+import { seedDemoPmcRegistry } from './enrollment/demo-pmc.js';
+import { EnrollmentService } from './enrollment/enrollment-service.js';
+import { Mailer } from './enrollment/mailer.js';
+import { PmcRegistry } from './enrollment/pmc-registry.js';
+import { ProviderOnboarding } from './enrollment/provider-onboarding.js';
+import { enrollmentRoutes } from './http/enrollment-api.js';
 import type { LiveDocument } from './docs/live-document.js';
 import { createApiHandler, sendError } from './http/api.js';
 import { createAppHandler } from './http/app-static.js';
@@ -18,7 +24,7 @@ import { InvitationIndex } from './invitations/invitation-index.js';
 import { InvitationService } from './invitations/invitation-service.js';
 import { createLogger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { AccountStore } from './store/account-store.js';
+import { AccountStore, type AccountRow } from './store/account-store.js';
 import { openDatabase, type SqliteDatabase } from './store/database.js';
 import { DocumentStore } from './store/document-store.js';
 import { UpdateValidator } from './validation/update-validator.js';
@@ -122,6 +128,28 @@ export async function startServer(
 		staleIndex.add(live);
 		indexTimer ??= setTimeout(refreshIndex, 1000);
 	});
+	// Enrollment (issue 7): Partner Membership Center registry, email, verification links.
+	const pmc = new PmcRegistry(db);
+	const mailer = new Mailer({
+		dataDir: config.dataDir,
+		smtpUrl: config.smtpUrl,
+		from: config.mailFrom,
+		log,
+		...(options.now ? { now: options.now } : {})
+	});
+	let publicUrl = config.publicUrl;
+	const enrollment = new EnrollmentService({
+		db,
+		registry,
+		accounts,
+		pmc,
+		mailer,
+		log,
+		hashLogN: config.passwordHashLogN,
+		publicUrl: () => publicUrl,
+		onNewOrg: (orgId) => accountSync.onNewOrg(orgId),
+		...(options.now ? { now: options.now } : {})
+	});
 	accounts.events = {
 		sessionsRevoked: (ids) => hub.closeSessions(ids),
 		temporaryPasswordChanged: (account) => void accountSync.recordPasswordChanged(account)
@@ -133,6 +161,7 @@ export async function startServer(
 		db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('demo_seeded', ?)").run(
 			new Date().toISOString()
 		);
+		await seedDemoPmcRegistry(pmc, config.passwordHashLogN);
 		knownOrgs = new Set(accountStore.orgIds());
 		index.rebuild();
 		log.info({ accounts: demoSignIns.length }, 'demo workspace created');
@@ -149,26 +178,29 @@ export async function startServer(
 		db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('invitation_index', '1')").run();
 	}
 	db.prepare("DELETE FROM meta WHERE key = 'clean_shutdown'").run();
+	// After the demo seed: its finished applications are history, not news for anyone's inbox.
+	registry.onLogChanged((live) => enrollment.observe(live));
 
+	const describe = (account: AccountRow): SessionUser => {
+		const org = registry.projection({ kind: 'org', orgId: account.org_id });
+		const profile = org?.kind === 'org' ? org.org : null;
+		return {
+			id: account.id,
+			email: account.email,
+			fullName: account.full_name,
+			orgId: account.org_id,
+			orgKind: profile?.kind ?? 'unknown',
+			orgName: profile?.legalName ?? account.org_id,
+			mustChangePassword: account.must_change_password === 1,
+			roles: registry.actorOf({ userId: account.id, orgId: account.org_id }).roles
+		};
+	};
 	const api = createApiHandler({
 		accounts,
 		invitations,
 		policy: origins,
 		version: config.version,
-		describe: (account) => {
-			const org = registry.projection({ kind: 'org', orgId: account.org_id });
-			const profile = org?.kind === 'org' ? org.org : null;
-			return {
-				id: account.id,
-				email: account.email,
-				fullName: account.full_name,
-				orgId: account.org_id,
-				orgKind: profile?.kind ?? 'unknown',
-				orgName: profile?.legalName ?? account.org_id,
-				mustChangePassword: account.must_change_password === 1,
-				roles: registry.actorOf({ userId: account.id, orgId: account.org_id }).roles
-			};
-		},
+		describe,
 		signInsFor: (account) => {
 			const actor = registry.actorOf({ userId: account.id, orgId: account.org_id });
 			if (!can(actor.roles, 'manageUsers')) return null;
@@ -177,6 +209,21 @@ export async function startServer(
 				lastSignInAt: row.last === null ? null : new Date(row.last).toISOString()
 			}));
 		},
+		routes: enrollmentRoutes({
+			accounts,
+			enrollment,
+			mailer,
+			pmc,
+			providers: new ProviderOnboarding({
+				registry,
+				accounts,
+				log,
+				hashLogN: config.passwordHashLogN,
+				...(options.now ? { now: options.now } : {})
+			}),
+			policy: origins,
+			describe
+		}),
 		documentsFor: (account) => {
 			if (indexTimer) {
 				clearTimeout(indexTimer);
@@ -227,6 +274,9 @@ export async function startServer(
 	});
 	const port = (server.address() as AddressInfo).port;
 	const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+	// Links in emails: PUBLIC_URL, else the address the README tells people to open.
+	const linkHost = host === '127.0.0.1' || host === 'localhost' ? 'localhost' : host;
+	publicUrl ||= `http://${linkHost.includes(':') ? `[${linkHost}]` : linkHost}:${port}`;
 
 	let closing: Promise<void> | null = null;
 	return {
@@ -252,6 +302,7 @@ export async function startServer(
 				server.closeAllConnections();
 				await registry.close();
 				await validator.close();
+				mailer.close();
 				db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('clean_shutdown', '1')").run();
 				db.pragma('wal_checkpoint(TRUNCATE)');
 				db.close();

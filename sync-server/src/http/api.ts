@@ -38,7 +38,11 @@ export interface ApiDeps {
 	/** invitation links (`/api/invitations/*`); absent, those routes answer 404 */
 	readonly invitations?: InvitationService;
 	readonly now?: () => number;
+	/** more routes (`METHOD /path`), e.g. enrollment (issue 7); they throw BadRequest on bad bodies */
+	readonly routes?: Readonly<Record<string, Route>>;
 }
+
+export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
 /** A refusal as the API sends it (the app shows the message its catalogs have for `code`). */
 interface Failure {
@@ -80,10 +84,10 @@ const MESSAGES: Partial<Record<AuthCode | InvitationCode, string>> = {
 
 const MAX_BODY_BYTES = 16 * 1024;
 
-class BadRequest extends Error {}
+export class BadRequest extends Error {}
 class NoRoute extends Error {}
 
-function send(
+export function send(
 	res: ServerResponse,
 	status: number,
 	body: unknown,
@@ -135,7 +139,7 @@ function sendFailure(
 	);
 }
 
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
 	const type = req.headers['content-type'] ?? '';
 	// JSON only: a cross-site form cannot send it without a CORS preflight we never grant.
 	if (!/^application\/json(;|$)/i.test(type)) throw new BadRequest('content-type');
@@ -205,10 +209,8 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 		}
 	}
 
-	const routes: Record<
-		string,
-		(req: IncomingMessage, res: ServerResponse) => Promise<void> | void
-	> = {
+	const routes: Record<string, Route> = {
+		...deps.routes,
 		'POST /api/auth/sign-in': async (req, res) => {
 			const body = await readJson(req);
 			const result = await accounts.signIn(body.email, body.password, clientAddress(req, policy));
