@@ -2,6 +2,7 @@
 // and then reach the server and another user; two tabs agree; a refused update is shown with why.
 import type { Page } from '@playwright/test';
 import { formatHlc } from '../../src/lib/domain/clock';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -286,6 +287,76 @@ test('after days away, the Dashboard says what others changed meanwhile, until d
 		await page.reload();
 		await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
 		await expect(away).toBeHidden();
+	} finally {
+		await context.close();
+	}
+});
+
+// Known failure (issue 10, open): after SIGKILL the browser has lost its newest session cookies;
+// the change is still pending after the restart, but once online (and signed in again) it
+// sometimes leaves the outbox without reaching the server. Kept as fixme until that is found.
+test.fixme('a browser killed while offline keeps its pending changes and delivers them on reconnect', async ({
+	playwright,
+	browser
+}) => {
+	const profile = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-e2e-profile-'));
+	const launch = () =>
+		playwright.chromium.launchPersistentContext(profile, {
+			baseURL: server!.url,
+			args: CHROMIUM_FLAGS,
+			...(findChromium() ? { executablePath: findChromium() } : {})
+		});
+	let context = await launch();
+	const network = await networkSwitch(context);
+	let page = context.pages()[0] ?? (await context.newPage());
+	await signInThroughForm(page, CONTOSO_ADMIN);
+	await waitForServiceWorkerControl(page);
+	await openWingtip(page);
+	await network.offline();
+	await addTenantUser(page, 'Killed Kim', 'kim@wingtip.example');
+	await expect(waiting(page, 1)).toBeVisible();
+
+	// No orderly shutdown: every process of this browser profile gets SIGKILL.
+	execFileSync('pkill', ['-KILL', '-f', `user-data-dir=${profile}`]);
+	await context.close().catch(() => undefined);
+
+	context = await launch();
+	try {
+		const again = await networkSwitch(context);
+		await again.offline();
+		page = context.pages()[0] ?? (await context.newPage());
+		await page.goto('/customers');
+		await page.getByRole('link', { name: 'Wingtip Toys' }).click();
+		await expect(page.getByRole('rowheader', { name: 'Killed Kim' })).toBeVisible();
+		await expect(waiting(page, 1)).toBeVisible();
+		await again.online();
+		// The kill may also have cost the browser its newest cookies (they are written lazily):
+		// then the app asks to sign in again, and the change waits until the user has.
+		const signIn = page.getByRole('button', { name: 'Sign in' });
+		await expect(signIn.or(waiting(page, 1))).toBeVisible();
+		if (await signIn.isVisible()) {
+			await page.getByLabel('Email').fill(CONTOSO_ADMIN.email);
+			await page.getByLabel('Password').fill(CONTOSO_ADMIN.password);
+			await signIn.click();
+		}
+		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+
+		// Delivered: the customer's admin sees it live, and this device has nothing waiting.
+		const other = await browser.newContext({ baseURL: server!.url });
+		try {
+			const customerPage = await other.newPage();
+			await signInThroughForm(customerPage, WINGTIP_ADMIN);
+			await openWingtip(customerPage);
+			await expect(customerPage.getByRole('rowheader', { name: 'Killed Kim' })).toBeVisible({
+				timeout: 30_000
+			});
+		} finally {
+			await other.close();
+		}
+		await page.goto('/pending-changes');
+		await expect(
+			page.getByRole('status').filter({ hasText: 'All changes are synced.' })
+		).toBeVisible();
 	} finally {
 		await context.close();
 	}
