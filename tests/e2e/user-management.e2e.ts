@@ -123,7 +123,7 @@ test('an admin adds a Sales agent who must change the temporary password, sees o
 		await expect(menu(riley.page).getByRole('link', { name: 'Customers' })).toBeVisible();
 		await expect(menu(riley.page).getByRole('link', { name: 'Settings' })).toBeVisible();
 		await expect(menu(riley.page).getByRole('link', { name: 'User management' })).toHaveCount(0);
-		await expect(menu(riley.page).getByRole('link', { name: 'Indirect providers' })).toHaveCount(0);
+		await expect(menu(riley.page).getByRole('link', { name: 'Indirect resellers' })).toHaveCount(0);
 		// A direct URL explains why instead of showing the page.
 		await riley.page.goto('/settings/user-management');
 		await expect(
@@ -138,10 +138,10 @@ test('an admin adds a Sales agent who must change the temporary password, sees o
 		await page.getByRole('button', { name: 'Update' }).click();
 		await expect(page.getByRole('status').filter({ hasText: 'Roles updated.' })).toBeVisible();
 		await expect(page.getByTestId('user-roles')).toHaveText('Admin agent');
-		await expect(menu(riley.page).getByRole('link', { name: 'Indirect providers' })).toBeVisible({
+		await expect(menu(riley.page).getByRole('link', { name: 'Indirect resellers' })).toBeVisible({
 			timeout: 20_000
 		});
-		await expect(menu(riley.page).getByRole('link', { name: 'Indirect resellers' })).toBeVisible();
+		await expect(menu(riley.page).getByRole('link', { name: 'Indirect providers' })).toBeVisible();
 		await expect(menu(riley.page).getByRole('link', { name: 'User management' })).toHaveCount(0);
 	} finally {
 		await riley.context.close();

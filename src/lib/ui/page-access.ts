@@ -4,7 +4,8 @@ import { ROLES, ROLE_CAPABILITIES, type Capability, type Role } from '$lib/domai
 
 export const PAGE_CAPABILITIES: Readonly<Record<string, readonly Capability[]>> = {
 	'/customers': ['viewCustomers'],
-	'/indirect-providers': ['managePartnerships', 'viewPartnerProfiles'],
+	// Sales agents too: they invite customers with a provider from there (GLOSSARY: Sales agent).
+	'/indirect-providers': ['managePartnerships', 'viewPartnerProfiles', 'sendInvitations'],
 	'/indirect-resellers': ['managePartnerships', 'viewPartnerProfiles'],
 	'/settings/user-management': ['manageUsers']
 };

@@ -17,8 +17,14 @@ const pages = (roles: Role[]) =>
 	].filter((path) => mayOpenPage(capabilitiesOf(roles), path));
 
 describe('pages by role', () => {
-	it('gives a Sales agent customers but not partners or User management', () => {
-		expect(pages(['salesAgent'])).toEqual(['/', '/customers', '/customers/wingtip', '/settings']);
+	it('gives a Sales agent customers and Indirect providers (to invite customers with a provider), not Indirect resellers or User management', () => {
+		expect(pages(['salesAgent'])).toEqual([
+			'/',
+			'/customers',
+			'/customers/wingtip',
+			'/indirect-providers',
+			'/settings'
+		]);
 	});
 
 	it('adds the partner pages for an Admin agent', () => {
