@@ -218,7 +218,6 @@ export async function startServer(
 				registry,
 				accounts,
 				log,
-				hashLogN: config.passwordHashLogN,
 				...(options.now ? { now: options.now } : {})
 			}),
 			policy: origins,

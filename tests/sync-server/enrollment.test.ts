@@ -1,5 +1,6 @@
 // Enrollment on the server (issue 7): "Create one", Partner Membership Center sign-in and profile
 // choice, the primary contact's verification link, status emails in the outbox, the Mailbox API.
+import { generateTemporaryPassword, hashTemporaryPassword } from '$lib/sync/temporary-password';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -329,6 +330,11 @@ describe('verification and status emails', () => {
 });
 
 describe('program operator adds an indirect provider', () => {
+	const temporaryPassword = generateTemporaryPassword();
+	let temporaryPasswordHash = '';
+	beforeAll(async () => {
+		temporaryPasswordHash = await hashTemporaryPassword(temporaryPassword);
+	});
 	const provider = (email: string) => ({
 		legalName: 'Wide World Distribution',
 		country: 'US',
@@ -336,34 +342,49 @@ describe('program operator adds an indirect provider', () => {
 		offers: { technicalTraining: true, marketingHelp: false, financing: true },
 		contact: { email: 'partners@wideworld.example', url: 'https://wideworld.example/partners' },
 		description: 'Cloud subscriptions for resellers in North America.',
-		admin: { fullName: 'Wen Admin', email }
+		admin: { fullName: 'Wen Admin', email, temporaryPasswordHash }
 	});
 
-	it('creates the provider org, a first admin with a temporary password shown once, and its directory entry', async () => {
+	it('creates the provider org, a first admin with the temporary password made on the operator’s device, and its directory entry', async () => {
 		const operator = await t.signIn('admin@program.example');
 		const email = `admin-${Date.now()}@wideworld.example`;
 		const response = await post('/api/program/providers', provider(email), operator);
 		expect(response.status).toBe(201);
-		const body = (await response.json()) as {
-			orgId: string;
-			adminEmail: string;
-			temporaryPassword: string;
-		};
-		expect(body.temporaryPassword.length).toBeGreaterThanOrEqual(16);
+		const body = (await response.json()) as { orgId: string; adminEmail: string };
+		expect(body).not.toHaveProperty('temporaryPassword');
 		expect(orgState(body.orgId).org).toMatchObject({
 			kind: 'indirectProvider',
 			legalName: 'Wide World Distribution'
 		});
 		const directory = t.server.registry.projection({ kind: 'directory' });
 		expect(JSON.stringify(directory)).toContain(body.orgId);
-		expect(JSON.stringify(orgState(body.orgId))).not.toContain(body.temporaryPassword);
+		expect(JSON.stringify(orgState(body.orgId))).not.toContain(temporaryPassword);
 		// The first admin signs in with it and must change it.
 		await waitFor(() => t.server.accounts.store.byEmail(email) !== undefined);
-		const signIn = await post('/api/auth/sign-in', { email, password: body.temporaryPassword });
+		const signIn = await post('/api/auth/sign-in', { email, password: temporaryPassword });
 		expect(signIn.status).toBe(200);
 		expect(
 			((await signIn.json()) as { user: { mustChangePassword: boolean } }).user.mustChangePassword
 		).toBe(true);
+	});
+
+	it('refuses a temporary password hash a device could not have made (the server never sees the password)', async () => {
+		const operator = await t.signIn('admin@program.example');
+		const base = provider(`weak-${Date.now()}@wideworld.example`);
+		for (const hash of [
+			'plain-password',
+			'pbkdf2-sha256$1000$c2FsdHNhbHRzYWx0c2FsdA$' + 'a'.repeat(43)
+		]) {
+			const response = await post(
+				'/api/program/providers',
+				{ ...base, admin: { ...base.admin, temporaryPasswordHash: hash } },
+				operator
+			);
+			expect(response.status).toBe(400);
+			expect(
+				((await response.json()) as { error: { fields: Record<string, string> } }).error.fields
+			).toMatchObject({ 'admin.temporaryPasswordHash': 'error_password_hash_invalid' });
+		}
 	});
 
 	it('refuses anyone but the program operator, and names invalid fields', async () => {

@@ -136,13 +136,14 @@ export interface NewIndirectProvider {
 	readonly offers: { technicalTraining: boolean; marketingHelp: boolean; financing: boolean };
 	readonly contact: { email: string; url?: string };
 	readonly description?: string;
-	readonly admin: { fullName: string; email: string };
+	readonly admin: { fullName: string; email: string; temporaryPasswordHash: string };
 }
 
-/** Program operator: adds an indirect provider; the answer holds its temporary password, once. */
+/** Program operator: adds an indirect provider whose first admin's temporary password (made on
+ * this device) is sent as its hash only. */
 export async function addIndirectProvider(
 	provider: NewIndirectProvider
-): Promise<{ orgId: string; adminEmail: string; temporaryPassword: string }> {
+): Promise<{ orgId: string; adminEmail: string }> {
 	const response = await fetch('/api/program/providers', {
 		method: 'POST',
 		credentials: 'same-origin',
@@ -161,7 +162,5 @@ export async function addIndirectProvider(
 			body?.error?.code ?? 'error_unexpected',
 			body?.error?.fields ?? {}
 		);
-	return z
-		.object({ orgId: z.string(), adminEmail: z.string(), temporaryPassword: z.string() })
-		.parse(body);
+	return z.object({ orgId: z.string(), adminEmail: z.string() }).parse(body);
 }

@@ -1,7 +1,6 @@
 // The program operator adds an indirect provider to the program: its org (legal profile), a first
 // admin with a temporary password (shown once to the operator, stored only as a hash, changed at
 // first sign-in) and its entry in the directory that resellers search.
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { HybridLogicalClock } from '$lib/domain/clock';
@@ -10,9 +9,9 @@ import * as f from '$lib/domain/event-fields';
 import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
 import { can } from '$lib/domain/permissions';
 import { normalizeEmail } from '$lib/domain/rules';
+import { isDeviceHash } from '$lib/domain/temporary-password';
 import { rolesOf } from '$lib/flows/org-queries';
 import type { AccountService } from '../accounts/account-service.js';
-import { hashPassword } from '../accounts/passwords.js';
 import { newId } from '../accounts/tokens.js';
 import { SYSTEM_ACTOR } from '../authorize.js';
 import type { DocumentRegistry } from '../docs/document-registry.js';
@@ -28,14 +27,18 @@ const newProviderSchema = z.strictObject({
 	offers: f.providerOffers,
 	contact: f.supportContact,
 	description: f.longText.optional(),
-	admin: z.strictObject({ fullName: f.name, email: f.email })
+	admin: z.strictObject({
+		fullName: f.name,
+		email: f.email,
+		// made on the operator's device (DESIGN.md): the password itself never reaches the server
+		temporaryPasswordHash: z.string().refine(isDeviceHash, 'error_password_hash_invalid')
+	})
 });
 
 export interface ProviderOnboardingDeps {
 	readonly registry: DocumentRegistry;
 	readonly accounts: AccountService;
 	readonly log: Logger;
-	readonly hashLogN: number;
 	readonly now?: () => number;
 }
 
@@ -43,8 +46,6 @@ export interface AddedProvider {
 	readonly ok: true;
 	readonly orgId: string;
 	readonly adminEmail: string;
-	/** shown once to the operator; only its hash is kept */
-	readonly temporaryPassword: string;
 }
 
 function fieldErrors(error: z.ZodError): Record<string, string> {
@@ -99,8 +100,7 @@ export class ProviderOnboarding {
 			};
 		const orgId = newId();
 		const userId = newId();
-		const temporaryPassword = randomBytes(12).toString('base64url');
-		const hash = await hashPassword(temporaryPassword, this.#deps.hashLogN);
+		const hash = input.admin.temporaryPasswordHash;
 		const ok =
 			(await this.#append({ kind: 'org', orgId }, [
 				this.#event('org.created', {
@@ -132,7 +132,7 @@ export class ProviderOnboarding {
 			]));
 		if (!ok) return { ok: false, status: 409, code: 'error_not_allowed_now' };
 		this.#deps.log.info({ org: orgId, by: account.id }, 'indirect provider added');
-		return { ok: true, orgId, adminEmail: email, temporaryPassword };
+		return { ok: true, orgId, adminEmail: email };
 	}
 
 	#event(type: string, payload: object) {

@@ -137,11 +137,7 @@ export function enrollmentRoutes(deps: EnrollmentApiDeps): Record<string, Route>
 			if (!auth) return;
 			const result = await deps.providers.add(auth.account, await readJson(req));
 			if (!result.ok) return sendFailure(res, result);
-			send(res, 201, {
-				orgId: result.orgId,
-				adminEmail: result.adminEmail,
-				temporaryPassword: result.temporaryPassword
-			});
+			send(res, 201, { orgId: result.orgId, adminEmail: result.adminEmail });
 		},
 		'GET /api/pmc/profiles': (req, res) => {
 			if (!reviewer(req, res)) return;
