@@ -2,7 +2,7 @@
 // test): invitation link, authorization, live lists on both sides, admin access removed, partnership
 // ended; offline authorization; a withdrawal and an authorization made offline at the same time;
 // link security pages; accessibility and the keyboard journey; roles without the controls.
-import type { Browser, BrowserContext, Page, WebSocketRoute } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { createHash, randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import { formatHlc } from '../../src/lib/domain/clock';
 import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
 import { expectNoAxeViolations } from './axe';
+import { networkSwitch } from './network-switch';
 import { expect, signInThroughForm, test } from './fixtures';
 
 const PASSWORD = 'tiertwo-demo';
@@ -47,43 +48,6 @@ async function signedInPage(browser: Browser, who: { email: string; password: st
 	const page = await context.newPage();
 	await signInThroughForm(page, who);
 	return { context, page };
-}
-
-/** A close code a socket may send (1000 or 3000-4999); others (1005, 1006) as "going away". */
-const sendable = (code: number | undefined) =>
-	code === 1000 || (code !== undefined && code >= 3000 && code < 5000) ? code : 1001;
-
-/** Cuts a context off the server and back; open sync sockets are closed too (setOffline keeps them). */
-async function networkSwitch(context: BrowserContext) {
-	let offline = false;
-	const open = new Set<WebSocketRoute>();
-	await context.routeWebSocket(/\/sync\//, (route) => {
-		if (offline) {
-			void route.close({ code: 1001, reason: 'offline' });
-			return;
-		}
-		const upstream = route.connectToServer();
-		open.add(route);
-		route.onClose((code, reason) => {
-			open.delete(route);
-			void upstream.close({ code: sendable(code), reason });
-		});
-		upstream.onClose((code, reason) => {
-			open.delete(route);
-			void route.close({ code: sendable(code), reason });
-		});
-	});
-	return {
-		async offline() {
-			offline = true;
-			await context.setOffline(true);
-			for (const route of [...open]) await route.close({ code: 1001, reason: 'offline' });
-		},
-		async online() {
-			offline = false;
-			await context.setOffline(false);
-		}
-	};
 }
 
 /** The shell's "N changes waiting to sync" is gone: everything made here reached the server. */

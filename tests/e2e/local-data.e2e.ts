@@ -1,6 +1,6 @@
 // Local data and the sync client, end to end: offline edits survive a reload and a browser restart
 // and then reach the server and another user; two tabs agree; a refused update is shown with why.
-import type { Page } from '@playwright/test';
+import type { BrowserType, Page } from '@playwright/test';
 import { formatHlc } from '../../src/lib/domain/clock';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -48,6 +48,19 @@ async function addTenantUser(page: Page, displayName: string, userName: string):
 	await form.getByLabel('User name').fill(userName);
 	await form.getByRole('button', { name: 'Add', exact: true }).click();
 	await expect(page.getByRole('status').filter({ hasText: 'Saved on this device.' })).toBeVisible();
+}
+
+/** A browser with a profile on disk that outlives it (close it and launch it again). */
+function persistentBrowser(playwright: { chromium: BrowserType }) {
+	const profile = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-e2e-profile-'));
+	const executablePath = findChromium();
+	const launch = () =>
+		playwright.chromium.launchPersistentContext(profile, {
+			baseURL: server!.url,
+			args: CHROMIUM_FLAGS,
+			...(executablePath ? { executablePath } : {})
+		});
+	return { profile, launch };
 }
 
 /** The shell's "N changes waiting to sync", shown in the header on every page. */
@@ -112,13 +125,7 @@ test('edits made offline survive a reload and a browser restart, then reach the 
 	playwright,
 	browser
 }) => {
-	const profile = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-e2e-profile-'));
-	const launch = () =>
-		playwright.chromium.launchPersistentContext(profile, {
-			baseURL: server!.url,
-			args: CHROMIUM_FLAGS,
-			...(findChromium() ? { executablePath: findChromium() } : {})
-		});
+	const { launch } = persistentBrowser(playwright);
 
 	let context = await launch();
 	let network = await networkSwitch(context);
@@ -253,13 +260,7 @@ test('an update refused because a role lost its capability while offline is show
 test('after days away, the Dashboard says what others changed meanwhile, until dismissed', async ({
 	playwright
 }) => {
-	const profile = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-e2e-profile-'));
-	const launch = () =>
-		playwright.chromium.launchPersistentContext(profile, {
-			baseURL: server!.url,
-			args: CHROMIUM_FLAGS,
-			...(findChromium() ? { executablePath: findChromium() } : {})
-		});
+	const { launch } = persistentBrowser(playwright);
 	let context = await launch();
 	let page = context.pages()[0] ?? (await context.newPage());
 	await signInThroughForm(page, CONTOSO_SALES);
@@ -299,13 +300,7 @@ test.fixme('a browser killed while offline keeps its pending changes and deliver
 	playwright,
 	browser
 }) => {
-	const profile = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-e2e-profile-'));
-	const launch = () =>
-		playwright.chromium.launchPersistentContext(profile, {
-			baseURL: server!.url,
-			args: CHROMIUM_FLAGS,
-			...(findChromium() ? { executablePath: findChromium() } : {})
-		});
+	const { profile, launch } = persistentBrowser(playwright);
 	let context = await launch();
 	const network = await networkSwitch(context);
 	let page = context.pages()[0] ?? (await context.newPage());
