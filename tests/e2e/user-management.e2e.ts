@@ -4,7 +4,7 @@
 import type { Browser, Page } from '@playwright/test';
 import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
 import { expectNoAxeViolations } from './axe';
-import { expect, signInThroughForm, test } from './fixtures';
+import { expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
 import { networkSwitch } from './network-switch';
 
 const CONTOSO_ADMIN = { email: 'admin@contoso.example', password: 'tiertwo-demo' };
@@ -157,6 +157,8 @@ test('a user added offline can sign in after reconnecting; a duplicate email add
 	const page = await context.newPage();
 	try {
 		await signInThroughForm(page, CONTOSO_ADMIN);
+		// The app is installed (its service worker serves every page) before the network goes.
+		await waitForServiceWorkerControl(page);
 		await page.goto('/settings/user-management');
 		await expect(page.getByRole('rowheader', { name: 'Dana Sales' })).toBeVisible();
 
