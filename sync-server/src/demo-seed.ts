@@ -317,7 +317,9 @@ export async function seedDemoWorkspace(deps: SeedDeps): Promise<DemoSignIn[]> {
 				invitationId,
 				resellerId: c.reseller,
 				providerId: c.withProvider ? 'northwind' : null,
-				expiresAt
+				expiresAt,
+				resellerName: nameOf(c.reseller),
+				...(c.withProvider ? { providerName: nameOf('northwind') } : {})
 			});
 			await write(org(c.reseller), 'invitation.redeemed', { invitationId, orgId: c.id });
 			if (c.pending) continue;

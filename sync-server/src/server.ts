@@ -103,6 +103,8 @@ export async function startServer(
 		index: invitationIndex,
 		log,
 		limits: { attemptsPerWindow: config.limits.invitationAttemptsPerMinute, windowMs: 60_000 },
+		accounts,
+		onNewOrg: (orgId) => accountSync.onNewOrg(orgId),
 		...(options.now ? { now: options.now } : {})
 	});
 

@@ -38,6 +38,7 @@ export const ERROR_CODES = [
 	'error_user_exists',
 	'error_user_missing',
 	'error_email_taken',
+	'error_domain_taken',
 	'error_last_global_admin',
 	'error_invitation_missing',
 	'error_invitation_exists',

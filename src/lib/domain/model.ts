@@ -138,6 +138,9 @@ export interface CustomerRelationship {
 	resellerId: string;
 	/** provider of record (combined invitation), while its part is live */
 	providerId: string | null;
+	/** the partners' names when the request was made (null in requests that did not carry them) */
+	resellerName: string | null;
+	providerName: string | null;
 	combined: boolean;
 	status: RelationshipStatus;
 	expiresAt: number;

@@ -144,6 +144,8 @@ function fold(
 				invitationId: p.invitationId,
 				resellerId: p.resellerId,
 				providerId: p.providerId,
+				resellerName: p.resellerName ?? null,
+				providerName: p.providerName ?? null,
 				combined: p.providerId !== null,
 				status: status as RelationshipStatus,
 				expiresAt: p.expiresAt,

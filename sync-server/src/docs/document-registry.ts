@@ -299,7 +299,8 @@ export class DocumentRegistry {
 		) =>
 			| { readonly events: readonly (readonly unknown[])[]; readonly value: R }
 			| { readonly refused: R },
-		actor: Actor
+		/** who writes; a function when events of several authors land together (by each event) */
+		actor: Actor | ((event: unknown) => Actor)
 	): Promise<
 		| { readonly ok: true; readonly value: R; readonly refused: boolean }
 		| Extract<Verdict, { ok: false }>
@@ -322,7 +323,8 @@ export class DocumentRegistry {
 			const { policy, validator } = this.#deps;
 			for (const [index, live] of docs.entries()) {
 				for (const event of decision.events[index] ?? []) {
-					const verdict = policy.checkAppend(live.ref, live.projector.state, event, actor);
+					const author = typeof actor === 'function' ? actor(event) : actor;
+					const verdict = policy.checkAppend(live.ref, live.projector.state, event, author);
 					if (!verdict.ok)
 						return {
 							ok: false as const,

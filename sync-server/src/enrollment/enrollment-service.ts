@@ -102,7 +102,7 @@ export interface EnrollmentDeps {
 	readonly now?: () => number;
 }
 
-function fieldErrors(error: z.ZodError): Record<string, string> {
+export function fieldErrors(error: z.ZodError): Record<string, string> {
 	const fields: Record<string, string> = {};
 	for (const issue of error.issues) {
 		const key = issue.path.join('.');

@@ -9,6 +9,9 @@ export interface CustomerRelationshipRow {
 	resellerId: string;
 	/** the provider of record of a combined invitation; '' when there is none (indexable) */
 	providerId: string;
+	/** the partners' names the request carried (null when it did not) */
+	resellerName: string | null;
+	providerName: string | null;
 	combined: boolean;
 	status: string;
 	expiresAt: number;
@@ -28,6 +31,8 @@ export function customerRelationshipRows(
 		invitationId: relationship.invitationId,
 		resellerId: relationship.resellerId,
 		providerId: relationship.providerId ?? '',
+		resellerName: relationship.resellerName ?? null,
+		providerName: relationship.providerName ?? null,
 		combined: relationship.combined,
 		status: relationship.status,
 		expiresAt: relationship.expiresAt,
