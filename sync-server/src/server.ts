@@ -22,6 +22,7 @@ import { createApiHandler, sendError } from './http/api.js';
 import { createAppHandler } from './http/app-static.js';
 import { InvitationIndex } from './invitations/invitation-index.js';
 import { InvitationService } from './invitations/invitation-service.js';
+import { OrderProvisioner } from './provisioning/order-provisioner.js';
 import { createLogger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { AccountStore, type AccountRow } from './store/account-store.js';
@@ -157,9 +158,22 @@ export async function startServer(
 		temporaryPasswordChanged: (account) => void accountSync.recordPasswordChanged(account)
 	};
 
+	// Orders (issue 9): the program provisions every submitted order, the demo seed's included.
+	const orders = new OrderProvisioner({
+		registry,
+		log,
+		delayMs: config.orderProvisioningDelayMs,
+		...(options.now ? { now: options.now } : {})
+	});
+	registry.onLogChanged(orders.observe);
+
 	let demoSignIns: DemoSignIn[] = [];
 	if (config.demo && fresh) {
-		demoSignIns = await seedDemoWorkspace({ registry, hashLogN: config.passwordHashLogN });
+		demoSignIns = await seedDemoWorkspace({
+			registry,
+			hashLogN: config.passwordHashLogN,
+			provisioned: (name) => orders.settled(name)
+		});
 		db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('demo_seeded', ?)").run(
 			new Date().toISOString()
 		);
@@ -182,6 +196,8 @@ export async function startServer(
 	db.prepare("DELETE FROM meta WHERE key = 'clean_shutdown'").run();
 	// After the demo seed: its finished applications are history, not news for anyone's inbox.
 	registry.onLogChanged((live) => enrollment.observe(live));
+	// A server stopped between an order and its outcome decides it now.
+	orders.provisionPending();
 
 	const describe = (account: AccountRow): SessionUser => {
 		const org = registry.projection({ kind: 'org', orgId: account.org_id });
@@ -294,6 +310,7 @@ export async function startServer(
 		close() {
 			closing ??= (async () => {
 				clearInterval(purge);
+				orders.close();
 				hub.close();
 				if (indexTimer) {
 					clearTimeout(indexTimer);
@@ -302,6 +319,11 @@ export async function startServer(
 				const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
 				server.closeAllConnections();
 				await registry.close();
+				// Writes finished while closing (an order being provisioned) may have queued a refresh.
+				if (indexTimer) {
+					clearTimeout(indexTimer);
+					refreshIndex();
+				}
 				await validator.close();
 				mailer.close();
 				db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('clean_shutdown', '1')").run();

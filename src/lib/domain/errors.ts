@@ -60,6 +60,8 @@ export const ERROR_CODES = [
 	'error_offer_unknown',
 	'error_quantity_out_of_range',
 	'error_subscription_missing',
+	'error_subscription_not_active',
+	'error_term_not_offered',
 	'error_no_license_available',
 	'error_license_already_assigned',
 	'error_license_not_assigned',

@@ -147,6 +147,8 @@ export interface CustomerRelationship {
 	requested: Stamp;
 	answered: Stamp | null;
 	ended: Stamp | null;
+	/** when and by whom only the provider of record's part was ended (the reseller's went on) */
+	providerEnded?: Stamp | null;
 }
 
 export interface TenantUser {

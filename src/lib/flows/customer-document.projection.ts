@@ -163,6 +163,7 @@ function fold(
 			relationship.status = status as RelationshipStatus;
 			if (event.type === 'relationship.ended') {
 				if (status === 'ended') relationship.ended = stamp;
+				else if (status === 'resellerOnly') relationship.providerEnded = stamp;
 			} else {
 				relationship.answered = stamp;
 			}

@@ -79,3 +79,20 @@ export function setLicense(
 				params
 			});
 }
+
+/**
+ * Ends a reseller relationship (`all`: the reseller's and its provider's part; `provider`: only the
+ * provider of record's part of a combined relationship): ends admin rights and future purchases.
+ */
+export function endRelationship(
+	customer: CustomerRef,
+	relationshipId: string,
+	scope: 'all' | 'provider'
+): Promise<AppendResult> {
+	return syncClient.append(
+		customerDoc(customer),
+		'relationship.ended',
+		{ relationshipId, scope },
+		{ key: 'orders_summary_relationship_ended', params: { customer: customer.legalName } }
+	);
+}

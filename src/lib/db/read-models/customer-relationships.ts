@@ -17,7 +17,14 @@ export interface CustomerRelationshipRow {
 	expiresAt: number;
 	requestedAt: string;
 	answeredAt: string | null;
+	/** org that accepted or declined (the customer) */
+	answeredByOrgId?: string | null;
 	endedAt: string | null;
+	/** org that ended the whole relationship (customer or reseller) */
+	endedByOrgId?: string | null;
+	/** when and by which org only the provider's part of a combined relationship ended */
+	providerEndedAt?: string | null;
+	providerEndedByOrgId?: string | null;
 }
 
 export function customerRelationshipRows(
@@ -38,6 +45,10 @@ export function customerRelationshipRows(
 		expiresAt: relationship.expiresAt,
 		requestedAt: relationship.requested.at,
 		answeredAt: relationship.answered?.at ?? null,
-		endedAt: relationship.ended?.at ?? null
+		answeredByOrgId: relationship.answered?.by.orgId ?? null,
+		endedAt: relationship.ended?.at ?? null,
+		endedByOrgId: relationship.ended?.by.orgId ?? null,
+		providerEndedAt: relationship.providerEnded?.at ?? null,
+		providerEndedByOrgId: relationship.providerEnded?.by.orgId ?? null
 	}));
 }
