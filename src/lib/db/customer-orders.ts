@@ -58,11 +58,18 @@ export function customerOrders(
 			if (r.providerEndedByOrgId) orgIds.add(r.providerEndedByOrgId);
 		}
 		const orgNames = new Map<string, string>();
+		// The request names its partners: a customer's device cannot read their org documents.
+		const named = new Map<string, string>();
+		for (const r of relationships) {
+			if (r.resellerName) named.set(r.resellerId, r.resellerName);
+			if (r.providerId && r.providerName) named.set(r.providerId, r.providerName);
+		}
 		for (const orgId of orgIds) {
 			const name =
 				(await db.orgs.get(orgId))?.legalName ??
 				(await db.directoryEntries.get(orgId))?.legalName ??
 				known[orgId]?.name ??
+				named.get(orgId) ??
 				(await db.customers.get(orgId))?.legalName;
 			if (name) orgNames.set(orgId, name);
 		}

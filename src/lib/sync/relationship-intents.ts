@@ -2,10 +2,8 @@
 // create a customer account from one on the spot, and end a relationship (all of it, or only the
 // provider of record's part). Refusals come back as i18n codes.
 import { z } from 'zod';
-import { documentName } from '$lib/domain/documents';
 import { call, type ApiOutcome } from './partner-intents';
 import { session } from './session.svelte';
-import type { AppendResult } from './sync-engine';
 import { syncClient } from './sync-client.svelte';
 
 const answerSchema = z.object({
@@ -76,28 +74,4 @@ export async function createCustomerAccount(
 	return answer.success
 		? { ok: true, answer: answer.data }
 		: { ok: false, code: 'error_unexpected', fields: {} };
-}
-
-/**
- * End relationship (`all`: the reseller and any provider of record lose access) or remove only the
- * provider of record of a combined relationship (`provider`).
- */
-export function endRelationship(
-	customerId: string,
-	relationshipId: string,
-	scope: 'all' | 'provider',
-	partnerName: string
-): Promise<AppendResult> {
-	return syncClient.append(
-		documentName({ kind: 'customer', customerId }),
-		'relationship.ended',
-		{ relationshipId, scope },
-		{
-			key:
-				scope === 'all'
-					? 'data_summary_relationship_ended'
-					: 'data_summary_relationship_provider_removed',
-			params: { name: partnerName }
-		}
-	);
 }
