@@ -1,7 +1,8 @@
 // Reseller relationships end to end against the real server (a fresh demo workspace per test): a
 // reseller requests a relationship and a new customer accepts with a customer account made on the
 // spot; a reseller invites a customer for itself and its provider, an existing customer accepts and
-// both partners see it live; a customer removes the provider of record, then ends the relationship,
+// both partners see it live and the provider orders for it while the reseller watches the
+// subscription appear; a customer removes the provider of record, then ends the relationship,
 // and the partners lose the customer live. Accessibility of every new page and dialog.
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
@@ -226,6 +227,33 @@ test('a reseller invites a customer with its provider; both partners see it live
 	await expect(shared.getByRole('row', { name: /Wingtip Toys/ })).toBeVisible();
 	await expect(shared.getByRole('row', { name: /Coho Winery/ })).toHaveCount(0);
 	await expectNoAxeViolations(contoso, 'View customers');
+
+	// The reseller keeps Fourth Coffee's record open; the provider orders for it (on behalf of
+	// Contoso), the program provisions it, and the reseller's screen shows the new subscription.
+	await shared.getByRole('link', { name: 'Fourth Coffee' }).click();
+	await expect(contoso.getByRole('heading', { level: 1, name: 'Fourth Coffee' })).toBeVisible();
+	await customerRow(northwind, 'Fourth Coffee')
+		.getByRole('link', { name: 'Fourth Coffee' })
+		.click();
+	await expect(northwind.getByRole('heading', { level: 1, name: 'Fourth Coffee' })).toBeVisible();
+	const form = northwind.getByRole('form', { name: 'Submit an order' });
+	await expect(form).toContainText('on behalf of the reseller of record, Contoso');
+	await form.getByLabel('Offer').selectOption({ label: 'Business Standard' });
+	await form.getByLabel('Term').selectOption({ label: 'Monthly' });
+	await form.getByLabel('Quantity').fill('7');
+	await form.getByRole('button', { name: 'Submit order' }).click();
+	const line = 'New subscription: Business Standard, Monthly, 7 licenses';
+	const ordered = northwind
+		.getByRole('region', { name: 'Orders' })
+		.getByRole('row', { name: line });
+	await expect(ordered).toContainText('Provisioned', { timeout: 20_000 });
+	const seen = contoso.getByRole('region', { name: 'Orders' }).getByRole('row', { name: line });
+	await expect(seen).toContainText('Provisioned', { timeout: 20_000 });
+	await expect(
+		contoso
+			.getByRole('region', { name: 'Subscriptions' })
+			.getByRole('row', { name: /Business Standard/ })
+	).toContainText('7');
 });
 
 test('a customer removes its provider of record, then ends the relationship; partners lose it live', async ({

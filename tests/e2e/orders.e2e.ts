@@ -211,10 +211,15 @@ test('a reseller Global admin ends a relationship from the record; the customer 
 	await dialog.getByRole('button', { name: 'End relationship' }).click();
 	await expect(dialog).toBeHidden();
 
-	await customer.page.goto('/customers/relecloud');
-	// The customer's device knows its reseller by id only (no org document of the reseller there).
+	// The customer opens its own record from Organization; the request named its partners (the
+	// customer's device has no org document of the reseller).
+	await customer.page.goto('/organization');
+	await customer.page
+		.getByRole('link', { name: 'Manage subscriptions, licenses, users, orders and notes' })
+		.click();
+	await expect(customer.page).toHaveURL(/\/customers\/relecloud$/);
 	const seen = customer.page.getByRole('region', { name: 'Relationship history' });
-	await expect(seen).toContainText(/Ended by contoso on /i, { timeout: 15_000 });
+	await expect(seen).toContainText(/Ended by Contoso IT Services on /, { timeout: 15_000 });
 	await expect(seen).toContainText('Accepted by Relecloud');
 	// A customer sees its orders but orders through its partners: no order form, no End button.
 	await expect(customer.page.getByRole('region', { name: 'Orders' })).toBeVisible();

@@ -45,17 +45,33 @@ export function pageCapabilities(pathname: string): readonly Capability[] {
 	return [];
 }
 
+/** A customer's own record (`/customers/<its id>`): its tenant, which it manages itself too. */
+function isOwnCustomerRecord(pathname: string, orgKind?: string, orgId?: string): boolean {
+	return (
+		orgKind === 'customer' &&
+		orgId !== undefined &&
+		pathname.replace(/\/+$/, '') === `/customers/${encodeURIComponent(orgId)}`
+	);
+}
+
 /**
  * Whether these capabilities open the page for an org of `orgKind` (unknown while the session
- * loads: only capabilities count then).
+ * loads: only capabilities count then); `orgId` lets a customer open its own record.
  */
 export function mayOpenPage(
 	capabilities: ReadonlySet<Capability>,
 	pathname: string,
-	orgKind?: string
+	orgKind?: string,
+	orgId?: string
 ): boolean {
 	const kinds = pageOrgKinds(pathname);
-	if (kinds && orgKind !== undefined && !kinds.includes(orgKind as OrgKind)) return false;
+	if (
+		kinds &&
+		orgKind !== undefined &&
+		!kinds.includes(orgKind as OrgKind) &&
+		!isOwnCustomerRecord(pathname, orgKind, orgId)
+	)
+		return false;
 	const needed = pageCapabilities(pathname);
 	return needed.length === 0 || needed.some((capability) => capabilities.has(capability));
 }

@@ -71,6 +71,14 @@ describe('pages by kind of organization', () => {
 		expect(open('customer')).toEqual(['/organization', '/settings/user-management']);
 	});
 
+	it('opens a customer its own record (its tenant), not another customer’s or the list', () => {
+		expect(mayOpenPage(admin, '/customers/wingtip', 'customer', 'wingtip')).toBe(true);
+		expect(mayOpenPage(admin, '/customers/wingtip/', 'customer', 'wingtip')).toBe(true);
+		expect(mayOpenPage(admin, '/customers/relecloud', 'customer', 'wingtip')).toBe(false);
+		expect(mayOpenPage(admin, '/customers', 'customer', 'wingtip')).toBe(false);
+		expect(mayOpenPage(admin, '/customers/wingtip', 'indirectReseller', 'wingtip')).toBe(true);
+	});
+
 	it('gives partners the partner pages, not Organization', () => {
 		for (const kind of ['indirectReseller', 'indirectProvider'])
 			expect(open(kind)).not.toContain('/organization');
