@@ -7,6 +7,7 @@ export const PAGE_CAPABILITIES: Readonly<Record<string, readonly Capability[]>> 
 	// Sales agents too: they invite customers with a provider from there (GLOSSARY: Sales agent).
 	'/indirect-providers': ['managePartnerships', 'viewPartnerProfiles', 'sendInvitations'],
 	'/indirect-resellers': ['managePartnerships', 'viewPartnerProfiles'],
+	'/partnerships': ['managePartnerships', 'viewPartnerProfiles'],
 	'/settings/user-management': ['manageUsers']
 };
 
