@@ -284,9 +284,15 @@ test('a withdrawal and an authorization made offline at the same time end in one
 		final === 'Authorized'
 			? 'Withdraw an invitation to an indirect reseller'
 			: 'Authorize indirect provider';
+	// Who won: the change that reached the server first, by whom and when.
+	const won =
+		final === 'Authorized'
+			? /Adatum.* got there first: “Authorize indirect provider” at .+, before this change reached the server\./i
+			: /Fabrikam.* got there first: “Withdraw an invitation to an indirect reseller” at .+, before this change reached the server\./i;
 	for (const page of [fabrikam, adatum]) {
 		const superseded = page.getByRole('region', { name: "Changes that didn't apply" });
 		await expect(superseded.getByRole('listitem').filter({ hasText: lost })).toHaveCount(1);
+		await expect(superseded.getByRole('listitem').filter({ hasText: lost })).toContainText(won);
 	}
 });
 

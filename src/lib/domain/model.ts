@@ -202,6 +202,14 @@ export interface DirectoryEntry {
 	updated: Stamp | null;
 }
 
+/** The earlier applied event that decided a superseded one ("who won"). */
+export interface DecidingEvent {
+	eventId: string;
+	type: string;
+	by: Author;
+	at: string;
+}
+
 /** An event kept in the log but refused by the machines, with why. */
 export interface SupersededEvent {
 	eventId: string;
@@ -209,6 +217,8 @@ export interface SupersededEvent {
 	by: Author;
 	at: string;
 	code: ErrorCode;
+	/** the latest applied event on the same subject before it (none: nothing earlier touched it) */
+	decidedBy?: DecidingEvent;
 }
 
 /** A log entry that is not a valid event (malformed or a duplicate id); kept, never applied. */

@@ -48,6 +48,11 @@ export interface SyncEngineOptions {
 	listDocuments(): Promise<DocumentEntry[]>;
 	/** renews the session; false when it is over */
 	refreshSession(): Promise<boolean>;
+	/**
+	 * The server ended the session (4401 and the refresh refused): the user must sign in again.
+	 * Pending work stays in the outbox; `reconnect()` (or a new engine) delivers it afterwards.
+	 */
+	sessionEnded?(): void;
 	WebSocketPolyfill?: typeof WebSocket;
 	random?: () => number;
 	/** a storage write failed (e.g. the disk is full): nothing saved is lost, the change waits */
@@ -428,8 +433,11 @@ export class SyncEngine {
 	}
 
 	async #sessionExpired(connection: DocumentConnection): Promise<void> {
-		// Queued work stays either way; a session that is over ends in the shell (sign in again).
-		if (await this.#options.refreshSession()) connection.connect();
+		// Queued work stays either way. A renewed session reconnects after the backoff (a server
+		// that keeps answering 4401 must not be hammered); one that is over ends in the shell (sign
+		// in again), and the connection waits for `reconnect()` instead of being given up.
+		if (await this.#options.refreshSession()) connection.retry();
+		else if (!this.#stopped) this.#options.sessionEnded?.();
 	}
 
 	/** No access any more: close it, remove its rows, keep its pending work aside as refused. */

@@ -9,6 +9,7 @@ export const PAGE_CAPABILITIES: Readonly<Record<string, readonly Capability[]>> 
 	// Sales agents too: they invite customers with a provider from there (GLOSSARY: Sales agent).
 	'/indirect-providers': ['managePartnerships', 'viewPartnerProfiles', 'sendInvitations'],
 	'/indirect-resellers': ['managePartnerships', 'viewPartnerProfiles'],
+	'/partnerships': ['managePartnerships', 'viewPartnerProfiles'],
 	'/settings/user-management': ['manageUsers'],
 	'/organization': ['viewCustomers', 'respondToRelationships', 'endRelationships']
 };
@@ -20,6 +21,7 @@ export const PAGE_ORG_KINDS: Readonly<Record<string, readonly OrgKind[]>> = {
 	'/customers': PARTNERS,
 	'/indirect-providers': PARTNERS,
 	'/indirect-resellers': PARTNERS,
+	'/partnerships': PARTNERS,
 	'/organization': ['customer']
 };
 
