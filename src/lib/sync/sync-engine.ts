@@ -77,6 +77,20 @@ const ACCESS_REFRESH_DELAY_MS = 500;
 /** While in contact, the time of last contact is saved at most this often. */
 const CONTACT_SAVE_INTERVAL_MS = 60_000;
 
+/** Documents opened together at start before the page gets a turn. */
+const OPEN_BATCH = 16;
+
+/** Resolves once the page has had a chance to run its own work (input, rendering, its queries). */
+function yieldToPage(): Promise<void> {
+	const scheduler = (
+		globalThis as {
+			scheduler?: { postTask?: (task: () => void, options: { priority: string }) => Promise<void> };
+		}
+	).scheduler;
+	if (scheduler?.postTask) return scheduler.postTask(() => undefined, { priority: 'background' });
+	return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 export class SyncEngine {
 	readonly #options: SyncEngineOptions;
 	readonly #db: AppDatabase;
@@ -152,7 +166,14 @@ export class SyncEngine {
 			error: (error: unknown) => this.#options.storageFailed?.(error)
 		});
 		const known = await this.#db.documents.toArray();
-		await Promise.all(known.map((row) => this.#open(row.name, row.access)));
+		// A device with many documents (a reseller with 100,000 customers) opens them a few at a
+		// time, yielding to the page between batches: its queries and input come first.
+		for (let at = 0; at < known.length && !this.#stopped; at += OPEN_BATCH) {
+			await Promise.all(
+				known.slice(at, at + OPEN_BATCH).map((row) => this.#open(row.name, row.access))
+			);
+			if (at + OPEN_BATCH < known.length) await yieldToPage();
+		}
 		void this.refreshDocuments();
 	}
 
