@@ -4,10 +4,10 @@
 // both partners see it live and the provider orders for it while the reseller watches the
 // subscription appear; a customer removes the provider of record, then ends the relationship,
 // and the partners lose the customer live. Accessibility of every new page and dialog.
-import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
+import type { Page } from '@playwright/test';
 import { expectNoAxeViolations } from './axe';
-import { expect, signInThroughForm, test } from './fixtures';
+import { expectSynced, freshServerPerTest } from './fresh-server';
+import { expect, test } from './fixtures';
 
 const PASSWORD = 'tiertwo-demo';
 const account = (email: string) => ({ email, password: PASSWORD });
@@ -16,42 +16,7 @@ const NORTHWIND_ADMIN = account('admin@northwind.example');
 const FOURTH_COFFEE_ADMIN = account('admin@fourthcoffee.example');
 const WINGTIP_ADMIN = account('admin@wingtip.example');
 
-let server: AppServer;
-const contexts: BrowserContext[] = [];
-
-test.beforeEach(async () => {
-	server = await startAppServer({ port: await freePort(), dataDir: newDataDir() });
-});
-
-test.afterEach(async () => {
-	for (const context of contexts.splice(0)) await context.close();
-	await server.stop();
-});
-
-async function newContext(browser: Browser): Promise<BrowserContext> {
-	const context = await browser.newContext({
-		baseURL: server.url,
-		permissions: ['clipboard-read', 'clipboard-write']
-	});
-	contexts.push(context);
-	return context;
-}
-
-async function signedInPage(browser: Browser, who: { email: string; password: string }) {
-	const context = await newContext(browser);
-	const page = await context.newPage();
-	await signInThroughForm(page, who);
-	return { context, page };
-}
-
-async function expectSynced(page: Page): Promise<void> {
-	await expect(
-		page
-			.getByRole('banner')
-			.getByRole('status')
-			.filter({ hasText: /waiting to sync/ })
-	).toBeHidden({ timeout: 30_000 });
-}
+const { url, newContext, signedInPage } = freshServerPerTest();
 
 const customerRow = (page: Page, name: string) =>
 	page.getByRole('table', { name: 'Customers', exact: true }).getByRole('row', { name });
@@ -80,7 +45,7 @@ test('a reseller requests a relationship; a new customer creates its account on 
 	const dialog = contoso.getByRole('dialog', { name: 'Reseller relationship request' });
 	await expect(dialog).toBeVisible();
 	const link = await dialog.getByLabel('Personalized link', { exact: true }).inputValue();
-	expect(link).toMatch(new RegExp(`^${server.url}/invitation#[A-Za-z0-9_-]{43}$`));
+	expect(link).toMatch(new RegExp(`^${url()}/invitation#[A-Za-z0-9_-]{43}$`));
 	await dialog.getByRole('button', { name: 'Copy link' }).click();
 	expect(await contoso.evaluate(() => navigator.clipboard.readText())).toBe(link);
 	await expectNoAxeViolations(contoso, 'the relationship request draft');
