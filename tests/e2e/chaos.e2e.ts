@@ -178,7 +178,22 @@ const ACTIONS: ActionKind[] = [
 				await page.reload();
 				return true;
 			}
-			await expect(box).toBeChecked({ checked: !on });
+			// The other side may have taken the last license meanwhile: then the assignment, saved
+			// here, is superseded by the rule once the other's arrives (the box goes back, disabled),
+			// and the user may be removed meanwhile. Only an outcome that stayed is counted.
+			const seen = { outcome: 'pending' as 'pending' | 'done' | 'superseded' | 'gone' };
+			await expect
+				.poll(async () => {
+					if ((await box.count()) === 0) seen.outcome = 'gone';
+					else if ((await box.isChecked()) === !on) seen.outcome = 'done';
+					else if (await box.isDisabled()) seen.outcome = 'superseded';
+					return seen.outcome;
+				})
+				.not.toBe('pending');
+			if (seen.outcome !== 'done') {
+				world.log.push(`${seen.outcome}: ${label}`);
+				return true;
+			}
 			const offer = label.slice(0, label.indexOf(' license for '));
 			const key = `${offer}|${name}`;
 			const count = world.ledger.licenses.get(key) ?? { assigned: 0, unassigned: 0 };
