@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
 import * as Y from 'yjs';
+import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppDatabase, AWAY_SUMMARY_SETTING } from '$lib/db/app-database';
@@ -276,6 +277,34 @@ describe('sync engine', () => {
 		]);
 		expect(tabA.replica(CUSTOMER_DOC)?.state).toEqual(tabB.replica(CUSTOMER_DOC)?.state);
 		expect(await db.outbox.count()).toBe(2);
+	});
+
+	it('lists the people already on a page when this tab opens it, to every listener of it', async () => {
+		const client = await started();
+		// Their presence reached this tab before the page was opened.
+		const other = new Awareness(new Y.Doc());
+		other.setLocalState({
+			view: 'customer-record',
+			verifiedUser: { userId: 'pia', orgId: 'northwind', fullName: 'Pia Sato', orgName: 'N' }
+		});
+		applyAwarenessUpdate(
+			client.connection(CUSTOMER_DOC)!.provider.awareness,
+			encodeAwarenessUpdate(other, [other.clientID]),
+			'server'
+		);
+		const first: string[][] = [];
+		const second: string[][] = [];
+		const leave = client.watchPresence(CUSTOMER_DOC, 'customer-record', (peers) =>
+			first.push(peers.map((peer) => peer.fullName))
+		);
+		const leaveToo = client.watchPresence(CUSTOMER_DOC, 'customer-record', (peers) =>
+			second.push(peers.map((peer) => peer.fullName))
+		);
+		expect(first.at(-1)).toEqual(['Pia Sato']);
+		expect(second).toEqual([['Pia Sato']]);
+		leave();
+		leaveToo();
+		other.destroy();
 	});
 
 	describe('since you were last online', () => {
