@@ -260,17 +260,27 @@ describe('refused updates', () => {
 		const a = await connected('admin@contoso.example', 'customer/wingtip');
 		const b = await connected('admin@wingtip.example', 'customer/wingtip');
 		const session = await sessionOf('admin@contoso.example');
-		const socket = t.socket('customer/proseware', session.cookie);
-		await new Promise((resolve) => socket.once('open', resolve));
-		const closed = socketClosed(socket);
-		socket.send(syncUpdateFrame(quadraticUpdate(40_000)));
+		const send = async () => {
+			const socket = t.socket('customer/proseware', session.cookie);
+			await new Promise((resolve) => socket.once('open', resolve));
+			const closed = socketClosed(socket);
+			socket.send(syncUpdateFrame(quadraticUpdate(40_000)));
+			return { closed };
+		};
+		const first = await send();
 		// Meanwhile another document keeps syncing within moments.
 		const started = Date.now();
 		a.doc.getText('notes').insert(0, 'still here ');
 		await waitFor(() => b.doc.getText('notes').toString().startsWith('still here'), 1000);
 		expect(Date.now() - started).toBeLessThan(1000);
-		expect(await closed).toEqual({ code: 4400, reason: 'sync_update_too_complex' });
-		expect(t.server.validator.restarts).toBeGreaterThanOrEqual(1);
+		// Slow once may be the machine's fault: try again later (the client keeps its changes).
+		expect(await first.closed).toEqual({ code: 1013, reason: 'sync_server_busy' });
+		// Slow again from the same account on the same document: refused for good.
+		expect(await (await send()).closed).toEqual({
+			code: 4400,
+			reason: 'sync_update_too_complex'
+		});
+		expect(t.server.validator.restarts).toBeGreaterThanOrEqual(2);
 		a.provider.destroy();
 		b.provider.destroy();
 	}, 20_000);

@@ -55,6 +55,9 @@ export type Admission = (
 ) => { readonly code: string; readonly message: string; readonly eventIds: string[] } | null;
 
 const SERVER_ORIGIN = Symbol('server');
+/** how long a retried over-budget update counts against its account and document */
+const OVER_BUDGET_WINDOW_MS = 10 * 60_000;
+const OVER_BUDGET_MAX_ENTRIES = 10_000;
 
 interface PendingWrite {
 	readonly live: LiveDocument;
@@ -73,6 +76,8 @@ export class DocumentRegistry {
 	readonly #dependents = new Map<string, Set<string>>();
 	readonly #unloadTimer: NodeJS.Timeout;
 	readonly #now: () => number;
+	/** `${account} ${document}` -> when its last update over the time budget was let retry */
+	readonly #overBudget = new Map<string, number>();
 	#closing = false;
 	#admission: Admission = () => null;
 	#pending: PendingWrite[] = [];
@@ -195,7 +200,7 @@ export class DocumentRegistry {
 
 	/** Decides one incoming update from `peer`; stores, applies and relays it when accepted. */
 	submit(live: LiveDocument, update: Uint8Array, peer: SyncPeer): Promise<Verdict> {
-		const { validator, policy, metrics, limits } = this.#deps;
+		const { validator, policy, metrics, limits, log } = this.#deps;
 		return live.run(async () => {
 			// Updates queued behind a refused one depend on it: they are never looked at.
 			if (!peer.open)
@@ -204,11 +209,24 @@ export class DocumentRegistry {
 			const refuse = (code: string, message: string, eventIds: string[] = []): Verdict => {
 				metrics.updatesRefused.inc({ code });
 				metrics.validateSeconds.observe((performance.now() - started) / 1000);
+				// For the operator: who had what refused, and why (the client keeps it aside).
+				log.info(
+					{ doc: live.name, user: peer.userId, code, detail: message, events: eventIds.length },
+					'update refused'
+				);
 				return { ok: false, code, eventIds, message };
 			};
 			const actor = this.actorOf(peer);
 			const editable = peer.access === 'write' ? policy.editableParts(live.ref, actor) : [];
 			const analysis = await validator.analyze(live, update, editable);
+			if (
+				!analysis.ok &&
+				analysis.code === 'sync_update_too_complex' &&
+				this.#mayRetry(peer, live)
+			) {
+				// A busy machine (not the update) may have made it slow: the client sends it again.
+				return refuse('sync_server_busy', analysis.detail);
+			}
 			if (!analysis.ok) return refuse(analysis.code, analysis.detail);
 			if (analysis.noop) return { ok: true };
 			if (peer.access !== 'write') {
@@ -246,6 +264,22 @@ export class DocumentRegistry {
 			await this.#commit(live, update, peer, analysis.appended, analysis.tailOnly);
 			return { ok: true };
 		});
+	}
+
+	/**
+	 * The time budget counts wall-clock time, which a starved CPU stretches for any update. So the
+	 * first update of an account's document over it is let retry; another within the window is
+	 * refused for good (a crafted one is slow every time). Bounded: stale entries are swept.
+	 */
+	#mayRetry(peer: SyncPeer, live: LiveDocument): boolean {
+		const now = this.#now();
+		for (const [key, at] of this.#overBudget) {
+			if (now - at > OVER_BUDGET_WINDOW_MS) this.#overBudget.delete(key);
+		}
+		const key = `${peer.accountId} ${live.name}`;
+		if (this.#overBudget.has(key) || this.#overBudget.size >= OVER_BUDGET_MAX_ENTRIES) return false;
+		this.#overBudget.set(key, now);
+		return true;
 	}
 
 	/**
