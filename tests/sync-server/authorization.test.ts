@@ -260,11 +260,11 @@ describe('refused updates', () => {
 		const a = await connected('admin@contoso.example', 'customer/wingtip');
 		const b = await connected('admin@wingtip.example', 'customer/wingtip');
 		const session = await sessionOf('admin@contoso.example');
-		const send = async () => {
+		const send = async (size = 40_000) => {
 			const socket = t.socket('customer/proseware', session.cookie);
 			await new Promise((resolve) => socket.once('open', resolve));
 			const closed = socketClosed(socket);
-			socket.send(syncUpdateFrame(quadraticUpdate(40_000)));
+			socket.send(syncUpdateFrame(quadraticUpdate(size)));
 			return { closed };
 		};
 		const first = await send();
@@ -275,12 +275,19 @@ describe('refused updates', () => {
 		expect(Date.now() - started).toBeLessThan(1000);
 		// Slow once may be the machine's fault: try again later (the client keeps its changes).
 		expect(await first.closed).toEqual({ code: 1013, reason: 'sync_server_busy' });
-		// Slow again from the same account on the same document: refused for good.
-		expect(await (await send()).closed).toEqual({
+		// Slow every time from the same account on the same document: refused for good. (Smaller
+		// crafted updates from here: over the budget, but not seconds.)
+		for (let retry = 2; retry <= 3; retry += 1) {
+			expect(await (await send(6_000)).closed).toEqual({
+				code: 1013,
+				reason: 'sync_server_busy'
+			});
+		}
+		expect(await (await send(6_000)).closed).toEqual({
 			code: 4400,
 			reason: 'sync_update_too_complex'
 		});
-		expect(t.server.validator.restarts).toBeGreaterThanOrEqual(2);
+		expect(t.server.validator.restarts).toBeGreaterThanOrEqual(1);
 		a.provider.destroy();
 		b.provider.destroy();
 	}, 20_000);

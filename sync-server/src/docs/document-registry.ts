@@ -57,6 +57,7 @@ export type Admission = (
 const SERVER_ORIGIN = Symbol('server');
 /** how long a retried over-budget update counts against its account and document */
 const OVER_BUDGET_WINDOW_MS = 10 * 60_000;
+const OVER_BUDGET_RETRIES = 3;
 const OVER_BUDGET_MAX_ENTRIES = 10_000;
 
 interface PendingWrite {
@@ -76,8 +77,8 @@ export class DocumentRegistry {
 	readonly #dependents = new Map<string, Set<string>>();
 	readonly #unloadTimer: NodeJS.Timeout;
 	readonly #now: () => number;
-	/** `${account} ${document}` -> when its last update over the time budget was let retry */
-	readonly #overBudget = new Map<string, number>();
+	/** `${account} ${document}` -> since when its updates over the time budget were let retry */
+	readonly #overBudget = new Map<string, { since: number; retries: number }>();
 	#closing = false;
 	#admission: Admission = () => null;
 	#pending: PendingWrite[] = [];
@@ -267,18 +268,23 @@ export class DocumentRegistry {
 	}
 
 	/**
-	 * The time budget counts wall-clock time, which a starved CPU stretches for any update. So the
-	 * first update of an account's document over it is let retry; another within the window is
-	 * refused for good (a crafted one is slow every time). Bounded: stale entries are swept.
+	 * The time budget counts wall-clock time, which a starved CPU (or a pause of the worker) stretches
+	 * for any update. So an account's updates of a document over it are let retry a few times in a
+	 * window, then refused for good (a crafted one is slow every time). Stale entries are swept.
 	 */
 	#mayRetry(peer: SyncPeer, live: LiveDocument): boolean {
 		const now = this.#now();
-		for (const [key, at] of this.#overBudget) {
-			if (now - at > OVER_BUDGET_WINDOW_MS) this.#overBudget.delete(key);
+		for (const [key, entry] of this.#overBudget) {
+			if (now - entry.since > OVER_BUDGET_WINDOW_MS) this.#overBudget.delete(key);
 		}
 		const key = `${peer.accountId} ${live.name}`;
-		if (this.#overBudget.has(key) || this.#overBudget.size >= OVER_BUDGET_MAX_ENTRIES) return false;
-		this.#overBudget.set(key, now);
+		const entry = this.#overBudget.get(key);
+		if (entry) {
+			entry.retries += 1;
+			return entry.retries <= OVER_BUDGET_RETRIES;
+		}
+		if (this.#overBudget.size >= OVER_BUDGET_MAX_ENTRIES) return false;
+		this.#overBudget.set(key, { since: now, retries: 1 });
 		return true;
 	}
 

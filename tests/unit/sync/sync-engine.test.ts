@@ -203,6 +203,22 @@ describe('sync engine', () => {
 		expect((await db.tenantUsers.toArray()).map((user) => user.tenantUserId)).toEqual(['tu-4']);
 	});
 
+	it('keeps an edit the server was too busy to take (1013) and delivers it on the next try', async () => {
+		const client = await started();
+		let busy = 0;
+		server.refuse = (_name, added) => (added.length > 0 && busy++ === 0 ? 'busy' : null);
+		const result = await client.append(
+			CUSTOMER_DOC,
+			'tenantUser.added',
+			tenantUser('tu-b'),
+			summary
+		);
+		await until(async () => (await db.outbox.count()) === 0, 'delivered after the retry');
+		expect(busy).toBeGreaterThanOrEqual(2);
+		expect(server.logIds(CUSTOMER_DOC)).toContain(result.ok ? result.eventId : '');
+		expect(await db.tenantUsers.count()).toBe(1);
+	});
+
 	it('removes a document the user lost access to (4403) and keeps its pending work as refused', async () => {
 		const client = await started();
 		await server.stop();
