@@ -3,6 +3,8 @@
 // in the same run. Prints `name value [unit]` lines: edit-to-peer latency p50/p99, delivered edits
 // per second, server RSS per document and per connection, and our/reference ratios.
 //   node --import tsx tests/bench/sync-server.bench.ts        (or: npm run bench -- sync-server)
+//   BENCH_CLIENTS=3000 …                                       (3,000 connections on one process)
+//   BENCH_CLIENTS=1500 BENCH_DOCUMENTS=1 …                     (1,500 clients on one document)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -20,8 +22,11 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 
 const MAX_DOCUMENTS = 100;
+/** BENCH_DOCUMENTS=1 puts every client on one document (the crowded-document case) */
+const FIXED_DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 0);
 /** 100 documents, but at least two clients on each so every edit has a peer (N=100: 50). */
-const documentsFor = (clients: number) => Math.min(MAX_DOCUMENTS, Math.floor(clients / 2));
+const documentsFor = (clients: number) =>
+	FIXED_DOCUMENTS > 0 ? FIXED_DOCUMENTS : Math.min(MAX_DOCUMENTS, Math.floor(clients / 2));
 const CLIENT_COUNTS = (process.env.BENCH_CLIENTS ?? '100,500,1000').split(',').map(Number);
 /** latency phase: each client makes one edit every this many ms on average */
 const EDIT_INTERVAL_MS = 5000;
