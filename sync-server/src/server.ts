@@ -15,9 +15,11 @@ import { createApiHandler, sendError } from './http/api.js';
 import { createAppHandler } from './http/app-static.js';
 import { createLogger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { AccountStore } from './store/account-store.js';
-import { openDatabase, type SqliteDatabase } from './store/database.js';
-import { DocumentStore } from './store/document-store.js';
+import { RedisSignInLimiter } from './accounts/redis-sign-in-limiter.js';
+import { RedisBus } from './cluster/redis-bus.js';
+import { openPostgresStorage } from './store/postgres/postgres-storage.js';
+import { openSqliteStorage } from './store/sqlite-storage.js';
+import type { Storage } from './store/storage.js';
 import { UpdateValidator } from './validation/update-validator.js';
 import { SyncHub } from './ws/sync-hub.js';
 
@@ -30,6 +32,9 @@ export interface RunningServer {
 	readonly validator: UpdateValidator;
 	readonly metrics: Metrics;
 	readonly log: Logger;
+	readonly storage: Storage;
+	/** the cluster bus (REDIS_URL), null for a single process */
+	readonly bus: RedisBus | null;
 	/** demo sign-ins created on this start (empty unless the demo workspace was just seeded) */
 	readonly demoSignIns: readonly DemoSignIn[];
 	/** Stops accepting, closes connections, finishes queued updates, compacts, closes the store. */
@@ -45,9 +50,28 @@ export interface ServerOptions {
 	readonly now?: () => number;
 }
 
-function isFreshDataDir(db: SqliteDatabase, accounts: AccountStore, docs: DocumentStore): boolean {
-	const seeded = db.prepare("SELECT value FROM meta WHERE key = 'demo_seeded'").get();
-	return !seeded && accounts.count() === 0 && docs.names().length === 0;
+async function isFresh(storage: Storage): Promise<boolean> {
+	const seeded = await storage.meta.get('demo_seeded');
+	return (
+		seeded === undefined &&
+		(await storage.accounts.count()) === 0 &&
+		(await storage.documents.names()).length === 0
+	);
+}
+
+/** The store the configuration selects: PostgreSQL with DATABASE_URL, else the SQLite file. */
+export async function openStorage(config: ServerConfig, log: Logger): Promise<Storage> {
+	if (config.databaseUrl) {
+		return openPostgresStorage(config.databaseUrl, {
+			onError: (error) => log.warn({ err: error.message }, 'postgres connection error')
+		});
+	}
+	if (config.redisUrl) {
+		throw new Error(
+			'REDIS_URL is set without DATABASE_URL: processes sharing a bus must share a store (PostgreSQL)'
+		);
+	}
+	return openSqliteStorage(config.dataDir, config.durability);
 }
 
 export async function startServer(
@@ -56,17 +80,20 @@ export async function startServer(
 ): Promise<RunningServer> {
 	const log = options.log ?? createLogger(config.logLevel);
 	const metrics = createMetrics();
-	const db = openDatabase(config.dataDir, { durability: config.durability });
-	const accountStore = new AccountStore(db);
-	const documentStore = new DocumentStore(db);
-	const fresh = isFreshDataDir(db, accountStore, documentStore);
-	const cleanShutdown =
-		fresh || db.prepare("SELECT value FROM meta WHERE key = 'clean_shutdown'").get() !== undefined;
-	const accounts = new AccountService(accountStore, {
+	const storage = await openStorage(config, log);
+	let bus: RedisBus | null = null;
+	try {
+		if (config.redisUrl) bus = await RedisBus.connect(config.redisUrl, log);
+	} catch (error) {
+		await storage.close(false);
+		throw error;
+	}
+	const accounts = new AccountService(storage.accounts, {
 		hashLogN: config.passwordHashLogN,
 		accessTtlMs: config.accessTtlMs,
 		refreshTtlMs: config.refreshTtlMs,
 		sessionMaxMs: config.sessionMaxMs,
+		...(bus ? { limiter: new RedisSignInLimiter(bus.redis) } : {}),
 		...(options.now ? { now: options.now } : {})
 	});
 	const validator = new UpdateValidator({
@@ -75,7 +102,8 @@ export async function startServer(
 		maxOldGenerationSizeMb: config.limits.validatorHeapMb
 	});
 	const registry = new DocumentRegistry({
-		store: documentStore,
+		store: storage.documents,
+		...(bus ? { bus } : {}),
 		validator,
 		policy: options.policy ?? domainPolicy,
 		metrics,
@@ -84,54 +112,84 @@ export async function startServer(
 	});
 	const origins = { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy };
 	const hub = new SyncHub({ registry, accounts, origins, metrics, log, limits: config.limits });
+	bus?.listen({
+		update: (name, seq, update) => {
+			registry.receiveUpdate(name, seq, update).catch((error: unknown) => {
+				log.error({ err: error, doc: name }, 'could not apply an update from the bus');
+			});
+		},
+		awareness: (name, update) => registry.receiveAwareness(name, update),
+		sessionsRevoked: (ids) => hub.closeSessions(ids),
+		reconnected: () => {
+			registry.repairAll().catch((error: unknown) => {
+				log.error({ err: error }, 'could not catch up from the store');
+			});
+		}
+	});
 
-	let knownOrgs = new Set(accountStore.orgIds());
-	const index = new AccessIndex(db, registry, () => [...knownOrgs]);
+	const index = new AccessIndex(storage.access, registry, () => storage.accounts.orgIds());
 	const accountSync = new AccountSync(accounts, registry, log);
-	accountSync.onNewOrg = (orgId) => {
-		knownOrgs = new Set(accountStore.orgIds());
-		index.rebuild(orgId);
+	// Listing-index writes run one at a time, in order.
+	let indexing: Promise<void> = Promise.resolve();
+	const indexTask = (task: () => Promise<void>) => {
+		indexing = indexing
+			.then(task)
+			.catch((error: unknown) => log.error({ err: error }, 'access index update failed'));
+		return indexing;
 	};
+	accountSync.onNewOrg = (orgId) => void indexTask(() => index.rebuild(orgId));
 	// The listing index is only read by GET /api/auth/documents: refresh it in batches, not on
-	// every update (connections' access is rechecked synchronously by the hub).
+	// every update (connections' access is rechecked by the hub).
 	const staleIndex = new Set<LiveDocument>();
 	let indexTimer: NodeJS.Timeout | null = null;
 	const refreshIndex = () => {
 		indexTimer = null;
-		for (const live of staleIndex) index.refreshWithDependents(live);
+		const stale = [...staleIndex];
 		staleIndex.clear();
+		return indexTask(async () => {
+			for (const live of stale) await index.refreshWithDependents(live);
+		});
 	};
 	registry.onLogChanged((live) => {
 		accountSync.syncOrg(live);
 		staleIndex.add(live);
-		indexTimer ??= setTimeout(refreshIndex, 1000);
+		indexTimer ??= setTimeout(() => void refreshIndex(), 1000);
 	});
 	accounts.events = {
-		sessionsRevoked: (ids) => hub.closeSessions(ids),
+		sessionsRevoked: (ids) => {
+			hub.closeSessions(ids);
+			bus?.publishSessionsRevoked(ids);
+		},
 		temporaryPasswordChanged: (account) => void accountSync.recordPasswordChanged(account)
 	};
 
 	let demoSignIns: DemoSignIn[] = [];
-	if (config.demo && fresh) {
-		demoSignIns = await seedDemoWorkspace({ registry, hashLogN: config.passwordHashLogN });
-		db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('demo_seeded', ?)").run(
-			new Date().toISOString()
-		);
-		knownOrgs = new Set(accountStore.orgIds());
-		index.rebuild();
-		log.info({ accounts: demoSignIns.length }, 'demo workspace created');
-	} else if (!cleanShutdown || (index.empty && documentStore.names().length > 0)) {
-		// After a crash the listing index may have missed the last changes: decide it afresh.
-		index.rebuild();
-	}
-	db.prepare("DELETE FROM meta WHERE key = 'clean_shutdown'").run();
+	// One process at a time decides whether the (shared) store is fresh and seeds it.
+	await storage.exclusive(async () => {
+		const fresh = await isFresh(storage);
+		const cleanShutdown = fresh || (await storage.meta.get('clean_shutdown')) !== undefined;
+		if (config.demo && fresh) {
+			demoSignIns = await seedDemoWorkspace({ registry, hashLogN: config.passwordHashLogN });
+			await accountSync.idle();
+			await storage.meta.set('demo_seeded', new Date().toISOString());
+			await indexTask(() => index.rebuild());
+			log.info({ accounts: demoSignIns.length }, 'demo workspace created');
+		} else if (
+			(!cleanShutdown && !storage.shared) ||
+			((await index.isEmpty()) && (await storage.documents.names()).length > 0)
+		) {
+			// After a crash the listing index may have missed the last changes: decide it afresh.
+			await indexTask(() => index.rebuild());
+		}
+		if (!storage.shared) await storage.meta.delete('clean_shutdown');
+	});
 
 	const api = createApiHandler({
 		accounts,
 		policy: origins,
 		version: config.version,
-		describe: (account) => {
-			const org = registry.projection({ kind: 'org', orgId: account.org_id });
+		describe: async (account) => {
+			const org = await registry.projection({ kind: 'org', orgId: account.org_id });
 			const profile = org?.kind === 'org' ? org.org : null;
 			return {
 				id: account.id,
@@ -143,11 +201,12 @@ export async function startServer(
 				mustChangePassword: account.must_change_password === 1
 			};
 		},
-		documentsFor: (account) => {
+		documentsFor: async (account) => {
 			if (indexTimer) {
 				clearTimeout(indexTimer);
-				refreshIndex();
+				await refreshIndex();
 			}
+			await indexing;
 			return index.documentsFor({ userId: account.id, orgId: account.org_id });
 		}
 	});
@@ -181,7 +240,9 @@ export async function startServer(
 	server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
 	server.on('clientError', (_error, socket) => socket.destroy());
 
-	const purge = setInterval(() => accounts.purgeExpired(), 10 * 60_000);
+	const purge = setInterval(() => {
+		accounts.purgeExpired().catch((error: unknown) => log.warn({ err: error }, 'purge failed'));
+	}, 10 * 60_000);
 	purge.unref();
 
 	await new Promise<void>((resolve, reject) => {
@@ -204,6 +265,8 @@ export async function startServer(
 		validator,
 		metrics,
 		log,
+		storage,
+		bus,
 		demoSignIns,
 		close() {
 			closing ??= (async () => {
@@ -211,15 +274,18 @@ export async function startServer(
 				hub.close();
 				if (indexTimer) {
 					clearTimeout(indexTimer);
-					refreshIndex();
+					void refreshIndex();
 				}
 				const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
 				server.closeAllConnections();
 				await registry.close();
 				await validator.close();
-				db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('clean_shutdown', '1')").run();
-				db.pragma('wal_checkpoint(TRUNCATE)');
-				db.close();
+				await accountSync.idle();
+				await hub.rechecked();
+				await indexing;
+				await bus?.close();
+				if (!storage.shared) await storage.meta.set('clean_shutdown', '1');
+				await storage.close(true);
 				await stopped;
 			})();
 			return closing;

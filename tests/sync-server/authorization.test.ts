@@ -54,7 +54,7 @@ async function connected(email: string, name: string, doc = new Y.Doc()) {
 }
 
 async function serverLog(name: string): Promise<unknown[]> {
-	const live = t.server.registry.get(name);
+	const live = await t.server.registry.get(name);
 	if (!live) throw new Error(name);
 	await live.idle();
 	return live.log.toArray();
@@ -69,7 +69,7 @@ async function expectRefused(
 ): Promise<{ code: string; eventIds: string[] }[]> {
 	const observer = await connected('admin@contoso.example', name);
 	const before = await serverLog(name);
-	const beforeNotes = t.server.registry.get(name)?.doc.getText('notes').toString();
+	const beforeNotes = (await t.server.registry.get(name))?.doc.getText('notes').toString();
 	const actor = await connected(email, name);
 	const refusals = captureRefusal(actor.provider);
 	const closed = closedWith(actor.provider);
@@ -79,10 +79,10 @@ async function expectRefused(
 	expect(result.reason).toMatch(code);
 	expect(refusals.map((r) => r.code)).toEqual([result.reason]);
 	expect(await serverLog(name)).toEqual(before);
-	expect(t.server.registry.get(name)?.doc.getText('notes').toString()).toBe(beforeNotes);
+	expect((await t.server.registry.get(name))?.doc.getText('notes').toString()).toBe(beforeNotes);
 	expect(observer.log.toArray()).toEqual(before);
 	// Nothing was stored either: a new client loads exactly what was there before.
-	t.server.registry.unloadIdle(true);
+	await t.server.registry.unloadIdle(true);
 	const fresh = await connected('admin@contoso.example', name);
 	expect(fresh.log.toArray()).toEqual(before);
 	observer.provider.destroy();
@@ -270,7 +270,9 @@ describe('refused updates', () => {
 		await waitFor(() => b.doc.getText('notes').toString().startsWith('still here'), 1000);
 		expect(Date.now() - started).toBeLessThan(1000);
 		expect(await closed).toEqual({ code: 4400, reason: 'sync_update_too_complex' });
-		expect(t.server.validator.restarts).toBeGreaterThanOrEqual(1);
+		// Whichever instance the socket reached (a cluster has several) replaced its worker.
+		const restarts = t.servers.reduce((sum, s) => sum + s.validator.restarts, 0);
+		expect(restarts).toBeGreaterThanOrEqual(1);
 		a.provider.destroy();
 		b.provider.destroy();
 	}, 20_000);

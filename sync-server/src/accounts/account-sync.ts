@@ -8,7 +8,7 @@ import { normalizeEmail } from '$lib/domain/rules';
 import { SYSTEM_ACTOR } from '../authorize.js';
 import type { DocumentRegistry } from '../docs/document-registry.js';
 import type { LiveDocument } from '../docs/live-document.js';
-import type { AccountRow } from '../store/account-store.js';
+import type { AccountRow } from '../store/storage.js';
 import type { AccountService } from './account-service.js';
 import { newId } from './tokens.js';
 
@@ -20,6 +20,8 @@ export class AccountSync {
 	readonly #now: () => number;
 	/** called when an org gets its first account (its documents must be indexed) */
 	onNewOrg: (orgId: string) => void = () => {};
+	/** one org document at a time, in the order their logs changed */
+	#queue: Promise<void> = Promise.resolve();
 
 	constructor(
 		accounts: AccountService,
@@ -33,28 +35,48 @@ export class AccountSync {
 		this.#now = now;
 	}
 
-	/** Brings the accounts of the org whose document this is in line with its users. */
+	/** Queues bringing the accounts of the org whose document this is in line with its users. */
 	syncOrg(live: LiveDocument): void {
-		const state = live.projector.state;
-		if (state.kind !== 'org') return;
+		const current = live.projector.state;
+		if (current.kind !== 'org') return;
+		// The users as they are now: every state a user passes through is seen, in order, however
+		// long the store takes (a user added and activated at once still gets an account).
+		const state = { orgId: current.orgId, users: structuredClone(current.users) };
+		this.#queue = this.#queue
+			.then(() => this.#syncOrg(state))
+			.catch((error: unknown) =>
+				this.#log.error({ err: error, doc: live.name }, 'account sync failed')
+			);
+	}
+
+	/** Resolves once every queued sync has run. */
+	idle(): Promise<void> {
+		return this.#queue;
+	}
+
+	async #syncOrg(state: {
+		orgId: string;
+		users: Extract<LiveDocument['projector']['state'], { kind: 'org' }>['users'];
+	}): Promise<void> {
 		const store = this.#accounts.store;
 		const now = this.#now();
 		for (const user of Object.values(state.users)) {
 			// Nobody may sign in as the server's own author of system events.
 			if (user.userId === SYSTEM_USER_ID) continue;
-			const existing = store.byId(user.userId);
+			const existing = await store.byId(user.userId);
 			if (!existing) {
 				if (user.status !== 'awaitingFirstSignIn' || !user.temporaryPasswordHash) continue;
 				const email = normalizeEmail(user.email);
-				if (store.byEmail(email)) {
+				if (await store.byEmail(email)) {
 					this.#log.warn(
 						{ org: state.orgId, user: user.userId },
 						'email already has an account elsewhere'
 					);
 					continue;
 				}
-				const firstOfOrg = store.byOrg(state.orgId).length === 0;
-				this.#accounts.create({
+				const firstOfOrg = (await store.byOrg(state.orgId)).length === 0;
+				// Another process may have made it meanwhile (every process follows the org documents).
+				const created = await this.#accounts.create({
 					id: user.userId,
 					email,
 					orgId: state.orgId,
@@ -63,25 +85,26 @@ export class AccountSync {
 					mustChangePassword: true,
 					temporaryExpiresAt: user.temporaryPasswordExpiresAt
 				});
-				if (firstOfOrg) this.onNewOrg(state.orgId);
+				if (created && firstOfOrg) this.onNewOrg(state.orgId);
 				continue;
 			}
 			if (existing.org_id !== state.orgId) continue;
 			const gone = user.status === 'disabled' || user.status === 'removed';
 			if (gone && !existing.disabled) {
-				store.setDisabled(existing.id, true, now);
-				this.#accounts.signOutEverywhere(existing.id);
+				await store.setDisabled(existing.id, true, now);
+				await this.#accounts.signOutEverywhere(existing.id);
 			} else if (!gone && existing.disabled) {
-				store.setDisabled(existing.id, false, now);
+				await store.setDisabled(existing.id, false, now);
 			}
 			// `active` is only reached through user.passwordChanged: the temporary password is gone.
 			if (user.status === 'active' && existing.must_change_password) {
-				store.setMustChangePassword(existing.id, false, now);
+				await store.setMustChangePassword(existing.id, false, now);
 			}
 			const wanted = normalizeEmail(user.email);
-			const email = wanted !== existing.email && !store.byEmail(wanted) ? wanted : existing.email;
+			const email =
+				wanted !== existing.email && !(await store.byEmail(wanted)) ? wanted : existing.email;
 			if (email !== existing.email || user.fullName !== existing.full_name) {
-				store.setProfile(existing.id, email, user.fullName, now);
+				await store.setProfile(existing.id, email, user.fullName, now);
 			}
 		}
 	}

@@ -31,6 +31,13 @@ export type LimitDecision =
 			readonly retryAfterSeconds: number;
 	  };
 
+/** The throttle's surface: in this process's memory (below) or shared through Redis. */
+export interface SignInLimits {
+	attempt(address: string, email: string, now: number): LimitDecision | Promise<LimitDecision>;
+	failed(address: string, email: string, now: number): void | Promise<void>;
+	succeeded(email: string): void | Promise<void>;
+}
+
 interface AddressEntry {
 	windowStart: number;
 	count: number;
@@ -52,7 +59,7 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
 	}
 }
 
-export class SignInLimiter {
+export class SignInLimiter implements SignInLimits {
 	readonly #settings: LimiterSettings;
 	readonly #addresses = new Map<string, AddressEntry>();
 	readonly #emails = new Map<string, EmailEntry>();

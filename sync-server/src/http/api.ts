@@ -9,7 +9,7 @@ import type {
 	SessionUser
 } from '../accounts/account-service.js';
 import type { AuthCode } from '../codes.js';
-import type { AccountRow } from '../store/account-store.js';
+import type { AccountRow } from '../store/storage.js';
 import { BASE_SECURITY_HEADERS } from './app-static.js';
 import {
 	ACCESS_COOKIE,
@@ -25,11 +25,11 @@ export interface ApiDeps {
 	readonly policy: OriginPolicy;
 	readonly version: string;
 	/** the user as the app sees them (org kind and name come from the org document) */
-	readonly describe: (account: AccountRow) => SessionUser;
+	readonly describe: (account: AccountRow) => SessionUser | Promise<SessionUser>;
 	/** every document the user may open, with their access */
 	readonly documentsFor: (
 		account: AccountRow
-	) => readonly { name: string; access: 'read' | 'write' }[];
+	) => Promise<readonly { name: string; access: 'read' | 'write' }[]>;
 	readonly now?: () => number;
 }
 
@@ -136,25 +136,25 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 	const now = deps.now ?? Date.now;
 	const { accounts, policy } = deps;
 
-	function sessionBody(account: AccountRow, accessExpiresAt: number) {
+	async function sessionBody(account: AccountRow, accessExpiresAt: number) {
 		return {
-			user: deps.describe(account),
+			user: await deps.describe(account),
 			accessExpiresAt: new Date(accessExpiresAt).toISOString()
 		};
 	}
 
-	function grantResponse(
+	async function grantResponse(
 		req: IncomingMessage,
 		res: ServerResponse,
 		grant: Grant,
 		account: AccountRow
 	) {
-		send(res, 200, sessionBody(account, grant.accessExpiresAt), {
+		send(res, 200, await sessionBody(account, grant.accessExpiresAt), {
 			'Set-Cookie': sessionCookies(grant, now(), isHttps(req, policy))
 		});
 	}
 
-	function authenticate(req: IncomingMessage): Authenticated | AuthFailure {
+	function authenticate(req: IncomingMessage): Promise<Authenticated | AuthFailure> {
 		return accounts.authenticate(parseCookies(req.headers.cookie).get(ACCESS_COOKIE));
 	}
 
@@ -166,45 +166,45 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 			const body = await readJson(req);
 			const result = await accounts.signIn(body.email, body.password, clientAddress(req, policy));
 			if (!result.ok) return sendFailure(res, result);
-			grantResponse(req, res, result.grant, result.account);
+			await grantResponse(req, res, result.grant, result.account);
 		},
-		'POST /api/auth/refresh': (req, res) => {
-			const result = accounts.refresh(parseCookies(req.headers.cookie).get(REFRESH_COOKIE));
+		'POST /api/auth/refresh': async (req, res) => {
+			const result = await accounts.refresh(parseCookies(req.headers.cookie).get(REFRESH_COOKIE));
 			if (!result.ok)
 				return sendFailure(res, result, { 'Set-Cookie': clearedCookies(isHttps(req, policy)) });
-			grantResponse(req, res, result.grant, result.account);
+			await grantResponse(req, res, result.grant, result.account);
 		},
-		'GET /api/auth/session': (req, res) => {
-			const auth = authenticate(req);
+		'GET /api/auth/session': async (req, res) => {
+			const auth = await authenticate(req);
 			if (!auth.ok) return sendFailure(res, auth);
-			send(res, 200, sessionBody(auth.account, auth.accessExpiresAt));
+			send(res, 200, await sessionBody(auth.account, auth.accessExpiresAt));
 		},
-		'POST /api/auth/sign-out': (req, res) => {
-			const auth = authenticate(req);
-			if (auth.ok) accounts.signOut(auth.sessionId);
+		'POST /api/auth/sign-out': async (req, res) => {
+			const auth = await authenticate(req);
+			if (auth.ok) await accounts.signOut(auth.sessionId);
 			send(res, 204, undefined, { 'Set-Cookie': clearedCookies(isHttps(req, policy)) });
 		},
-		'POST /api/auth/sign-out-everywhere': (req, res) => {
-			const auth = authenticate(req);
+		'POST /api/auth/sign-out-everywhere': async (req, res) => {
+			const auth = await authenticate(req);
 			if (!auth.ok) return sendFailure(res, auth);
-			accounts.signOutEverywhere(auth.account.id);
+			await accounts.signOutEverywhere(auth.account.id);
 			send(res, 204, undefined, { 'Set-Cookie': clearedCookies(isHttps(req, policy)) });
 		},
 		'POST /api/auth/change-password': async (req, res) => {
-			const auth = authenticate(req);
+			const auth = await authenticate(req);
 			if (!auth.ok) return sendFailure(res, auth);
 			const body = await readJson(req);
 			const result = await accounts.changePassword(auth, body.currentPassword, body.newPassword);
 			if (!result.ok) return sendFailure(res, result);
 			send(res, 204, undefined);
 		},
-		'GET /api/auth/documents': (req, res) => {
-			const auth = authenticate(req);
+		'GET /api/auth/documents': async (req, res) => {
+			const auth = await authenticate(req);
 			if (!auth.ok) return sendFailure(res, auth);
 			if (auth.account.must_change_password) {
 				return sendFailure(res, { ok: false, status: 403, code: 'auth_password_change_required' });
 			}
-			send(res, 200, { documents: deps.documentsFor(auth.account) });
+			send(res, 200, { documents: await deps.documentsFor(auth.account) });
 		},
 		'GET /health': (_req, res) => {
 			send(res, 200, { ok: true, version: deps.version });
