@@ -19,7 +19,11 @@ const root = import.meta.dirname;
 const CLUSTER_SUITES = [
 	'tests/sync-server/auth.test.ts',
 	'tests/sync-server/authorization.test.ts',
-	'tests/sync-server/interop.test.ts'
+	'tests/sync-server/interop.test.ts',
+	'tests/sync-server/forged-events.test.ts',
+	'tests/sync-server/invitations.test.ts',
+	'tests/sync-server/user-accounts.test.ts',
+	'tests/sync-server/enrollment.test.ts'
 ];
 const missingServers = [
 	['redis-server', ['/usr/bin/redis-server', '/usr/local/bin/redis-server']],

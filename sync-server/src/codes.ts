@@ -13,8 +13,10 @@ export const AUTH_CODES = [
 	'auth_current_password_wrong',
 	'auth_password_too_short',
 	'auth_password_too_long',
+	'auth_password_too_common',
 	'auth_password_unchanged',
 	'auth_origin_refused',
+	'auth_capability_missing',
 	'auth_bad_request'
 ] as const;
 
@@ -40,5 +42,31 @@ export const SYNC_CODES = [
 	'sync_server_shutting_down'
 ] as const;
 
+/** Refusals of the invitation link API (`/api/invitations/*`). */
+export const INVITATION_CODES = [
+	'invitation_not_found',
+	'invitation_expired',
+	'invitation_revoked',
+	'invitation_used',
+	'invitation_token_invalid',
+	'invitation_rate_limited',
+	'invitation_wrong_org_kind',
+	'invitation_capability_missing',
+	'invitation_already_partnered',
+	'invitation_kind_unsupported'
+] as const;
+
+/** Enrollment (issue 7): Partner Membership Center sign-in, verification links, reviewer-only APIs. */
+export const ENROLLMENT_CODES = [
+	'pmc_invalid_credentials',
+	'pmc_no_profiles',
+	'enrollment_link_invalid',
+	'enrollment_link_used',
+	'enrollment_link_expired',
+	'enrollment_reviewer_only'
+] as const;
+
+export type EnrollmentCode = (typeof ENROLLMENT_CODES)[number];
 export type AuthCode = (typeof AUTH_CODES)[number];
+export type InvitationCode = (typeof INVITATION_CODES)[number];
 export type SyncCode = (typeof SYNC_CODES)[number];

@@ -25,6 +25,8 @@ export interface ServerLimits {
 	readonly idleUnloadMs: number;
 	readonly reorderDelayMs: number;
 	readonly heartbeatMs: number;
+	/** invitation link lookups and redemptions one client address may make per minute */
+	readonly invitationAttemptsPerMinute: number;
 }
 
 export interface ServerConfig {
@@ -48,6 +50,11 @@ export interface ServerConfig {
 	refreshTtlMs: number;
 	sessionMaxMs: number;
 	limits: ServerLimits;
+	/** email (issue 7): SMTP_URL sends through SMTP; empty keeps mail in DATA_DIR/outbox */
+	smtpUrl: string;
+	mailFrom: string;
+	/** the app's public origin for links in emails (PUBLIC_URL); empty: the server's own URL */
+	publicUrl: string;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -67,7 +74,8 @@ export const DEFAULT_LIMITS: ServerLimits = {
 	compactEveryBytes: 4 * 1024 * 1024,
 	idleUnloadMs: 5 * 60_000,
 	reorderDelayMs: 500,
-	heartbeatMs: 30_000
+	heartbeatMs: 30_000,
+	invitationAttemptsPerMinute: 30
 };
 
 function packageVersion(root: string): string {
@@ -106,6 +114,14 @@ export function readConfig(
 		accessTtlMs: 15 * 60_000,
 		refreshTtlMs: 14 * 24 * 60 * 60_000,
 		sessionMaxMs: 30 * 24 * 60 * 60_000,
-		limits: DEFAULT_LIMITS
+		limits: env.INVITATION_ATTEMPTS_PER_MINUTE
+			? {
+					...DEFAULT_LIMITS,
+					invitationAttemptsPerMinute: Number(env.INVITATION_ATTEMPTS_PER_MINUTE)
+				}
+			: DEFAULT_LIMITS,
+		smtpUrl: env.SMTP_URL ?? '',
+		mailFrom: env.MAIL_FROM ?? 'Tailspin Cloud Program <no-reply@program.example>',
+		publicUrl: (env.PUBLIC_URL ?? '').replace(/\/+$/, '')
 	};
 }

@@ -27,6 +27,8 @@ interface DemoOrg {
 	readonly kind: OrgKind;
 	readonly name: string;
 	readonly mpnId?: string;
+	/** an indirect reseller already enrolled in CSP, not yet in this program (the shortcut) */
+	readonly enrolledInCsp?: boolean;
 }
 
 interface DemoUser {
@@ -41,7 +43,8 @@ const ORGS: readonly DemoOrg[] = [
 	{ id: 'northwind', kind: 'indirectProvider', name: 'Northwind Distribution', mpnId: '1100201' },
 	{ id: 'fabrikam', kind: 'indirectProvider', name: 'Fabrikam Distribution', mpnId: '1100202' },
 	{ id: 'contoso', kind: 'indirectReseller', name: 'Contoso IT Services' },
-	{ id: 'adatum', kind: 'indirectReseller', name: 'Adatum Solutions' }
+	{ id: 'adatum', kind: 'indirectReseller', name: 'Adatum Solutions' },
+	{ id: 'tailwind', kind: 'indirectReseller', name: 'Tailwind Traders', enrolledInCsp: true }
 ];
 
 /** Customers: their reseller of record, and whether that reseller's provider is provider of record. */
@@ -164,7 +167,8 @@ export async function seedDemoWorkspace(deps: SeedDeps): Promise<DemoSignIn[]> {
 			country: 'US',
 			tenant: { domain, country: 'US' },
 			mpnId: 'mpnId' in o && o.mpnId ? o.mpnId : null,
-			alreadyEnrolledInCsp: o.kind === 'indirectProvider'
+			alreadyEnrolledInCsp:
+				o.kind === 'indirectProvider' || ('enrolledInCsp' in o && !!o.enrolledInCsp)
 		});
 	}
 	for (const user of USERS) {

@@ -3,23 +3,34 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { AccountService } from './accounts/account-service.js';
+import { can } from '$lib/domain/permissions';
+import { AccountService, type SessionUser } from './accounts/account-service.js';
 import { AccountSync } from './accounts/account-sync.js';
 import { domainPolicy, type AccessPolicy } from './authorize.js';
 import type { ServerConfig } from './config.js';
 import { seedDemoWorkspace, type DemoSignIn } from './demo-seed.js';
 import { AccessIndex } from './docs/access-index.js';
 import { DocumentRegistry } from './docs/document-registry.js';
+import { seedDemoPmcRegistry } from './enrollment/demo-pmc.js';
+import { CREATE_ACCOUNT_LIMITS, EnrollmentService } from './enrollment/enrollment-service.js';
+import { Mailer } from './enrollment/mailer.js';
+import { PmcRegistry } from './enrollment/pmc-registry.js';
+import { ProviderOnboarding } from './enrollment/provider-onboarding.js';
+import { enrollmentRoutes } from './http/enrollment-api.js';
 import type { LiveDocument } from './docs/live-document.js';
 import { createApiHandler, sendError } from './http/api.js';
 import { createAppHandler } from './http/app-static.js';
+import { InvitationIndex } from './invitations/invitation-index.js';
+import { InvitationService } from './invitations/invitation-service.js';
 import { createLogger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { RedisSignInLimiter } from './accounts/redis-sign-in-limiter.js';
 import { RedisBus } from './cluster/redis-bus.js';
+import { RedisWindowBudget } from './cluster/redis-window-budget.js';
+import type { BudgetSettings } from './http/window-budget.js';
 import { openPostgresStorage } from './store/postgres/postgres-storage.js';
 import { openSqliteStorage } from './store/sqlite-storage.js';
-import type { Storage } from './store/storage.js';
+import type { AccountRow, Storage } from './store/storage.js';
 import { UpdateValidator } from './validation/update-validator.js';
 import { SyncHub } from './ws/sync-hub.js';
 
@@ -29,6 +40,7 @@ export interface RunningServer {
 	readonly accounts: AccountService;
 	readonly registry: DocumentRegistry;
 	readonly hub: SyncHub;
+	readonly invitations: InvitationService;
 	readonly validator: UpdateValidator;
 	readonly metrics: Metrics;
 	readonly log: Logger;
@@ -127,8 +139,32 @@ export async function startServer(
 		}
 	});
 
+	// Invitation links: indexed as soon as an accepted update is durable, before anyone can open it.
+	const invitationIndex = new InvitationIndex(storage.invitationTokens, registry);
+	registry.onLogChanged((live) => {
+		invitationIndex
+			.update(live)
+			.catch((error: unknown) =>
+				log.error({ err: error, doc: live.name }, 'invitation index update failed')
+			);
+	});
+	const invitations = new InvitationService({
+		registry,
+		index: invitationIndex,
+		log,
+		limits: { attemptsPerWindow: config.limits.invitationAttemptsPerMinute, windowMs: 60_000 },
+		...(bus
+			? {
+					budget: (settings: BudgetSettings) =>
+						new RedisWindowBudget(bus.redis, settings, 'tiertwo:invitations:')
+				}
+			: {}),
+		...(options.now ? { now: options.now } : {})
+	});
+
 	const index = new AccessIndex(storage.access, registry, () => storage.accounts.orgIds());
 	const accountSync = new AccountSync(accounts, registry, log);
+	registry.admission = accountSync.admit;
 	// Listing-index writes run one at a time, in order.
 	let indexing: Promise<void> = Promise.resolve();
 	const indexTask = (task: () => Promise<void>) => {
@@ -150,10 +186,48 @@ export async function startServer(
 			for (const live of stale) await index.refreshWithDependents(live);
 		});
 	};
+	/** Every change this process accepted so far is in the listing index (other processes read it). */
+	const settleIndex = async () => {
+		if (indexTimer) {
+			clearTimeout(indexTimer);
+			await refreshIndex();
+		}
+		await indexing;
+	};
 	registry.onLogChanged((live) => {
 		accountSync.syncOrg(live);
 		staleIndex.add(live);
 		indexTimer ??= setTimeout(() => void refreshIndex(), 1000);
+	});
+	// Enrollment (issue 7): Partner Membership Center registry, email, verification links.
+	const pmc = new PmcRegistry(storage.enrollment);
+	const mailer = new Mailer({
+		dataDir: config.dataDir,
+		smtpUrl: config.smtpUrl,
+		from: config.mailFrom,
+		log,
+		...(options.now ? { now: options.now } : {})
+	});
+	let publicUrl = config.publicUrl;
+	const enrollment = new EnrollmentService({
+		store: storage.enrollment,
+		registry,
+		accounts,
+		pmc,
+		mailer,
+		log,
+		hashLogN: config.passwordHashLogN,
+		publicUrl: () => publicUrl,
+		onNewOrg: (orgId) => accountSync.onNewOrg(orgId),
+		...(bus
+			? {
+					limiters: {
+						pmc: new RedisSignInLimiter(bus.redis, {}, 'tiertwo:pmc:'),
+						create: new RedisSignInLimiter(bus.redis, CREATE_ACCOUNT_LIMITS, 'tiertwo:create:')
+					}
+				}
+			: {}),
+		...(options.now ? { now: options.now } : {})
 	});
 	accounts.events = {
 		sessionsRevoked: (ids) => {
@@ -172,6 +246,7 @@ export async function startServer(
 			demoSignIns = await seedDemoWorkspace({ registry, hashLogN: config.passwordHashLogN });
 			await accountSync.idle();
 			await storage.meta.set('demo_seeded', new Date().toISOString());
+			await seedDemoPmcRegistry(pmc, config.passwordHashLogN);
 			await indexTask(() => index.rebuild());
 			log.info({ accounts: demoSignIns.length }, 'demo workspace created');
 		} else if (
@@ -181,32 +256,67 @@ export async function startServer(
 			// After a crash the listing index may have missed the last changes: decide it afresh.
 			await indexTask(() => index.rebuild());
 		}
+		if ((!cleanShutdown && !storage.shared) || !(await storage.meta.get('invitation_index'))) {
+			// Never built (a data dir from before the index), or a crash may have lost the last entries.
+			await invitationIndex.rebuild();
+			await storage.meta.set('invitation_index', '1');
+		}
 		if (!storage.shared) await storage.meta.delete('clean_shutdown');
 	});
+	// After the demo seed: its finished applications are history, not news for anyone's inbox.
+	registry.onLogChanged((live) => {
+		enrollment
+			.observe(live)
+			.catch((error: unknown) =>
+				log.error({ err: error, doc: live.name }, 'enrollment notice failed')
+			);
+	});
 
+	const describe = async (account: AccountRow): Promise<SessionUser> => {
+		const org = await registry.projection({ kind: 'org', orgId: account.org_id });
+		const profile = org?.kind === 'org' ? org.org : null;
+		return {
+			id: account.id,
+			email: account.email,
+			fullName: account.full_name,
+			orgId: account.org_id,
+			orgKind: profile?.kind ?? 'unknown',
+			orgName: profile?.legalName ?? account.org_id,
+			mustChangePassword: account.must_change_password === 1,
+			roles: (await registry.actorOf({ userId: account.id, orgId: account.org_id })).roles
+		};
+	};
 	const api = createApiHandler({
 		accounts,
+		invitations,
 		policy: origins,
 		version: config.version,
-		describe: async (account) => {
-			const org = await registry.projection({ kind: 'org', orgId: account.org_id });
-			const profile = org?.kind === 'org' ? org.org : null;
-			return {
-				id: account.id,
-				email: account.email,
-				fullName: account.full_name,
-				orgId: account.org_id,
-				orgKind: profile?.kind ?? 'unknown',
-				orgName: profile?.legalName ?? account.org_id,
-				mustChangePassword: account.must_change_password === 1
-			};
+		describe,
+		signInsFor: async (account) => {
+			const actor = await registry.currentActorOf({ userId: account.id, orgId: account.org_id });
+			if (!can(actor.roles, 'manageUsers')) return null;
+			return (await storage.accounts.lastSignIns(account.org_id)).map((row) => ({
+				userId: row.id,
+				lastSignInAt: row.last === null ? null : new Date(row.last).toISOString()
+			}));
 		},
+		routes: enrollmentRoutes({
+			accounts,
+			enrollment,
+			mailer,
+			pmc,
+			providers: new ProviderOnboarding({
+				registry,
+				accounts,
+				log,
+				...(options.now ? { now: options.now } : {})
+			}),
+			policy: origins,
+			describe
+		}),
+		indexed: settleIndex,
 		documentsFor: async (account) => {
-			if (indexTimer) {
-				clearTimeout(indexTimer);
-				await refreshIndex();
-			}
-			await indexing;
+			await settleIndex();
 			return index.documentsFor({ userId: account.id, orgId: account.org_id });
 		}
 	});
@@ -254,6 +364,9 @@ export async function startServer(
 	});
 	const port = (server.address() as AddressInfo).port;
 	const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+	// Links in emails: PUBLIC_URL, else the address the README tells people to open.
+	const linkHost = host === '127.0.0.1' || host === 'localhost' ? 'localhost' : host;
+	publicUrl ||= `http://${linkHost.includes(':') ? `[${linkHost}]` : linkHost}:${port}`;
 
 	let closing: Promise<void> | null = null;
 	return {
@@ -262,6 +375,7 @@ export async function startServer(
 		accounts,
 		registry,
 		hub,
+		invitations,
 		validator,
 		metrics,
 		log,
@@ -280,6 +394,7 @@ export async function startServer(
 				server.closeAllConnections();
 				await registry.close();
 				await validator.close();
+				mailer.close();
 				await accountSync.idle();
 				await hub.rechecked();
 				await indexing;

@@ -1,16 +1,19 @@
 // Local data and the sync client, end to end: offline edits survive a reload and a browser restart
 // and then reach the server and another user; two tabs agree; a refused update is shown with why.
-import type { BrowserContext, Page, WebSocketRoute } from '@playwright/test';
+import type { BrowserType, Page } from '@playwright/test';
 import { formatHlc } from '../../src/lib/domain/clock';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { expectNoAxeViolations } from './axe';
 import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
 import { CHROMIUM_FLAGS, findChromium } from './browser';
 import { expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
+import { networkSwitch } from './network-switch';
 
 const PASSWORD = 'tiertwo-demo';
 const CONTOSO_ADMIN = { email: 'admin@contoso.example', password: PASSWORD };
@@ -32,47 +35,6 @@ test.afterEach(async () => {
 	server = undefined;
 });
 
-/**
- * Cuts this browser context off the server and restores it. `setOffline` alone leaves open
- * websockets running, so the sync sockets are routed through Playwright and closed while offline.
- */
-/** A close code a socket may send (1000 or 3000-4999); others (1005, 1006) as "going away". */
-const sendable = (code: number | undefined) =>
-	code === 1000 || (code !== undefined && code >= 3000 && code < 5000) ? code : 1001;
-
-async function networkSwitch(context: BrowserContext) {
-	let offline = false;
-	const open = new Set<WebSocketRoute>();
-	await context.routeWebSocket(/\/sync\//, (route) => {
-		if (offline) {
-			void route.close({ code: 1001, reason: 'offline' });
-			return;
-		}
-		const upstream = route.connectToServer();
-		open.add(route);
-		route.onClose((code, reason) => {
-			open.delete(route);
-			void upstream.close({ code: sendable(code), reason });
-		});
-		// The server's close code matters (4400 refused, 4401, 4403): pass it on unchanged.
-		upstream.onClose((code, reason) => {
-			open.delete(route);
-			void route.close({ code: sendable(code), reason });
-		});
-	});
-	return {
-		async offline() {
-			offline = true;
-			await context.setOffline(true);
-			for (const route of [...open]) await route.close({ code: 1001, reason: 'offline' });
-		},
-		async online() {
-			offline = false;
-			await context.setOffline(false);
-		}
-	};
-}
-
 async function openWingtip(page: Page): Promise<void> {
 	await page.goto('/customers');
 	await page.getByRole('link', { name: 'Wingtip Toys' }).click();
@@ -86,6 +48,19 @@ async function addTenantUser(page: Page, displayName: string, userName: string):
 	await form.getByLabel('User name').fill(userName);
 	await form.getByRole('button', { name: 'Add', exact: true }).click();
 	await expect(page.getByRole('status').filter({ hasText: 'Saved on this device.' })).toBeVisible();
+}
+
+/** A browser with a profile on disk that outlives it (close it and launch it again). */
+function persistentBrowser(playwright: { chromium: BrowserType }) {
+	const profile = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-e2e-profile-'));
+	const executablePath = findChromium();
+	const launch = () =>
+		playwright.chromium.launchPersistentContext(profile, {
+			baseURL: server!.url,
+			args: CHROMIUM_FLAGS,
+			...(executablePath ? { executablePath } : {})
+		});
+	return { profile, launch };
 }
 
 /** The shell's "N changes waiting to sync", shown in the header on every page. */
@@ -150,13 +125,7 @@ test('edits made offline survive a reload and a browser restart, then reach the 
 	playwright,
 	browser
 }) => {
-	const profile = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-e2e-profile-'));
-	const launch = () =>
-		playwright.chromium.launchPersistentContext(profile, {
-			baseURL: server!.url,
-			args: CHROMIUM_FLAGS,
-			...(findChromium() ? { executablePath: findChromium() } : {})
-		});
+	const { launch } = persistentBrowser(playwright);
 
 	let context = await launch();
 	let network = await networkSwitch(context);
@@ -184,6 +153,10 @@ test('edits made offline survive a reload and a browser restart, then reach the 
 	await page.getByRole('link', { name: 'Wingtip Toys' }).click();
 	await expect(page.getByRole('rowheader', { name: 'Offline Olivia' })).toBeVisible();
 	await expect(waiting(page, 1)).toBeVisible();
+	await page.getByRole('banner').getByRole('link', { name: '1 change waiting to sync' }).click();
+	await expect(
+		page.getByRole('region', { name: 'Waiting to sync' }).getByRole('listitem')
+	).toContainText(['Add user Offline Olivia to Wingtip Toys']);
 
 	await network.online();
 	await expect(waiting(page, 1)).toBeHidden({ timeout: 30_000 });
@@ -266,6 +239,119 @@ test('an update refused because a role lost its capability while offline is show
 		// Kept aside, not silently dropped; and gone from the tenant rebuilt from the server.
 		await expect(page.getByRole('rowheader', { name: 'Refused Rex' })).toBeHidden();
 		await expect(waiting(page, 1)).toBeHidden();
+
+		// The header leads to every pending and refused change, in plain words, on one page.
+		await page.getByRole('banner').getByRole('link', { name: '1 refused' }).click();
+		await expect(page.getByRole('heading', { level: 1, name: 'Pending changes' })).toBeVisible();
+		await expect(
+			page.getByRole('listitem').filter({ hasText: 'Add user Refused Rex to Wingtip Toys' })
+		).toContainText('Not saved on the server');
+		await expect(
+			page.getByRole('status').filter({ hasText: 'All changes are synced.' })
+		).toBeVisible();
+		await page.getByRole('button', { name: /Dismiss/ }).click();
+		await expect(page.getByRole('banner').getByRole('link', { name: '1 refused' })).toBeHidden();
+		await expectNoAxeViolations(page, 'pending changes');
+	} finally {
+		await context.close();
+	}
+});
+
+test('after days away, the Dashboard says what others changed meanwhile, until dismissed', async ({
+	playwright
+}) => {
+	const { launch } = persistentBrowser(playwright);
+	let context = await launch();
+	let page = context.pages()[0] ?? (await context.newPage());
+	await signInThroughForm(page, CONTOSO_SALES);
+	await openWingtip(page);
+	await expect(page.getByRole('region', { name: 'Since you were last online' })).toBeHidden();
+	await context.close();
+
+	// The laptop stays shut for three days; meanwhile the admin changes a colleague's roles.
+	await writeAsContosoAdmin('user.rolesChanged', {
+		userId: 'contoso-billing',
+		roles: ['billingAdmin']
+	});
+	context = await launch();
+	try {
+		page = context.pages()[0] ?? (await context.newPage());
+		await page.clock.install({ time: Date.now() + 3 * 86_400_000 });
+		await page.goto('/');
+		const away = page.getByRole('region', { name: 'Since you were last online' });
+		await expect(away.getByRole('listitem')).toHaveText([
+			"Change a user's roles: 1 in Contoso IT Services, by Contoso IT Services"
+		]);
+		await expectNoAxeViolations(page, 'dashboard with the summary of changes while away');
+		await away.getByRole('button', { name: 'Dismiss the summary' }).click();
+		await expect(away).toBeHidden();
+		await page.reload();
+		await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+		await expect(away).toBeHidden();
+	} finally {
+		await context.close();
+	}
+});
+
+// Known failure (issue 10, open): after SIGKILL the browser has lost its newest session cookies;
+// the change is still pending after the restart, but once online (and signed in again) it
+// sometimes leaves the outbox without reaching the server. Kept as fixme until that is found.
+test.fixme('a browser killed while offline keeps its pending changes and delivers them on reconnect', async ({
+	playwright,
+	browser
+}) => {
+	const { profile, launch } = persistentBrowser(playwright);
+	let context = await launch();
+	const network = await networkSwitch(context);
+	let page = context.pages()[0] ?? (await context.newPage());
+	await signInThroughForm(page, CONTOSO_ADMIN);
+	await waitForServiceWorkerControl(page);
+	await openWingtip(page);
+	await network.offline();
+	await addTenantUser(page, 'Killed Kim', 'kim@wingtip.example');
+	await expect(waiting(page, 1)).toBeVisible();
+
+	// No orderly shutdown: every process of this browser profile gets SIGKILL.
+	execFileSync('pkill', ['-KILL', '-f', `user-data-dir=${profile}`]);
+	await context.close().catch(() => undefined);
+
+	context = await launch();
+	try {
+		const again = await networkSwitch(context);
+		await again.offline();
+		page = context.pages()[0] ?? (await context.newPage());
+		await page.goto('/customers');
+		await page.getByRole('link', { name: 'Wingtip Toys' }).click();
+		await expect(page.getByRole('rowheader', { name: 'Killed Kim' })).toBeVisible();
+		await expect(waiting(page, 1)).toBeVisible();
+		await again.online();
+		// The kill may also have cost the browser its newest cookies (they are written lazily):
+		// then the app asks to sign in again, and the change waits until the user has.
+		const signIn = page.getByRole('button', { name: 'Sign in' });
+		await expect(signIn.or(waiting(page, 1))).toBeVisible();
+		if (await signIn.isVisible()) {
+			await page.getByLabel('Email').fill(CONTOSO_ADMIN.email);
+			await page.getByLabel('Password').fill(CONTOSO_ADMIN.password);
+			await signIn.click();
+		}
+		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+
+		// Delivered: the customer's admin sees it live, and this device has nothing waiting.
+		const other = await browser.newContext({ baseURL: server!.url });
+		try {
+			const customerPage = await other.newPage();
+			await signInThroughForm(customerPage, WINGTIP_ADMIN);
+			await openWingtip(customerPage);
+			await expect(customerPage.getByRole('rowheader', { name: 'Killed Kim' })).toBeVisible({
+				timeout: 30_000
+			});
+		} finally {
+			await other.close();
+		}
+		await page.goto('/pending-changes');
+		await expect(
+			page.getByRole('status').filter({ hasText: 'All changes are synced.' })
+		).toBeVisible();
 	} finally {
 		await context.close();
 	}

@@ -75,7 +75,8 @@ describe('sign-in', () => {
 			orgId: 'contoso',
 			orgKind: 'indirectReseller',
 			orgName: 'Contoso IT Services',
-			mustChangePassword: false
+			mustChangePassword: false,
+			roles: ['globalAdmin', 'adminAgent']
 		});
 		expect(Date.parse(body.accessExpiresAt) - clock).toBeLessThanOrEqual(15 * 60_000);
 		const cookies = response.headers.getSetCookie();

@@ -83,7 +83,11 @@ describe('y-websocket interop', () => {
 			verifiedUser?: { userId: string; orgId: string };
 		};
 		expect(seen.verifiedUser).toEqual(
-			expect.objectContaining({ userId: 'contoso-admin', orgId: 'contoso' })
+			expect.objectContaining({
+				userId: 'contoso-admin',
+				orgId: 'contoso',
+				orgName: 'Contoso IT Services'
+			})
 		);
 		pa.destroy();
 		await waitFor(() => !pb.awareness.getStates().has(pa.doc.clientID), 5000, 'presence removal');

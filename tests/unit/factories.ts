@@ -47,6 +47,9 @@ export function createLog(node = 'test') {
 
 export const HASH = 'a'.repeat(64);
 
+/** Shaped like a device-made temporary password hash (checkAppend refuses any other shape). */
+export const DEVICE_HASH = `pbkdf2-sha256$600000$${'A'.repeat(22)}$${'B'.repeat(43)}`;
+
 export function orgCreated(
 	kind: PayloadOf<'org.created'>['kind'],
 	over: Partial<PayloadOf<'org.created'>> = {}
@@ -72,7 +75,7 @@ export function userAdded(
 		email: `${userId}@example.com`,
 		fullName: `User ${userId}`,
 		roles,
-		temporaryPassword: { hash: '$scrypt$fake-but-shaped', expiresAt: T0 + 14 * DAY },
+		temporaryPassword: { hash: DEVICE_HASH, expiresAt: T0 + 14 * DAY },
 		...over
 	} satisfies PayloadOf<'user.added'>;
 }

@@ -20,6 +20,7 @@ import type { PartnershipRow } from './read-models/partnerships';
 import type { SubscriptionRow } from './read-models/subscriptions';
 import type { SupersededRow } from './read-models/superseded';
 import type { TenantUserRow } from './read-models/tenant-users';
+import type { Role } from '$lib/domain/permissions';
 
 /** A per-device preference or fact, e.g. the result of asking for persistent storage. */
 export interface SettingRow {
@@ -36,6 +37,8 @@ export interface SessionUser {
 	orgKind: string;
 	orgName: string;
 	mustChangePassword: boolean;
+	/** roles when the server last confirmed the session (absent in sessions cached before) */
+	roles?: Role[];
 }
 
 export interface SessionRow {
@@ -48,6 +51,12 @@ export interface SessionRow {
 
 /** Setting naming the user whose documents and pending work this device holds. */
 export const DATA_OWNER_SETTING = 'dataOwner';
+/** When this device last heard from the sync server (epoch ms). */
+export const LAST_CONTACT_SETTING = 'lastContactAt';
+/** What others changed while this device was away ("since you were last online"). */
+export const AWAY_SUMMARY_SETTING = 'sinceLastOnline';
+/** Settings that belong to the signed-in user's data (cleared with it). */
+export const USER_DATA_SETTINGS = [LAST_CONTACT_SETTING, AWAY_SUMMARY_SETTING] as const;
 
 export class AppDatabase extends Dexie {
 	settings!: EntityTable<SettingRow, 'key'>;

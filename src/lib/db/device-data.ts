@@ -1,6 +1,6 @@
 // The signed-in user's data on this device: whose it is, clearing it at sign-out, keeping another
 // user's unsynced work out of sight (never discarded), and exporting pending work as JSON.
-import { DATA_OWNER_SETTING, type AppDatabase } from './app-database';
+import { DATA_OWNER_SETTING, USER_DATA_SETTINGS, type AppDatabase } from './app-database';
 import type { OutboxRow, RefusedRow } from './local-records';
 import { READ_MODEL_TABLES } from './read-models';
 
@@ -28,7 +28,7 @@ function documentTables(db: AppDatabase) {
 export async function clearDeviceData(db: AppDatabase): Promise<void> {
 	await db.transaction('rw', [...documentTables(db), db.settings], async () => {
 		for (const table of documentTables(db)) await table.clear();
-		await db.settings.delete(DATA_OWNER_SETTING);
+		await db.settings.bulkDelete([DATA_OWNER_SETTING, ...USER_DATA_SETTINGS]);
 	});
 }
 
@@ -53,6 +53,7 @@ export async function claimDeviceData(
 				}
 			}
 			for (const table of documentTables(db)) await table.clear();
+			await db.settings.bulkDelete([...USER_DATA_SETTINGS]);
 			await db.settings.put({ key: DATA_OWNER_SETTING, value: userId });
 		}
 		const mine = await db.settings.get(STASH_PREFIX + userId);

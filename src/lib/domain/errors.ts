@@ -19,6 +19,7 @@ export const ERROR_CODES = [
 	'error_country_invalid',
 	'error_mpn_id_invalid',
 	'error_token_hash_invalid',
+	'error_password_hash_invalid',
 	'error_primary_contact_webmail',
 	'error_quantity_invalid',
 	// Who may write what (checkAppend)

@@ -40,6 +40,12 @@ export function checkEnrollmentDetails(
 	for (const issue of result.error.issues) {
 		const path = issue.path.join('.');
 		if (errors[path]) continue;
+		// A field left blank is missing, whatever its format rule says about an empty string.
+		const value = valueAt(candidate, issue.path);
+		if (value === undefined || (typeof value === 'string' && value.trim() === '')) {
+			errors[path] = 'error_field_required';
+			continue;
+		}
 		errors[path] = isErrorCode(issue.message)
 			? issue.message
 			: issue.code === 'invalid_type'
@@ -47,6 +53,15 @@ export function checkEnrollmentDetails(
 				: 'error_field_invalid';
 	}
 	return { submission: null, errors };
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+	let node = input;
+	for (const key of path) {
+		if (node === null || typeof node !== 'object') return undefined;
+		node = (node as Record<PropertyKey, unknown>)[key];
+	}
+	return node;
 }
 
 /** Optional fields left blank in a form are absent, not empty strings. */

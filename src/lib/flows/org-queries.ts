@@ -31,6 +31,21 @@ export function hasOtherActiveGlobalAdmin(state: OrgDocumentState, userId: strin
 	);
 }
 
+/**
+ * True when taking `userId` out of Global admin (new roles without it, or `null` for disabling or
+ * removing them) would leave the org with no active Global admin.
+ */
+export function losesLastGlobalAdmin(
+	state: OrgDocumentState,
+	userId: string,
+	rolesAfter: readonly Role[] | null
+): boolean {
+	const user = state.users[userId];
+	const wasGlobalAdmin = isUserLive(user) && user.roles.includes('globalAdmin');
+	const staysGlobalAdmin = rolesAfter !== null && rolesAfter.includes('globalAdmin');
+	return wasGlobalAdmin && !staysGlobalAdmin && !hasOtherActiveGlobalAdmin(state, userId);
+}
+
 /** The roles an author holds at this point of the log; the server acts with every capability. */
 export function authorRoles(state: OrgDocumentState, userId: string): readonly Role[] | 'system' {
 	return userId === SYSTEM_USER_ID ? 'system' : rolesOf(state, userId);

@@ -7,12 +7,13 @@ import type { ErrorCode } from '$lib/domain/errors';
 import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
 import { can, mayManageUser, type Role } from '$lib/domain/permissions';
 import { mayInvite } from '$lib/domain/rules';
+import { isDeviceHash } from '$lib/domain/temporary-password';
 import { applyCustomerEvent, createCustomerState } from './customer-document.projection';
 import { isProviderOfRecord, isResellerOfRecord } from './customer-queries';
 import { applyDirectoryEvent, createDirectoryState } from './directory-document.projection';
 import type { DocumentProjection, OrgDocumentState } from './document-state';
 import { applyOrgEvent, createOrgState } from './org-document.projection';
-import { isUserLive, rolesOf } from './org-queries';
+import { isUserLive, losesLastGlobalAdmin, rolesOf } from './org-queries';
 import { applyPartnershipEvent, createPartnershipState } from './partnership-document.projection';
 import { dependsOnRelationships, isAllowedWriter, isSystemAuthor } from './writers';
 
@@ -257,7 +258,10 @@ export function checkAppend(
 	return { ok: true, event };
 }
 
-/** Rules no concurrent edit can change: org kinds, and who may touch a Global admin. */
+/**
+ * Org rules checked at the door: org kinds, who may touch a Global admin, the shape of a device-made
+ * temporary password hash, and (against the state the server holds now) the last Global admin.
+ */
 function checkOrgRules(
 	state: OrgDocumentState,
 	event: DomainEvent,
@@ -284,6 +288,25 @@ function checkOrgRules(
 		if (!mayManageUser(actor.roles, before, after)) {
 			return refuse('error_global_admin_required', 'only a Global admin manages Global admins');
 		}
+	}
+	if (event.type === 'user.added' && !isDeviceHash(event.payload.temporaryPassword.hash)) {
+		return refuse(
+			'error_password_hash_invalid',
+			'a temporary password is a pbkdf2-sha256 hash with at least 100000 iterations'
+		);
+	}
+	const demotes =
+		event.type === 'user.rolesChanged'
+			? event.payload.roles
+			: event.type === 'user.disabled' || event.type === 'user.removed'
+				? null
+				: undefined;
+	if (
+		demotes !== undefined &&
+		'userId' in event.payload &&
+		losesLastGlobalAdmin(state, event.payload.userId, demotes)
+	) {
+		return refuse('error_last_global_admin', 'the org would have no active Global admin');
 	}
 	return null;
 }

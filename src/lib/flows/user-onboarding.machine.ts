@@ -5,7 +5,7 @@ import { mayManageUser, type Role } from '$lib/domain/permissions';
 import type { FactOf } from './document-state';
 import type { Refusals } from './machine-stepper';
 import type { OrgWorld } from './organization.machine';
-import { authorRoles, hasOtherActiveGlobalAdmin, isEmailUsedInOrg } from './org-queries';
+import { authorRoles, isEmailUsedInOrg, losesLastGlobalAdmin } from './org-queries';
 
 export type UserOnboardingFact = FactOf<
 	| 'user.added'
@@ -40,13 +40,13 @@ export const userOnboardingMachine = setup({
 		isEmailUnusedInOrg: ({ event }) =>
 			event.type !== 'user.added' || !isEmailUsedInOrg(event.world.doc, event.event.payload.email),
 		/** Disabling, removing or demoting must leave another active Global admin. */
-		isNotLastGlobalAdmin: ({ event }) => {
-			const losesGlobalAdmin =
-				targetRoles(event).includes('globalAdmin') &&
-				(event.type !== 'user.rolesChanged' || !event.event.payload.roles.includes('globalAdmin'));
-			const userId = event.type === 'user.added' ? '' : event.event.payload.userId;
-			return !losesGlobalAdmin || hasOtherActiveGlobalAdmin(event.world.doc, userId);
-		},
+		isNotLastGlobalAdmin: ({ event }) =>
+			event.type === 'user.added' ||
+			!losesLastGlobalAdmin(
+				event.world.doc,
+				event.event.payload.userId,
+				event.type === 'user.rolesChanged' ? event.event.payload.roles : null
+			),
 		hasChangedTemporaryPassword: ({ event }) =>
 			event.type !== 'user.added' &&
 			event.world.doc.users[event.event.payload.userId]?.temporaryPasswordHash === null

@@ -76,6 +76,8 @@ export class DocumentConnection {
 		handlers[MESSAGE_REFUSED] = (_encoder, decoder) => {
 			this.#refusal = readRefusal(decoder);
 		};
+		// Presence is announced only while a page of this document is open (setPresence).
+		this.provider.awareness.setLocalState(null);
 		this.provider.on('closed', this.#onClosed);
 		this.provider.on('sync', this.#onSync);
 	}
@@ -102,6 +104,20 @@ export class DocumentConnection {
 		// An attempt still under way may have started before the network came back: if it fails,
 		// retry at once rather than after its backoff.
 		else this.#retryAtOnce = !this.connected;
+	}
+
+	/** Announces what this tab has open of the document (null: nothing). */
+	setPresence(state: { view: string } | null): void {
+		if (!this.#destroyed) this.provider.awareness.setLocalState(state);
+	}
+
+	/** Calls `listener` with every presence state now and whenever one changes; returns a stop. */
+	watchPresence(listener: (states: ReadonlyMap<number, unknown>) => void): () => void {
+		const awareness = this.provider.awareness;
+		const changed = () => listener(awareness.getStates());
+		awareness.on('change', changed);
+		changed();
+		return () => awareness.off('change', changed);
 	}
 
 	/** Resolves once the connection has synced with the server. */

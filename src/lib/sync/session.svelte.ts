@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { db } from '$lib/db/db';
 import type { SessionRow, SessionUser } from '$lib/db/app-database';
 import { requestPersistentStorageOnce } from '$lib/db/storage';
+import { isRole } from '$lib/domain/permissions';
 import { ApiError, UnreachableError, callApi, callJson } from './api-client';
 
 const userSchema = z.object({
@@ -12,8 +13,13 @@ const userSchema = z.object({
 	orgId: z.string(),
 	orgKind: z.string(),
 	orgName: z.string(),
-	mustChangePassword: z.boolean()
-}) satisfies z.ZodType<SessionUser>;
+	mustChangePassword: z.boolean(),
+	// Unknown role names (a newer server) are dropped, not trusted.
+	roles: z
+		.array(z.string())
+		.optional()
+		.transform((roles) => roles?.filter(isRole))
+}) satisfies z.ZodType<SessionUser, unknown>;
 
 const sessionResponseSchema = z.object({
 	user: userSchema,

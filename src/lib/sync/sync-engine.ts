@@ -6,7 +6,7 @@ import * as Y from 'yjs';
 import { HybridLogicalClock, isHlcTimestamp } from '$lib/domain/clock';
 import { documentName, LOG_KEY } from '$lib/domain/documents';
 import type { DomainEvent, EventType, PayloadOf } from '$lib/domain/events';
-import type { AppDatabase } from '$lib/db/app-database';
+import { AWAY_SUMMARY_SETTING, LAST_CONTACT_SETTING, type AppDatabase } from '$lib/db/app-database';
 import { claimDeviceData } from '$lib/db/device-data';
 import { removeDocument, type DocumentChange } from '$lib/db/document-store';
 import type { DocumentAccess, Summary } from '$lib/db/local-records';
@@ -16,6 +16,16 @@ import { checkAppend, rolesOf, type Actor } from '$lib/flows/projection';
 import { DocumentConnection } from './document-connection';
 import { DocumentReplica } from './document-replica';
 import { ORPHAN_CLIENT_ID, replayPending } from './pending-replay';
+import { peersOn, type Peer } from './presence';
+import {
+	AWAY_THRESHOLD_MS,
+	changesSince,
+	mergeSummary,
+	stateVectorOf,
+	type AwayItem,
+	type AwaySummary,
+	type StateVector
+} from './away';
 import type { Refusal } from '$lib/protocol/sync-messages';
 import { WriteQueue } from './write-queue';
 
@@ -43,6 +53,14 @@ export interface SyncEngineOptions {
 	/** a storage write failed (e.g. the disk is full): nothing saved is lost, the change waits */
 	storageFailed?(error: unknown): void;
 	storageRecovered?(): void;
+	/** the clock (tests) */
+	now?: () => number;
+}
+
+interface PresenceWatch {
+	view: string;
+	listeners: Set<(peers: Peer[]) => void>;
+	stop?: () => void;
 }
 
 export type AppendResult = { ok: true; eventId: string } | { ok: false; code: string };
@@ -51,6 +69,8 @@ export type AppendResult = { ok: true; eventId: string } | { ok: false; code: st
 export const NO_ACCESS_CODE = 'data_refused_no_access';
 /** The server refused an update without naming events: every pending one is kept aside. */
 const ACCESS_REFRESH_DELAY_MS = 500;
+/** While in contact, the time of last contact is saved at most this often. */
+const CONTACT_SAVE_INTERVAL_MS = 60_000;
 
 export class SyncEngine {
 	readonly #options: SyncEngineOptions;
@@ -64,6 +84,14 @@ export class SyncEngine {
 	#accessSignatures = new Map<string, string>();
 	/** What the server has acknowledged per document (an ack may arrive before its entry is saved). */
 	#serverVectors = new Map<string, Map<number, number>>();
+	#presence = new Map<string, PresenceWatch>();
+	/** Per document, its state when contact was lost (or as stored at start): see away.ts. */
+	#baselines = new Map<string, StateVector>();
+	#lastContact = 0;
+	#contactSavedAt = 0;
+	/** Last contact before the current absence; null while every document is in contact. */
+	#awaySince: number | null = null;
+	readonly #now: () => number;
 	#feed: Subscription | undefined;
 	#lastSeq = 0;
 	#ownSeqs = new Set<number>();
@@ -75,6 +103,7 @@ export class SyncEngine {
 	constructor(options: SyncEngineOptions) {
 		this.#options = options;
 		this.#db = options.db;
+		this.#now = options.now ?? Date.now;
 		const random = options.random ?? Math.random;
 		this.#clock = new HybridLogicalClock(
 			`d${Math.floor(random() * 2 ** 48)
@@ -107,6 +136,9 @@ export class SyncEngine {
 				stash.pending.map((row) => ({ ...row, clientId: ORPHAN_CLIENT_ID, clock: 0 }))
 			);
 		}
+		const lastContact = (await this.#db.settings.get(LAST_CONTACT_SETTING))?.value;
+		this.#lastContact = typeof lastContact === 'number' ? lastContact : 0;
+		this.#awaySince = this.#lastContact || null;
 		this.#lastSeq = ((await this.#db.docUpdates.orderBy('seq').lastKey()) as number) ?? 0;
 		this.#feed = liveQuery(() =>
 			this.#db.docUpdates.where('seq').above(this.#lastSeq).toArray()
@@ -175,6 +207,42 @@ export class SyncEngine {
 	reconnect(): void {
 		for (const connection of this.#connections.values()) connection.reconnectNow();
 		void this.refreshDocuments();
+	}
+
+	/**
+	 * Announces that this tab has `view` of document `name` open and calls `listener` with the
+	 * other people on it (live; empty while offline). Returns the function that leaves the page.
+	 */
+	watchPresence(name: string, view: string, listener: (peers: Peer[]) => void): () => void {
+		let watch = this.#presence.get(name);
+		if (!watch || watch.view !== view) {
+			watch?.stop?.();
+			watch = { view, listeners: new Set() };
+			this.#presence.set(name, watch);
+			const connection = this.#connections.get(name);
+			if (connection) this.#announce(name, connection);
+		}
+		watch.listeners.add(listener);
+		listener([]);
+		const current = watch;
+		return () => {
+			current.listeners.delete(listener);
+			if (current.listeners.size > 0 || this.#presence.get(name) !== current) return;
+			current.stop?.();
+			this.#presence.delete(name);
+			this.#connections.get(name)?.setPresence(null);
+		};
+	}
+
+	#announce(name: string, connection: DocumentConnection): void {
+		const watch = this.#presence.get(name);
+		if (!watch) return;
+		watch.stop?.();
+		connection.setPresence({ view: watch.view });
+		watch.stop = connection.watchPresence((states) => {
+			const peers = peersOn(states, watch.view, this.user.userId);
+			for (const listener of watch.listeners) listener(peers);
+		});
 	}
 
 	/** The user's roles as their org document says now; undefined until it is known. */
@@ -246,7 +314,13 @@ export class SyncEngine {
 			opening = DocumentReplica.open(this.#db, this.#queue, name, access).then((replica) => {
 				this.#opening.delete(name);
 				if (this.#stopped) replica.close();
-				else this.#replicas.set(name, replica);
+				else {
+					this.#replicas.set(name, replica);
+					// What this device knew when it last had contact: the baseline of "while away".
+					if (replica.doc.store.clients.size > 0 && !this.#baselines.has(name)) {
+						this.#baselines.set(name, stateVectorOf(replica.doc));
+					}
+				}
 				return replica;
 			});
 			this.#opening.set(name, opening);
@@ -260,11 +334,16 @@ export class SyncEngine {
 			name,
 			doc,
 			{
-				acknowledged: (vector) => this.#acknowledged(name, vector),
+				acknowledged: (vector) => {
+					this.#acknowledged(name, vector);
+					this.#heardFromServer();
+				},
 				refused: (refusal) => void this.#refused(name, refusal),
 				sessionExpired: () => void this.#sessionExpired(connection),
 				forbidden: () => void this.#drop(name),
 				synced: (synced) => {
+					if (synced) this.#contact(name, doc);
+					else this.#lostContact(name, doc);
 					if (synced && !this.#rebuilding.has(name)) void this.#replayOrphans(name);
 				}
 			},
@@ -277,8 +356,60 @@ export class SyncEngine {
 			}
 		);
 		this.#connections.set(name, connection);
+		this.#announce(name, connection);
 		connection.connect();
 		return connection;
+	}
+
+	#lostContact(name: string, doc: Y.Doc): void {
+		if (this.#stopped) return;
+		if (!this.#baselines.has(name) && doc.store.clients.size > 0) {
+			this.#baselines.set(name, stateVectorOf(doc));
+		}
+		if (this.#awaySince === null) {
+			this.#awaySince = this.#lastContact || this.#now();
+			this.#saveContact(true);
+		}
+	}
+
+	/** `name` synced: counts what others changed in it while this device was away. */
+	#contact(name: string, doc: Y.Doc): void {
+		const now = this.#now();
+		const baseline = this.#baselines.get(name);
+		this.#baselines.delete(name);
+		const since = this.#awaySince;
+		if (baseline && since !== null && now - since >= AWAY_THRESHOLD_MS) {
+			const items = changesSince(doc, name, baseline, this.user.userId);
+			if (items.length > 0) void this.#recordAway(since, now, items);
+		}
+		if ([...this.#baselines.keys()].every((other) => !this.#connections.has(other))) {
+			this.#awaySince = null;
+		}
+		this.#heardFromServer();
+	}
+
+	#heardFromServer(): void {
+		this.#lastContact = this.#now();
+		this.#saveContact(false);
+	}
+
+	#saveContact(now: boolean): void {
+		if (!now && this.#lastContact - this.#contactSavedAt < CONTACT_SAVE_INTERVAL_MS) return;
+		this.#contactSavedAt = this.#lastContact;
+		void this.#db.settings
+			.put({ key: LAST_CONTACT_SETTING, value: this.#lastContact })
+			.catch(this.#reportStorage);
+	}
+
+	async #recordAway(since: number, until: number, items: AwayItem[]): Promise<void> {
+		await this.#db
+			.transaction('rw', this.#db.settings, async () => {
+				const previous = (await this.#db.settings.get(AWAY_SUMMARY_SETTING))?.value as
+					AwaySummary | undefined;
+				const value = mergeSummary(previous, since, until, items);
+				await this.#db.settings.put({ key: AWAY_SUMMARY_SETTING, value });
+			})
+			.catch(this.#reportStorage);
 	}
 
 	#acknowledged(name: string, vector: Map<number, number>): void {
@@ -303,11 +434,15 @@ export class SyncEngine {
 
 	/** No access any more: close it, remove its rows, keep its pending work aside as refused. */
 	async #drop(name: string): Promise<void> {
+		const watch = this.#presence.get(name);
+		watch?.stop?.();
+		for (const listener of watch?.listeners ?? []) listener([]);
 		this.#connections.get(name)?.destroy();
 		this.#connections.delete(name);
 		this.#replicas.get(name)?.close();
 		this.#replicas.delete(name);
 		this.#serverVectors.delete(name);
+		this.#baselines.delete(name);
 		await this.#queue.settled();
 		await removeDocument(this.#db, name, NO_ACCESS_CODE).catch(this.#reportStorage);
 	}
@@ -363,7 +498,7 @@ export class SyncEngine {
 		}
 	}
 
-	/** A change to who may see what (relationships, partnerships, users) may change the list. */
+	/** A change to who may see what (relationships, partnerships, invitations, users) may change the list. */
 	#noticeAccessChanges(changes: readonly DocumentChange[]): void {
 		let changed = false;
 		for (const change of changes) {
@@ -371,6 +506,8 @@ export class SyncEngine {
 			const signature = JSON.stringify([
 				change.rows.customerRelationships?.map((row) => row),
 				change.rows.partnerships,
+				// a redeemed invitation link opens a partnership document for the inviting org
+				change.rows.invitations?.map((row) => (row as { status?: unknown }).status),
 				change.rows.orgUsers,
 				change.rows.enrollment
 			]);

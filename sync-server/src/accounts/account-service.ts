@@ -1,5 +1,7 @@
 // Accounts and sessions: sign-in with throttling and equal timing, short-lived access tokens,
 // rotating refresh tokens whose reuse revokes the session, sign-out, password changes.
+import { PASSWORD_MAX_LENGTH, checkNewPassword, personalWords } from '$lib/domain/password-policy';
+import { scorePassword } from '$lib/domain/password-strength';
 import { normalizeEmail } from '$lib/domain/rules';
 import type { AuthCode } from '../codes.js';
 import type { AccountRow, AccountStorage, NewAccount } from '../store/storage.js';
@@ -31,6 +33,8 @@ export interface SessionUser {
 	readonly orgKind: string;
 	readonly orgName: string;
 	readonly mustChangePassword: boolean;
+	/** the user's roles as their org document says now (the app follows the document live) */
+	readonly roles: readonly string[];
 }
 
 export interface Grant {
@@ -62,9 +66,6 @@ export interface AccountEvents {
 	/** a user changed their temporary password: the org document should record it */
 	temporaryPasswordChanged?(account: AccountRow): void;
 }
-
-export const PASSWORD_MIN_LENGTH = 10;
-export const PASSWORD_MAX_LENGTH = 256;
 
 const fail = (
 	status: AuthFailure['status'],
@@ -237,12 +238,18 @@ export class AccountService {
 	): Promise<{ ok: true } | AuthFailure> {
 		if (typeof currentInput !== 'string' || typeof nextInput !== 'string')
 			return fail(400, 'auth_bad_request');
-		if (nextInput.length < PASSWORD_MIN_LENGTH) return fail(400, 'auth_password_too_short');
-		if (nextInput.length > PASSWORD_MAX_LENGTH) return fail(400, 'auth_password_too_long');
+		// Bounded before any work: the strength estimate's cost grows with the length.
+		if (nextInput.length > PASSWORD_MAX_LENGTH * 2) return fail(400, 'auth_password_too_long');
 		const account = await this.#store.byId(auth.account.id);
 		if (!account || !(await verifyPassword(currentInput, account.password_hash)))
 			return fail(400, 'auth_current_password_wrong');
 		if (currentInput === nextInput) return fail(400, 'auth_password_unchanged');
+		const refusal = checkNewPassword(
+			nextInput,
+			scorePassword,
+			personalWords(account.email, account.full_name)
+		);
+		if (refusal) return fail(400, refusal);
 		const wasTemporary = account.must_change_password === 1;
 		await this.#store.setPassword(account.id, await this.hash(nextInput), false, this.#now());
 		// Everyone else holding this account's old password is signed out; this device stays.

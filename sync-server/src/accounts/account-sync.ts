@@ -4,9 +4,11 @@
 import type { Logger } from 'pino';
 import { HybridLogicalClock } from '$lib/domain/clock';
 import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
+import type { DomainEvent } from '$lib/domain/events';
 import { normalizeEmail } from '$lib/domain/rules';
 import { SYSTEM_ACTOR } from '../authorize.js';
 import type { DocumentRegistry } from '../docs/document-registry.js';
+import type { Admission } from '../docs/document-registry.js';
 import type { LiveDocument } from '../docs/live-document.js';
 import type { AccountRow } from '../store/storage.js';
 import type { AccountService } from './account-service.js';
@@ -18,6 +20,8 @@ export class AccountSync {
 	readonly #log: Logger;
 	readonly #clock = new HybridLogicalClock('sync-server');
 	readonly #now: () => number;
+	/** emails of users added in accepted updates whose accounts are not made yet: email -> claim */
+	readonly #claims = new Map<string, { readonly orgId: string; readonly userId: string }>();
 	/** called when an org gets its first account (its documents must be indexed) */
 	onNewOrg: (orgId: string) => void = () => {};
 	/** one org document at a time, in the order their logs changed */
@@ -34,6 +38,50 @@ export class AccountSync {
 		this.#log = log;
 		this.#now = now;
 	}
+
+	/**
+	 * Emails are unique in the whole system, which no single org document can know: a `user.added`
+	 * whose email has an account (or is claimed by a user added moments ago) is refused with
+	 * `error_email_taken` (the app keeps it aside and shows it); an accepted one claims its email
+	 * until its account exists. Runs after checkAppend accepted every event of the update. The
+	 * claims are taken before the store is asked (no other decision in this process can slip in
+	 * between) and given back if the store says the email is taken. Between processes of a cluster
+	 * the store's unique email is the last word: the later account is not made, and logged.
+	 */
+	readonly admit: Admission = async (live, appended) => {
+		if (live.ref.kind !== 'org') return null;
+		const orgId = live.ref.orgId;
+		const additions = (appended as DomainEvent[]).filter(
+			(event): event is Extract<DomainEvent, { type: 'user.added' }> => event.type === 'user.added'
+		);
+		if (additions.length === 0) return null;
+		const claimedHere: string[] = [];
+		const taken: DomainEvent[] = [];
+		for (const event of additions) {
+			const email = normalizeEmail(event.payload.email);
+			const claim = this.#claims.get(email);
+			if (claim !== undefined && claim.userId !== event.payload.userId) taken.push(event);
+			else if (claim === undefined) {
+				this.#claims.set(email, { orgId, userId: event.payload.userId });
+				claimedHere.push(email);
+			}
+		}
+		const store = this.#accounts.store;
+		for (const event of additions) {
+			if (taken.includes(event)) continue;
+			const account = await store.byEmail(normalizeEmail(event.payload.email));
+			if (account !== undefined && account.id !== event.payload.userId) taken.push(event);
+		}
+		if (taken.length > 0) {
+			for (const email of claimedHere) this.#claims.delete(email);
+			return {
+				code: 'error_email_taken',
+				message: 'an account with this email already exists',
+				eventIds: taken.map((event) => event.id)
+			};
+		}
+		return null;
+	};
 
 	/** Queues bringing the accounts of the org whose document this is in line with its users. */
 	syncOrg(live: LiveDocument): void {
@@ -67,7 +115,8 @@ export class AccountSync {
 			if (!existing) {
 				if (user.status !== 'awaitingFirstSignIn' || !user.temporaryPasswordHash) continue;
 				const email = normalizeEmail(user.email);
-				if (await store.byEmail(email)) {
+				const claim = this.#claims.get(email);
+				if ((await store.byEmail(email)) || (claim && claim.userId !== user.userId)) {
 					this.#log.warn(
 						{ org: state.orgId, user: user.userId },
 						'email already has an account elsewhere'
@@ -106,6 +155,11 @@ export class AccountSync {
 			if (email !== existing.email || user.fullName !== existing.full_name) {
 				await store.setProfile(existing.id, email, user.fullName, now);
 			}
+		}
+		// A claim ends once its account exists or its event was not applied after all.
+		for (const [email, claim] of this.#claims) {
+			if (claim.orgId !== state.orgId) continue;
+			if ((await store.byEmail(email)) || !state.users[claim.userId]) this.#claims.delete(email);
 		}
 	}
 

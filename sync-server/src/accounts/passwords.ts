@@ -1,15 +1,14 @@
 // Password hashing: scrypt (memory-hard) from node:crypto, parameters stored with each hash, and a
 // dummy hash so that checking an unknown account costs the same as checking a real one.
 import { pbkdf2, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+// Temporary passwords hashed on a device (WebCrypto has PBKDF2, not scrypt) need this many rounds.
+import { MAX_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS } from '$lib/domain/temporary-password';
 
 const KEY_LENGTH = 32;
 const SALT_LENGTH = 16;
 /** 2^15 × r=8 is 32 MiB per hash and ~0.1 s on a 2020s server core (OWASP's minimum is 2^17/r=8/p=1 or equivalent). */
 export const DEFAULT_LOG_N = 15;
 const MAX_LOG_N = 20;
-/** Temporary passwords hashed on a device (WebCrypto has PBKDF2, not scrypt) need this many rounds. */
-const MIN_PBKDF2_ITERATIONS = 100_000;
-const MAX_PBKDF2_ITERATIONS = 5_000_000;
 
 function scryptAsync(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
 	return new Promise((resolve, reject) => {

@@ -1,5 +1,6 @@
 // Sign-in throttling: attempts per network address, and a growing lock per email address after
 // repeated failures. Both apply identically whether or not an account exists for the email.
+import { remember, WindowBudget } from '../http/window-budget.js';
 
 export interface LimiterSettings {
 	/** failed attempts one address may make per window (a shared office NAT signs in a lot) */
@@ -38,47 +39,32 @@ export interface SignInLimits {
 	succeeded(email: string): void | Promise<void>;
 }
 
-interface AddressEntry {
-	windowStart: number;
-	count: number;
-}
-
 interface EmailEntry {
 	failures: number;
 	lockedUntil: number;
 	lastFailure: number;
 }
 
-function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
-	map.delete(key);
-	map.set(key, value);
-	while (map.size > max) {
-		const oldest = map.keys().next();
-		if (oldest.done) break;
-		map.delete(oldest.value);
-	}
-}
-
 export class SignInLimiter implements SignInLimits {
 	readonly #settings: LimiterSettings;
-	readonly #addresses = new Map<string, AddressEntry>();
+	/** failed attempts per address */
+	readonly #addresses: WindowBudget;
 	readonly #emails = new Map<string, EmailEntry>();
 
 	constructor(settings: Partial<LimiterSettings> = {}) {
 		this.#settings = { ...DEFAULT_LIMITS, ...settings };
+		this.#addresses = new WindowBudget({
+			limit: this.#settings.perAddress,
+			windowMs: this.#settings.addressWindowMs,
+			maxEntries: this.#settings.maxEntries
+		});
 	}
 
 	/** Says whether an attempt from `address` for `email` may be checked at all. */
 	attempt(address: string, email: string, now: number): LimitDecision {
-		const s = this.#settings;
-		const entry = this.#addresses.get(address);
-		if (entry && now - entry.windowStart < s.addressWindowMs && entry.count >= s.perAddress) {
-			return {
-				allowed: false,
-				code: 'auth_rate_limited',
-				retryAfterSeconds: Math.ceil((entry.windowStart + s.addressWindowMs - now) / 1000)
-			};
-		}
+		const wait = this.#addresses.retryAfter(address, now);
+		if (wait !== null)
+			return { allowed: false, code: 'auth_rate_limited', retryAfterSeconds: wait };
 		const lock = this.#emails.get(email);
 		if (lock && lock.lockedUntil > now) {
 			return {
@@ -92,11 +78,7 @@ export class SignInLimiter implements SignInLimits {
 
 	failed(address: string, email: string, now: number): void {
 		const s = this.#settings;
-		const seen = this.#addresses.get(address);
-		const current =
-			seen && now - seen.windowStart < s.addressWindowMs ? seen : { windowStart: now, count: 0 };
-		current.count += 1;
-		remember(this.#addresses, address, current, s.maxEntries);
+		this.#addresses.spend(address, 1, now);
 		const entry = this.#emails.get(email);
 		// A quiet period as long as the longest lock forgives old failures.
 		const fresh = entry && now - entry.lastFailure < s.maxLockMs ? entry : undefined;

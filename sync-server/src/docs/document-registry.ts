@@ -56,6 +56,22 @@ export type Verdict =
 
 export type LogListener = (live: LiveDocument) => void;
 
+/**
+ * A last check of an update the domain accepted, for rules that need what only the server knows
+ * across documents (an email is unique in the whole system). It runs while the document's queue is
+ * held (nothing else is decided for it meanwhile); an admission that asks the store must claim what
+ * it admits before it awaits. Returns the refusal, or null to accept.
+ */
+export type AdmissionRefusal = {
+	readonly code: string;
+	readonly message: string;
+	readonly eventIds: string[];
+};
+export type Admission = (
+	live: LiveDocument,
+	appended: readonly unknown[]
+) => AdmissionRefusal | null | Promise<AdmissionRefusal | null>;
+
 const SERVER_ORIGIN = Symbol('server');
 
 interface PendingWrite {
@@ -75,6 +91,7 @@ export class DocumentRegistry {
 	readonly #unloadTimer: NodeJS.Timeout;
 	readonly #now: () => number;
 	#closing = false;
+	#admission: Admission = () => null;
 	#pending: PendingWrite[] = [];
 	#afterFlush: (() => void)[] = [];
 	#flushScheduled = false;
@@ -101,6 +118,11 @@ export class DocumentRegistry {
 
 	get policy(): AccessPolicy {
 		return this.#deps.policy;
+	}
+
+	/** Sets the server-wide check every client update passes after the domain's checkAppend. */
+	set admission(admission: Admission) {
+		this.#admission = admission;
 	}
 
 	/** Called after a document's log grew (access, accounts and connections may need a new look). */
@@ -199,6 +221,30 @@ export class DocumentRegistry {
 		const name = this.#deps.policy.name(ref);
 		if (!this.#docs.has(name) && !(await this.#stored(name))) return undefined;
 		return (await this.get(name))?.projector.state;
+	}
+
+	/**
+	 * A document's projection with everything the store has (a write another process made a moment
+	 * ago included): for answers that must see the asker's own last write (the HTTP API). With one
+	 * process it is `projection`.
+	 */
+	async current(ref: DocumentRef): Promise<DocumentProjection | undefined> {
+		if (!this.#deps.bus) return this.projection(ref);
+		const name = this.#deps.policy.name(ref);
+		if (!this.#docs.has(name)) {
+			if (!(await this.#deps.store.exists(name))) return undefined;
+			this.#absent.delete(name);
+		}
+		const live = await this.get(name);
+		if (!live) return undefined;
+		await this.repair(live);
+		return live.projector.state;
+	}
+
+	/** The viewer with the roles their org document has now in the store (see `current`). */
+	async currentActorOf(viewer: Viewer): Promise<Actor> {
+		const org = await this.current({ kind: 'org', orgId: viewer.orgId });
+		return { ...viewer, roles: this.#deps.policy.rolesOf(org, viewer.userId) };
 	}
 
 	/**
@@ -360,6 +406,11 @@ export class DocumentRegistry {
 				validator.drop(live.name);
 				return refuse(firstRefusal.code, firstRefusal.message, refusedIds);
 			}
+			const admission = await this.#admission(live, analysis.appended);
+			if (admission) {
+				validator.drop(live.name);
+				return refuse(admission.code, admission.message, admission.eventIds);
+			}
 			metrics.validateSeconds.observe((performance.now() - started) / 1000);
 			const durable = this.#commit(live, update, peer, analysis.appended, analysis.tailOnly);
 			return { verdict: { ok: true } as Verdict, durable };
@@ -395,6 +446,90 @@ export class DocumentRegistry {
 			}
 			return { ok: true } as Verdict;
 		});
+	}
+
+	/**
+	 * Appends system events to several documents as one decision. `decide` sees their projections
+	 * (in the order of `names`) while none of them takes any other update, and returns the events for
+	 * each (or a refusal, and nothing is written). Every event is checked before any is applied; all
+	 * are then stored in one commit (on disk all or nothing) and relayed. Documents are locked in
+	 * name order, so two such decisions can never wait on each other; in a cluster they are also
+	 * locked in the shared store, and the decision sees every update stored for them.
+	 */
+	async appendAtomically<R>(
+		names: readonly string[],
+		decide: (
+			states: readonly DocumentProjection[]
+		) =>
+			| { readonly events: readonly (readonly unknown[])[]; readonly value: R }
+			| { readonly refused: R },
+		actor: Actor
+	): Promise<
+		| { readonly ok: true; readonly value: R; readonly refused: boolean }
+		| Extract<Verdict, { ok: false }>
+	> {
+		const lives = await Promise.all(names.map((name) => this.get(name)));
+		if (lives.some((live) => live === null) || new Set(names).size !== names.length) {
+			return {
+				ok: false as const,
+				code: 'sync_document_invalid',
+				eventIds: [],
+				message: names.join(' ')
+			};
+		}
+		const docs = lives as LiveDocument[];
+		const locked = [...docs].sort((a, b) => (a.name < b.name ? -1 : 1));
+		const shared = this.#deps.bus !== undefined;
+		const body = async () => {
+			// Other processes may have written these documents: decide on what the store has.
+			if (shared) for (const live of docs) await this.#catchUp(live);
+			const decision = decide(docs.map((live) => live.projector.state));
+			if ('refused' in decision)
+				return { ok: true as const, value: decision.refused, refused: true };
+			const { policy, validator } = this.#deps;
+			for (const [index, live] of docs.entries()) {
+				for (const event of decision.events[index] ?? []) {
+					const verdict = policy.checkAppend(live.ref, live.projector.state, event, actor);
+					if (!verdict.ok)
+						return {
+							ok: false as const,
+							code: verdict.code,
+							message: verdict.message,
+							eventIds: idOf(event)
+						};
+				}
+			}
+			// No await from here until every write is queued: they land in the same flush.
+			const commits: Promise<void>[] = [];
+			for (const [index, live] of docs.entries()) {
+				for (const event of decision.events[index] ?? []) {
+					let update: Uint8Array | null = null;
+					const capture = (u: Uint8Array) => {
+						update = u;
+					};
+					live.doc.on('update', capture);
+					try {
+						live.doc.transact(() => live.log.push([event]), SERVER_ORIGIN);
+					} finally {
+						live.doc.off('update', capture);
+					}
+					if (update === null) continue;
+					validator.applyTrusted(live.name, update);
+					commits.push(this.#commit(live, update, null, [event], true, false));
+				}
+			}
+			await Promise.all(commits);
+			return { ok: true as const, value: decision.value, refused: false };
+		};
+		const under = (index: number): Promise<Awaited<ReturnType<typeof body>>> => {
+			const live = locked[index];
+			return live ? live.run(() => under(index + 1)) : body();
+		};
+		// Locked across processes first (the store's locks), then in this process (the queues).
+		return this.#deps.store.withLocks(
+			locked.map((live) => live.name),
+			() => under(0)
+		);
 	}
 
 	/**

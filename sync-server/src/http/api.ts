@@ -8,7 +8,8 @@ import type {
 	Grant,
 	SessionUser
 } from '../accounts/account-service.js';
-import type { AuthCode } from '../codes.js';
+import type { AuthCode, InvitationCode } from '../codes.js';
+import type { InvitationService } from '../invitations/invitation-service.js';
 import type { AccountRow } from '../store/storage.js';
 import { BASE_SECURITY_HEADERS } from './app-static.js';
 import {
@@ -30,10 +31,30 @@ export interface ApiDeps {
 	readonly documentsFor: (
 		account: AccountRow
 	) => Promise<readonly { name: string; access: 'read' | 'write' }[]>;
+	/** when each user of the account's org last signed in; null when their roles may not see it */
+	readonly signInsFor: (
+		account: AccountRow
+	) => Promise<readonly { userId: string; lastSignInAt: string | null }[] | null>;
+	/** invitation links (`/api/invitations/*`); absent, those routes answer 404 */
+	readonly invitations?: InvitationService;
+	/** resolves once this process's accepted changes are in the shared listing index */
+	readonly indexed?: () => Promise<void>;
 	readonly now?: () => number;
+	/** more routes (`METHOD /path`), e.g. enrollment (issue 7); they throw BadRequest on bad bodies */
+	readonly routes?: Readonly<Record<string, Route>>;
 }
 
-const MESSAGES: Partial<Record<AuthCode, string>> = {
+export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+/** A refusal as the API sends it (the app shows the message its catalogs have for `code`). */
+interface Failure {
+	readonly ok?: false;
+	readonly status: number;
+	readonly code: AuthCode | InvitationCode;
+	readonly retryAfterSeconds?: number;
+}
+
+const MESSAGES: Partial<Record<AuthCode | InvitationCode, string>> = {
 	auth_invalid_credentials: 'The email or password is not correct.',
 	auth_rate_limited: 'Too many attempts. Try again later.',
 	auth_locked: 'Too many failed sign-ins for this account. Try again later.',
@@ -46,16 +67,29 @@ const MESSAGES: Partial<Record<AuthCode, string>> = {
 	auth_current_password_wrong: 'The current password is not correct.',
 	auth_password_too_short: 'The new password is too short.',
 	auth_password_too_long: 'The new password is too long.',
+	auth_password_too_common: 'The new password is too common or too easy to guess.',
 	auth_password_unchanged: 'The new password must differ from the current one.',
 	auth_origin_refused: 'Requests from this origin are not accepted.',
-	auth_bad_request: 'The request is malformed.'
+	auth_capability_missing: 'Your roles do not allow this.',
+	auth_bad_request: 'The request is malformed.',
+	invitation_not_found: 'No invitation has this link (or it has not synced yet).',
+	invitation_expired: 'This invitation has expired.',
+	invitation_revoked: 'This invitation was revoked.',
+	invitation_used: 'This invitation has already been used.',
+	invitation_token_invalid: 'This is not a valid invitation link.',
+	invitation_rate_limited: 'Too many invitation links tried. Try again later.',
+	invitation_wrong_org_kind: 'This invitation is for another kind of organization.',
+	invitation_capability_missing: 'Your roles do not allow accepting this invitation.',
+	invitation_already_partnered: 'Your organization already works with this one.',
+	invitation_kind_unsupported: 'This kind of invitation cannot be accepted here yet.'
 };
 
 const MAX_BODY_BYTES = 16 * 1024;
 
-class BadRequest extends Error {}
+export class BadRequest extends Error {}
+class NoRoute extends Error {}
 
-function send(
+export function send(
 	res: ServerResponse,
 	status: number,
 	body: unknown,
@@ -94,7 +128,7 @@ export function sendError(
 
 function sendFailure(
 	res: ServerResponse,
-	failure: AuthFailure,
+	failure: Failure,
 	headers: Record<string, string[]> = {}
 ): void {
 	sendError(
@@ -107,7 +141,7 @@ function sendFailure(
 	);
 }
 
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
 	const type = req.headers['content-type'] ?? '';
 	// JSON only: a cross-site form cannot send it without a CORS preflight we never grant.
 	if (!/^application\/json(;|$)/i.test(type)) throw new BadRequest('content-type');
@@ -158,10 +192,27 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 		return accounts.authenticate(parseCookies(req.headers.cookie).get(ACCESS_COOKIE));
 	}
 
-	const routes: Record<
-		string,
-		(req: IncomingMessage, res: ServerResponse) => Promise<void> | void
-	> = {
+	function invitationRequest(req: IncomingMessage) {
+		if (!deps.invitations) throw new NoRoute();
+		return { invitations: deps.invitations, address: clientAddress(req, policy) };
+	}
+
+	/** An unreadable body costs as much as a guessed link: it is what a scanner sends. */
+	async function readInvitationJson(
+		req: IncomingMessage,
+		invitations: InvitationService,
+		address: string
+	): Promise<Record<string, unknown>> {
+		try {
+			return await readJson(req);
+		} catch (error) {
+			if (error instanceof BadRequest) await invitations.charge(address, true);
+			throw error;
+		}
+	}
+
+	const routes: Record<string, Route> = {
+		...deps.routes,
 		'POST /api/auth/sign-in': async (req, res) => {
 			const body = await readJson(req);
 			const result = await accounts.signIn(body.email, body.password, clientAddress(req, policy));
@@ -206,6 +257,47 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 			}
 			send(res, 200, { documents: await deps.documentsFor(auth.account) });
 		},
+		'GET /api/auth/org-sign-ins': async (req, res) => {
+			const auth = await authenticate(req);
+			if (!auth.ok) return sendFailure(res, auth);
+			if (auth.account.must_change_password) {
+				return sendFailure(res, { ok: false, status: 403, code: 'auth_password_change_required' });
+			}
+			const users = await deps.signInsFor(auth.account);
+			if (!users)
+				return sendFailure(res, { ok: false, status: 403, code: 'auth_capability_missing' });
+			send(res, 200, { users });
+		},
+		'POST /api/invitations/lookup': async (req, res) => {
+			const { invitations, address } = invitationRequest(req);
+			const limited = await invitations.admit(address);
+			if (limited) return sendFailure(res, limited);
+			const body = await readInvitationJson(req, invitations, address);
+			const answer = await invitations.lookup(address, body.token);
+			if (!answer.ok) return sendFailure(res, answer);
+			send(res, 200, answer.body);
+		},
+		'POST /api/invitations/redeem': async (req, res) => {
+			const { invitations, address } = invitationRequest(req);
+			const limited = await invitations.admit(address);
+			if (limited) return sendFailure(res, limited);
+			const body = await readInvitationJson(req, invitations, address);
+			const auth = await authenticate(req);
+			if (!auth.ok) {
+				await invitations.charge(address, false);
+				return sendFailure(res, auth);
+			}
+			if (auth.account.must_change_password) {
+				await invitations.charge(address, false);
+				return sendFailure(res, { status: 403, code: 'auth_password_change_required' });
+			}
+			const viewer = { userId: auth.account.id, orgId: auth.account.org_id };
+			const answer = await invitations.redeem(address, body.token, viewer);
+			if (!answer.ok) return sendFailure(res, answer);
+			// The app lists its documents next, maybe through another process of a cluster.
+			await deps.indexed?.();
+			send(res, 200, answer.body);
+		},
 		'GET /health': (_req, res) => {
 			send(res, 200, { ok: true, version: deps.version });
 		},
@@ -233,7 +325,9 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 			await route(req, res);
 		} catch (error) {
 			if (error instanceof BadRequest) {
-				sendFailure(res, { ok: false, status: 400, code: 'auth_bad_request' });
+				sendFailure(res, { status: 400, code: 'auth_bad_request' });
+			} else if (error instanceof NoRoute) {
+				sendError(res, 404, 'not_found', 'No such API endpoint.');
 			} else {
 				throw error;
 			}

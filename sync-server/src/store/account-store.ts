@@ -44,6 +44,10 @@ export class AccountStore {
 			count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM accounts'),
 			orgs: db.prepare<[], { org_id: string }>('SELECT DISTINCT org_id FROM accounts'),
 			byOrg: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE org_id = ?'),
+			lastSignIns: db.prepare<[string], { id: string; last: number | null }>(
+				`SELECT a.id AS id, MAX(s.created_at) AS last FROM accounts a
+				 LEFT JOIN sessions s ON s.account_id = a.id WHERE a.org_id = ? GROUP BY a.id`
+			),
 			insert: db.prepare(
 				`INSERT INTO accounts (id, email, org_id, full_name, password_hash, must_change_password,
 				 temporary_expires_at, disabled, created_at, updated_at)
@@ -112,6 +116,11 @@ export class AccountStore {
 
 	byOrg(orgId: string): AccountRow[] {
 		return this.#s.byOrg.all(orgId);
+	}
+
+	/** When each account of an org last signed in (a session starts only at sign-in). */
+	lastSignIns(orgId: string): { id: string; last: number | null }[] {
+		return this.#s.lastSignIns.all(orgId);
 	}
 
 	insert(account: NewAccount, now: number): void {

@@ -68,5 +68,53 @@ export const MIGRATIONS: readonly Migration[] = [
 			CREATE INDEX document_access_doc ON document_access (doc);
 			CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 		`);
+	},
+	// 2: where each invitation link's token hash was created, so redeeming a link is a lookup.
+	(db) => {
+		db.exec(`
+			CREATE TABLE invitation_tokens (
+				token_hash TEXT NOT NULL,
+				org_id TEXT NOT NULL,
+				invitation_id TEXT NOT NULL,
+				PRIMARY KEY (token_hash, org_id, invitation_id)
+			) WITHOUT ROWID;
+		`);
+	},
+	// 3: enrollment (issue 7): the Partner Membership Center registry the program operator keeps,
+	// primary-contact verification tokens (hashes only), and the last status emailed per application.
+	(db) => {
+		db.exec(`
+			CREATE TABLE pmc_accounts (
+				user_name TEXT PRIMARY KEY,
+				password_hash TEXT NOT NULL,
+				created_at INTEGER NOT NULL
+			);
+			CREATE TABLE pmc_profiles (
+				mpn_id TEXT PRIMARY KEY,
+				legal_name TEXT NOT NULL,
+				country TEXT NOT NULL,
+				created_at INTEGER NOT NULL
+			);
+			CREATE TABLE pmc_profile_accounts (
+				mpn_id TEXT NOT NULL REFERENCES pmc_profiles (mpn_id),
+				user_name TEXT NOT NULL REFERENCES pmc_accounts (user_name),
+				PRIMARY KEY (mpn_id, user_name)
+			) WITHOUT ROWID;
+			CREATE INDEX pmc_profile_accounts_user ON pmc_profile_accounts (user_name);
+			CREATE TABLE email_verifications (
+				token_hash BLOB PRIMARY KEY,
+				org_id TEXT NOT NULL,
+				email TEXT NOT NULL,
+				created_at INTEGER NOT NULL,
+				expires_at INTEGER NOT NULL,
+				used_at INTEGER
+			) WITHOUT ROWID;
+			CREATE INDEX email_verifications_org ON email_verifications (org_id);
+			CREATE TABLE enrollment_notices (
+				org_id TEXT PRIMARY KEY,
+				status TEXT NOT NULL,
+				updated_at INTEGER NOT NULL
+			) WITHOUT ROWID;
+		`);
 	}
 ];

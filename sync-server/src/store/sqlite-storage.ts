@@ -8,6 +8,8 @@ import type {
 	AccountStorage,
 	DocumentStorage,
 	DocumentWrite,
+	EnrollmentStorage,
+	InvitationTokenStorage,
 	MetaStorage,
 	Storage
 } from './storage.js';
@@ -66,7 +68,9 @@ function documentStorage(db: SqliteDatabase): DocumentStorage {
 			}
 			return seqs;
 		},
-		compact: async (name, snapshot, uptoSeq, now) => store.compact(name, snapshot, uptoSeq, now)
+		compact: async (name, snapshot, uptoSeq, now) => store.compact(name, snapshot, uptoSeq, now),
+		// One process owns the file: its documents' queues already serialize such decisions.
+		withLocks: (_names, task) => task()
 	};
 }
 
@@ -102,7 +106,110 @@ function accountStorage(db: SqliteDatabase): AccountStorage {
 		accessToken: async (hash) => store.accessToken(hash),
 		refreshToken: async (hash) => store.refreshToken(hash),
 		useRefreshToken: async (hash, now) => store.useRefreshToken(hash, now),
-		purgeExpired: async (now) => store.purgeExpired(now)
+		purgeExpired: async (now) => store.purgeExpired(now),
+		lastSignIns: async (orgId) => store.lastSignIns(orgId)
+	};
+}
+
+function invitationTokenStorage(db: SqliteDatabase): InvitationTokenStorage {
+	const s = {
+		find: db.prepare<[string, number], { org_id: string; invitation_id: string }>(
+			'SELECT org_id, invitation_id FROM invitation_tokens WHERE token_hash = ? LIMIT ?'
+		),
+		put: db.prepare<[string, string, string]>(
+			'INSERT OR IGNORE INTO invitation_tokens (token_hash, org_id, invitation_id) VALUES (?, ?, ?)'
+		),
+		clear: db.prepare('DELETE FROM invitation_tokens')
+	};
+	return {
+		find: async (tokenHash, limit) =>
+			s.find
+				.all(tokenHash, limit)
+				.map((row) => ({ orgId: row.org_id, invitationId: row.invitation_id })),
+		put: async (rows, replace = false) => {
+			db.transaction(() => {
+				if (replace) s.clear.run();
+				for (const row of rows) s.put.run(row.tokenHash, row.orgId, row.invitationId);
+			})();
+		}
+	};
+}
+
+function enrollmentStorage(db: SqliteDatabase): EnrollmentStorage {
+	const s = {
+		account: db.prepare<[string], { password_hash: string }>(
+			'SELECT password_hash FROM pmc_accounts WHERE user_name = ?'
+		),
+		putAccount: db.prepare<[string, string, number]>(
+			`INSERT INTO pmc_accounts (user_name, password_hash, created_at) VALUES (?, ?, ?)
+			 ON CONFLICT (user_name) DO UPDATE SET password_hash = excluded.password_hash`
+		),
+		putProfile: db.prepare<[string, string, string, number]>(
+			`INSERT INTO pmc_profiles (mpn_id, legal_name, country, created_at) VALUES (?, ?, ?, ?)
+			 ON CONFLICT (mpn_id) DO UPDATE SET legal_name = excluded.legal_name, country = excluded.country`
+		),
+		allow: db.prepare<[string, string]>(
+			'INSERT OR IGNORE INTO pmc_profile_accounts (mpn_id, user_name) VALUES (?, ?)'
+		),
+		profilesOf: db.prepare<[string], { mpn_id: string; legal_name: string; country: string }>(
+			`SELECT p.mpn_id, p.legal_name, p.country FROM pmc_profiles p
+			 JOIN pmc_profile_accounts a ON a.mpn_id = p.mpn_id WHERE a.user_name = ? ORDER BY p.mpn_id`
+		),
+		all: db.prepare<
+			[],
+			{ mpn_id: string; legal_name: string; country: string; accounts: string | null }
+		>(
+			`SELECT p.mpn_id, p.legal_name, p.country, group_concat(a.user_name, ' ') AS accounts
+			 FROM pmc_profiles p LEFT JOIN pmc_profile_accounts a ON a.mpn_id = p.mpn_id
+			 GROUP BY p.mpn_id ORDER BY p.mpn_id LIMIT 1000`
+		),
+		claimNotice: db.prepare<[string, string, number]>(
+			`INSERT INTO enrollment_notices (org_id, status, updated_at) VALUES (?, ?, ?)
+			 ON CONFLICT (org_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at
+			 WHERE enrollment_notices.status <> excluded.status`
+		),
+		insertToken: db.prepare<[Buffer, string, string, number, number]>(
+			`INSERT INTO email_verifications (token_hash, org_id, email, created_at, expires_at)
+			 VALUES (?, ?, ?, ?, ?)`
+		),
+		token: db.prepare<
+			[Buffer],
+			{ org_id: string; email: string; expires_at: number; used_at: number | null }
+		>('SELECT org_id, email, expires_at, used_at FROM email_verifications WHERE token_hash = ?'),
+		useToken: db.prepare<[number, Buffer]>(
+			'UPDATE email_verifications SET used_at = ? WHERE token_hash = ? AND used_at IS NULL'
+		)
+	};
+	return {
+		pmcPasswordHash: async (userName) => s.account.get(userName)?.password_hash,
+		putPmcAccount: async (userName, passwordHash, now) => {
+			s.putAccount.run(userName, passwordHash, now);
+		},
+		putPmcProfile: async (profile, accounts, now) => {
+			db.transaction(() => {
+				s.putProfile.run(profile.mpnId, profile.legalName, profile.country, now);
+				for (const userName of accounts) s.allow.run(profile.mpnId, userName);
+			})();
+		},
+		pmcProfilesOf: async (userName) =>
+			s.profilesOf.all(userName).map((row) => ({
+				mpnId: row.mpn_id,
+				legalName: row.legal_name,
+				country: row.country
+			})),
+		pmcProfiles: async () =>
+			s.all.all().map((row) => ({
+				mpnId: row.mpn_id,
+				legalName: row.legal_name,
+				country: row.country,
+				accounts: row.accounts ? row.accounts.split(' ').sort() : []
+			})),
+		claimNotice: async (orgId, status, now) => s.claimNotice.run(orgId, status, now).changes > 0,
+		insertVerification: async (hash, orgId, email, now, expiresAt) => {
+			s.insertToken.run(hash, orgId, email, now, expiresAt);
+		},
+		verification: async (hash) => s.token.get(hash),
+		useVerification: async (hash, now) => s.useToken.run(now, hash).changes > 0
 	};
 }
 
@@ -131,6 +238,8 @@ export function openSqliteStorage(dataDir: string, durability: 'normal' | 'full'
 		documents: documentStorage(db),
 		access: accessStorage(db),
 		accounts: accountStorage(db),
+		invitationTokens: invitationTokenStorage(db),
+		enrollment: enrollmentStorage(db),
 		meta: metaStorage(db),
 		exclusive: (task) => task(),
 		async close(clean) {

@@ -1,8 +1,10 @@
 // The storage interface the server depends on: documents (updates, snapshots, compaction), the
-// access listing, accounts, sessions and tokens, and a little metadata. Two implementations: the
+// access listing, accounts, sessions and tokens, invitation-link and enrollment records, and a
+// little metadata. Two implementations: the
 // embedded SQLite file (sqlite-storage.ts, the default) and PostgreSQL (postgres/, selected by
 // DATABASE_URL, shared by every process of a cluster). Every write resolves only once it is
 // durable: the server relays and acknowledges nothing before that.
+import type { PartnerNetworkProfile } from '$lib/domain/rules';
 import type { AccountRow, NewAccount, SessionRow } from './account-store.js';
 
 export type { AccountRow, NewAccount, SessionRow };
@@ -46,6 +48,11 @@ export interface DocumentStorage {
 	 * already stored wins). Returns the document's stored size.
 	 */
 	compact(name: string, snapshot: Uint8Array, uptoSeq: number, now: number): Promise<number>;
+	/**
+	 * Runs `task` while no other process runs a task locked on any of these documents (a decision
+	 * that reads several documents and writes them together). One process needs no lock.
+	 */
+	withLocks<T>(names: readonly string[], task: () => Promise<T>): Promise<T>;
 }
 
 export interface AccessStorage {
@@ -86,6 +93,59 @@ export interface AccountStorage {
 	/** Marks a refresh token used; false when it already was (a reuse), atomically. */
 	useRefreshToken(hash: Buffer, now: number): Promise<boolean>;
 	purgeExpired(now: number): Promise<void>;
+	/** each account of the org with its newest session's start (null: never signed in) */
+	lastSignIns(orgId: string): Promise<{ id: string; last: number | null }[]>;
+}
+
+/** Where each invitation link's token hash was created (hints; the org's log decides). */
+export interface InvitationTokenStorage {
+	find(tokenHash: string, limit: number): Promise<{ orgId: string; invitationId: string }[]>;
+	/** records rows (existing ones are kept), in one commit; `replace` clears every row first */
+	put(
+		rows: readonly { tokenHash: string; orgId: string; invitationId: string }[],
+		replace?: boolean
+	): Promise<void>;
+}
+
+export interface PmcProfileRow {
+	readonly mpnId: string;
+	readonly legalName: string;
+	readonly country: string;
+	/** PMC user names allowed to link this profile */
+	readonly accounts: readonly string[];
+}
+
+/** Enrollment: the Partner Membership Center registry, email verification tokens, notices sent. */
+export interface EnrollmentStorage {
+	pmcPasswordHash(userName: string): Promise<string | undefined>;
+	putPmcAccount(userName: string, passwordHash: string, now: number): Promise<void>;
+	/** adds or updates a profile and allows the named PMC accounts to link it, in one commit */
+	putPmcProfile(
+		profile: PartnerNetworkProfile,
+		accounts: readonly string[],
+		now: number
+	): Promise<void>;
+	pmcProfilesOf(userName: string): Promise<PartnerNetworkProfile[]>;
+	pmcProfiles(): Promise<PmcProfileRow[]>;
+	/**
+	 * Records that the org's application reached `status`; true only for the one call that changed
+	 * it (atomic, so one status change sends one email whichever process saw it first).
+	 */
+	claimNotice(orgId: string, status: string, now: number): Promise<boolean>;
+	insertVerification(
+		hash: Buffer,
+		orgId: string,
+		email: string,
+		now: number,
+		expiresAt: number
+	): Promise<void>;
+	verification(
+		hash: Buffer
+	): Promise<
+		{ org_id: string; email: string; expires_at: number; used_at: number | null } | undefined
+	>;
+	/** marks a verification token used; false when it already was, atomically */
+	useVerification(hash: Buffer, now: number): Promise<boolean>;
 }
 
 export interface MetaStorage {
@@ -101,6 +161,8 @@ export interface Storage {
 	readonly documents: DocumentStorage;
 	readonly access: AccessStorage;
 	readonly accounts: AccountStorage;
+	readonly invitationTokens: InvitationTokenStorage;
+	readonly enrollment: EnrollmentStorage;
 	readonly meta: MetaStorage;
 	/** Runs `task` while no other process runs one (first start: seeding the demo workspace). */
 	exclusive<T>(task: () => Promise<T>): Promise<T>;

@@ -37,6 +37,7 @@ export interface ConnectionIdentity {
 	readonly userId: string;
 	readonly orgId: string;
 	readonly fullName: string;
+	readonly orgName: string;
 	readonly address: string;
 }
 
@@ -273,7 +274,12 @@ export class SyncConnection implements SyncPeer {
 				if (typeof state !== 'object' || Array.isArray(state)) continue;
 				stamped = JSON.stringify({
 					...state,
-					verifiedUser: { userId: this.userId, orgId: this.orgId, fullName: this.identity.fullName }
+					verifiedUser: {
+						userId: this.userId,
+						orgId: this.orgId,
+						fullName: this.identity.fullName,
+						orgName: this.identity.orgName
+					}
 				});
 			}
 			this.live.awarenessOwners.set(client, this);

@@ -43,6 +43,8 @@ type Decision =
 			readonly ok: true;
 			readonly auth: Authenticated;
 			readonly viewer: { userId: string; orgId: string };
+			/** the viewer's org's legal name, for presence */
+			readonly orgName: string;
 			readonly live: LiveDocument;
 			readonly access: 'read' | 'write';
 	  };
@@ -158,7 +160,8 @@ export class SyncHub {
 			return { ok: false, code: CLOSE_FORBIDDEN, reason: 'sync_document_invalid' };
 		if (opened === 'none')
 			return { ok: false, code: CLOSE_FORBIDDEN, reason: 'sync_document_forbidden' };
-		return { ok: true, auth, viewer, live: opened.live, access: opened.access };
+		const orgName = await orgNameOf(registry, viewer.orgId);
+		return { ok: true, auth, viewer, orgName, live: opened.live, access: opened.access };
 	}
 
 	#accept(ws: WebSocket, req: IncomingMessage, decision: Decision, address: string): boolean {
@@ -167,7 +170,7 @@ export class SyncHub {
 			ws.close(decision.code, decision.reason);
 			return false;
 		}
-		const { auth, viewer, live, access } = decision;
+		const { auth, viewer, orgName, live, access } = decision;
 		if ((this.#perUser.get(viewer.userId) ?? 0) >= limits.maxConnectionsPerUser) {
 			ws.close(CLOSE_RATE, 'sync_too_many_connections');
 			return false;
@@ -181,6 +184,7 @@ export class SyncHub {
 				userId: viewer.userId,
 				orgId: viewer.orgId,
 				fullName: auth.account.full_name,
+				orgName,
 				address
 			},
 			access,
@@ -269,4 +273,10 @@ export class SyncHub {
 		}
 		this.#wss.close();
 	}
+}
+
+/** The org's legal name as its document says, for presence (the org id until it has one). */
+async function orgNameOf(registry: DocumentRegistry, orgId: string): Promise<string> {
+	const org = await registry.projection({ kind: 'org', orgId });
+	return org?.kind === 'org' && org.org ? org.org.legalName : orgId;
 }

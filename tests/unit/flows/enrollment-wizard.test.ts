@@ -136,8 +136,9 @@ describe('enrollment wizard', () => {
 		expect(snapshot.context.error).toBe('error_enrollment_details_missing');
 		expect(snapshot.context.fieldErrors).toMatchObject({
 			'legalProfile.legalName': 'error_field_required',
-			'primaryContact.email': 'error_email_invalid',
-			'support.email': 'error_email_invalid'
+			// blank is missing, not a malformed address
+			'primaryContact.email': 'error_field_required',
+			'support.email': 'error_field_required'
 		});
 		w.actor.send({
 			type: 'details.change',

@@ -1,6 +1,6 @@
 // One valid payload per event type (a complete record, so a new event type must add one here).
 import type { EventType, PayloadOf } from '$lib/domain/events';
-import { DAY, HASH, T0 } from '../factories';
+import { DAY, DEVICE_HASH, HASH, T0 } from '../factories';
 
 const address = {
 	line1: '1-2-3 Marunouchi',
@@ -26,7 +26,7 @@ export const SAMPLE_PAYLOADS: { readonly [T in EventType]: PayloadOf<T> } = {
 		email: 'u1@contoso.co.jp',
 		fullName: 'Aiko Sato',
 		roles: ['salesAgent'],
-		temporaryPassword: { hash: '$scrypt$n=16384$abc', expiresAt: T0 + 14 * DAY }
+		temporaryPassword: { hash: DEVICE_HASH, expiresAt: T0 + 14 * DAY }
 	},
 	'user.rolesChanged': { userId: 'u-1', roles: ['adminAgent'] },
 	'user.disabled': { userId: 'u-1' },

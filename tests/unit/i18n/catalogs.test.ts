@@ -1,6 +1,11 @@
 // The English and Japanese message catalogs stay in step: same keys, same placeholders, no blanks.
 import { describe, expect, it } from 'vitest';
-import { AUTH_CODES, SYNC_CODES } from '../../../sync-server/src/codes';
+import {
+	AUTH_CODES,
+	ENROLLMENT_CODES,
+	INVITATION_CODES,
+	SYNC_CODES
+} from '../../../sync-server/src/codes';
 import { catalog, catalogFiles, LOCALES } from './catalog-files';
 
 function placeholders(message: string): string[] {
@@ -65,7 +70,12 @@ describe('message catalogs', () => {
 
 describe('server refusal codes', () => {
 	it('has a message in both languages for every code the sync server sends', () => {
-		const codes: string[] = [...AUTH_CODES, ...SYNC_CODES];
+		const codes: string[] = [
+			...AUTH_CODES,
+			...SYNC_CODES,
+			...INVITATION_CODES,
+			...ENROLLMENT_CODES
+		];
 		const missing = codes.filter((code) => !(code in en) || !(code in ja));
 		expect(missing).toEqual([]);
 	});

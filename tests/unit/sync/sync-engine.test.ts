@@ -3,13 +3,16 @@ import { Dexie } from 'dexie';
 import * as Y from 'yjs';
 import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppDatabase } from '$lib/db/app-database';
+import { AppDatabase, AWAY_SUMMARY_SETTING } from '$lib/db/app-database';
+import type { AwaySummary } from '$lib/sync/away';
 import { LOG_KEY } from '$lib/domain/documents';
 import type { DomainEvent } from '$lib/domain/events';
 import { NO_ACCESS_CODE, SyncEngine, type DocumentEntry } from '$lib/sync/sync-engine';
 import { SYSTEM, orgCreated, userAdded } from '../factories';
 import {
+	CUSTOMER_ADMIN,
 	CUSTOMER_DOC,
+	CUSTOMER_ID,
 	RESELLER,
 	customerWithReseller,
 	eventFactory,
@@ -37,9 +40,10 @@ function seed(name: string, events: DomainEvent[]) {
 	server.docs.set(name, doc);
 }
 
-function engine(database = db): SyncEngine {
+function engine(database = db, now?: () => number): SyncEngine {
 	const created = new SyncEngine({
 		db: database,
+		...(now ? { now } : {}),
 		user: RESELLER,
 		serverUrl: server.url,
 		listDocuments: () =>
@@ -238,5 +242,54 @@ describe('sync engine', () => {
 		]);
 		expect(tabA.replica(CUSTOMER_DOC)?.state).toEqual(tabB.replica(CUSTOMER_DOC)?.state);
 		expect(await db.outbox.count()).toBe(2);
+	});
+
+	describe('since you were last online', () => {
+		async function away(hours: number): Promise<AwaySummary | undefined> {
+			let clock = Date.now();
+			const client = engine(db, () => clock);
+			await client.start();
+			await until(() => !!client.connection(CUSTOMER_DOC)?.synced, 'customer doc synced');
+			await until(() => !!client.connection(ORG_DOC)?.synced, 'org doc synced');
+			await server.stop();
+			await until(() => !client.connection(CUSTOMER_DOC)?.synced, 'offline');
+			// Others work meanwhile; so does this user (their own changes are not news to them).
+			const make = eventFactory('elsewhere');
+			server.docs
+				.get(CUSTOMER_DOC)
+				?.getArray(LOG_KEY)
+				.push([
+					make('tenantUser.added', CUSTOMER_ADMIN, tenantUser('tu-x')),
+					make('tenantUser.added', CUSTOMER_ADMIN, tenantUser('tu-y'))
+				]);
+			const mine = await client.append(
+				CUSTOMER_DOC,
+				'tenantUser.added',
+				tenantUser('tu-me'),
+				summary
+			);
+			expect(mine.ok).toBe(true);
+			clock += hours * 3_600_000;
+			await server.restart();
+			client.reconnect();
+			await until(async () => (await db.outbox.count()) === 0, 'back in contact');
+			await until(async () => (await db.tenantUsers.count()) === 3, 'their changes arrived');
+			await client.settled();
+			return (await db.settings.get(AWAY_SUMMARY_SETTING))?.value as AwaySummary | undefined;
+		}
+
+		it('counts what others changed while the device was offline for long, by type and org', async () => {
+			const before = Date.now();
+			const summaryAfter = await away(30);
+			expect(summaryAfter?.items).toEqual([
+				{ doc: CUSTOMER_DOC, type: 'tenantUser.added', byOrgId: CUSTOMER_ID, count: 2 }
+			]);
+			expect(summaryAfter?.since).toBeGreaterThanOrEqual(before);
+			expect(summaryAfter?.until).toBeGreaterThanOrEqual(before + 30 * 3_600_000);
+		});
+
+		it('says nothing after a short blip', async () => {
+			expect(await away(0)).toBeUndefined();
+		});
 	});
 });

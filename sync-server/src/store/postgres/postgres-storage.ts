@@ -9,6 +9,8 @@ import type {
 	AccountRow,
 	AccountStorage,
 	DocumentStorage,
+	EnrollmentStorage,
+	InvitationTokenStorage,
 	MetaStorage,
 	SessionRow,
 	Storage,
@@ -26,6 +28,7 @@ const types = {
 /** advisory lock keys (arbitrary, fixed) */
 const LOCK_MIGRATE = 7_411_001;
 const LOCK_EXCLUSIVE = 7_411_002;
+const LOCK_DOCUMENT = 7_411_003;
 
 const DEADLOCK = '40P01';
 const SERIALIZATION = '40001';
@@ -198,6 +201,27 @@ function documentStorage(pool: pg.Pool, writer: pg.Pool): DocumentStorage {
 				await client.query('UPDATE documents SET bytes = $1 WHERE name = $2', [total, name]);
 				return total;
 			});
+		},
+		async withLocks(names, task) {
+			// Session advisory locks keyed by the names' hashes (a collision only serializes two
+			// unrelated decisions), taken in one order by everyone so two decisions never deadlock.
+			const keys = [...new Set(names)].sort();
+			const client = await checkout(pool);
+			let held = 0;
+			try {
+				for (const name of keys) {
+					await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_DOCUMENT, name]);
+					held += 1;
+				}
+				return await task();
+			} finally {
+				for (const name of keys.slice(0, held).reverse()) {
+					await client
+						.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_DOCUMENT, name])
+						.catch(() => undefined);
+				}
+				client.release();
+			}
 		}
 	};
 }
@@ -366,6 +390,140 @@ function accountStorage(pool: pg.Pool): AccountStorage {
 		async purgeExpired(now) {
 			await run('DELETE FROM access_tokens WHERE expires_at < $1', [now]);
 			await run('DELETE FROM refresh_tokens WHERE expires_at < $1', [now]);
+		},
+		async lastSignIns(orgId) {
+			const result = await pool.query<{ id: string; last: number | null }>(
+				`SELECT a.id AS id, MAX(s.created_at) AS last FROM accounts a
+				LEFT JOIN sessions s ON s.account_id = a.id WHERE a.org_id = $1 GROUP BY a.id`,
+				[orgId]
+			);
+			return result.rows;
+		}
+	};
+}
+
+function invitationTokenStorage(pool: pg.Pool): InvitationTokenStorage {
+	return {
+		async find(tokenHash, limit) {
+			const result = await pool.query<{ org_id: string; invitation_id: string }>(
+				'SELECT org_id, invitation_id FROM invitation_tokens WHERE token_hash = $1 LIMIT $2',
+				[tokenHash, limit]
+			);
+			return result.rows.map((row) => ({ orgId: row.org_id, invitationId: row.invitation_id }));
+		},
+		async put(rows, replace = false) {
+			if (rows.length === 0 && !replace) return;
+			await transaction(pool, async (client) => {
+				if (replace) await client.query('DELETE FROM invitation_tokens');
+				if (rows.length === 0) return;
+				await client.query(
+					`INSERT INTO invitation_tokens (token_hash, org_id, invitation_id)
+					SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ORDER BY 1, 2, 3
+					ON CONFLICT DO NOTHING`,
+					[rows.map((r) => r.tokenHash), rows.map((r) => r.orgId), rows.map((r) => r.invitationId)]
+				);
+			});
+		}
+	};
+}
+
+function enrollmentStorage(pool: pg.Pool): EnrollmentStorage {
+	return {
+		async pmcPasswordHash(userName) {
+			const result = await pool.query<{ password_hash: string }>(
+				'SELECT password_hash FROM pmc_accounts WHERE user_name = $1',
+				[userName]
+			);
+			return result.rows[0]?.password_hash;
+		},
+		async putPmcAccount(userName, passwordHash, now) {
+			await pool.query(
+				`INSERT INTO pmc_accounts (user_name, password_hash, created_at) VALUES ($1, $2, $3)
+				ON CONFLICT (user_name) DO UPDATE SET password_hash = EXCLUDED.password_hash`,
+				[userName, passwordHash, now]
+			);
+		},
+		async putPmcProfile(profile, accounts, now) {
+			await transaction(pool, async (client) => {
+				await client.query(
+					`INSERT INTO pmc_profiles (mpn_id, legal_name, country, created_at) VALUES ($1, $2, $3, $4)
+					ON CONFLICT (mpn_id) DO UPDATE SET legal_name = EXCLUDED.legal_name, country = EXCLUDED.country`,
+					[profile.mpnId, profile.legalName, profile.country, now]
+				);
+				for (const userName of accounts) {
+					await client.query(
+						`INSERT INTO pmc_profile_accounts (mpn_id, user_name) VALUES ($1, $2)
+						ON CONFLICT DO NOTHING`,
+						[profile.mpnId, userName]
+					);
+				}
+			});
+		},
+		async pmcProfilesOf(userName) {
+			const result = await pool.query<{ mpn_id: string; legal_name: string; country: string }>(
+				`SELECT p.mpn_id, p.legal_name, p.country FROM pmc_profiles p
+				JOIN pmc_profile_accounts a ON a.mpn_id = p.mpn_id WHERE a.user_name = $1 ORDER BY p.mpn_id`,
+				[userName]
+			);
+			return result.rows.map((row) => ({
+				mpnId: row.mpn_id,
+				legalName: row.legal_name,
+				country: row.country
+			}));
+		},
+		async pmcProfiles() {
+			const result = await pool.query<{
+				mpn_id: string;
+				legal_name: string;
+				country: string;
+				accounts: string[] | null;
+			}>(
+				`SELECT p.mpn_id, p.legal_name, p.country,
+					array_agg(a.user_name ORDER BY a.user_name) FILTER (WHERE a.user_name IS NOT NULL) AS accounts
+				FROM pmc_profiles p LEFT JOIN pmc_profile_accounts a ON a.mpn_id = p.mpn_id
+				GROUP BY p.mpn_id ORDER BY p.mpn_id LIMIT 1000`
+			);
+			return result.rows.map((row) => ({
+				mpnId: row.mpn_id,
+				legalName: row.legal_name,
+				country: row.country,
+				accounts: row.accounts ?? []
+			}));
+		},
+		async claimNotice(orgId, status, now) {
+			const result = await pool.query(
+				`INSERT INTO enrollment_notices (org_id, status, updated_at) VALUES ($1, $2, $3)
+				ON CONFLICT (org_id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
+				WHERE enrollment_notices.status <> EXCLUDED.status`,
+				[orgId, status, now]
+			);
+			return (result.rowCount ?? 0) > 0;
+		},
+		async insertVerification(hash, orgId, email, now, expiresAt) {
+			await pool.query(
+				`INSERT INTO email_verifications (token_hash, org_id, email, created_at, expires_at)
+				VALUES ($1, $2, $3, $4, $5)`,
+				[hash, orgId, email, now, expiresAt]
+			);
+		},
+		async verification(hash) {
+			const result = await pool.query<{
+				org_id: string;
+				email: string;
+				expires_at: number;
+				used_at: number | null;
+			}>(
+				'SELECT org_id, email, expires_at, used_at FROM email_verifications WHERE token_hash = $1',
+				[hash]
+			);
+			return result.rows[0];
+		},
+		async useVerification(hash, now) {
+			const result = await pool.query(
+				'UPDATE email_verifications SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL',
+				[now, hash]
+			);
+			return (result.rowCount ?? 0) > 0;
 		}
 	};
 }
@@ -428,6 +586,8 @@ export async function openPostgresStorage(
 		documents: documentStorage(pool, writes),
 		access: accessStorage(pool),
 		accounts: accountStorage(pool),
+		invitationTokens: invitationTokenStorage(pool),
+		enrollment: enrollmentStorage(pool),
 		meta: metaStorage(pool),
 		async exclusive(task) {
 			const client = await checkout(pool);

@@ -61,5 +61,46 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
 	);
 	CREATE INDEX document_access_doc ON document_access (doc);
 	CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+	`,
+	// 2: invitation links' token hashes (SQLite 2) and enrollment (SQLite 3): the Partner Membership
+	// Center registry, primary-contact verification tokens (hashes only), the last status emailed.
+	`
+	CREATE TABLE invitation_tokens (
+		token_hash TEXT NOT NULL,
+		org_id TEXT NOT NULL,
+		invitation_id TEXT NOT NULL,
+		PRIMARY KEY (token_hash, org_id, invitation_id)
+	);
+	CREATE TABLE pmc_accounts (
+		user_name TEXT PRIMARY KEY,
+		password_hash TEXT NOT NULL,
+		created_at BIGINT NOT NULL
+	);
+	CREATE TABLE pmc_profiles (
+		mpn_id TEXT PRIMARY KEY,
+		legal_name TEXT NOT NULL,
+		country TEXT NOT NULL,
+		created_at BIGINT NOT NULL
+	);
+	CREATE TABLE pmc_profile_accounts (
+		mpn_id TEXT NOT NULL REFERENCES pmc_profiles (mpn_id),
+		user_name TEXT NOT NULL REFERENCES pmc_accounts (user_name),
+		PRIMARY KEY (mpn_id, user_name)
+	);
+	CREATE INDEX pmc_profile_accounts_user ON pmc_profile_accounts (user_name);
+	CREATE TABLE email_verifications (
+		token_hash BYTEA PRIMARY KEY,
+		org_id TEXT NOT NULL,
+		email TEXT NOT NULL,
+		created_at BIGINT NOT NULL,
+		expires_at BIGINT NOT NULL,
+		used_at BIGINT
+	);
+	CREATE INDEX email_verifications_org ON email_verifications (org_id);
+	CREATE TABLE enrollment_notices (
+		org_id TEXT PRIMARY KEY,
+		status TEXT NOT NULL,
+		updated_at BIGINT NOT NULL
+	);
 	`
 ];

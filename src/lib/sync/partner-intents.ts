@@ -1,0 +1,160 @@
+// What a provider and a reseller do to their partnership, as events and API calls: create and
+// revoke reseller invitations (the link's token is made here and only its hash is stored), look up
+// and redeem a link, authorize the indirect provider, remove its admin access, withdraw or end it.
+import { liveQuery } from 'dexie';
+import { z } from 'zod';
+import { db } from '$lib/db/db';
+import { documentName } from '$lib/domain/documents';
+import { createIdGenerator } from '$lib/domain/ids';
+import { INVITATION_LIFETIME_MS } from '$lib/flows/partner-lists';
+import { ApiError, callJson, UnreachableError } from './api-client';
+import { invitationTokenHash, newInvitationToken } from './invitation-token';
+import type { AppendResult } from './sync-engine';
+import { syncClient } from './sync-client.svelte';
+
+const newInvitationId = createIdGenerator((bytes) => crypto.getRandomValues(bytes));
+
+export type CreatedInvitation =
+	| { ok: true; invitationId: string; eventId: string; token: string; expiresAt: number }
+	| { ok: false; code: string };
+
+/** Invite reseller: a new link in the provider's org document (works offline). */
+export async function createResellerInvitation(orgId: string): Promise<CreatedInvitation> {
+	const token = newInvitationToken();
+	const invitationId = newInvitationId();
+	const expiresAt = Date.now() + INVITATION_LIFETIME_MS;
+	const result = await syncClient.append(
+		documentName({ kind: 'org', orgId }),
+		'invitation.created',
+		{ invitationId, kind: 'reseller', tokenHash: await invitationTokenHash(token), expiresAt },
+		{ key: 'data_summary_invitation_created', params: {} }
+	);
+	return result.ok ? { ok: true, invitationId, eventId: result.eventId, token, expiresAt } : result;
+}
+
+export function revokeInvitation(orgId: string, invitationId: string): Promise<AppendResult> {
+	return syncClient.append(
+		documentName({ kind: 'org', orgId }),
+		'invitation.revoked',
+		{ invitationId },
+		{ key: 'data_summary_invitation_revoked', params: {} }
+	);
+}
+
+/** The reseller ticked the box and selected Authorize indirect provider. */
+export function authorizeIndirectProvider(
+	doc: string,
+	providerName: string
+): Promise<AppendResult> {
+	return syncClient.append(
+		doc,
+		'partnership.authorized',
+		{ acknowledged: true },
+		{ key: 'data_summary_partnership_authorized', params: { name: providerName } }
+	);
+}
+
+export function removeAdminAccess(doc: string, providerName: string): Promise<AppendResult> {
+	return syncClient.append(
+		doc,
+		'partnership.adminAccessRemoved',
+		{},
+		{ key: 'data_summary_admin_access_removed', params: { name: providerName } }
+	);
+}
+
+export function endPartnership(doc: string, partnerName: string): Promise<AppendResult> {
+	return syncClient.append(
+		doc,
+		'partnership.ended',
+		{},
+		{ key: 'data_summary_partnership_ended', params: { name: partnerName } }
+	);
+}
+
+/** The provider withdraws a redeemed invitation the reseller has not authorized yet. */
+export function withdrawPartnership(doc: string, resellerName: string): Promise<AppendResult> {
+	return syncClient.append(
+		doc,
+		'partnership.revoked',
+		{},
+		{ key: 'data_summary_partnership_withdrawn', params: { name: resellerName } }
+	);
+}
+
+const lookupSchema = z.object({
+	invitationId: z.string(),
+	kind: z.string(),
+	from: z.object({ orgId: z.string(), name: z.string(), orgKind: z.string() }),
+	expiresAt: z.number(),
+	status: z.string()
+});
+export type InvitationLookup = z.infer<typeof lookupSchema>;
+
+const redeemSchema = z.object({
+	document: z.string(),
+	providerId: z.string(),
+	resellerId: z.string()
+});
+export type InvitationRedemption = z.infer<typeof redeemSchema>;
+
+export type ApiOutcome<T> =
+	{ ok: true; value: T } | { ok: false; code: string; status: number; retryAfterSeconds?: number };
+
+async function call<T>(path: string, schema: z.ZodType<T>, token: string): Promise<ApiOutcome<T>> {
+	try {
+		return { ok: true, value: await callJson('POST', path, schema, { token }) };
+	} catch (error) {
+		if (error instanceof ApiError) {
+			return {
+				ok: false,
+				code: error.code,
+				status: error.status,
+				...(error.retryAfterSeconds !== undefined
+					? { retryAfterSeconds: error.retryAfterSeconds }
+					: {})
+			};
+		}
+		if (error instanceof UnreachableError) {
+			return { ok: false, code: 'partners_invitation_offline', status: 0 };
+		}
+		return { ok: false, code: 'error_unexpected', status: 0 };
+	}
+}
+
+/** Who is asking, without signing in (the server answers only for a link it knows). */
+export function lookupInvitation(token: string): Promise<ApiOutcome<InvitationLookup>> {
+	return call('/api/invitations/lookup', lookupSchema, token);
+}
+
+/** Uses the link for the signed-in user's org: the server opens the partnership document. */
+export function redeemInvitation(token: string): Promise<ApiOutcome<InvitationRedemption>> {
+	return call('/api/invitations/redeem', redeemSchema, token);
+}
+
+/** How often to ask for the documents list while a just-redeemed partnership has not arrived. */
+const DOCUMENTS_POLL_MS = 2_000;
+
+/**
+ * Resolves once the partnership document `doc` is on this device with the invitation `invitationId`
+ * pending (the server opened it on redeem; the engine opens it after the documents list names it).
+ * Waits as long as it takes: offline, it goes on once the device is back.
+ */
+export function waitForInvitedPartnership(doc: string, invitationId: string): Promise<void> {
+	return new Promise((resolveWait) => {
+		void syncClient.engine?.refreshDocuments();
+		const poll = setInterval(() => void syncClient.engine?.refreshDocuments(), DOCUMENTS_POLL_MS);
+		const subscription = liveQuery(() => db.partnerships.get(doc)).subscribe({
+			next: (row) => {
+				if (row?.status === 'invited' && row.invitationId === invitationId) {
+					clearInterval(poll);
+					subscription.unsubscribe();
+					resolveWait();
+				}
+			},
+			error: () => {
+				// A storage failure is reported by the sync client; keep waiting for the next change.
+			}
+		});
+	});
+}

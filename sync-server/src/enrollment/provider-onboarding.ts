@@ -1,0 +1,155 @@
+// The program operator adds an indirect provider to the program: its org (legal profile), a first
+// admin with a temporary password (shown once to the operator, stored only as a hash, changed at
+// first sign-in) and its entry in the directory that resellers search.
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { HybridLogicalClock } from '$lib/domain/clock';
+import { documentName, type DocumentRef } from '$lib/domain/documents';
+import * as f from '$lib/domain/event-fields';
+import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
+import { can } from '$lib/domain/permissions';
+import { normalizeEmail } from '$lib/domain/rules';
+import { isDeviceHash } from '$lib/domain/temporary-password';
+import { rolesOf } from '$lib/flows/org-queries';
+import type { AccountService } from '../accounts/account-service.js';
+import { newId } from '../accounts/tokens.js';
+import { SYSTEM_ACTOR } from '../authorize.js';
+import type { DocumentRegistry } from '../docs/document-registry.js';
+import type { AccountRow } from '../store/account-store.js';
+import type { Failure } from './enrollment-service.js';
+
+export const TEMPORARY_PASSWORD_TTL_MS = 7 * 24 * 60 * 60_000;
+
+const newProviderSchema = z.strictObject({
+	legalName: f.name,
+	country: f.country,
+	regionsServed: f.list(f.country, f.LIMITS.regions),
+	offers: f.providerOffers,
+	contact: f.supportContact,
+	description: f.longText.optional(),
+	admin: z.strictObject({
+		fullName: f.name,
+		email: f.email,
+		// made on the operator's device (DESIGN.md): the password itself never reaches the server
+		temporaryPasswordHash: z.string().refine(isDeviceHash, 'error_password_hash_invalid')
+	})
+});
+
+export interface ProviderOnboardingDeps {
+	readonly registry: DocumentRegistry;
+	readonly accounts: AccountService;
+	readonly log: Logger;
+	readonly now?: () => number;
+}
+
+export interface AddedProvider {
+	readonly ok: true;
+	readonly orgId: string;
+	readonly adminEmail: string;
+}
+
+function fieldErrors(error: z.ZodError): Record<string, string> {
+	const fields: Record<string, string> = {};
+	for (const issue of error.issues) {
+		const key = issue.path.join('.');
+		fields[key] ??=
+			issue.code === 'invalid_type'
+				? 'error_field_required'
+				: /^error_/.test(issue.message)
+					? issue.message
+					: 'error_field_invalid';
+	}
+	return fields;
+}
+
+export class ProviderOnboarding {
+	readonly #deps: ProviderOnboardingDeps;
+	readonly #now: () => number;
+	readonly #clock = new HybridLogicalClock('sync-server-program');
+
+	constructor(deps: ProviderOnboardingDeps) {
+		this.#deps = deps;
+		this.#now = deps.now ?? Date.now;
+	}
+
+	/** Program operators who manage the directory add providers. */
+	async mayAdd(account: AccountRow): Promise<boolean> {
+		if (account.org_id !== PROGRAM_ORG_ID) return false;
+		const org = await this.#deps.registry.current({ kind: 'org', orgId: PROGRAM_ORG_ID });
+		return org?.kind === 'org' && can(rolesOf(org, account.id), 'manageDirectory');
+	}
+
+	async add(account: AccountRow, body: Record<string, unknown>): Promise<AddedProvider | Failure> {
+		if (!(await this.mayAdd(account)))
+			return { ok: false, status: 403, code: 'enrollment_reviewer_only' };
+		const parsed = newProviderSchema.safeParse(body);
+		if (!parsed.success)
+			return {
+				ok: false,
+				status: 400,
+				code: 'error_field_invalid',
+				fields: fieldErrors(parsed.error)
+			};
+		const input = parsed.data;
+		const email = normalizeEmail(input.admin.email);
+		if (await this.#deps.accounts.store.byEmail(email))
+			return {
+				ok: false,
+				status: 409,
+				code: 'error_email_taken',
+				fields: { 'admin.email': 'error_email_taken' }
+			};
+		const orgId = newId();
+		const userId = newId();
+		const hash = input.admin.temporaryPasswordHash;
+		const ok =
+			(await this.#append({ kind: 'org', orgId }, [
+				this.#event('org.created', {
+					kind: 'indirectProvider',
+					legalName: input.legalName,
+					country: input.country,
+					tenant: null,
+					mpnId: null,
+					alreadyEnrolledInCsp: true
+				}),
+				this.#event('user.added', {
+					userId,
+					email,
+					fullName: input.admin.fullName,
+					roles: ['globalAdmin', 'adminAgent'],
+					temporaryPassword: { hash, expiresAt: this.#now() + TEMPORARY_PASSWORD_TTL_MS }
+				})
+			])) &&
+			(await this.#append({ kind: 'directory' }, [
+				this.#event('directory.entryPublished', {
+					providerId: orgId,
+					legalName: input.legalName,
+					country: input.country,
+					regionsServed: input.regionsServed,
+					offers: input.offers,
+					contact: input.contact,
+					...(input.description ? { description: input.description } : {})
+				})
+			]));
+		if (!ok) return { ok: false, status: 409, code: 'error_not_allowed_now' };
+		this.#deps.log.info({ org: orgId, by: account.id }, 'indirect provider added');
+		return { ok: true, orgId, adminEmail: email };
+	}
+
+	#event(type: string, payload: object) {
+		return {
+			id: newId(),
+			type,
+			at: this.#clock.now(this.#now()),
+			by: { userId: SYSTEM_USER_ID, orgId: PROGRAM_ORG_ID },
+			payload
+		};
+	}
+
+	async #append(ref: DocumentRef, events: object[]): Promise<boolean> {
+		const verdict = await this.#deps.registry.appendEvents(documentName(ref), events, SYSTEM_ACTOR);
+		if (!verdict.ok)
+			this.#deps.log.warn({ doc: documentName(ref), code: verdict.code }, 'provider event refused');
+		return verdict.ok;
+	}
+}

@@ -1,0 +1,153 @@
+// Enrollment routes (issue 7), JSON in and out like /api/auth:
+//   POST /api/enrollment/work-account   "Create one": work account + org, then signed in (cookies)
+//   GET  /api/enrollment/work-account   the signed-in work account (indirect reseller global admin)
+//   POST /api/enrollment/pmc/sign-in    Partner Membership Center sign-in: links the MPN ID profiles
+//   POST /api/enrollment/pmc/profile    checks the organization profile choice (country/region rule)
+//   POST /api/enrollment/verify-email   the primary contact's verification link (token capability)
+//   GET  /api/mailbox                   the local outbox (program operators who review enrollment)
+//   GET  /api/pmc/profiles              the Partner Membership Center registry (same reviewers)
+//   POST /api/program/providers         adds an indirect provider (org, first admin, directory)
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AccountService, Authenticated, SessionUser } from '../accounts/account-service.js';
+import type { EnrollmentService, Failure } from '../enrollment/enrollment-service.js';
+import type { Mailer } from '../enrollment/mailer.js';
+import type { PmcRegistry } from '../enrollment/pmc-registry.js';
+import type { ProviderOnboarding } from '../enrollment/provider-onboarding.js';
+import type { AccountRow } from '../store/account-store.js';
+import { readJson, send, type Route } from './api.js';
+import { ACCESS_COOKIE, parseCookies, sessionCookies } from './cookies.js';
+import { clientAddress, isHttps, type OriginPolicy } from './origin.js';
+
+export interface EnrollmentApiDeps {
+	readonly accounts: AccountService;
+	readonly enrollment: EnrollmentService;
+	readonly mailer: Mailer;
+	readonly pmc: PmcRegistry;
+	readonly providers: ProviderOnboarding;
+	readonly policy: OriginPolicy;
+	readonly describe: (account: AccountRow) => Promise<SessionUser>;
+	readonly now?: () => number;
+}
+
+function sendFailure(res: ServerResponse, failure: Failure): void {
+	const error = {
+		code: failure.code,
+		message: failure.code,
+		...(failure.fields ? { fields: failure.fields } : {}),
+		...(failure.retryAfterSeconds === undefined
+			? {}
+			: { retryAfterSeconds: failure.retryAfterSeconds })
+	};
+	send(
+		res,
+		failure.status,
+		{ error },
+		failure.retryAfterSeconds === undefined
+			? {}
+			: { 'Retry-After': String(failure.retryAfterSeconds) }
+	);
+}
+
+export function enrollmentRoutes(deps: EnrollmentApiDeps): Record<string, Route> {
+	const now = deps.now ?? Date.now;
+	const { accounts, enrollment } = deps;
+
+	async function signedIn(
+		req: IncomingMessage,
+		res: ServerResponse
+	): Promise<Authenticated | null> {
+		const auth = await accounts.authenticate(parseCookies(req.headers.cookie).get(ACCESS_COOKIE));
+		if (auth.ok && !auth.account.must_change_password) return auth;
+		send(res, auth.ok ? 403 : auth.status, {
+			error: auth.ok
+				? { code: 'auth_password_change_required', message: 'auth_password_change_required' }
+				: { code: auth.code, message: auth.code }
+		});
+		return null;
+	}
+
+	async function reviewer(
+		req: IncomingMessage,
+		res: ServerResponse
+	): Promise<Authenticated | null> {
+		const auth = await signedIn(req, res);
+		if (!auth) return null;
+		if (await enrollment.isReviewer(auth.account)) return auth;
+		sendFailure(res, { ok: false, status: 403, code: 'enrollment_reviewer_only' });
+		return null;
+	}
+
+	return {
+		'POST /api/enrollment/work-account': async (req, res) => {
+			const body = await readJson(req);
+			const created = await enrollment.createWorkAccount(body, clientAddress(req, deps.policy));
+			if (!created.ok) return sendFailure(res, created);
+			const result = await accounts.signIn(
+				created.email,
+				created.password,
+				clientAddress(req, deps.policy)
+			);
+			if (!result.ok) return sendFailure(res, result);
+			const work = await enrollment.workAccountOf(result.account);
+			send(
+				res,
+				201,
+				{
+					user: await deps.describe(result.account),
+					accessExpiresAt: new Date(result.grant.accessExpiresAt).toISOString(),
+					workAccount: work.ok ? work.workAccount : null
+				},
+				{ 'Set-Cookie': sessionCookies(result.grant, now(), isHttps(req, deps.policy)) }
+			);
+		},
+		'GET /api/enrollment/work-account': async (req, res) => {
+			const auth = await signedIn(req, res);
+			if (!auth) return;
+			const work = await enrollment.workAccountOf(auth.account);
+			if (!work.ok) return sendFailure(res, work);
+			send(res, 200, { workAccount: work.workAccount });
+		},
+		'POST /api/enrollment/pmc/sign-in': async (req, res) => {
+			const auth = await signedIn(req, res);
+			if (!auth) return;
+			const body = await readJson(req);
+			const result = await enrollment.signInPmc(
+				auth.account,
+				body,
+				clientAddress(req, deps.policy)
+			);
+			if (!result.ok) return sendFailure(res, result);
+			send(res, 200, { profiles: result.profiles });
+		},
+		'POST /api/enrollment/pmc/profile': async (req, res) => {
+			const auth = await signedIn(req, res);
+			if (!auth) return;
+			const result = await enrollment.chooseProfile(auth.account, await readJson(req));
+			if (!result.ok) return sendFailure(res, result);
+			send(res, 204, undefined);
+		},
+		'POST /api/enrollment/verify-email': async (req, res) => {
+			const result = await enrollment.verifyEmail(await readJson(req));
+			if (!result.ok) return sendFailure(res, result);
+			send(res, 200, { verified: true });
+		},
+		'GET /api/mailbox': async (req, res) => {
+			if (!(await reviewer(req, res))) return;
+			send(res, 200, {
+				transport: deps.mailer.usesSmtp ? 'smtp' : 'outbox',
+				messages: deps.mailer.outbox()
+			});
+		},
+		'POST /api/program/providers': async (req, res) => {
+			const auth = await signedIn(req, res);
+			if (!auth) return;
+			const result = await deps.providers.add(auth.account, await readJson(req));
+			if (!result.ok) return sendFailure(res, result);
+			send(res, 201, { orgId: result.orgId, adminEmail: result.adminEmail });
+		},
+		'GET /api/pmc/profiles': async (req, res) => {
+			if (!(await reviewer(req, res))) return;
+			send(res, 200, { profiles: await deps.pmc.list() });
+		}
+	};
+}

@@ -1,0 +1,51 @@
+// Presence across orgs: a reseller and its provider on the same customer record see each other
+// (name and org, from the server's stamp) within two seconds, and see them go when they leave.
+import { expectNoAxeViolations } from './axe';
+import { expect, signInThroughForm, test } from './fixtures';
+
+const RESELLER = { email: 'admin@contoso.example', password: 'tiertwo-demo' };
+const PROVIDER = { email: 'admin@northwind.example', password: 'tiertwo-demo' };
+const RECORD = '/customers/alpineskihouse';
+
+test('people on the same customer record see each other arrive and leave, across orgs', async ({
+	browser,
+	page
+}) => {
+	await signInThroughForm(page, RESELLER);
+	const providerContext = await browser.newContext();
+	try {
+		const providerPage = await providerContext.newPage();
+		await signInThroughForm(providerPage, PROVIDER);
+
+		await page.goto(RECORD);
+		await expect(page.getByRole('heading', { level: 1, name: 'Alpine Ski House' })).toBeVisible();
+		const seenByReseller = page.getByRole('region', { name: 'Also here now' });
+		await expect(seenByReseller).toBeHidden();
+
+		await providerPage.goto(RECORD);
+		await expect(
+			providerPage.getByRole('heading', { level: 1, name: 'Alpine Ski House' })
+		).toBeVisible();
+		await expect(seenByReseller.getByRole('listitem')).toHaveText(
+			['NA Northwind Distribution Admin, Northwind Distribution'],
+			{ timeout: 5_000 }
+		);
+		await expect(
+			providerPage.getByRole('region', { name: 'Also here now' }).getByRole('listitem')
+		).toHaveText(['CA Contoso IT Services Admin, Contoso IT Services'], { timeout: 5_000 });
+		await expect(page.getByRole('status').filter({ hasText: 'Others here now: 1' })).toBeAttached();
+		await expectNoAxeViolations(page, 'customer record with presence');
+
+		// Leaving the page (the app stays open) and coming back, each within two seconds.
+		await providerPage.getByRole('link', { name: 'Dashboard', exact: true }).click();
+		await expect(seenByReseller).toBeHidden({ timeout: 2_000 });
+		await providerPage.goBack();
+		await expect(seenByReseller.getByRole('listitem')).toHaveCount(1, { timeout: 2_000 });
+
+		// Closing the app entirely.
+		await providerContext.close();
+		await expect(seenByReseller).toBeHidden({ timeout: 2_000 });
+	} finally {
+		await providerContext.close().catch(() => undefined);
+	}
+});

@@ -1,0 +1,253 @@
+// User management end to end: an admin adds a colleague (online and offline), the temporary
+// password is shown once, the colleague is made to change it, sees only what their roles allow,
+// and is promoted live; a duplicate email added offline is reported after reconnect.
+import type { Browser, Page } from '@playwright/test';
+import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
+import { expectNoAxeViolations } from './axe';
+import { expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
+import { networkSwitch } from './network-switch';
+
+const CONTOSO_ADMIN = { email: 'admin@contoso.example', password: 'tiertwo-demo' };
+const NEW_PASSWORD = 'violet harbor lantern forty-two';
+const TEMPORARY_PASSWORD = /^[0-9a-hjkmnp-tv-z]{5}(-[0-9a-hjkmnp-tv-z]{5}){3}$/;
+
+let server: AppServer | undefined;
+
+test.beforeEach(async () => {
+	server = await startAppServer({ port: await freePort(), dataDir: newDataDir() });
+});
+
+test.afterEach(async () => {
+	await server?.stop();
+	server = undefined;
+});
+
+const menu = (page: Page) => page.getByRole('navigation', { name: 'Main menu' });
+
+async function openAddUser(page: Page): Promise<void> {
+	await page.goto('/settings/user-management');
+	await expect(page.getByRole('heading', { level: 1, name: 'User management' })).toBeVisible();
+	await page.getByRole('link', { name: 'Add user' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Add user' })).toBeVisible();
+}
+
+/** Fills Add user and selects Add; returns the temporary password the confirmation shows. */
+async function addUser(
+	page: Page,
+	user: { fullName: string; email: string; agent: string }
+): Promise<string> {
+	await openAddUser(page);
+	await page.getByLabel('Full name').fill(user.fullName);
+	await page.getByLabel('Email address').fill(user.email);
+	await page.getByRole('radio', { name: new RegExp(`^${user.agent}`) }).check();
+	await page.getByRole('button', { name: 'Add', exact: true }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'User added' })).toBeVisible();
+	await expect(page.getByTestId('new-user-name')).toHaveText(user.email);
+	const password = (await page.getByTestId('temporary-password').textContent()) ?? '';
+	expect(password).toMatch(TEMPORARY_PASSWORD);
+	return password;
+}
+
+async function signInAsNewUser(browser: Browser, email: string, temporary: string) {
+	const context = await browser.newContext({ baseURL: server!.url });
+	const page = await context.newPage();
+	await page.goto('/sign-in');
+	await page.getByLabel('Email').fill(email);
+	await page.getByLabel('Password').fill(temporary);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(
+		page.getByRole('heading', { level: 1, name: 'Change your temporary password' })
+	).toBeVisible();
+	return { context, page };
+}
+
+async function changeTemporaryPassword(page: Page, temporary: string, next: string) {
+	await page.getByLabel('Temporary password').fill(temporary);
+	await page.getByLabel('New password', { exact: true }).fill(next);
+	await page.getByLabel('Confirm new password').fill(next);
+	await page.getByRole('button', { name: 'Change password' }).click();
+}
+
+test('an admin adds a Sales agent who must change the temporary password, sees only what the role allows, and is promoted live', async ({
+	browser
+}) => {
+	const admin = await browser.newContext({ baseURL: server!.url });
+	const page = await admin.newPage();
+	await signInThroughForm(page, CONTOSO_ADMIN);
+	await page.goto('/settings/user-management');
+	await expect(page.getByRole('rowheader', { name: 'Dana Sales' })).toBeVisible();
+	await expectNoAxeViolations(page, 'User management');
+	await page.getByLabel('Search users by name or email').fill('billing');
+	await expect(page.getByRole('rowheader', { name: 'Bo Billing' })).toBeVisible();
+	await expect(page.getByRole('rowheader', { name: 'Dana Sales' })).toBeHidden();
+
+	await openAddUser(page);
+	await expectNoAxeViolations(page, 'Add user');
+	// A bad entry names the problem and keeps what was typed.
+	await page.getByLabel('Full name').fill('Riley Chen');
+	await page.getByLabel('Email address').fill('sales@contoso.example');
+	await page.getByRole('radio', { name: /^Sales agent/ }).check();
+	await page.getByRole('button', { name: 'Add', exact: true }).click();
+	await expect(page.getByRole('alert')).toContainText('already used by another user');
+	await expect(page.getByLabel('Full name')).toHaveValue('Riley Chen');
+
+	const email = 'riley.chen@contoso.example';
+	const temporary = await addUser(page, { fullName: 'Riley Chen', email, agent: 'Sales agent' });
+	await expect(page.getByRole('note').first()).toContainText("can't be shown again");
+	await expectNoAxeViolations(page, 'Add user confirmation');
+
+	// Shown once: leaving the page leaves it nowhere in the app.
+	await page.getByRole('link', { name: 'Done' }).click();
+	const row = page.getByRole('row', { name: /Riley Chen/ });
+	await expect(row).toContainText('Awaiting first sign-in');
+	await expect(row).toContainText('Sales agent');
+	await expect(page.locator('body')).not.toContainText(temporary);
+	await page.getByRole('link', { name: 'Riley Chen' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Riley Chen' })).toBeVisible();
+	await expect(page.locator('body')).not.toContainText(temporary);
+
+	const riley = await signInAsNewUser(browser, email, temporary);
+	try {
+		await expectNoAxeViolations(riley.page, 'Change your temporary password');
+		// Nothing else opens before the password is changed.
+		await riley.page.goto('/customers');
+		await expect(
+			riley.page.getByRole('heading', { level: 1, name: 'Change your temporary password' })
+		).toBeVisible();
+		await changeTemporaryPassword(riley.page, temporary, 'password1234');
+		await expect(riley.page.getByRole('alert')).toContainText('too common or too easy to guess');
+		await changeTemporaryPassword(riley.page, temporary, NEW_PASSWORD);
+		await expect(riley.page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+
+		// Sales agent: customers, no partner pages, no User management.
+		await expect(menu(riley.page).getByRole('link', { name: 'Customers' })).toBeVisible();
+		await expect(menu(riley.page).getByRole('link', { name: 'Settings' })).toBeVisible();
+		await expect(menu(riley.page).getByRole('link', { name: 'User management' })).toHaveCount(0);
+		await expect(menu(riley.page).getByRole('link', { name: 'Indirect resellers' })).toHaveCount(0);
+		// A direct URL explains why instead of showing the page.
+		await riley.page.goto('/settings/user-management');
+		await expect(
+			riley.page.getByRole('heading', { name: "Your roles don't include this page" })
+		).toBeVisible();
+		await expect(riley.page.getByText('Global admin, User management admin')).toBeVisible();
+		await expect(riley.page.getByRole('link', { name: 'Add user' })).toHaveCount(0);
+		await expectNoAxeViolations(riley.page, 'a page the role does not open');
+
+		// The admin promotes Riley to Admin agent; Riley's menu grows without a reload.
+		await page.getByRole('radio', { name: /^Admin agent/ }).check();
+		await page.getByRole('button', { name: 'Update' }).click();
+		await expect(page.getByRole('status').filter({ hasText: 'Roles updated.' })).toBeVisible();
+		await expect(page.getByTestId('user-roles')).toHaveText('Admin agent');
+		await expect(menu(riley.page).getByRole('link', { name: 'Indirect resellers' })).toBeVisible({
+			timeout: 20_000
+		});
+		await expect(menu(riley.page).getByRole('link', { name: 'Indirect providers' })).toBeVisible();
+		await expect(menu(riley.page).getByRole('link', { name: 'User management' })).toHaveCount(0);
+	} finally {
+		await riley.context.close();
+		await admin.close();
+	}
+});
+
+test('a user added offline can sign in after reconnecting; a duplicate email added offline is reported and nothing else is lost', async ({
+	browser
+}) => {
+	const context = await browser.newContext({ baseURL: server!.url });
+	const network = await networkSwitch(context);
+	const page = await context.newPage();
+	try {
+		await signInThroughForm(page, CONTOSO_ADMIN);
+		// The app is installed (its service worker serves every page) before the network goes.
+		await waitForServiceWorkerControl(page);
+		await page.goto('/settings/user-management');
+		await expect(page.getByRole('rowheader', { name: 'Dana Sales' })).toBeVisible();
+
+		await network.offline();
+		await expect(page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+		const email = 'kai.field@contoso.example';
+		const temporary = await addUser(page, {
+			fullName: 'Kai Field',
+			email,
+			agent: 'Helpdesk agent'
+		});
+		await expect(page.getByRole('note').filter({ hasText: "You're offline" })).toBeVisible();
+		// An email that belongs to another org: only the server can tell.
+		await addUser(page, {
+			fullName: 'Northwind Clash',
+			email: 'admin@northwind.example',
+			agent: 'Sales agent'
+		});
+		await page.getByRole('link', { name: 'Done' }).click();
+		await expect(page.getByRole('row', { name: /Kai Field/ })).toContainText('Waiting to sync');
+		await expect(page.getByRole('row', { name: /Northwind Clash/ })).toContainText(
+			'Waiting to sync'
+		);
+
+		await network.online();
+		const refused = page.getByRole('region', { name: 'User changes that were not made' });
+		await expect(refused).toContainText('Add user Northwind Clash (admin@northwind.example)', {
+			timeout: 30_000
+		});
+		await expect(refused).toContainText('already used by another user');
+		await expect(page.getByRole('row', { name: /Northwind Clash/ })).toHaveCount(0);
+		await expect(page.getByRole('row', { name: /Kai Field/ })).toContainText(
+			'Awaiting first sign-in',
+			{ timeout: 30_000 }
+		);
+		await expectNoAxeViolations(page, 'User management with a refused change');
+
+		const kai = await signInAsNewUser(browser, email, temporary);
+		try {
+			await changeTemporaryPassword(kai.page, temporary, NEW_PASSWORD);
+			await expect(kai.page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+		} finally {
+			await kai.context.close();
+		}
+	} finally {
+		await context.close();
+	}
+});
+
+test('account security: change password and sign out everywhere in Settings, and a clear lockout message', async ({
+	browser
+}) => {
+	const context = await browser.newContext({ baseURL: server!.url });
+	const page = await context.newPage();
+	try {
+		await signInThroughForm(page, { email: 'admin@wingtip.example', password: 'tiertwo-demo' });
+		await page.goto('/settings');
+		const security = page.getByRole('region', { name: 'Account security' });
+		await security.getByLabel('Current password').fill('tiertwo-demo');
+		await security.getByLabel('New password', { exact: true }).fill('wingtipadmin');
+		await security.getByLabel('Confirm new password').fill('wingtipadmin');
+		await security.getByRole('button', { name: 'Change password' }).click();
+		await expect(security.getByRole('alert')).toContainText('too common or too easy to guess');
+		await security.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+		await security.getByLabel('Confirm new password').fill(NEW_PASSWORD);
+		await security.getByRole('button', { name: 'Change password' }).click();
+		await expect(security.getByRole('status')).toContainText('Your password was changed.');
+		await expectNoAxeViolations(page, 'Settings with account security');
+
+		page.once('dialog', (dialog) => void dialog.accept());
+		await security.getByRole('button', { name: 'Sign out everywhere' }).click();
+		await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+
+		// The old password no longer works; repeated failures lock the account with a clear message.
+		for (let attempt = 0; attempt < 5; attempt += 1) {
+			// Retried only when the form was not sent: the sign-in page may still be settling from
+			// the sign-out (a blank form's required fields stop the submission, no attempt counts).
+			await expect(async () => {
+				await page.getByLabel('Email').fill('admin@wingtip.example');
+				await page.getByLabel('Password').fill('tiertwo-demo');
+				await page.getByRole('button', { name: 'Sign in' }).click();
+				await expect(page.getByRole('alert')).toContainText('incorrect', { timeout: 8_000 });
+			}).toPass({ timeout: 30_000 });
+		}
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await expect(page.getByRole('alert')).toContainText(
+			/locked for a while after repeated failed sign-ins\. Try again in \d+ seconds/
+		);
+	} finally {
+		await context.close();
+	}
+});

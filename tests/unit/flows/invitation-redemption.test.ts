@@ -1,0 +1,155 @@
+// Whether a link can be opened and redeemed: each documentation rule the server applies before it
+// writes `invitation.redeemed`, decided from the inviting org's projection and the clock.
+import { describe, expect, it } from 'vitest';
+import type { Role } from '$lib/domain/permissions';
+import type { OrgDocumentState, PartnershipDocumentState } from '$lib/flows/document-state';
+import {
+	invitationClosedReason,
+	invitationWithHash,
+	redemptionRefusal,
+	type RedemptionContext
+} from '$lib/flows/invitation-redemption';
+import { DAY, HASH, SYSTEM, T0 } from '../factories';
+import {
+	invitationPayload,
+	orgLog,
+	partnershipLog,
+	partnershipRef,
+	project,
+	PROVIDER,
+	providerAdmin,
+	RESELLER,
+	resellerAdmin
+} from './scenarios';
+
+function providerOrg(extend: (push: ReturnType<typeof orgLog>['push']) => void = () => {}) {
+	const builder = orgLog(PROVIDER, 'indirectProvider', providerAdmin.userId);
+	builder.push('invitation.created', providerAdmin, invitationPayload('inv-1'));
+	extend(builder.push);
+	const state = project({ kind: 'org', orgId: PROVIDER }, builder.log);
+	if (state.kind !== 'org') throw new Error('expected an org projection');
+	return state;
+}
+
+function invitationOf(state: OrgDocumentState) {
+	const invitation = invitationWithHash(state, 'inv-1', HASH);
+	if (!invitation) throw new Error('no invitation');
+	return invitation;
+}
+
+const ADMIN: readonly Role[] = ['globalAdmin'];
+
+function context(over: Partial<RedemptionContext> = {}): RedemptionContext {
+	return {
+		invitation: invitationOf(providerOrg()),
+		inviterOrgId: PROVIDER,
+		redeemerOrgId: RESELLER,
+		redeemerOrgKind: 'indirectReseller',
+		redeemerRoles: ADMIN,
+		partnership: undefined,
+		now: T0 + DAY,
+		...over
+	};
+}
+
+function partnership(extend: (push: ReturnType<typeof partnershipLog>['push']) => void) {
+	const builder = partnershipLog();
+	extend(builder.push);
+	return project(partnershipRef, builder.log) as PartnershipDocumentState;
+}
+
+describe('opening an invitation link', () => {
+	it('finds an invitation only when its stored hash is the link’s', () => {
+		const state = providerOrg();
+		expect(invitationWithHash(state, 'inv-1', HASH)?.invitationId).toBe('inv-1');
+		expect(invitationWithHash(state, 'inv-1', 'b'.repeat(64))).toBeNull();
+		expect(invitationWithHash(state, 'inv-2', HASH)).toBeNull();
+	});
+
+	it('is open while pending and before its expiry, by the reader’s clock', () => {
+		const invitation = invitationOf(providerOrg());
+		expect(invitationClosedReason(invitation, invitation.expiresAt)).toBeNull();
+		expect(invitationClosedReason(invitation, invitation.expiresAt + 1)).toBe('expired');
+	});
+
+	it('says why a closed link is closed', () => {
+		const revoked = providerOrg((push) =>
+			push('invitation.revoked', providerAdmin, { invitationId: 'inv-1' })
+		);
+		expect(invitationClosedReason(invitationOf(revoked), T0)).toBe('revoked');
+		const used = providerOrg((push) =>
+			push('invitation.redeemed', SYSTEM, { invitationId: 'inv-1', orgId: RESELLER })
+		);
+		expect(invitationClosedReason(invitationOf(used), T0)).toBe('used');
+		const late = providerOrg((push) =>
+			push(
+				'invitation.redeemed',
+				SYSTEM,
+				{ invitationId: 'inv-1', orgId: RESELLER },
+				{ at: T0 + 30 * DAY }
+			)
+		);
+		expect(invitationClosedReason(invitationOf(late), T0)).toBe('expired');
+	});
+});
+
+describe('redeeming a reseller invitation', () => {
+	it('lets a reseller’s Global admin redeem an open link', () => {
+		expect(redemptionRefusal(context())).toBeNull();
+		expect(redemptionRefusal(context({ redeemerRoles: ['adminAgent'] }))).toBeNull();
+	});
+
+	it('refuses a closed link before anything else', () => {
+		const ctx = context({ redeemerOrgKind: 'customer' });
+		expect(redemptionRefusal({ ...ctx, now: ctx.invitation.expiresAt + 1 })).toBe('expired');
+	});
+
+	it('needs an indirect reseller other than the inviting org', () => {
+		expect(redemptionRefusal(context({ redeemerOrgKind: 'indirectProvider' }))).toBe(
+			'wrongOrgKind'
+		);
+		expect(redemptionRefusal(context({ redeemerOrgKind: 'customer' }))).toBe('wrongOrgKind');
+		expect(redemptionRefusal(context({ redeemerOrgKind: null }))).toBe('wrongOrgKind');
+		expect(redemptionRefusal(context({ redeemerOrgId: PROVIDER }))).toBe('wrongOrgKind');
+	});
+
+	it('needs a role that may manage partnerships', () => {
+		expect(redemptionRefusal(context({ redeemerRoles: ['salesAgent'] }))).toBe('capabilityMissing');
+		expect(redemptionRefusal(context({ redeemerRoles: [] }))).toBe('capabilityMissing');
+	});
+
+	it('refuses a second link while the partnership is live, and reopens an ended one', () => {
+		const authorized = partnership((push) =>
+			push('partnership.authorized', resellerAdmin, { acknowledged: true })
+		);
+		expect(redemptionRefusal(context({ partnership: authorized }))).toBe('alreadyPartnered');
+		const removed = partnership((push) => {
+			push('partnership.authorized', resellerAdmin, { acknowledged: true });
+			push('partnership.adminAccessRemoved', resellerAdmin, {});
+		});
+		expect(redemptionRefusal(context({ partnership: removed }))).toBe('alreadyPartnered');
+		const pending = partnership(() => {});
+		expect(redemptionRefusal(context({ partnership: pending }))).toBeNull();
+		const ended = partnership((push) => {
+			push('partnership.authorized', resellerAdmin, { acknowledged: true });
+			push('partnership.ended', providerAdmin, {});
+		});
+		expect(redemptionRefusal(context({ partnership: ended }))).toBeNull();
+	});
+
+	it('leaves customer invitations to their own flow', () => {
+		const builder = orgLog(RESELLER, 'indirectReseller', resellerAdmin.userId);
+		builder.push('invitation.created', resellerAdmin, invitationPayload('inv-1', 'customer'));
+		const state = project({ kind: 'org', orgId: RESELLER }, builder.log) as OrgDocumentState;
+		expect(
+			redemptionRefusal(
+				context({
+					invitation: invitationOf(state),
+					inviterOrgId: RESELLER,
+					redeemerOrgId: 'tailspin',
+					redeemerOrgKind: 'customer'
+				})
+			)
+		).toBe('kindUnsupported');
+	});
+});

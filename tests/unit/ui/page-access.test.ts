@@ -1,0 +1,55 @@
+// Which pages each role opens: read from the capability table, so the menu and the direct-URL
+// guard follow a role change without a second list.
+import { describe, expect, it } from 'vitest';
+import { capabilitiesOf, type Role } from '$lib/domain/permissions';
+import { mayOpenPage, pageCapabilities, rolesOpening } from '$lib/ui/page-access';
+
+const pages = (roles: Role[]) =>
+	[
+		'/',
+		'/customers',
+		'/customers/wingtip',
+		'/indirect-providers',
+		'/indirect-resellers',
+		'/settings',
+		'/settings/user-management',
+		'/settings/user-management/add'
+	].filter((path) => mayOpenPage(capabilitiesOf(roles), path));
+
+describe('pages by role', () => {
+	it('gives a Sales agent customers and Indirect providers (to invite customers with a provider), not Indirect resellers or User management', () => {
+		expect(pages(['salesAgent'])).toEqual([
+			'/',
+			'/customers',
+			'/customers/wingtip',
+			'/indirect-providers',
+			'/settings'
+		]);
+	});
+
+	it('adds the partner pages for an Admin agent', () => {
+		expect(pages(['adminAgent'])).toEqual([
+			'/',
+			'/customers',
+			'/customers/wingtip',
+			'/indirect-providers',
+			'/indirect-resellers',
+			'/settings'
+		]);
+	});
+
+	it('opens User management and its sub-pages to user admins only', () => {
+		expect(pages(['userManagementAdmin'])).toContain('/settings/user-management/add');
+		expect(pages(['billingAdmin'])).toEqual(['/', '/settings']);
+		expect(pages(['globalAdmin'])).toHaveLength(8);
+		expect(pageCapabilities('/settings/user-management/abc/')).toEqual(['manageUsers']);
+	});
+
+	it('names the roles that would open a page', () => {
+		expect(rolesOpening('/settings/user-management')).toEqual([
+			'globalAdmin',
+			'userManagementAdmin'
+		]);
+		expect(rolesOpening('/')).toEqual([]);
+	});
+});
