@@ -23,7 +23,9 @@ const CLUSTER_SUITES = [
 	'tests/sync-server/forged-events.test.ts',
 	'tests/sync-server/invitations.test.ts',
 	'tests/sync-server/user-accounts.test.ts',
-	'tests/sync-server/enrollment.test.ts'
+	'tests/sync-server/enrollment.test.ts',
+	'tests/sync-server/customer-invitations.test.ts',
+	'tests/sync-server/provisioning.test.ts'
 ];
 const missingServers = [
 	['redis-server', ['/usr/bin/redis-server', '/usr/local/bin/redis-server']],

@@ -53,7 +53,11 @@ export const INVITATION_CODES = [
 	'invitation_wrong_org_kind',
 	'invitation_capability_missing',
 	'invitation_already_partnered',
-	'invitation_kind_unsupported'
+	'invitation_kind_unsupported',
+	'invitation_already_customer',
+	'invitation_partnership_not_live',
+	'invitation_country_mismatch',
+	'invitation_answer_required'
 ] as const;
 
 /** Enrollment (issue 7): Partner Membership Center sign-in, verification links, reviewer-only APIs. */

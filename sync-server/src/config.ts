@@ -55,6 +55,8 @@ export interface ServerConfig {
 	mailFrom: string;
 	/** the app's public origin for links in emails (PUBLIC_URL); empty: the server's own URL */
 	publicUrl: string;
+	/** how long the program waits before deciding a submitted order (ORDER_PROVISIONING_DELAY_MS) */
+	orderProvisioningDelayMs: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -122,6 +124,7 @@ export function readConfig(
 			: DEFAULT_LIMITS,
 		smtpUrl: env.SMTP_URL ?? '',
 		mailFrom: env.MAIL_FROM ?? 'Tailspin Cloud Program <no-reply@program.example>',
-		publicUrl: (env.PUBLIC_URL ?? '').replace(/\/+$/, '')
+		publicUrl: (env.PUBLIC_URL ?? '').replace(/\/+$/, ''),
+		orderProvisioningDelayMs: Math.max(0, Number(env.ORDER_PROVISIONING_DELAY_MS ?? 0) || 0)
 	};
 }

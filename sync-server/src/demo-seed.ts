@@ -114,6 +114,8 @@ export interface SeedDeps {
 	readonly registry: DocumentRegistry;
 	readonly hashLogN: number;
 	readonly now?: () => number;
+	/** resolves once the program has decided every order submitted to this document */
+	readonly provisioned: (name: string) => Promise<void>;
 }
 
 const emailOf = (user: { org: string; local: string }) =>
@@ -317,7 +319,9 @@ export async function seedDemoWorkspace(deps: SeedDeps): Promise<DemoSignIn[]> {
 				invitationId,
 				resellerId: c.reseller,
 				providerId: c.withProvider ? 'northwind' : null,
-				expiresAt
+				expiresAt,
+				resellerName: nameOf(c.reseller),
+				...(c.withProvider ? { providerName: nameOf('northwind') } : {})
 			});
 			await write(org(c.reseller), 'invitation.redeemed', { invitationId, orgId: c.id });
 			if (c.pending) continue;
@@ -358,14 +362,16 @@ export async function seedDemoWorkspace(deps: SeedDeps): Promise<DemoSignIn[]> {
 			},
 			buyer
 		);
-		const suites = newId();
-		await write(customer(c.id), 'order.provisioned', {
-			orderId,
-			newSubscriptions: [
-				{ lineIndex: 0, subscriptionId: suites, renewsAt: now() + 344 * DAY },
-				{ lineIndex: 1, subscriptionId: newId(), renewsAt: now() + 9 * DAY }
-			]
-		});
+		// The program provisions it (OrderProvisioner), as it does every order.
+		await deps.provisioned(registry.policy.name(customer(c.id)));
+		const state = await registry.projection(customer(c.id));
+		const suites =
+			state?.kind === 'customer'
+				? Object.values(state.subscriptions).find(
+						(s) => s.orderId === orderId && s.offerId !== 'cloud-storage-1tb'
+					)?.subscriptionId
+				: undefined;
+		if (!suites) throw new Error(`demo seed: the order for ${c.id} was not provisioned`);
 		for (const person of people) {
 			await write(
 				customer(c.id),

@@ -22,6 +22,7 @@ import { createApiHandler, sendError } from './http/api.js';
 import { createAppHandler } from './http/app-static.js';
 import { InvitationIndex } from './invitations/invitation-index.js';
 import { InvitationService } from './invitations/invitation-service.js';
+import { OrderProvisioner } from './provisioning/order-provisioner.js';
 import { createLogger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { RedisSignInLimiter } from './accounts/redis-sign-in-limiter.js';
@@ -159,6 +160,8 @@ export async function startServer(
 						new RedisWindowBudget(bus.redis, settings, 'tiertwo:invitations:')
 				}
 			: {}),
+		accounts,
+		onNewOrg: (orgId) => accountSync.onNewOrg(orgId),
 		...(options.now ? { now: options.now } : {})
 	});
 
@@ -237,13 +240,26 @@ export async function startServer(
 		temporaryPasswordChanged: (account) => void accountSync.recordPasswordChanged(account)
 	};
 
+	// Orders (issue 9): the program provisions every submitted order, the demo seed's included.
+	const orders = new OrderProvisioner({
+		registry,
+		log,
+		delayMs: config.orderProvisioningDelayMs,
+		...(options.now ? { now: options.now } : {})
+	});
+	registry.onLogChanged(orders.observe);
+
 	let demoSignIns: DemoSignIn[] = [];
 	// One process at a time decides whether the (shared) store is fresh and seeds it.
 	await storage.exclusive(async () => {
 		const fresh = await isFresh(storage);
 		const cleanShutdown = fresh || (await storage.meta.get('clean_shutdown')) !== undefined;
 		if (config.demo && fresh) {
-			demoSignIns = await seedDemoWorkspace({ registry, hashLogN: config.passwordHashLogN });
+			demoSignIns = await seedDemoWorkspace({
+				registry,
+				hashLogN: config.passwordHashLogN,
+				provisioned: (name) => orders.settled(name)
+			});
 			await accountSync.idle();
 			await storage.meta.set('demo_seeded', new Date().toISOString());
 			await seedDemoPmcRegistry(pmc, config.passwordHashLogN);
@@ -270,6 +286,11 @@ export async function startServer(
 			.catch((error: unknown) =>
 				log.error({ err: error, doc: live.name }, 'enrollment notice failed')
 			);
+	});
+	// A server stopped between an order and its outcome decides it now (in the background: every
+	// customer document is read; in a cluster each process does, and the locks keep one outcome).
+	orders.provisionPending().catch((error: unknown) => {
+		log.error({ err: error }, 'order provisioning: pending orders not read');
 	});
 
 	const describe = async (account: AccountRow): Promise<SessionUser> => {
@@ -385,6 +406,7 @@ export async function startServer(
 		close() {
 			closing ??= (async () => {
 				clearInterval(purge);
+				const ordersClosed = orders.close();
 				hub.close();
 				if (indexTimer) {
 					clearTimeout(indexTimer);
@@ -392,7 +414,13 @@ export async function startServer(
 				}
 				const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
 				server.closeAllConnections();
+				await ordersClosed;
 				await registry.close();
+				// Writes finished while closing (an order being provisioned) may have queued a refresh.
+				if (indexTimer) {
+					clearTimeout(indexTimer);
+					void refreshIndex();
+				}
 				await validator.close();
 				mailer.close();
 				await accountSync.idle();

@@ -13,6 +13,8 @@ export interface AppServer {
 	port: number;
 	dataDir: string;
 	stop(): Promise<void>;
+	/** Stops the server process and starts a new one on the same port and data directory. */
+	restart(): Promise<void>;
 }
 
 /** A port that was free a moment ago (the server binds it right after). */
@@ -61,26 +63,35 @@ export async function startAppServer(options: {
 	appDir?: string;
 }): Promise<AppServer> {
 	const { port, dataDir, appDir = DEFAULT_BUILD_DIR } = options;
-	let output = '';
-	const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
-		cwd: ROOT,
-		env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, APP_DIR: appDir },
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-	child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 	const url = `http://localhost:${port}`;
-	await waitForHealth(url, child, () => output);
+	const spawnServer = async (): Promise<ChildProcess> => {
+		let output = '';
+		const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
+			cwd: ROOT,
+			env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, APP_DIR: appDir },
+			stdio: ['ignore', 'pipe', 'pipe']
+		});
+		child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		await waitForHealth(url, child, () => output);
+		return child;
+	};
+	const stopServer = (child: ChildProcess) =>
+		new Promise<void>((resolve) => {
+			if (hasExited(child)) return resolve();
+			child.once('exit', () => resolve());
+			child.kill('SIGTERM');
+		});
+	let child = await spawnServer();
 	return {
 		url,
 		port,
 		dataDir,
-		stop: () =>
-			new Promise<void>((resolve) => {
-				if (hasExited(child)) return resolve();
-				child.once('exit', () => resolve());
-				child.kill('SIGTERM');
-			})
+		stop: () => stopServer(child),
+		async restart() {
+			await stopServer(child);
+			child = await spawnServer();
+		}
 	};
 }
 

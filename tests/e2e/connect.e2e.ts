@@ -2,16 +2,16 @@
 // test): invitation link, authorization, live lists on both sides, admin access removed, partnership
 // ended; offline authorization; a withdrawal and an authorization made offline at the same time;
 // link security pages; accessibility and the keyboard journey; roles without the controls.
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { createHash, randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { formatHlc } from '../../src/lib/domain/clock';
-import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
 import { expectNoAxeViolations } from './axe';
+import { expectSynced, freshServerPerTest } from './fresh-server';
 import { networkSwitch } from './network-switch';
-import { expect, signInThroughForm, test } from './fixtures';
+import { expect, test } from './fixtures';
 
 const PASSWORD = 'tiertwo-demo';
 const account = (email: string) => ({ email, password: PASSWORD });
@@ -22,43 +22,7 @@ const CONTOSO_SALES = account('sales@contoso.example');
 const NORTHWIND_HELPDESK = account('helpdesk@northwind.example');
 const WINGTIP_ADMIN = account('admin@wingtip.example');
 
-let server: AppServer;
-const contexts: BrowserContext[] = [];
-
-test.beforeEach(async () => {
-	server = await startAppServer({ port: await freePort(), dataDir: newDataDir() });
-});
-
-test.afterEach(async () => {
-	for (const context of contexts.splice(0)) await context.close();
-	await server.stop();
-});
-
-async function newContext(browser: Browser): Promise<BrowserContext> {
-	const context = await browser.newContext({
-		baseURL: server.url,
-		permissions: ['clipboard-read', 'clipboard-write']
-	});
-	contexts.push(context);
-	return context;
-}
-
-async function signedInPage(browser: Browser, who: { email: string; password: string }) {
-	const context = await newContext(browser);
-	const page = await context.newPage();
-	await signInThroughForm(page, who);
-	return { context, page };
-}
-
-/** The shell's "N changes waiting to sync" is gone: everything made here reached the server. */
-async function expectSynced(page: Page): Promise<void> {
-	await expect(
-		page
-			.getByRole('banner')
-			.getByRole('status')
-			.filter({ hasText: /waiting to sync/ })
-	).toBeHidden({ timeout: 30_000 });
-}
+const { url, newContext, signedInPage } = freshServerPerTest();
 
 /** Request a partnership on Indirect resellers; returns the personalized link from the draft. */
 async function createInvitationLink(page: Page): Promise<string> {
@@ -67,7 +31,7 @@ async function createInvitationLink(page: Page): Promise<string> {
 	const dialog = page.getByRole('dialog', { name: 'Invitation email' });
 	await expect(dialog).toBeVisible();
 	const link = await dialog.getByLabel('Personalized link', { exact: true }).inputValue();
-	expect(link).toMatch(new RegExp(`^${server.url}/invitation#[A-Za-z0-9_-]{43}$`));
+	expect(link).toMatch(new RegExp(`^${url()}/invitation#[A-Za-z0-9_-]{43}$`));
 	await dialog.getByRole('button', { name: 'Done' }).click();
 	await expect(dialog).toBeHidden();
 	await expectSynced(page);
@@ -84,7 +48,7 @@ async function redeemThroughApi(page: Page, link: string): Promise<void> {
 	const token = new URL(link).hash.slice(1);
 	const response = await page.request.post('/api/invitations/redeem', {
 		data: { token },
-		headers: { origin: server.url }
+		headers: { origin: url() }
 	});
 	expect(response.status(), await response.text()).toBe(200);
 }
@@ -284,9 +248,15 @@ test('a withdrawal and an authorization made offline at the same time end in one
 		final === 'Authorized'
 			? 'Withdraw an invitation to an indirect reseller'
 			: 'Authorize indirect provider';
+	// Who won: the change that reached the server first, by whom and when.
+	const won =
+		final === 'Authorized'
+			? /Adatum.* got there first: “Authorize indirect provider” at .+, before this change reached the server\./i
+			: /Fabrikam.* got there first: “Withdraw an invitation to an indirect reseller” at .+, before this change reached the server\./i;
 	for (const page of [fabrikam, adatum]) {
 		const superseded = page.getByRole('region', { name: "Changes that didn't apply" });
 		await expect(superseded.getByRole('listitem').filter({ hasText: lost })).toHaveCount(1);
+		await expect(superseded.getByRole('listitem').filter({ hasText: lost })).toContainText(won);
 	}
 });
 
@@ -296,9 +266,9 @@ async function writeInvitationAs(
 	orgId: string,
 	expiresAt: number
 ): Promise<string> {
-	const signIn = await fetch(`${server.url}/api/auth/sign-in`, {
+	const signIn = await fetch(`${url()}/api/auth/sign-in`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', origin: server.url },
+		headers: { 'content-type': 'application/json', origin: url() },
 		body: JSON.stringify(who)
 	});
 	expect(signIn.status).toBe(200);
@@ -307,14 +277,14 @@ async function writeInvitationAs(
 		.map((line) => line.split(';')[0])
 		.join('; ');
 	class AuthenticatedSocket extends WebSocket {
-		constructor(url: string, protocols?: string | string[]) {
-			super(url, protocols, { headers: { cookie, origin: server.url } });
+		constructor(address: string, protocols?: string | string[]) {
+			super(address, protocols, { headers: { cookie, origin: url() } });
 		}
 	}
 	const token = randomBytes(32).toString('base64url');
 	const doc = new Y.Doc();
 	const provider = new WebsocketProvider(
-		`${server.url.replace(/^http/, 'ws')}/sync`,
+		`${url().replace(/^http/, 'ws')}/sync`,
 		`org/${orgId}`,
 		doc,
 		{
@@ -346,7 +316,7 @@ async function writeInvitationAs(
 	} finally {
 		provider.destroy();
 	}
-	return `${server.url}/invitation#${token}`;
+	return `${url()}/invitation#${token}`;
 }
 
 const unusable = (page: Page) =>

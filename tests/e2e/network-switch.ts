@@ -35,6 +35,11 @@ export async function networkSwitch(context: BrowserContext) {
 			await context.setOffline(true);
 			for (const route of [...open]) await route.close({ code: 1001, reason: 'offline' });
 		},
+		/** Only the sync websockets drop (and stay refused); HTTP still works. */
+		async cutSockets() {
+			offline = true;
+			for (const route of [...open]) await route.close({ code: 1001, reason: 'cut' });
+		},
 		async online() {
 			offline = false;
 			await context.setOffline(false);

@@ -49,3 +49,71 @@ test('people on the same customer record see each other arrive and leave, across
 		await providerContext.close().catch(() => undefined);
 	}
 });
+
+test('a partnership page, opened from either side, shows its status, history and who is on it', async ({
+	browser,
+	page
+}) => {
+	await signInThroughForm(page, RESELLER);
+	const providerContext = await browser.newContext();
+	try {
+		const providerPage = await providerContext.newPage();
+		await signInThroughForm(providerPage, PROVIDER);
+		const title = 'Northwind Distribution and Contoso IT Services';
+
+		await page.goto('/indirect-providers');
+		await page.getByRole('link', { name: 'Northwind Distribution', exact: true }).click();
+		await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+		const status = page.getByRole('region', { name: 'Status' });
+		await expect(status.getByRole('definition').first()).toHaveText('Authorized');
+		await expect(
+			page
+				.getByRole('region', { name: 'History' })
+				.getByRole('listitem')
+				.filter({
+					hasText: /^Authorized: /
+				})
+		).toHaveCount(1);
+
+		await providerPage.goto('/indirect-resellers');
+		await providerPage.getByRole('link', { name: 'Contoso IT Services', exact: true }).click();
+		await expect(providerPage.getByRole('heading', { level: 1, name: title })).toBeVisible();
+		await expect(
+			page.getByRole('region', { name: 'Also here now' }).getByRole('listitem')
+		).toHaveText(['NA Northwind Distribution Admin, Northwind Distribution'], { timeout: 5_000 });
+		// Known failure (open): the provider, arriving second, often never lists the reseller here
+		// (1 to 3 runs in 4, also when both open the page directly, even after 20 s), while the
+		// reseller lists the provider; on the customer record both directions work. Checked by the
+		// fixme test below until the cause is found.
+		await expectNoAxeViolations(page, 'partnership page with presence');
+
+		await providerPage.getByRole('link', { name: 'Back to your partners' }).click();
+		await expect(
+			providerPage.getByRole('heading', { level: 1, name: 'Indirect resellers' })
+		).toBeVisible();
+		await expect(page.getByRole('region', { name: 'Also here now' })).toBeHidden({
+			timeout: 2_000
+		});
+	} finally {
+		await providerContext.close();
+	}
+});
+
+test.fixme('on a partnership page the one who arrives second also sees the one already there', async ({
+	browser,
+	page
+}) => {
+	await signInThroughForm(page, RESELLER);
+	const providerContext = await browser.newContext();
+	try {
+		const providerPage = await providerContext.newPage();
+		await signInThroughForm(providerPage, PROVIDER);
+		await page.goto('/partnerships/northwind/contoso');
+		await providerPage.goto('/partnerships/northwind/contoso');
+		await expect(
+			providerPage.getByRole('region', { name: 'Also here now' }).getByRole('listitem')
+		).toHaveText(['CA Contoso IT Services Admin, Contoso IT Services'], { timeout: 5_000 });
+	} finally {
+		await providerContext.close();
+	}
+});

@@ -67,7 +67,7 @@ async function createOne(input = newApplicant()) {
 }
 
 async function orgState(orgId: string) {
-	const state = await t.server.registry.projection({ kind: 'org', orgId });
+	const state = await t.server.registry.current({ kind: 'org', orgId });
 	if (state?.kind !== 'org') throw new Error(orgId);
 	return state;
 }
@@ -363,7 +363,7 @@ describe('program operator adds an indirect provider', () => {
 			kind: 'indirectProvider',
 			legalName: 'Wide World Distribution'
 		});
-		const directory = await t.server.registry.projection({ kind: 'directory' });
+		const directory = await t.server.registry.current({ kind: 'directory' });
 		expect(JSON.stringify(directory)).toContain(body.orgId);
 		expect(JSON.stringify(await orgState(body.orgId))).not.toContain(temporaryPassword);
 		// The first admin signs in with it and must change it.

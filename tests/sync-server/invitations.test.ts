@@ -161,6 +161,7 @@ describe('a provider invites a reseller', () => {
 			invitationId,
 			kind: 'reseller',
 			from: { orgId: 'northwind', name: 'Northwind Distribution', orgKind: 'indirectProvider' },
+			provider: null,
 			expiresAt: expect.any(Number),
 			status: 'pending'
 		});
@@ -355,12 +356,16 @@ describe('links that cannot be used', () => {
 		expect([answer.status, answer.body.error?.code]).toEqual([409, 'invitation_already_partnered']);
 	});
 
-	it('looks up customer invitations but leaves redeeming them to their own flow', async () => {
+	it('refuses a customer link opened by a reseller', async () => {
 		const { token } = await h.invite(CONTOSO_ADMIN, { kind: 'customer' });
 		const lookup = await h.post('lookup', { token });
 		expect(lookup.body).toMatchObject({ kind: 'customer', from: { orgId: 'contoso' } });
-		const answer = await h.post('redeem', { token }, { email: 'admin@fourthcoffee.example' });
-		expect([answer.status, answer.body.error?.code]).toEqual([400, 'invitation_kind_unsupported']);
+		const answer = await h.post(
+			'redeem',
+			{ token, answer: 'accept' },
+			{ email: 'admin@adatum.example' }
+		);
+		expect([answer.status, answer.body.error?.code]).toEqual([403, 'invitation_wrong_org_kind']);
 	});
 
 	it('asks for sign-in before redeeming', async () => {

@@ -3,6 +3,7 @@
 import { parseDocumentName } from '$lib/domain/documents';
 import type { AwaySummary } from '$lib/sync/away';
 import { AWAY_SUMMARY_SETTING, type AppDatabase } from './app-database';
+import { orgLegalName } from './author-names';
 
 export interface NamedAwaySummary {
 	summary: AwaySummary;
@@ -19,9 +20,7 @@ export async function namedAwaySummary(db: AppDatabase): Promise<NamedAwaySummar
 	const orgName = async (orgId: string) => {
 		let name = orgs.get(orgId);
 		if (name === undefined) {
-			const org = await db.orgs.get(orgId);
-			const entry = org ? undefined : await db.directoryEntries.get(orgId);
-			name = org?.legalName ?? entry?.legalName ?? orgId;
+			name = (await orgLegalName(db, orgId)) ?? orgId;
 			orgs.set(orgId, name);
 		}
 		return name;

@@ -66,3 +66,26 @@ export async function customerWindow(
 	if (descending) rows.reverse();
 	return rows.slice(offset, offset + limit);
 }
+
+/**
+ * View customers: the customers reseller `resellerId` shares with provider `providerId` (an active
+ * relationship naming both), by name.
+ */
+export async function sharedCustomers(
+	db: AppDatabase,
+	resellerId: string,
+	providerId: string
+): Promise<CustomerRow[]> {
+	return db.transaction('r', [db.customerRelationships, db.customers], async () => {
+		const relationships = await db.customerRelationships
+			.where('resellerId')
+			.equals(resellerId)
+			.filter((r) => r.providerId === providerId && r.status === 'active')
+			.toArray();
+		const ids = [...new Set(relationships.map((r) => r.customerId))];
+		const rows = await db.customers.bulkGet(ids);
+		return rows
+			.filter((row): row is CustomerRow => row !== undefined)
+			.sort((a, b) => (a.nameKey < b.nameKey ? -1 : a.nameKey > b.nameKey ? 1 : 0));
+	});
+}

@@ -24,6 +24,15 @@ async function nameBook(db: AppDatabase, orgId: string): Promise<NameBook> {
 	return (row?.value as NameBook | undefined) ?? {};
 }
 
+/** The name `orgId`'s devices remembered for `partnerId`, if any. */
+export async function rememberedPartnerName(
+	db: AppDatabase,
+	orgId: string,
+	partnerId: string
+): Promise<string | undefined> {
+	return (await nameBook(db, orgId))[partnerId]?.name;
+}
+
 /** Everything the partner list of `orgId` on `side` needs, read in one transaction. */
 export function partnerListData(
 	db: AppDatabase,

@@ -137,7 +137,10 @@ export const PAYLOADS = {
 		invitationId: f.id,
 		resellerId: f.id,
 		providerId: f.id.nullable(),
-		expiresAt: f.epochMs
+		expiresAt: f.epochMs,
+		/** who asks, as the server knew them (the customer cannot read its partners' org documents) */
+		resellerName: f.name.optional(),
+		providerName: f.name.optional()
 	}),
 	'relationship.accepted': relationshipRef,
 	'relationship.declined': relationshipRef,

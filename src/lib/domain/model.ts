@@ -138,12 +138,17 @@ export interface CustomerRelationship {
 	resellerId: string;
 	/** provider of record (combined invitation), while its part is live */
 	providerId: string | null;
+	/** the partners' names when the request was made (null in requests that did not carry them) */
+	resellerName: string | null;
+	providerName: string | null;
 	combined: boolean;
 	status: RelationshipStatus;
 	expiresAt: number;
 	requested: Stamp;
 	answered: Stamp | null;
 	ended: Stamp | null;
+	/** when and by whom only the provider of record's part was ended (the reseller's went on) */
+	providerEnded?: Stamp | null;
 }
 
 export interface TenantUser {
@@ -197,6 +202,14 @@ export interface DirectoryEntry {
 	updated: Stamp | null;
 }
 
+/** The earlier applied event that decided a superseded one ("who won"). */
+export interface DecidingEvent {
+	eventId: string;
+	type: string;
+	by: Author;
+	at: string;
+}
+
 /** An event kept in the log but refused by the machines, with why. */
 export interface SupersededEvent {
 	eventId: string;
@@ -204,6 +217,8 @@ export interface SupersededEvent {
 	by: Author;
 	at: string;
 	code: ErrorCode;
+	/** the latest applied event on the same subject before it (none: nothing earlier touched it) */
+	decidedBy?: DecidingEvent;
 }
 
 /** A log entry that is not a valid event (malformed or a duplicate id); kept, never applied. */

@@ -57,3 +57,38 @@ const byId = new Map(OFFER_CATALOG.map((offer) => [offer.offerId, offer]));
 export function findOffer(offerId: string): Offer | undefined {
 	return byId.get(offerId);
 }
+
+/** Why a quantity does not fit an offer: outside its range, or a total past its maximum. */
+export type QuantityProblem =
+	| { readonly kind: 'range'; readonly offer: string; readonly min: number; readonly max: number }
+	| { readonly kind: 'total'; readonly offer: string; readonly max: number; readonly room: number }
+	| { readonly kind: 'whole' };
+
+/**
+ * The offer's quantity limits, one rule for the order form and for provisioning: a new subscription
+ * of `quantity` within [min, max]; `quantity` licenses added to a subscription holding `current`
+ * keep the total within max. Null when it fits.
+ */
+export function quantityProblem(
+	offer: Offer,
+	quantity: number,
+	current: number | null = null
+): QuantityProblem | null {
+	if (current === null) {
+		const fits =
+			Number.isInteger(quantity) && quantity >= offer.minQuantity && quantity <= offer.maxQuantity;
+		return fits
+			? null
+			: { kind: 'range', offer: offer.name, min: offer.minQuantity, max: offer.maxQuantity };
+	}
+	if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY)
+		return { kind: 'whole' };
+	return current + quantity > offer.maxQuantity
+		? {
+				kind: 'total',
+				offer: offer.name,
+				max: offer.maxQuantity,
+				room: Math.max(0, offer.maxQuantity - current)
+			}
+		: null;
+}

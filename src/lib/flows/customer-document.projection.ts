@@ -144,6 +144,8 @@ function fold(
 				invitationId: p.invitationId,
 				resellerId: p.resellerId,
 				providerId: p.providerId,
+				resellerName: p.resellerName ?? null,
+				providerName: p.providerName ?? null,
 				combined: p.providerId !== null,
 				status: status as RelationshipStatus,
 				expiresAt: p.expiresAt,
@@ -161,6 +163,7 @@ function fold(
 			relationship.status = status as RelationshipStatus;
 			if (event.type === 'relationship.ended') {
 				if (status === 'ended') relationship.ended = stamp;
+				else if (status === 'resellerOnly') relationship.providerEnded = stamp;
 			} else {
 				relationship.answered = stamp;
 			}

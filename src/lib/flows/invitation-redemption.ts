@@ -1,10 +1,16 @@
 // Whether an invitation link can be opened and redeemed, from the inviting org's document (and, for
-// redemption, the redeemer's org and the partnership): the rules the server applies before it writes
-// `invitation.redeemed`. Pure: the caller passes the clock reading.
+// redemption, the redeemer's org and the partnership, or for a customer link the customer document):
+// the rules the server applies before it writes `invitation.redeemed`. Pure: the caller passes the
+// clock reading.
 import type { Invitation } from '$lib/domain/model';
 import { can, type Role } from '$lib/domain/permissions';
 import { invitedOrgKind, type OrgKind } from '$lib/domain/rules';
-import type { OrgDocumentState, PartnershipDocumentState } from './document-state';
+import { isLive } from './customer-queries';
+import type {
+	CustomerDocumentState,
+	OrgDocumentState,
+	PartnershipDocumentState
+} from './document-state';
 
 /** Why a link cannot be opened: it never synced (or was guessed), or it is closed. */
 export type InvitationClosedReason = 'notFound' | 'expired' | 'revoked' | 'used';
@@ -15,10 +21,18 @@ export type RedemptionRefusal =
 	| 'kindUnsupported'
 	| 'wrongOrgKind'
 	| 'capabilityMissing'
-	| 'alreadyPartnered';
+	| 'alreadyPartnered'
+	| 'alreadyCustomer'
+	| 'partnershipNotLive'
+	| 'countryMismatch';
 
-/** Invitation kinds redemption handles so far (customer invitations come with their own flow). */
-export const REDEEMABLE_KINDS: readonly Invitation['kind'][] = ['reseller'];
+/** Invitation kinds that open a customer relationship (the customer accepts or declines). */
+export const CUSTOMER_KINDS: readonly Invitation['kind'][] = ['customer', 'customerWithProvider'];
+
+/** Whether a link of this kind (as a lookup names it) asks a customer for a relationship. */
+export function isCustomerInvitation(kind: string): boolean {
+	return (CUSTOMER_KINDS as readonly string[]).includes(kind);
+}
 
 /**
  * The invitation of `orgState` with this id whose stored hash is `tokenHash`, or null: an index
@@ -69,12 +83,12 @@ export interface RedemptionContext {
 	readonly now: number;
 }
 
-/** Null when this user may redeem the link for their org now; otherwise the first refusal. */
+/** Null when this user may redeem a reseller link for their org now; otherwise the first refusal. */
 export function redemptionRefusal(context: RedemptionContext): RedemptionRefusal | null {
 	const { invitation } = context;
 	const closed = invitationClosedReason(invitation, context.now);
 	if (closed) return closed;
-	if (!REDEEMABLE_KINDS.includes(invitation.kind)) return 'kindUnsupported';
+	if (invitation.kind !== 'reseller') return 'kindUnsupported';
 	if (
 		context.redeemerOrgId === context.inviterOrgId ||
 		context.redeemerOrgKind !== invitedOrgKind(invitation.kind)
@@ -82,5 +96,74 @@ export function redemptionRefusal(context: RedemptionContext): RedemptionRefusal
 		return 'wrongOrgKind';
 	if (!can(context.redeemerRoles, 'managePartnerships')) return 'capabilityMissing';
 	if (isPartnershipLive(context.partnership)) return 'alreadyPartnered';
+	return null;
+}
+
+export interface CustomerRedemptionContext {
+	readonly invitation: Invitation;
+	readonly inviterOrgId: string;
+	/** the reseller's country/market (relationships stay within one) */
+	readonly inviterCountry: string | null;
+	readonly redeemerOrgId: string;
+	readonly redeemerOrgKind: OrgKind | null;
+	readonly redeemerCountry: string | null;
+	readonly redeemerRoles: readonly Role[];
+	/** the customer's `customer/<id>` document, if it exists yet */
+	readonly customer: CustomerDocumentState | undefined;
+	/** for a combined link: the reseller–provider partnership it names */
+	readonly partnership: PartnershipDocumentState | undefined;
+	readonly now: number;
+}
+
+/** A live relationship with this reseller: a second link cannot open another. */
+export function hasLiveRelationship(
+	customer: CustomerDocumentState | undefined,
+	resellerId: string
+): boolean {
+	return Object.values(customer?.relationships ?? {}).some(
+		(relationship) => relationship.resellerId === resellerId && isLive(relationship)
+	);
+}
+
+/**
+ * Null when this customer user may answer (accept or decline) a customer link for their org now;
+ * otherwise the first refusal.
+ */
+export function customerRedemptionRefusal(
+	context: CustomerRedemptionContext
+): RedemptionRefusal | null {
+	const { invitation } = context;
+	const closed = invitationClosedReason(invitation, context.now);
+	if (closed) return closed;
+	if (!isCustomerInvitation(invitation.kind)) return 'kindUnsupported';
+	if (context.redeemerOrgId === context.inviterOrgId || context.redeemerOrgKind !== 'customer')
+		return 'wrongOrgKind';
+	if (!can(context.redeemerRoles, 'respondToRelationships')) return 'capabilityMissing';
+	if (context.inviterCountry === null || context.redeemerCountry !== context.inviterCountry)
+		return 'countryMismatch';
+	if (hasLiveRelationship(context.customer, context.inviterOrgId)) return 'alreadyCustomer';
+	if (invitation.kind === 'customerWithProvider' && !isPartnershipLive(context.partnership))
+		return 'partnershipNotLive';
+	return null;
+}
+
+/**
+ * What a new customer account made on the spot must satisfy before anything is written: the link
+ * still open and (for a combined link) the partnership live, the same country/market as the reseller.
+ */
+export function newCustomerRefusal(context: {
+	readonly invitation: Invitation;
+	readonly inviterCountry: string | null;
+	readonly country: string;
+	readonly partnership: PartnershipDocumentState | undefined;
+	readonly now: number;
+}): RedemptionRefusal | null {
+	const closed = invitationClosedReason(context.invitation, context.now);
+	if (closed) return closed;
+	if (!isCustomerInvitation(context.invitation.kind)) return 'kindUnsupported';
+	if (context.inviterCountry === null || context.country !== context.inviterCountry)
+		return 'countryMismatch';
+	if (context.invitation.kind === 'customerWithProvider' && !isPartnershipLive(context.partnership))
+		return 'partnershipNotLive';
 	return null;
 }

@@ -195,15 +195,32 @@ export function invitationStatusAt(
 	return invitation.status as InvitationDisplayStatus;
 }
 
+/** Invitations of these kinds, newest first, each with its status at `now`. */
+export function invitationsOfKinds<T extends InvitationFacts>(
+	invitations: readonly T[],
+	kinds: readonly string[],
+	now: number
+): Array<T & { displayStatus: InvitationDisplayStatus }> {
+	return invitations
+		.filter((invitation) => kinds.includes(invitation.kind))
+		.map((invitation) => ({ ...invitation, displayStatus: invitationStatusAt(invitation, now) }))
+		.sort((a, b) => compareHlc(b.createdAt, a.createdAt));
+}
+
 /** A provider's reseller invitations, newest first, each with its status at `now`. */
 export function resellerInvitations<T extends InvitationFacts>(
 	invitations: readonly T[],
 	now: number
 ): Array<T & { displayStatus: InvitationDisplayStatus }> {
-	return invitations
-		.filter((invitation) => invitation.kind === 'reseller')
-		.map((invitation) => ({ ...invitation, displayStatus: invitationStatusAt(invitation, now) }))
-		.sort((a, b) => compareHlc(b.createdAt, a.createdAt));
+	return invitationsOfKinds(invitations, ['reseller'], now);
+}
+
+/** A reseller's customer invitations (alone, or with a provider), newest first. */
+export function customerInvitations<T extends InvitationFacts>(
+	invitations: readonly T[],
+	now: number
+): Array<T & { displayStatus: InvitationDisplayStatus }> {
+	return invitationsOfKinds(invitations, ['customer', 'customerWithProvider'], now);
 }
 
 /** The personalized link: the token rides in the fragment, which browsers never send to a server. */

@@ -11,6 +11,7 @@ import { isDeviceHash } from '$lib/domain/temporary-password';
 import { applyCustomerEvent, createCustomerState } from './customer-document.projection';
 import { isProviderOfRecord, isResellerOfRecord } from './customer-queries';
 import { applyDirectoryEvent, createDirectoryState } from './directory-document.projection';
+import type { DecidingEvent } from '$lib/domain/model';
 import type { DocumentProjection, OrgDocumentState } from './document-state';
 import { applyOrgEvent, createOrgState } from './org-document.projection';
 import { isUserLive, losesLastGlobalAdmin, rolesOf } from './org-queries';
@@ -82,9 +83,36 @@ function refusalBeforeMachines(
 	return null;
 }
 
+/** The whole document: the subject of events that name no entity (partnership.ended, enrollment). */
+const DOCUMENT_SUBJECT = 'document';
+
+/**
+ * What an event is about, for "who won": one key per entity id its payload names (tenantUserId,
+ * subscriptionId, relationshipId, orderId, invitationId, userId ...), or the document itself.
+ */
+export function subjectsOf(event: DomainEvent): string[] {
+	const payload = event.payload as Record<string, unknown>;
+	const keys = Object.entries(payload)
+		.filter(([key, value]) => key.endsWith('Id') && typeof value === 'string')
+		.map(([key, value]) => `${key}:${value as string}`);
+	return keys.length > 0 ? keys : [DOCUMENT_SUBJECT];
+}
+
 export function createProjector(ref: DocumentRef, _ctx?: ProjectorContext): DocumentProjector {
 	const state = emptyState(ref);
 	const seen = new Set<string>();
+	// Per subject, the latest applied event and its log index: the decider of a later refusal.
+	// In memory only (bounded by the document's entities); a superseded entry keeps one copy.
+	const lastApplied = new Map<string, { index: number; event: DecidingEvent }>();
+
+	function deciderOf(event: DomainEvent): DecidingEvent | undefined {
+		let best: { index: number; event: DecidingEvent } | undefined;
+		for (const key of [...subjectsOf(event), DOCUMENT_SUBJECT]) {
+			const candidate = lastApplied.get(key);
+			if (candidate && (!best || candidate.index > best.index)) best = candidate;
+		}
+		return best?.event;
+	}
 
 	function appendOne(entry: unknown): void {
 		const index = state.length;
@@ -108,14 +136,22 @@ export function createProjector(ref: DocumentRef, _ctx?: ProjectorContext): Docu
 		seen.add(event.id);
 		const code = refusalBeforeMachines(ref, state, event) ?? applyToDocument(state, event);
 		if (code !== null) {
+			const decidedBy = deciderOf(event);
 			state.superseded.push({
 				eventId: event.id,
 				type: event.type,
 				by: event.by,
 				at: event.at,
-				code
+				code,
+				...(decidedBy ? { decidedBy } : {})
 			});
+			return;
 		}
+		const applied = {
+			index,
+			event: { eventId: event.id, type: event.type, by: event.by, at: event.at }
+		};
+		for (const key of subjectsOf(event)) lastApplied.set(key, applied);
 	}
 
 	return {

@@ -119,9 +119,15 @@ class Connection {
 		}
 	}
 
+	/**
+	 * The network changed: check again, after the check in flight if there is one (it may have
+	 * started before the change, and its answer would stand for a whole heartbeat interval).
+	 */
 	#checkSoon = (): void => {
 		this.#retryDelay = RETRY_FIRST_MS;
-		void this.checkNow();
+		const inFlight = this.#checking;
+		if (inFlight) void inFlight.then(() => this.checkNow());
+		else void this.checkNow();
 	};
 
 	#checkWhenVisible = (): void => {

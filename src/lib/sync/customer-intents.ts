@@ -2,6 +2,7 @@
 // unassign licenses), as events appended to `customer/<id>`; refusals come back as i18n codes.
 import { documentName } from '$lib/domain/documents';
 import { createIdGenerator } from '$lib/domain/ids';
+import type { Summary } from '$lib/db/local-records';
 import type { AppendResult } from './sync-engine';
 import { syncClient } from './sync-client.svelte';
 
@@ -78,4 +79,33 @@ export function setLicense(
 				key: 'data_summary_license_unassigned',
 				params
 			});
+}
+
+/**
+ * Ends a reseller relationship (`all`: the reseller's and its provider's part; `provider`: only the
+ * provider of record's part of a combined relationship): ends admin rights and future purchases.
+ * The customer names the partner it ends with (`partnerName`); a partner ends it with the customer.
+ */
+export function endRelationship(
+	customer: CustomerRef,
+	relationshipId: string,
+	scope: 'all' | 'provider',
+	partnerName?: string
+): Promise<AppendResult> {
+	const summary: Summary =
+		partnerName === undefined
+			? { key: 'orders_summary_relationship_ended', params: { customer: customer.legalName } }
+			: {
+					key:
+						scope === 'all'
+							? 'data_summary_relationship_ended'
+							: 'data_summary_relationship_provider_removed',
+					params: { name: partnerName }
+				};
+	return syncClient.append(
+		customerDoc(customer),
+		'relationship.ended',
+		{ relationshipId, scope },
+		summary
+	);
 }

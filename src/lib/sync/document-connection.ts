@@ -47,6 +47,8 @@ export class DocumentConnection {
 	#refusal: Refusal | null = null;
 	#destroyed = false;
 	#retryAtOnce = false;
+	/** Closed with 4401: no reconnects until the session is renewed (`retry` or `reconnectNow`). */
+	#waitingForSession = false;
 
 	constructor(name: string, doc: Y.Doc, events: ConnectionEvents, options: ConnectionOptions) {
 		this.#events = events;
@@ -94,13 +96,22 @@ export class DocumentConnection {
 		if (this.#destroyed) return;
 		clearTimeout(this.#timer);
 		this.#timer = undefined;
+		this.#waitingForSession = false;
 		this.provider.connect();
 	}
 
-	/** The network is back: try now instead of waiting out the backoff. */
+	/** The session was renewed after a 4401: connect again after the backoff (never a tight loop). */
+	retry(): void {
+		if (this.#destroyed) return;
+		this.#waitingForSession = false;
+		this.#scheduleReconnect();
+	}
+
+	/** The network (or a session) is back: try now instead of waiting out the backoff. */
 	reconnectNow(): void {
 		this.#attempt = 0;
-		if (this.#timer !== undefined) this.connect();
+		// A connection stopped by 4401 has no timer running: without this it would stay closed.
+		if (this.#timer !== undefined || this.#waitingForSession) this.connect();
 		// An attempt still under way may have started before the network came back: if it fails,
 		// retry at once rather than after its backoff.
 		else this.#retryAtOnce = !this.connected;
@@ -157,17 +168,22 @@ export class DocumentConnection {
 			this.#refusal = null;
 			this.#events.refused(refusal);
 		} else if (code === CLOSE_SESSION_EXPIRED) {
+			this.#waitingForSession = true;
 			this.#events.sessionExpired();
 		} else if (code === CLOSE_FORBIDDEN || (code > 4400 && code < 4500)) {
 			this.#events.forbidden(code, reason);
 		} else {
-			const delay = this.#retryAtOnce ? 0 : backoffDelay(this.#attempt++, this.#random());
-			this.#retryAtOnce = false;
-			clearTimeout(this.#timer);
-			this.#timer = setTimeout(() => {
-				this.#timer = undefined;
-				this.connect();
-			}, delay);
+			this.#scheduleReconnect();
 		}
 	};
+
+	#scheduleReconnect(): void {
+		const delay = this.#retryAtOnce ? 0 : backoffDelay(this.#attempt++, this.#random());
+		this.#retryAtOnce = false;
+		clearTimeout(this.#timer);
+		this.#timer = setTimeout(() => {
+			this.#timer = undefined;
+			this.connect();
+		}, delay);
+	}
 }

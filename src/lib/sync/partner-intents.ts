@@ -18,18 +18,41 @@ export type CreatedInvitation =
 	| { ok: true; invitationId: string; eventId: string; token: string; expiresAt: number }
 	| { ok: false; code: string };
 
-/** Invite reseller: a new link in the provider's org document (works offline). */
-export async function createResellerInvitation(orgId: string): Promise<CreatedInvitation> {
+/** What a new link invites: a reseller, a customer, or a customer for the reseller and a provider. */
+export type InvitationTarget =
+	| { kind: 'reseller' }
+	| { kind: 'customer' }
+	| { kind: 'customerWithProvider'; providerId: string };
+
+const CREATED_SUMMARY = {
+	reseller: 'data_summary_invitation_created',
+	customer: 'data_summary_customer_invitation_created',
+	customerWithProvider: 'data_summary_customer_invitation_created'
+} as const;
+
+/**
+ * A new invitation link in the inviting org's document (works offline): the token is made here and
+ * only its hash is stored.
+ */
+export async function createInvitation(
+	orgId: string,
+	target: InvitationTarget
+): Promise<CreatedInvitation> {
 	const token = newInvitationToken();
 	const invitationId = newInvitationId();
 	const expiresAt = Date.now() + INVITATION_LIFETIME_MS;
 	const result = await syncClient.append(
 		documentName({ kind: 'org', orgId }),
 		'invitation.created',
-		{ invitationId, kind: 'reseller', tokenHash: await invitationTokenHash(token), expiresAt },
-		{ key: 'data_summary_invitation_created', params: {} }
+		{ invitationId, ...target, tokenHash: await invitationTokenHash(token), expiresAt },
+		{ key: CREATED_SUMMARY[target.kind], params: {} }
 	);
 	return result.ok ? { ok: true, invitationId, eventId: result.eventId, token, expiresAt } : result;
+}
+
+/** Invite reseller: a new link in the provider's org document. */
+export function createResellerInvitation(orgId: string): Promise<CreatedInvitation> {
+	return createInvitation(orgId, { kind: 'reseller' });
 }
 
 export function revokeInvitation(orgId: string, invitationId: string): Promise<AppendResult> {
@@ -86,6 +109,7 @@ const lookupSchema = z.object({
 	invitationId: z.string(),
 	kind: z.string(),
 	from: z.object({ orgId: z.string(), name: z.string(), orgKind: z.string() }),
+	provider: z.object({ orgId: z.string(), name: z.string() }).nullable().optional(),
 	expiresAt: z.number(),
 	status: z.string()
 });
@@ -101,9 +125,13 @@ export type InvitationRedemption = z.infer<typeof redeemSchema>;
 export type ApiOutcome<T> =
 	{ ok: true; value: T } | { ok: false; code: string; status: number; retryAfterSeconds?: number };
 
-async function call<T>(path: string, schema: z.ZodType<T>, token: string): Promise<ApiOutcome<T>> {
+export async function call<T>(
+	path: string,
+	schema: z.ZodType<T>,
+	body: Record<string, unknown>
+): Promise<ApiOutcome<T>> {
 	try {
-		return { ok: true, value: await callJson('POST', path, schema, { token }) };
+		return { ok: true, value: await callJson('POST', path, schema, body) };
 	} catch (error) {
 		if (error instanceof ApiError) {
 			return {
@@ -124,12 +152,12 @@ async function call<T>(path: string, schema: z.ZodType<T>, token: string): Promi
 
 /** Who is asking, without signing in (the server answers only for a link it knows). */
 export function lookupInvitation(token: string): Promise<ApiOutcome<InvitationLookup>> {
-	return call('/api/invitations/lookup', lookupSchema, token);
+	return call('/api/invitations/lookup', lookupSchema, { token });
 }
 
 /** Uses the link for the signed-in user's org: the server opens the partnership document. */
 export function redeemInvitation(token: string): Promise<ApiOutcome<InvitationRedemption>> {
-	return call('/api/invitations/redeem', redeemSchema, token);
+	return call('/api/invitations/redeem', redeemSchema, { token });
 }
 
 /** How often to ask for the documents list while a just-redeemed partnership has not arrived. */

@@ -143,6 +143,14 @@ class Session {
 		await this.#forget();
 	}
 
+	/**
+	 * The server refused the session and its refresh (e.g. the browser lost its newest cookies in
+	 * a crash): forget it so the shell asks to sign in. The device's data and pending work stay.
+	 */
+	async ended(): Promise<void> {
+		if (this.#status === 'signed-in') await this.#forget();
+	}
+
 	async #save(response: SessionResponse): Promise<void> {
 		const row: SessionRow = {
 			key: 'current',

@@ -48,6 +48,11 @@ export interface SyncEngineOptions {
 	listDocuments(): Promise<DocumentEntry[]>;
 	/** renews the session; false when it is over */
 	refreshSession(): Promise<boolean>;
+	/**
+	 * The server ended the session (4401 and the refresh refused): the user must sign in again.
+	 * Pending work stays in the outbox; `reconnect()` (or a new engine) delivers it afterwards.
+	 */
+	sessionEnded?(): void;
 	WebSocketPolyfill?: typeof WebSocket;
 	random?: () => number;
 	/** a storage write failed (e.g. the disk is full): nothing saved is lost, the change waits */
@@ -71,6 +76,20 @@ export const NO_ACCESS_CODE = 'data_refused_no_access';
 const ACCESS_REFRESH_DELAY_MS = 500;
 /** While in contact, the time of last contact is saved at most this often. */
 const CONTACT_SAVE_INTERVAL_MS = 60_000;
+
+/** Documents opened together at start before the page gets a turn. */
+const OPEN_BATCH = 16;
+
+/** Resolves once the page has had a chance to run its own work (input, rendering, its queries). */
+function yieldToPage(): Promise<void> {
+	const scheduler = (
+		globalThis as {
+			scheduler?: { postTask?: (task: () => void, options: { priority: string }) => Promise<void> };
+		}
+	).scheduler;
+	if (scheduler?.postTask) return scheduler.postTask(() => undefined, { priority: 'background' });
+	return new Promise((resolve) => setTimeout(resolve, 0));
+}
 
 export class SyncEngine {
 	readonly #options: SyncEngineOptions;
@@ -147,7 +166,14 @@ export class SyncEngine {
 			error: (error: unknown) => this.#options.storageFailed?.(error)
 		});
 		const known = await this.#db.documents.toArray();
-		await Promise.all(known.map((row) => this.#open(row.name, row.access)));
+		// A device with many documents (a reseller with 100,000 customers) opens them a few at a
+		// time, yielding to the page between batches: its queries and input come first.
+		for (let at = 0; at < known.length && !this.#stopped; at += OPEN_BATCH) {
+			await Promise.all(
+				known.slice(at, at + OPEN_BATCH).map((row) => this.#open(row.name, row.access))
+			);
+			if (at + OPEN_BATCH < known.length) await yieldToPage();
+		}
 		void this.refreshDocuments();
 	}
 
@@ -428,8 +454,11 @@ export class SyncEngine {
 	}
 
 	async #sessionExpired(connection: DocumentConnection): Promise<void> {
-		// Queued work stays either way; a session that is over ends in the shell (sign in again).
-		if (await this.#options.refreshSession()) connection.connect();
+		// Queued work stays either way. A renewed session reconnects after the backoff (a server
+		// that keeps answering 4401 must not be hammered); one that is over ends in the shell (sign
+		// in again), and the connection waits for `reconnect()` instead of being given up.
+		if (await this.#options.refreshSession()) connection.retry();
+		else if (!this.#stopped) this.#options.sessionEnded?.();
 	}
 
 	/** No access any more: close it, remove its rows, keep its pending work aside as refused. */

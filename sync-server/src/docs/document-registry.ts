@@ -463,7 +463,8 @@ export class DocumentRegistry {
 		) =>
 			| { readonly events: readonly (readonly unknown[])[]; readonly value: R }
 			| { readonly refused: R },
-		actor: Actor
+		/** who writes; a function when events of several authors land together (by each event) */
+		actor: Actor | ((event: unknown) => Actor)
 	): Promise<
 		| { readonly ok: true; readonly value: R; readonly refused: boolean }
 		| Extract<Verdict, { ok: false }>
@@ -489,7 +490,8 @@ export class DocumentRegistry {
 			const { policy, validator } = this.#deps;
 			for (const [index, live] of docs.entries()) {
 				for (const event of decision.events[index] ?? []) {
-					const verdict = policy.checkAppend(live.ref, live.projector.state, event, actor);
+					const author = typeof actor === 'function' ? actor(event) : actor;
+					const verdict = policy.checkAppend(live.ref, live.projector.state, event, author);
 					if (!verdict.ok)
 						return {
 							ok: false as const,
@@ -530,6 +532,14 @@ export class DocumentRegistry {
 			locked.map((live) => live.name),
 			() => under(0)
 		);
+	}
+
+	/**
+	 * Runs `task` while no other process of a cluster runs one locked on any of these keys (see
+	 * DocumentStorage.withLocks): for a decision about more than documents (a tenant domain).
+	 */
+	withLocks<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
+		return this.#deps.store.withLocks(keys, task);
 	}
 
 	/**

@@ -107,7 +107,7 @@ export interface EnrollmentDeps {
 /** Create one is open to anyone: each address may create a few work accounts per window. */
 export const CREATE_ACCOUNT_LIMITS = { perAddress: 10, addressWindowMs: 10 * 60_000 };
 
-function fieldErrors(error: z.ZodError): Record<string, string> {
+export function fieldErrors(error: z.ZodError): Record<string, string> {
 	const fields: Record<string, string> = {};
 	for (const issue of error.issues) {
 		const key = issue.path.join('.');

@@ -8,6 +8,7 @@ import type {
 	Grant,
 	SessionUser
 } from '../accounts/account-service.js';
+import type { ErrorCode } from '$lib/domain/errors';
 import type { AuthCode, InvitationCode } from '../codes.js';
 import type { InvitationService } from '../invitations/invitation-service.js';
 import type { AccountRow } from '../store/storage.js';
@@ -50,8 +51,10 @@ export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void>
 interface Failure {
 	readonly ok?: false;
 	readonly status: number;
-	readonly code: AuthCode | InvitationCode;
+	readonly code: AuthCode | InvitationCode | ErrorCode;
 	readonly retryAfterSeconds?: number;
+	/** field path to its error, for errors shown next to a form's fields */
+	readonly fields?: Record<string, string>;
 }
 
 const MESSAGES: Partial<Record<AuthCode | InvitationCode, string>> = {
@@ -81,7 +84,13 @@ const MESSAGES: Partial<Record<AuthCode | InvitationCode, string>> = {
 	invitation_wrong_org_kind: 'This invitation is for another kind of organization.',
 	invitation_capability_missing: 'Your roles do not allow accepting this invitation.',
 	invitation_already_partnered: 'Your organization already works with this one.',
-	invitation_kind_unsupported: 'This kind of invitation cannot be accepted here yet.'
+	invitation_kind_unsupported: 'This kind of invitation cannot be accepted here yet.',
+	invitation_already_customer: 'Your organization already has a relationship with this reseller.',
+	invitation_partnership_not_live:
+		'The reseller no longer works with the provider this invitation names.',
+	invitation_country_mismatch:
+		'Reseller relationships stay within one country/region: this reseller is in another.',
+	invitation_answer_required: 'Say whether you accept or decline the invitation.'
 };
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -112,10 +121,15 @@ export function sendError(
 	code: string,
 	message: string,
 	retryAfterSeconds?: number,
-	headers: Record<string, string | string[]> = {}
+	headers: Record<string, string | string[]> = {},
+	fields?: Record<string, string>
 ): void {
-	const error =
-		retryAfterSeconds === undefined ? { code, message } : { code, message, retryAfterSeconds };
+	const error = {
+		code,
+		message,
+		...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+		...(fields ? { fields } : {})
+	};
 	send(
 		res,
 		status,
@@ -135,9 +149,10 @@ function sendFailure(
 		res,
 		failure.status,
 		failure.code,
-		MESSAGES[failure.code] ?? failure.code,
+		MESSAGES[failure.code as AuthCode | InvitationCode] ?? failure.code,
 		failure.retryAfterSeconds,
-		headers
+		headers,
+		failure.fields
 	);
 }
 
@@ -292,11 +307,35 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 				return sendFailure(res, { status: 403, code: 'auth_password_change_required' });
 			}
 			const viewer = { userId: auth.account.id, orgId: auth.account.org_id };
-			const answer = await invitations.redeem(address, body.token, viewer);
+			const answer = await invitations.redeem(address, body.token, viewer, body.answer);
 			if (!answer.ok) return sendFailure(res, answer);
 			// The app lists its documents next, maybe through another process of a cluster.
 			await deps.indexed?.();
 			send(res, 200, answer.body);
+		},
+		// Create a customer account from a customer link: no session needed (the token is the
+		// capability); the new Global admin is signed in as the sign-in route does.
+		'POST /api/invitations/customer-account': async (req, res) => {
+			const { invitations, address } = invitationRequest(req);
+			const limited = await invitations.admit(address);
+			if (limited) return sendFailure(res, limited);
+			const body = await readInvitationJson(req, invitations, address);
+			const created = await invitations.createCustomer(address, body);
+			if (!created.ok) return sendFailure(res, created);
+			const { email, password, ...redemption } = created.body;
+			const signedIn = await accounts.signIn(email, password, address);
+			if (!signedIn.ok) return sendFailure(res, signedIn);
+			// The app lists its documents next, maybe through another process of a cluster.
+			await deps.indexed?.();
+			send(
+				res,
+				201,
+				{
+					...(await sessionBody(signedIn.account, signedIn.grant.accessExpiresAt)),
+					redemption
+				},
+				{ 'Set-Cookie': sessionCookies(signedIn.grant, now(), isHttps(req, policy)) }
+			);
 		},
 		'GET /health': (_req, res) => {
 			send(res, 200, { ok: true, version: deps.version });

@@ -1,22 +1,42 @@
 // Invitation links as capabilities: looks a link's token up (by its hash, through the index) and
 // redeems it for the signed-in user's org by writing the server's events in the inviting org's
-// document and the partnership's, together. Tokens are never stored or logged, only hashed.
-import { createHash } from 'node:crypto';
+// document and the partnership's (a reseller link) or the customer's (a customer link: the request
+// and the customer's answer), together. A customer link can also make a new customer org and its
+// Global admin on the spot. Tokens are never stored or logged, only hashed.
+import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { HybridLogicalClock, hlcMillis } from '$lib/domain/clock';
-import { documentName } from '$lib/domain/documents';
+import { documentName, type DocumentRef } from '$lib/domain/documents';
+import type { ErrorCode } from '$lib/domain/errors';
+import * as f from '$lib/domain/event-fields';
 import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
 import type { Invitation, Organization } from '$lib/domain/model';
 import {
+	checkNewPassword,
+	PASSWORD_MAX_LENGTH,
+	PASSWORD_MIN_LENGTH,
+	personalWords
+} from '$lib/domain/password-policy';
+import { scorePassword } from '$lib/domain/password-strength';
+import type { Role } from '$lib/domain/permissions';
+import { normalizeEmail } from '$lib/domain/rules';
+import type { CustomerDocumentState, PartnershipDocumentState } from '$lib/flows/document-state';
+import {
+	customerRedemptionRefusal,
 	invitationClosedReason,
 	invitationWithHash,
+	isCustomerInvitation,
+	newCustomerRefusal,
 	redemptionRefusal,
 	type RedemptionRefusal
 } from '$lib/flows/invitation-redemption';
 import type { DocumentProjection } from '$lib/flows/projection';
+import type { AccountService } from '../accounts/account-service.js';
 import { newId } from '../accounts/tokens.js';
-import { SYSTEM_ACTOR, type Viewer } from '../authorize.js';
-import type { InvitationCode } from '../codes.js';
+import { SYSTEM_ACTOR, type Actor, type Viewer } from '../authorize.js';
+import type { AuthCode, InvitationCode } from '../codes.js';
+import { fieldErrors } from '../enrollment/enrollment-service.js';
 import type { DocumentRegistry } from '../docs/document-registry.js';
 import { WindowBudget, type AddressBudget, type BudgetSettings } from '../http/window-budget.js';
 import type { InvitationIndex } from './invitation-index.js';
@@ -51,14 +71,18 @@ export function invitationTokenHash(token: string): string {
 export interface InvitationFailure {
 	readonly ok: false;
 	readonly status: 400 | 403 | 404 | 409 | 410 | 429;
-	readonly code: InvitationCode;
+	readonly code: InvitationCode | ErrorCode | AuthCode;
 	readonly retryAfterSeconds?: number;
+	/** field path to its error (a new customer account's form) */
+	readonly fields?: Record<string, string>;
 }
 
 export interface LookupBody {
 	readonly invitationId: string;
 	readonly kind: Invitation['kind'];
 	readonly from: { readonly orgId: string; readonly name: string; readonly orgKind: string };
+	/** a customer link for the reseller and its provider at once: the provider of record */
+	readonly provider: { readonly orgId: string; readonly name: string } | null;
 	/** epoch ms, as in the invitation's event */
 	readonly expiresAt: number;
 	readonly status: 'pending';
@@ -68,6 +92,52 @@ export interface RedeemBody {
 	readonly document: string;
 	readonly providerId: string;
 	readonly resellerId: string;
+}
+
+/** A customer's answer to a customer link. */
+export interface CustomerRedeemBody {
+	readonly document: string;
+	readonly customerId: string;
+	readonly resellerId: string;
+	readonly providerId: string | null;
+	readonly relationshipId: string;
+	readonly answer: CustomerAnswer;
+}
+
+export const CUSTOMER_ANSWERS = ['accept', 'decline'] as const;
+export type CustomerAnswer = (typeof CUSTOMER_ANSWERS)[number];
+
+/** Create a customer account: the company (its tenant) and its first Global admin. */
+const newCustomerSchema = z.strictObject({
+	token: z.string(),
+	company: z.strictObject({
+		legalName: f.name,
+		domain: f.workAccountTenant.shape.domain,
+		country: f.country
+	}),
+	admin: z.strictObject({
+		displayName: f.name,
+		email: f.email,
+		password: z
+			.string('error_field_required')
+			.min(PASSWORD_MIN_LENGTH, 'auth_password_too_short')
+			.max(PASSWORD_MAX_LENGTH, 'auth_password_too_long')
+	})
+});
+
+const NEW_CUSTOMER_ROLES: readonly Role[] = ['globalAdmin'];
+
+/** A new customer org to write together with its first answer. */
+interface NewCustomerOrg {
+	readonly orgId: string;
+	readonly userId: string;
+	readonly legalName: string;
+	readonly domain: string;
+	readonly country: string;
+	readonly email: string;
+	readonly displayName: string;
+	/** the unusable "temporary" password the log records (the chosen one is only in the account) */
+	readonly placeholderHash: string;
 }
 
 export type InvitationAnswer<T> = { readonly ok: true; readonly body: T } | InvitationFailure;
@@ -80,7 +150,10 @@ const REFUSALS: Record<RedemptionRefusal, Pick<InvitationFailure, 'status' | 'co
 	kindUnsupported: { status: 400, code: 'invitation_kind_unsupported' },
 	wrongOrgKind: { status: 403, code: 'invitation_wrong_org_kind' },
 	capabilityMissing: { status: 403, code: 'invitation_capability_missing' },
-	alreadyPartnered: { status: 409, code: 'invitation_already_partnered' }
+	alreadyPartnered: { status: 409, code: 'invitation_already_partnered' },
+	alreadyCustomer: { status: 409, code: 'invitation_already_customer' },
+	partnershipNotLive: { status: 409, code: 'invitation_partnership_not_live' },
+	countryMismatch: { status: 403, code: 'invitation_country_mismatch' }
 };
 
 const refusal = (reason: RedemptionRefusal): InvitationFailure => ({
@@ -109,6 +182,10 @@ export interface InvitationDeps {
 	/** the per-address budget (a cluster shares it through Redis); in this process by default */
 	readonly budget?: (settings: BudgetSettings) => AddressBudget;
 	readonly now?: () => number;
+	/** creates accounts for new customer orgs (absent, that route refuses) */
+	readonly accounts?: AccountService;
+	/** tells the server an org exists now (its documents list) */
+	readonly onNewOrg?: (orgId: string) => void;
 }
 
 export class InvitationService {
@@ -119,8 +196,14 @@ export class InvitationService {
 	readonly #budget: AddressBudget;
 	readonly #now: () => number;
 	readonly #clock = new HybridLogicalClock('sync-server-invitations');
+	readonly #deps: InvitationDeps;
+	/** tenant domains of new customer accounts being created right now (not in any log yet) */
+	readonly #domainsInFlight = new Set<string>();
+	/** new customer orgs are written one at a time in this process (see `#createCustomer`) */
+	#creating: Promise<unknown> = Promise.resolve();
 
 	constructor(deps: InvitationDeps) {
+		this.#deps = deps;
 		this.#registry = deps.registry;
 		this.#index = deps.index;
 		this.#log = deps.log;
@@ -155,12 +238,17 @@ export class InvitationService {
 		const { invitation, org, orgId } = found;
 		const closed = invitationClosedReason(invitation, this.#now());
 		if (closed) return refusal(closed);
+		const providerId = invitation.kind === 'customerWithProvider' ? invitation.providerId : null;
+		const provider = providerId ? await this.#orgProfile(providerId) : null;
 		return {
 			ok: true,
 			body: {
 				invitationId: invitation.invitationId,
 				kind: invitation.kind,
 				from: { orgId, name: org.legalName, orgKind: org.kind },
+				provider: providerId
+					? { orgId: providerId, name: provider?.legalName ?? providerId }
+					: null,
 				expiresAt: invitation.expiresAt,
 				status: 'pending'
 			}
@@ -174,11 +262,18 @@ export class InvitationService {
 	async redeem(
 		address: string,
 		token: unknown,
-		viewer: Viewer
-	): Promise<InvitationAnswer<RedeemBody>> {
+		viewer: Viewer,
+		answer?: unknown
+	): Promise<InvitationAnswer<RedeemBody | CustomerRedeemBody>> {
 		const found = await this.#find(token);
 		await this.charge(address, isGuess(found));
 		if (!('invitation' in found)) return found;
+		if (isCustomerInvitation(found.invitation.kind)) {
+			if (!CUSTOMER_ANSWERS.includes(answer as CustomerAnswer))
+				return { ok: false, status: 400, code: 'invitation_answer_required' };
+			const actor = await this.#registry.currentActorOf(viewer);
+			return this.#answerCustomer(found, actor, answer as CustomerAnswer, null);
+		}
 		const redeemerOrgId = viewer.orgId;
 		// The redeemer's org and roles are read once, before the inviter's and the partnership's
 		// documents are locked (the decision itself needs no await).
@@ -271,6 +366,400 @@ export class InvitationService {
 		};
 	}
 
+	/**
+	 * Create a customer account: validates the company and its admin (nothing is written on any
+	 * refusal), creates the account, then writes the new org (`org.created`, its Global admin), the
+	 * customer document and the acceptance, with `invitation.redeemed`, as one decision. Answers the
+	 * new account's email and password for the caller to sign in with.
+	 */
+	async createCustomer(
+		address: string,
+		body: Record<string, unknown>
+	): Promise<
+		InvitationAnswer<CustomerRedeemBody & { readonly email: string; readonly password: string }>
+	> {
+		const found = await this.#find(body.token);
+		await this.charge(address, isGuess(found));
+		if (!('invitation' in found)) return found;
+		const accounts = this.#deps.accounts;
+		if (!accounts) return { ok: false, status: 400, code: 'invitation_kind_unsupported' };
+		const input = {
+			...body,
+			company:
+				typeof body.company === 'object' && body.company !== null
+					? { ...body.company, domain: lowerCase((body.company as { domain?: unknown }).domain) }
+					: body.company
+		};
+		const parsed = newCustomerSchema.safeParse(input);
+		if (!parsed.success)
+			return {
+				ok: false,
+				status: 400,
+				code: 'error_field_invalid',
+				fields: fieldErrors(parsed.error)
+			};
+		const { company, admin } = parsed.data;
+		const early = newCustomerRefusal({
+			invitation: found.invitation,
+			inviterCountry: found.org.country,
+			country: company.country,
+			partnership: await this.#partnershipFor(found),
+			now: this.#now()
+		});
+		if (early) return refusal(early);
+		const weak = checkNewPassword(
+			admin.password,
+			scorePassword,
+			personalWords(admin.email, admin.displayName, company.legalName)
+		);
+		if (weak)
+			return {
+				ok: false,
+				status: 400,
+				code: 'error_field_invalid',
+				fields: { 'admin.password': weak }
+			};
+		const email = normalizeEmail(admin.email);
+		const emailTaken = (): InvitationFailure => ({
+			ok: false,
+			status: 409,
+			code: 'error_email_taken',
+			fields: { 'admin.email': 'error_email_taken' }
+		});
+		if (await accounts.store.byEmail(email)) return emailTaken();
+		const domainTaken = (): InvitationFailure => ({
+			ok: false,
+			status: 409,
+			code: 'error_domain_taken',
+			fields: { 'company.domain': 'error_domain_taken' }
+		});
+		if (this.#domainsInFlight.has(company.domain) || (await this.#domainTaken(company.domain)))
+			return domainTaken();
+		this.#domainsInFlight.add(company.domain);
+		try {
+			return await this.#createCustomer(found, company, admin, email, emailTaken, domainTaken);
+		} finally {
+			this.#domainsInFlight.delete(company.domain);
+		}
+	}
+
+	async #createCustomer(
+		found: Found,
+		company: { legalName: string; domain: string; country: string },
+		admin: { displayName: string; password: string },
+		email: string,
+		emailTaken: () => InvitationFailure,
+		domainTaken: () => InvitationFailure
+	): Promise<
+		InvitationAnswer<CustomerRedeemBody & { readonly email: string; readonly password: string }>
+	> {
+		const accounts = this.#deps.accounts;
+		if (!accounts) return { ok: false, status: 400, code: 'invitation_kind_unsupported' };
+		const passwordHash = await accounts.hash(admin.password);
+		const placeholderHash = await accounts.hash(randomBytes(32).toString('base64url'));
+		// One at a time in this process, and under the tenant domain's lock across the processes of
+		// a cluster (the documents' locks are taken inside it: see DocumentStorage.withLocks), the
+		// domain is checked again and the org written, so two requests for one domain cannot both
+		// pass wherever they land.
+		const turn = this.#creating.then(() =>
+			this.#registry.withLocks([`tenant-domain/${company.domain}`], async () => {
+				if (await this.#domainTaken(company.domain)) return domainTaken();
+				return this.#writeCustomer(found, company, admin, email, emailTaken, {
+					passwordHash,
+					placeholderHash
+				});
+			})
+		);
+		this.#creating = turn.catch(() => undefined);
+		return turn;
+	}
+
+	async #writeCustomer(
+		found: Found,
+		company: { legalName: string; domain: string; country: string },
+		admin: { displayName: string; password: string },
+		email: string,
+		emailTaken: () => InvitationFailure,
+		hashes: { passwordHash: string; placeholderHash: string }
+	): Promise<
+		InvitationAnswer<CustomerRedeemBody & { readonly email: string; readonly password: string }>
+	> {
+		const accounts = this.#deps.accounts;
+		if (!accounts) return { ok: false, status: 400, code: 'invitation_kind_unsupported' };
+		const { passwordHash, placeholderHash } = hashes;
+		const orgId = newId();
+		const userId = newId();
+		// Checked again after the slow hashes: two requests for one email cannot both pass (between
+		// processes the store's unique email decides).
+		const created = await accounts.create({
+			id: userId,
+			email,
+			orgId,
+			fullName: admin.displayName,
+			passwordHash,
+			mustChangePassword: false,
+			temporaryExpiresAt: null
+		});
+		if (!created) return emailTaken();
+		const actor: Actor = { userId, orgId, roles: NEW_CUSTOMER_ROLES };
+		const newOrg: NewCustomerOrg = {
+			orgId,
+			userId,
+			legalName: company.legalName,
+			domain: company.domain,
+			country: company.country,
+			email,
+			displayName: admin.displayName,
+			placeholderHash
+		};
+		let answered: InvitationAnswer<CustomerRedeemBody>;
+		try {
+			answered = await this.#answerCustomer(found, actor, 'accept', newOrg);
+		} catch (error) {
+			await accounts.store.removeUnused(userId);
+			throw error;
+		}
+		if (!answered.ok) {
+			// Refused under the locks (the link was used or revoked meanwhile): nothing of the org was
+			// written, so neither is the account (its email stays free).
+			await accounts.store.removeUnused(userId);
+			this.#log.warn(
+				{ invitation: found.invitation.invitationId, code: answered.code },
+				'new customer account not created: the link closed meanwhile'
+			);
+			return answered;
+		}
+		this.#deps.onNewOrg?.(orgId);
+		this.#log.info(
+			{ org: orgId, invitation: found.invitation.invitationId },
+			'customer account created'
+		);
+		return { ok: true, body: { ...answered.body, email, password: admin.password } };
+	}
+
+	/**
+	 * The customer's answer to a customer link: `invitation.redeemed` in the reseller's org document,
+	 * then in `customer/<id>` (created from the org profile if it has none yet) the request (system)
+	 * and the answer by the customer's user, decided and stored together. With `newOrg`, the new
+	 * org's document is written in the same decision.
+	 */
+	async #answerCustomer(
+		found: Found,
+		actor: Actor,
+		answer: CustomerAnswer,
+		newOrg: NewCustomerOrg | null
+	): Promise<InvitationAnswer<CustomerRedeemBody>> {
+		const customerId = actor.orgId;
+		const customerRef: DocumentRef = { kind: 'customer', customerId };
+		// Everything the decision reads besides the locked documents is read before it (it needs no
+		// await): the customer's org profile and the provider's name.
+		const profile = newOrg ? null : await this.#orgProfile(customerId);
+		const orgProfile = newOrg
+			? { kind: 'customer' as const, country: newOrg.country, tenant: null }
+			: profile;
+		const context = (
+			invitation: Invitation,
+			customer: CustomerDocumentState | undefined,
+			partnership: PartnershipDocumentState | undefined,
+			now: number
+		) => ({
+			invitation,
+			inviterOrgId: found.orgId,
+			inviterCountry: found.org.country,
+			redeemerOrgId: customerId,
+			redeemerOrgKind: orgProfile?.kind ?? null,
+			redeemerCountry:
+				customer?.customer?.country ?? orgProfile?.tenant?.country ?? orgProfile?.country ?? null,
+			redeemerRoles: actor.roles,
+			customer,
+			partnership,
+			now
+		});
+		const existing = await this.#registry.current(customerRef);
+		const early = customerRedemptionRefusal(
+			context(
+				found.invitation,
+				existing?.kind === 'customer' ? existing : undefined,
+				await this.#partnershipFor(found),
+				this.#now()
+			)
+		);
+		if (early) return refusal(early);
+		// A customer document comes from the org's tenant: without either there is no tenant to serve.
+		const hasTenant = existing?.kind === 'customer' && existing.customer !== null;
+		if (!newOrg && !hasTenant && !profile?.tenant) return refusal('wrongOrgKind');
+
+		const combined = found.invitation.kind === 'customerWithProvider';
+		const providerId = combined ? found.invitation.providerId : null;
+		const providerName = providerId
+			? ((await this.#orgProfile(providerId))?.legalName ?? providerId)
+			: null;
+		const inviterName = documentName({ kind: 'org', orgId: found.orgId });
+		const customerName = documentName(customerRef);
+		const orgName = documentName({ kind: 'org', orgId: customerId });
+		const partnershipName =
+			providerId !== null
+				? documentName({ kind: 'partnership', providerId, resellerId: found.orgId })
+				: null;
+		const names = [
+			inviterName,
+			customerName,
+			...(newOrg ? [orgName] : []),
+			...(partnershipName ? [partnershipName] : [])
+		];
+		const system = { userId: SYSTEM_USER_ID, orgId: PROGRAM_ORG_ID };
+		const relationshipId = newId();
+		const result = await this.#registry.appendAtomically<RedemptionRefusal | null>(
+			names,
+			(states) => {
+				const [inviter, customerState] = states;
+				const partnershipState = partnershipName ? states[names.length - 1] : undefined;
+				const invitation =
+					inviter?.kind === 'org'
+						? invitationWithHash(inviter, found.invitation.invitationId, found.tokenHash)
+						: null;
+				if (!invitation) return { refused: 'notFound' };
+				const customer = customerState?.kind === 'customer' ? customerState : undefined;
+				const stamp = () => this.#clock.now(this.#now());
+				const first = stamp();
+				const refused = customerRedemptionRefusal(
+					context(
+						invitation,
+						customer,
+						partnershipState?.kind === 'partnership' ? partnershipState : undefined,
+						hlcMillis(first)
+					)
+				);
+				if (refused) return { refused };
+				const systemEvent = (type: string, payload: object, at = stamp()) => ({
+					id: newId(),
+					type,
+					at,
+					by: system,
+					payload
+				});
+				const orgEvents = newOrg
+					? [
+							systemEvent('org.created', {
+								kind: 'customer',
+								legalName: newOrg.legalName,
+								country: newOrg.country,
+								tenant: { domain: newOrg.domain, country: newOrg.country },
+								mpnId: null,
+								alreadyEnrolledInCsp: false
+							}),
+							systemEvent('user.added', {
+								userId: newOrg.userId,
+								email: newOrg.email,
+								fullName: newOrg.displayName,
+								roles: NEW_CUSTOMER_ROLES,
+								temporaryPassword: { hash: newOrg.placeholderHash, expiresAt: this.#now() }
+							}),
+							systemEvent('user.passwordChanged', { userId: newOrg.userId })
+						]
+					: [];
+				const tenant = newOrg
+					? { legalName: newOrg.legalName, domain: newOrg.domain, country: newOrg.country }
+					: profile?.tenant
+						? {
+								legalName: profile.legalName,
+								domain: profile.tenant.domain,
+								country: profile.tenant.country
+							}
+						: null;
+				const customerEvents = [
+					...(customer?.customer || !tenant ? [] : [systemEvent('customer.created', tenant)]),
+					systemEvent('relationship.requested', {
+						relationshipId,
+						invitationId: invitation.invitationId,
+						resellerId: found.orgId,
+						providerId,
+						expiresAt: invitation.expiresAt,
+						resellerName: found.org.legalName,
+						...(providerName ? { providerName } : {})
+					}),
+					{
+						id: newId(),
+						type: answer === 'accept' ? 'relationship.accepted' : 'relationship.declined',
+						at: stamp(),
+						by: { userId: actor.userId, orgId: actor.orgId },
+						payload: { relationshipId }
+					}
+				];
+				const redeemed = systemEvent(
+					'invitation.redeemed',
+					{ invitationId: invitation.invitationId, orgId: customerId },
+					first
+				);
+				return {
+					events: [[redeemed], customerEvents, ...(newOrg ? [orgEvents] : []), []],
+					value: null
+				};
+			},
+			(event) =>
+				(event as { by?: { userId?: string } }).by?.userId === actor.userId ? actor : SYSTEM_ACTOR
+		);
+		if (!result.ok) {
+			this.#log.error(
+				{ code: result.code, invitation: found.invitation.invitationId },
+				'customer invitation answer not written'
+			);
+			throw new Error(`customer invitation answer refused by the registry: ${result.code}`);
+		}
+		if (result.refused) return refusal(result.value ?? 'notFound');
+		this.#log.info(
+			{
+				invitation: found.invitation.invitationId,
+				reseller: found.orgId,
+				customer: customerId,
+				answer
+			},
+			'customer invitation answered'
+		);
+		return {
+			ok: true,
+			body: {
+				document: customerName,
+				customerId,
+				resellerId: found.orgId,
+				providerId,
+				relationshipId,
+				answer
+			}
+		};
+	}
+
+	async #orgProfile(orgId: string): Promise<Organization | null> {
+		const state = await this.#registry.current({ kind: 'org', orgId });
+		return state?.kind === 'org' ? state.org : null;
+	}
+
+	/** The partnership a combined link names (undefined for other links, or when it never existed). */
+	async #partnershipFor(found: Found): Promise<PartnershipDocumentState | undefined> {
+		const { invitation } = found;
+		if (invitation.kind !== 'customerWithProvider' || !invitation.providerId) return undefined;
+		const state = await this.#registry.current({
+			kind: 'partnership',
+			providerId: invitation.providerId,
+			resellerId: found.orgId
+		});
+		return state?.kind === 'partnership' ? state : undefined;
+	}
+
+	/**
+	 * Whether an organization already has this tenant domain (each tenant's domain is its own). A
+	 * cluster's processes write new orgs under the domain's lock, and this reads what the store has.
+	 */
+	async #domainTaken(domain: string): Promise<boolean> {
+		for (const name of await this.#registry.names()) {
+			const ref = this.#registry.policy.parse(name);
+			if (ref?.kind !== 'org') continue;
+			const state = await this.#registry.current(ref);
+			if (state?.kind === 'org' && state.org?.tenant?.domain === domain) return true;
+		}
+		return false;
+	}
+
 	/** The one pending-or-closed invitation this token opens, or why there is none. */
 	async #find(token: unknown): Promise<Found | InvitationFailure> {
 		if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return TOKEN_INVALID;
@@ -299,4 +788,8 @@ function isGuess(found: Found | InvitationFailure): boolean {
 		!('invitation' in found) &&
 		(found.code === 'invitation_not_found' || found.code === 'invitation_token_invalid')
 	);
+}
+
+function lowerCase(value: unknown): unknown {
+	return typeof value === 'string' ? value.trim().toLowerCase() : value;
 }

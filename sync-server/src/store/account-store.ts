@@ -60,6 +60,9 @@ export class AccountStore {
 			setProfile: db.prepare<[string, string, number, string]>(
 				'UPDATE accounts SET email = ?, full_name = ?, updated_at = ? WHERE id = ?'
 			),
+			removeUnused: db.prepare<[string]>(
+				'DELETE FROM accounts WHERE id = ? AND NOT EXISTS (SELECT 1 FROM sessions WHERE account_id = accounts.id)'
+			),
 			setDisabled: db.prepare<[number, number, string]>(
 				'UPDATE accounts SET disabled = ?, updated_at = ? WHERE id = ?'
 			),
@@ -142,6 +145,14 @@ export class AccountStore {
 
 	setProfile(id: string, email: string, fullName: string, now: number): void {
 		this.#s.setProfile.run(email, fullName, now, id);
+	}
+
+	/**
+	 * Removes an account that never signed in and whose user no log holds (its org was never
+	 * written), so its email can be used again. False when it had sessions (it is kept).
+	 */
+	removeUnused(id: string): boolean {
+		return this.#s.removeUnused.run(id).changes > 0;
 	}
 
 	setDisabled(id: string, disabled: boolean, now: number): void {

@@ -89,6 +89,7 @@ function accountStorage(db: SqliteDatabase): AccountStorage {
 		},
 		setPassword: async (id, hash, mustChange, now) => store.setPassword(id, hash, mustChange, now),
 		setProfile: async (id, email, fullName, now) => store.setProfile(id, email, fullName, now),
+		removeUnused: async (id) => store.removeUnused(id),
 		setDisabled: async (id, disabled, now) => store.setDisabled(id, disabled, now),
 		setMustChangePassword: async (id, mustChange, now) =>
 			store.setMustChangePassword(id, mustChange, now),

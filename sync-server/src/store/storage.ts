@@ -50,7 +50,9 @@ export interface DocumentStorage {
 	compact(name: string, snapshot: Uint8Array, uptoSeq: number, now: number): Promise<number>;
 	/**
 	 * Runs `task` while no other process runs a task locked on any of these documents (a decision
-	 * that reads several documents and writes them together). One process needs no lock.
+	 * that reads several documents and writes them together), or on any of these other keys (a
+	 * tenant domain being claimed). One process needs no lock. A task may lock other documents
+	 * inside (one level), as long as this process has at most one such outer task at a time.
 	 */
 	withLocks<T>(names: readonly string[], task: () => Promise<T>): Promise<T>;
 }
@@ -74,6 +76,11 @@ export interface AccountStorage {
 	insert(account: NewAccount, now: number): Promise<boolean>;
 	setPassword(id: string, hash: string, mustChange: boolean, now: number): Promise<void>;
 	setProfile(id: string, email: string, fullName: string, now: number): Promise<void>;
+	/**
+	 * Removes an account that never signed in and whose user no log holds (its org was never
+	 * written), so its email can be used again. False when it had sessions (it is kept).
+	 */
+	removeUnused(id: string): Promise<boolean>;
 	setDisabled(id: string, disabled: boolean, now: number): Promise<void>;
 	setMustChangePassword(id: string, mustChange: boolean, now: number): Promise<void>;
 	createSession(id: string, accountId: string, now: number, expiresAt: number): Promise<void>;

@@ -2,15 +2,28 @@
 // writes `invitation.redeemed`, decided from the inviting org's projection and the clock.
 import { describe, expect, it } from 'vitest';
 import type { Role } from '$lib/domain/permissions';
-import type { OrgDocumentState, PartnershipDocumentState } from '$lib/flows/document-state';
+import type {
+	CustomerDocumentState,
+	OrgDocumentState,
+	PartnershipDocumentState
+} from '$lib/flows/document-state';
 import {
+	customerRedemptionRefusal,
+	hasLiveRelationship,
 	invitationClosedReason,
 	invitationWithHash,
+	isCustomerInvitation,
+	newCustomerRefusal,
 	redemptionRefusal,
+	type CustomerRedemptionContext,
 	type RedemptionContext
 } from '$lib/flows/invitation-redemption';
 import { DAY, HASH, SYSTEM, T0 } from '../factories';
 import {
+	CUSTOMER,
+	customerAdmin,
+	customerLog,
+	customerRef,
 	invitationPayload,
 	orgLog,
 	partnershipLog,
@@ -137,7 +150,7 @@ describe('redeeming a reseller invitation', () => {
 		expect(redemptionRefusal(context({ partnership: ended }))).toBeNull();
 	});
 
-	it('leaves customer invitations to their own flow', () => {
+	it('leaves customer invitations to their own rules', () => {
 		const builder = orgLog(RESELLER, 'indirectReseller', resellerAdmin.userId);
 		builder.push('invitation.created', resellerAdmin, invitationPayload('inv-1', 'customer'));
 		const state = project({ kind: 'org', orgId: RESELLER }, builder.log) as OrgDocumentState;
@@ -151,5 +164,143 @@ describe('redeeming a reseller invitation', () => {
 				})
 			)
 		).toBe('kindUnsupported');
+	});
+});
+
+describe('customer links', () => {
+	function resellerOrg(combined = false) {
+		const builder = orgLog(RESELLER, 'indirectReseller', resellerAdmin.userId);
+		builder.push(
+			'invitation.created',
+			resellerAdmin,
+			combined
+				? {
+						invitationId: 'inv-1',
+						kind: 'customerWithProvider',
+						providerId: PROVIDER,
+						tokenHash: HASH,
+						expiresAt: T0 + 7 * DAY
+					}
+				: invitationPayload('inv-1', 'customer')
+		);
+		return project({ kind: 'org', orgId: RESELLER }, builder.log) as OrgDocumentState;
+	}
+
+	function livePartnership() {
+		return partnership((push) =>
+			push('partnership.authorized', resellerAdmin, { acknowledged: true })
+		);
+	}
+
+	function customerContext(
+		over: Partial<CustomerRedemptionContext> = {}
+	): CustomerRedemptionContext {
+		return {
+			invitation: invitationOf(resellerOrg()),
+			inviterOrgId: RESELLER,
+			inviterCountry: 'JP',
+			redeemerOrgId: CUSTOMER,
+			redeemerOrgKind: 'customer',
+			redeemerCountry: 'JP',
+			redeemerRoles: ADMIN,
+			customer: undefined,
+			partnership: undefined,
+			now: T0 + DAY,
+			...over
+		};
+	}
+
+	it('lets a customer Global admin answer an open link', () => {
+		expect(customerRedemptionRefusal(customerContext())).toBeNull();
+		expect(isCustomerInvitation('customer')).toBe(true);
+		expect(isCustomerInvitation('customerWithProvider')).toBe(true);
+		expect(isCustomerInvitation('reseller')).toBe(false);
+	});
+
+	it('refuses closed links first', () => {
+		expect(customerRedemptionRefusal(customerContext({ now: T0 + 8 * DAY }))).toBe('expired');
+	});
+
+	it('refuses resellers and providers opening a customer link, and the reseller itself', () => {
+		expect(
+			customerRedemptionRefusal(customerContext({ redeemerOrgKind: 'indirectReseller' }))
+		).toBe('wrongOrgKind');
+		expect(
+			customerRedemptionRefusal(customerContext({ redeemerOrgKind: 'indirectProvider' }))
+		).toBe('wrongOrgKind');
+		expect(customerRedemptionRefusal(customerContext({ redeemerOrgKind: null }))).toBe(
+			'wrongOrgKind'
+		);
+		expect(customerRedemptionRefusal(customerContext({ redeemerOrgId: RESELLER }))).toBe(
+			'wrongOrgKind'
+		);
+	});
+
+	it('needs respondToRelationships', () => {
+		expect(customerRedemptionRefusal(customerContext({ redeemerRoles: ['helpdeskAgent'] }))).toBe(
+			'capabilityMissing'
+		);
+	});
+
+	it('keeps relationships within one country/market', () => {
+		expect(customerRedemptionRefusal(customerContext({ redeemerCountry: 'US' }))).toBe(
+			'countryMismatch'
+		);
+		expect(customerRedemptionRefusal(customerContext({ inviterCountry: null }))).toBe(
+			'countryMismatch'
+		);
+	});
+
+	it('refuses a customer with a live relationship with this reseller, not an ended one', () => {
+		const live = project(customerRef, customerLog().log) as CustomerDocumentState;
+		expect(customerRedemptionRefusal(customerContext({ customer: live }))).toBe('alreadyCustomer');
+		const pending = project(
+			customerRef,
+			customerLog({ accepted: false }).log
+		) as CustomerDocumentState;
+		expect(customerRedemptionRefusal(customerContext({ customer: pending }))).toBeNull();
+		const endedLog = customerLog();
+		endedLog.push('relationship.ended', customerAdmin, { relationshipId: 'rel-1', scope: 'all' });
+		const ended = project(customerRef, endedLog.log) as CustomerDocumentState;
+		expect(hasLiveRelationship(ended, RESELLER)).toBe(false);
+		expect(customerRedemptionRefusal(customerContext({ customer: ended }))).toBeNull();
+	});
+
+	it('needs a live reseller–provider partnership for a combined link', () => {
+		const combined = invitationOf(resellerOrg(true));
+		expect(customerRedemptionRefusal(customerContext({ invitation: combined }))).toBe(
+			'partnershipNotLive'
+		);
+		expect(
+			customerRedemptionRefusal(
+				customerContext({ invitation: combined, partnership: partnership(() => {}) })
+			)
+		).toBe('partnershipNotLive');
+		expect(
+			customerRedemptionRefusal(
+				customerContext({ invitation: combined, partnership: livePartnership() })
+			)
+		).toBeNull();
+	});
+
+	it('checks a new customer account against the link, the country and the partnership', () => {
+		const base = {
+			invitation: invitationOf(resellerOrg()),
+			inviterCountry: 'JP',
+			country: 'JP',
+			partnership: undefined,
+			now: T0 + DAY
+		};
+		expect(newCustomerRefusal(base)).toBeNull();
+		expect(newCustomerRefusal({ ...base, country: 'US' })).toBe('countryMismatch');
+		expect(newCustomerRefusal({ ...base, now: T0 + 8 * DAY })).toBe('expired');
+		expect(newCustomerRefusal({ ...base, invitation: invitationOf(providerOrg()) })).toBe(
+			'kindUnsupported'
+		);
+		const combined = invitationOf(resellerOrg(true));
+		expect(newCustomerRefusal({ ...base, invitation: combined })).toBe('partnershipNotLive');
+		expect(
+			newCustomerRefusal({ ...base, invitation: combined, partnership: livePartnership() })
+		).toBeNull();
 	});
 });

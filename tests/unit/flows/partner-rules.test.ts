@@ -77,6 +77,48 @@ describe('provider authorization', () => {
 		]);
 	});
 
+	it('remembers, for a superseded change, the earlier applied change that decided it (who won)', () => {
+		const revokedFirst = partnershipLog();
+		revokedFirst.push('partnership.revoked', providerAdmin, {});
+		revokedFirst.push('partnership.authorized', resellerAdmin, authorize);
+		const revoked = revokedFirst.log.at(-2) as { id: string; at: string };
+		expect(partnership(revokedFirst.log).superseded[0]?.decidedBy).toEqual({
+			eventId: revoked.id,
+			type: 'partnership.revoked',
+			by: providerAdmin,
+			at: revoked.at
+		});
+
+		// On a customer: the removal of a tenant user decides a later license assignment for them,
+		// not an unrelated change made in between.
+		const { log, push } = customerLog();
+		push('tenantUser.added', resellerAdmin, {
+			tenantUserId: 'tu-1',
+			displayName: 'Pat',
+			userName: 'pat@wingtip.example'
+		});
+		push('tenantUser.removed', customerAdmin, { tenantUserId: 'tu-1' });
+		const removal = log.at(-1) as { id: string };
+		push('tenantUser.added', resellerAdmin, {
+			tenantUserId: 'tu-2',
+			displayName: 'Sam',
+			userName: 'sam@wingtip.example'
+		});
+		push('tenantUser.removed', resellerAdmin, { tenantUserId: 'tu-1' });
+		const state = customer(log);
+		expect(state.superseded).toHaveLength(1);
+		expect(state.superseded[0]?.decidedBy).toMatchObject({
+			eventId: removal.id,
+			type: 'tenantUser.removed',
+			by: customerAdmin
+		});
+		// A change nothing earlier touched has no decider.
+		const lone = partnershipLog();
+		lone.push('partnership.adminAccessRemoved', resellerAdmin, {});
+		expect(partnership(lone.log).superseded).toHaveLength(1);
+		expect(partnership(lone.log).superseded[0]?.decidedBy).toBeUndefined();
+	});
+
 	it('turns an authorization after the expiry into an expired invitation', () => {
 		const { log, push } = partnershipLog(T0 + DAY);
 		push('partnership.authorized', resellerAdmin, authorize, { at: T0 + 2 * DAY });

@@ -31,6 +31,8 @@ function relationship(over: Partial<CustomerRelationship> = {}): CustomerRelatio
 		invitationId: 'inv-1',
 		resellerId: 'resl',
 		providerId: null,
+		resellerName: null,
+		providerName: null,
 		combined: false,
 		status: 'active',
 		expiresAt: T0 + 7 * DAY,

@@ -21,6 +21,8 @@ export interface ContractServer {
 	refuse: (name: string, newEvents: Array<{ id: string; payload?: unknown }>) => Refusal | null;
 	/** documents whose connections are closed with 4403 at once */
 	forbidden: Set<string>;
+	/** true: every connection is closed with 4401 at once (the session cookie is gone) */
+	expired: boolean;
 	/** closes every open socket of `name` with `code` */
 	closeAll(name: string, code: number, reason: string): void;
 	connections(name: string): number;
@@ -46,6 +48,7 @@ export async function startContractServer(port = 0): Promise<ContractServer> {
 		logIds: (name) => logEntries(docs.get(name) ?? new Y.Doc()).map((entry) => entry.id),
 		refuse: () => null,
 		forbidden: new Set(),
+		expired: false,
 		closeAll(name, code, reason) {
 			for (const socket of sockets.get(name) ?? []) socket.close(code, reason);
 		},
@@ -70,6 +73,10 @@ export async function startContractServer(port = 0): Promise<ContractServer> {
 	}
 
 	function onConnection(socket: WebSocket, name: string) {
+		if (api.expired) {
+			socket.close(4401, 'auth_session_expired');
+			return;
+		}
 		if (api.forbidden.has(name)) {
 			socket.close(4403, 'sync_document_forbidden');
 			return;

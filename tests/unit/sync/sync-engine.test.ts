@@ -33,6 +33,9 @@ let engines: SyncEngine[] = [];
 let extraDatabases: AppDatabase[] = [];
 let reachable = true;
 let refreshes = 0;
+/** what the server answers to a refresh (false: the session is over) */
+let refreshWorks = true;
+let sessionsEnded = 0;
 
 function seed(name: string, events: DomainEvent[]) {
 	const doc = new Y.Doc();
@@ -50,7 +53,10 @@ function engine(database = db, now?: () => number): SyncEngine {
 			reachable ? Promise.resolve(DOCUMENTS) : Promise.reject(new Error('unreachable')),
 		refreshSession: () => {
 			refreshes += 1;
-			return Promise.resolve(true);
+			return Promise.resolve(refreshWorks);
+		},
+		sessionEnded: () => {
+			sessionsEnded += 1;
 		},
 		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket
 	});
@@ -88,6 +94,8 @@ beforeEach(async () => {
 	db = new AppDatabase(`sync-${Math.random().toString(36).slice(2)}`);
 	reachable = true;
 	refreshes = 0;
+	refreshWorks = true;
+	sessionsEnded = 0;
 });
 
 afterEach(async () => {
@@ -217,6 +225,32 @@ describe('sync engine', () => {
 		server.closeAll(CUSTOMER_DOC, 4401, 'auth_session_expired');
 		await until(() => refreshes === 1, 'session refresh');
 		await until(() => !!client.connection(CUSTOMER_DOC)?.synced, 'reconnected');
+	});
+
+	it('keeps an edit through a session that ended (4401, refresh refused) and delivers it after signing in again', async () => {
+		// A browser killed while offline loses its newest cookies: back online every socket gets
+		// 4401 and the refresh is refused. The edit must wait, and go once there is a session.
+		const client = await started();
+		await server.stop();
+		const made = await client.append(CUSTOMER_DOC, 'tenantUser.added', tenantUser('tu-9'), summary);
+		if (!made.ok) throw new Error('append failed');
+		refreshWorks = false;
+		server.expired = true;
+		await server.restart();
+		client.reconnect();
+		await until(() => sessionsEnded > 0, 'the session reported as ended');
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(await db.outbox.count()).toBe(1);
+		expect(await db.refused.count()).toBe(0);
+		expect(server.logIds(CUSTOMER_DOC)).not.toContain(made.eventId);
+
+		// Signed in again: the same engine reconnects the sockets the 4401 stopped.
+		server.expired = false;
+		refreshWorks = true;
+		client.reconnect();
+		await until(async () => (await db.outbox.count()) === 0, 'delivery after signing in again');
+		expect(server.logIds(CUSTOMER_DOC)).toContain(made.eventId);
+		expect(await db.refused.count()).toBe(0);
 	});
 
 	it('keeps two tabs of the same user consistent through the shared database, offline', async () => {

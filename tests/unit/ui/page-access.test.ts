@@ -2,7 +2,7 @@
 // guard follow a role change without a second list.
 import { describe, expect, it } from 'vitest';
 import { capabilitiesOf, type Role } from '$lib/domain/permissions';
-import { mayOpenPage, pageCapabilities, rolesOpening } from '$lib/ui/page-access';
+import { mayOpenPage, pageCapabilities, pageOrgKinds, rolesOpening } from '$lib/ui/page-access';
 
 const pages = (roles: Role[]) =>
 	[
@@ -51,5 +51,43 @@ describe('pages by role', () => {
 			'userManagementAdmin'
 		]);
 		expect(rolesOpening('/')).toEqual([]);
+	});
+});
+
+describe('pages by kind of organization', () => {
+	const admin = capabilitiesOf(['globalAdmin']);
+	const open = (orgKind: string) =>
+		[
+			'/customers',
+			'/customers/wingtip',
+			'/indirect-providers',
+			'/indirect-providers/northwind/customers',
+			'/indirect-resellers',
+			'/organization',
+			'/settings/user-management'
+		].filter((path) => mayOpenPage(admin, path, orgKind));
+
+	it('gives a customer its own Organization, not the partner pages', () => {
+		expect(open('customer')).toEqual(['/organization', '/settings/user-management']);
+	});
+
+	it('opens a customer its own record (its tenant), not another customer’s or the list', () => {
+		expect(mayOpenPage(admin, '/customers/wingtip', 'customer', 'wingtip')).toBe(true);
+		expect(mayOpenPage(admin, '/customers/wingtip/', 'customer', 'wingtip')).toBe(true);
+		expect(mayOpenPage(admin, '/customers/relecloud', 'customer', 'wingtip')).toBe(false);
+		expect(mayOpenPage(admin, '/customers', 'customer', 'wingtip')).toBe(false);
+		expect(mayOpenPage(admin, '/customers/wingtip', 'indirectReseller', 'wingtip')).toBe(true);
+	});
+
+	it('gives partners the partner pages, not Organization', () => {
+		for (const kind of ['indirectReseller', 'indirectProvider'])
+			expect(open(kind)).not.toContain('/organization');
+		expect(open('indirectReseller')).toContain('/indirect-providers/northwind/customers');
+	});
+
+	it('decides by roles alone while the org kind is unknown', () => {
+		expect(mayOpenPage(admin, '/organization')).toBe(true);
+		expect(pageOrgKinds('/customers/wingtip')).toEqual(['indirectProvider', 'indirectReseller']);
+		expect(pageOrgKinds('/settings')).toBeNull();
 	});
 });

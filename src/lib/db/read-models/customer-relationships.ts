@@ -9,12 +9,22 @@ export interface CustomerRelationshipRow {
 	resellerId: string;
 	/** the provider of record of a combined invitation; '' when there is none (indexable) */
 	providerId: string;
+	/** the partners' names the request carried (null when it did not) */
+	resellerName: string | null;
+	providerName: string | null;
 	combined: boolean;
 	status: string;
 	expiresAt: number;
 	requestedAt: string;
 	answeredAt: string | null;
+	/** org that accepted or declined (the customer) */
+	answeredByOrgId?: string | null;
 	endedAt: string | null;
+	/** org that ended the whole relationship (customer or reseller) */
+	endedByOrgId?: string | null;
+	/** when and by which org only the provider's part of a combined relationship ended */
+	providerEndedAt?: string | null;
+	providerEndedByOrgId?: string | null;
 }
 
 export function customerRelationshipRows(
@@ -28,11 +38,17 @@ export function customerRelationshipRows(
 		invitationId: relationship.invitationId,
 		resellerId: relationship.resellerId,
 		providerId: relationship.providerId ?? '',
+		resellerName: relationship.resellerName ?? null,
+		providerName: relationship.providerName ?? null,
 		combined: relationship.combined,
 		status: relationship.status,
 		expiresAt: relationship.expiresAt,
 		requestedAt: relationship.requested.at,
 		answeredAt: relationship.answered?.at ?? null,
-		endedAt: relationship.ended?.at ?? null
+		answeredByOrgId: relationship.answered?.by.orgId ?? null,
+		endedAt: relationship.ended?.at ?? null,
+		endedByOrgId: relationship.ended?.by.orgId ?? null,
+		providerEndedAt: relationship.providerEnded?.at ?? null,
+		providerEndedByOrgId: relationship.providerEnded?.by.orgId ?? null
 	}));
 }

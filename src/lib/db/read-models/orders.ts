@@ -14,6 +14,8 @@ export interface OrderRow {
 	providerId: string | null;
 	failureReason: string | null;
 	submittedAt: string;
+	/** the order.submitted event (still in the outbox while it waits to sync) */
+	submittedEventId?: string;
 	closedAt: string | null;
 }
 
@@ -30,6 +32,7 @@ export function orderRows(state: CustomerDocumentState, doc: string): OrderRow[]
 		providerId: order.providerId,
 		failureReason: order.failureReason,
 		submittedAt: order.submitted.at,
+		submittedEventId: order.submitted.eventId,
 		closedAt: order.closed?.at ?? null
 	}));
 }

@@ -1,4 +1,5 @@
 // Read model of events a document's log keeps but its machines refused: shown, never silently dropped.
+import type { DecidingEvent } from '$lib/domain/model';
 import type { DocumentProjection } from '$lib/flows/document-state';
 
 export interface SupersededRow {
@@ -10,6 +11,8 @@ export interface SupersededRow {
 	at: string;
 	byUserId: string;
 	byOrgId: string;
+	/** the earlier change that got there first (who won), when the log shows one */
+	decidedBy?: DecidingEvent;
 }
 
 export function supersededRows(state: DocumentProjection, doc: string): SupersededRow[] {
@@ -20,6 +23,7 @@ export function supersededRows(state: DocumentProjection, doc: string): Supersed
 		code: event.code,
 		at: event.at,
 		byUserId: event.by.userId,
-		byOrgId: event.by.orgId
+		byOrgId: event.by.orgId,
+		...(event.decidedBy ? { decidedBy: event.decidedBy } : {})
 	}));
 }

@@ -96,7 +96,7 @@ async function migrate(pool: pg.Pool): Promise<void> {
 const bytes = (data: Buffer | null): Uint8Array | null =>
 	data ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
 
-function documentStorage(pool: pg.Pool, writer: pg.Pool): DocumentStorage {
+function documentStorage(pool: pg.Pool, writer: pg.Pool, locks: pg.Pool): DocumentStorage {
 	const readTail = async (
 		client: pg.PoolClient,
 		name: string,
@@ -205,8 +205,10 @@ function documentStorage(pool: pg.Pool, writer: pg.Pool): DocumentStorage {
 		async withLocks(names, task) {
 			// Session advisory locks keyed by the names' hashes (a collision only serializes two
 			// unrelated decisions), taken in one order by everyone so two decisions never deadlock.
+			// They are held on connections of their own pool: a decision waiting for a lock never
+			// holds a connection that the decision holding it needs for its reads and writes.
 			const keys = [...new Set(names)].sort();
-			const client = await checkout(pool);
+			const client = await checkout(locks);
 			let held = 0;
 			try {
 				for (const name of keys) {
@@ -324,6 +326,13 @@ function accountStorage(pool: pg.Pool): AccountStorage {
 				now,
 				id
 			]);
+		},
+		async removeUnused(id) {
+			const removed = await run(
+				'DELETE FROM accounts WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM sessions WHERE account_id = accounts.id)',
+				[id]
+			);
+			return removed > 0;
 		},
 		async setDisabled(id, disabled, now) {
 			await run('UPDATE accounts SET disabled = $1, updated_at = $2 WHERE id = $3', [
@@ -571,19 +580,25 @@ export async function openPostgresStorage(
 		types,
 		application_name: 'tiertwo-sync-server-writes'
 	});
+	// Connections that hold cross-process locks (DocumentStorage.withLocks) while a decision runs.
+	const locks = new pg.Pool({
+		connectionString: url,
+		max: 4,
+		types,
+		application_name: 'tiertwo-sync-server-locks'
+	});
 	// An idle client losing its connection must not crash the process; the next query reconnects.
-	pool.on('error', (error) => options.onError?.(error));
-	writes.on('error', (error) => options.onError?.(error));
+	for (const each of [pool, writes, locks]) each.on('error', (error) => options.onError?.(error));
 	try {
 		await migrate(pool);
 	} catch (error) {
-		await Promise.all([pool.end(), writes.end()]);
+		await Promise.all([pool.end(), writes.end(), locks.end()]);
 		throw error;
 	}
 	return {
 		kind: 'postgres',
 		shared: true,
-		documents: documentStorage(pool, writes),
+		documents: documentStorage(pool, writes, locks),
 		access: accessStorage(pool),
 		accounts: accountStorage(pool),
 		invitationTokens: invitationTokenStorage(pool),
@@ -602,7 +617,7 @@ export async function openPostgresStorage(
 			}
 		},
 		async close() {
-			await Promise.all([pool.end(), writes.end()]);
+			await Promise.all([pool.end(), writes.end(), locks.end()]);
 		}
 	};
 }

@@ -1,0 +1,77 @@
+// What a customer does with a reseller relationship: answer a customer link (Accept or Decline),
+// create a customer account from one on the spot, and end a relationship (all of it, or only the
+// provider of record's part). Refusals come back as i18n codes.
+import { z } from 'zod';
+import { call, type ApiOutcome } from './partner-intents';
+import { session } from './session.svelte';
+import { syncClient } from './sync-client.svelte';
+
+const answerSchema = z.object({
+	document: z.string(),
+	customerId: z.string(),
+	resellerId: z.string(),
+	providerId: z.string().nullable(),
+	relationshipId: z.string(),
+	answer: z.enum(['accept', 'decline'])
+});
+export type CustomerAnswer = z.infer<typeof answerSchema>;
+
+/** Accept or Decline for the signed-in customer's org: the server writes request and answer. */
+export async function answerCustomerInvitation(
+	token: string,
+	answer: 'accept' | 'decline'
+): Promise<ApiOutcome<CustomerAnswer>> {
+	const outcome = await call('/api/invitations/redeem', answerSchema, { token, answer });
+	// The customer document may be new to this device: list the documents again now.
+	if (outcome.ok) void syncClient.engine?.refreshDocuments();
+	return outcome;
+}
+
+export interface NewCustomerAccount {
+	company: { legalName: string; domain: string; country: string };
+	admin: { displayName: string; email: string; password: string };
+}
+
+export type NewCustomerOutcome =
+	| { ok: true; answer: CustomerAnswer }
+	| { ok: false; code: string; fields: Record<string, string>; retryAfterSeconds?: number };
+
+/** Create a customer account: the org, its Global admin (signed in from now on) and the acceptance. */
+export async function createCustomerAccount(
+	token: string,
+	account: NewCustomerAccount
+): Promise<NewCustomerOutcome> {
+	let response: Response;
+	try {
+		response = await fetch('/api/invitations/customer-account', {
+			method: 'POST',
+			credentials: 'same-origin',
+			cache: 'no-store',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ token, ...account }),
+			signal: AbortSignal.timeout(20_000)
+		});
+	} catch {
+		return { ok: false, code: 'partners_invitation_offline', fields: {} };
+	}
+	const body = (await response.json().catch(() => null)) as {
+		error?: { code?: string; fields?: Record<string, string>; retryAfterSeconds?: number };
+		redemption?: unknown;
+	} | null;
+	if (!response.ok) {
+		return {
+			ok: false,
+			code: body?.error?.code ?? 'error_unexpected',
+			fields: body?.error?.fields ?? {},
+			...(body?.error?.retryAfterSeconds !== undefined
+				? { retryAfterSeconds: body.error.retryAfterSeconds }
+				: {})
+		};
+	}
+	// The server set the session cookies: the app's session is the new admin's from now on.
+	await session.confirm();
+	const answer = answerSchema.safeParse(body?.redemption);
+	return answer.success
+		? { ok: true, answer: answer.data }
+		: { ok: false, code: 'error_unexpected', fields: {} };
+}
