@@ -39,6 +39,7 @@ export const SYNC_CODES = [
 	'sync_rate_limited',
 	'sync_too_many_connections',
 	'sync_server_error',
+	'sync_server_busy',
 	'sync_server_shutting_down'
 ] as const;
 

@@ -15,6 +15,8 @@ export interface AppServer {
 	stop(): Promise<void>;
 	/** Stops the server process and starts a new one on the same port and data directory. */
 	restart(): Promise<void>;
+	/** What the server processes printed so far (every restart's, in order). */
+	output(): string;
 }
 
 /** A port that was free a moment ago (the server binds it right after). */
@@ -64,6 +66,7 @@ export async function startAppServer(options: {
 }): Promise<AppServer> {
 	const { port, dataDir, appDir = DEFAULT_BUILD_DIR } = options;
 	const url = `http://localhost:${port}`;
+	let printed = '';
 	const spawnServer = async (): Promise<ChildProcess> => {
 		let output = '';
 		const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
@@ -71,8 +74,12 @@ export async function startAppServer(options: {
 			env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, APP_DIR: appDir },
 			stdio: ['ignore', 'pipe', 'pipe']
 		});
-		child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-		child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		const record = (chunk: Buffer) => {
+			output += chunk.toString();
+			printed += chunk.toString();
+		};
+		child.stdout?.on('data', record);
+		child.stderr?.on('data', record);
 		await waitForHealth(url, child, () => output);
 		return child;
 	};
@@ -88,6 +95,7 @@ export async function startAppServer(options: {
 		port,
 		dataDir,
 		stop: () => stopServer(child),
+		output: () => printed,
 		async restart() {
 			await stopServer(child);
 			child = await spawnServer();

@@ -467,6 +467,11 @@ test('three orgs work through cuts, offline spells, reloads and server restarts,
 		}
 	} catch (error) {
 		console.log(`chaos seed ${SEED}; last steps:\n${world.log.slice(-15).join('\n')}`);
+		const refusals = server
+			.output()
+			.split('\n')
+			.filter((line) => line.includes('"update refused"'));
+		console.log(`the server refused ${refusals.length} updates:\n${refusals.join('\n')}`);
 		throw error;
 	} finally {
 		for (const actor of world.actors) await actor.context.close().catch(() => undefined);

@@ -256,7 +256,7 @@ describe('refused updates', () => {
 		b.provider.destroy();
 	});
 
-	it('refuses a crafted update that would take seconds to apply, without stalling anyone else', async () => {
+	it('stops a crafted update that would take seconds to apply, without stalling anyone else', async () => {
 		const a = await connected('admin@contoso.example', 'customer/wingtip');
 		const b = await connected('admin@wingtip.example', 'customer/wingtip');
 		const session = await sessionOf('admin@contoso.example');
@@ -269,12 +269,35 @@ describe('refused updates', () => {
 		a.doc.getText('notes').insert(0, 'still here ');
 		await waitFor(() => b.doc.getText('notes').toString().startsWith('still here'), 1000);
 		expect(Date.now() - started).toBeLessThan(1000);
-		expect(await closed).toEqual({ code: 4400, reason: 'sync_update_too_complex' });
+		// Slow once may be the machine's fault: try again later (nothing refused; see below).
+		expect(await closed).toEqual({ code: 1013, reason: 'sync_server_busy' });
 		// Whichever instance the socket reached (a cluster has several) replaced its worker.
 		const restarts = t.servers.reduce((sum, s) => sum + s.validator.restarts, 0);
 		expect(restarts).toBeGreaterThanOrEqual(1);
 		a.provider.destroy();
 		b.provider.destroy();
+	}, 20_000);
+
+	it('lets an update over the time budget retry three times, then refuses it for good', async () => {
+		// A budget any crafted update goes over in a moment: the rule, not the machine, is tested.
+		const strict = await startTestServer({ limits: { decodeBudgetMs: 1 } });
+		try {
+			const session = await strict.signIn('admin@contoso.example');
+			const send = async () => {
+				const socket = strict.socket('customer/proseware', session.cookie);
+				await new Promise((resolve) => socket.once('open', resolve));
+				const closed = socketClosed(socket);
+				socket.send(syncUpdateFrame(quadraticUpdate(3_000)));
+				return closed;
+			};
+			// Each process counts its own tries (connections reach them in turn in a cluster).
+			for (let attempt = 1; attempt <= 3 * strict.servers.length; attempt += 1) {
+				expect(await send()).toEqual({ code: 1013, reason: 'sync_server_busy' });
+			}
+			expect(await send()).toEqual({ code: 4400, reason: 'sync_update_too_complex' });
+		} finally {
+			await strict.close();
+		}
 	}, 20_000);
 
 	it('closes a connection that floods messages with 1008 sync_rate_limited', async () => {

@@ -65,6 +65,8 @@ export interface SyncEngineOptions {
 interface PresenceWatch {
 	view: string;
 	listeners: Set<(peers: Peer[]) => void>;
+	/** the people on it as last heard: what a listener that joins later starts from */
+	peers: Peer[];
 	stop?: () => void;
 }
 
@@ -240,17 +242,18 @@ export class SyncEngine {
 	 * other people on it (live; empty while offline). Returns the function that leaves the page.
 	 */
 	watchPresence(name: string, view: string, listener: (peers: Peer[]) => void): () => void {
-		let watch = this.#presence.get(name);
-		if (!watch || watch.view !== view) {
+		const watch = this.#presence.get(name);
+		const current: PresenceWatch =
+			watch?.view === view ? watch : { view, listeners: new Set(), peers: [] };
+		current.listeners.add(listener);
+		if (current !== watch) {
 			watch?.stop?.();
-			watch = { view, listeners: new Set() };
-			this.#presence.set(name, watch);
+			this.#presence.set(name, current);
+			// Listening first: people already there are in the first report, not lost before it.
 			const connection = this.#connections.get(name);
 			if (connection) this.#announce(name, connection);
 		}
-		watch.listeners.add(listener);
-		listener([]);
-		const current = watch;
+		listener(current.peers);
 		return () => {
 			current.listeners.delete(listener);
 			if (current.listeners.size > 0 || this.#presence.get(name) !== current) return;
@@ -266,8 +269,8 @@ export class SyncEngine {
 		watch.stop?.();
 		connection.setPresence({ view: watch.view });
 		watch.stop = connection.watchPresence((states) => {
-			const peers = peersOn(states, watch.view, this.user.userId);
-			for (const listener of watch.listeners) listener(peers);
+			watch.peers = peersOn(states, watch.view, this.user.userId);
+			for (const listener of watch.listeners) listener(watch.peers);
 		});
 	}
 

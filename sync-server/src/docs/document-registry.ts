@@ -73,6 +73,10 @@ export type Admission = (
 ) => AdmissionRefusal | null | Promise<AdmissionRefusal | null>;
 
 const SERVER_ORIGIN = Symbol('server');
+/** how long a retried over-budget update counts against its account and document */
+const OVER_BUDGET_WINDOW_MS = 10 * 60_000;
+const OVER_BUDGET_RETRIES = 3;
+const OVER_BUDGET_MAX_ENTRIES = 10_000;
 
 interface PendingWrite {
 	readonly live: LiveDocument;
@@ -90,6 +94,8 @@ export class DocumentRegistry {
 	readonly #dependents = new Map<string, Set<string>>();
 	readonly #unloadTimer: NodeJS.Timeout;
 	readonly #now: () => number;
+	/** `${account} ${document}` -> since when its updates over the time budget were let retry */
+	readonly #overBudget = new Map<string, { since: number; retries: number }>();
 	#closing = false;
 	#admission: Admission = () => null;
 	#pending: PendingWrite[] = [];
@@ -352,7 +358,7 @@ export class DocumentRegistry {
 		update: Uint8Array,
 		peer: SyncPeer
 	): Promise<Verdict | { verdict: Verdict; durable: Promise<void> }> {
-		const { validator, policy, metrics, limits } = this.#deps;
+		const { validator, policy, metrics, limits, log } = this.#deps;
 		const afterDurable = (): { verdict: Verdict; durable: Promise<void> } => ({
 			verdict: { ok: true },
 			durable: new Promise((resolve) => this.whenDurable(resolve))
@@ -365,6 +371,11 @@ export class DocumentRegistry {
 			const refuse = (code: string, message: string, eventIds: string[] = []): Verdict => {
 				metrics.updatesRefused.inc({ code });
 				metrics.validateSeconds.observe((performance.now() - started) / 1000);
+				// For the operator: who had what refused, and why (the client keeps it aside).
+				log.info(
+					{ doc: live.name, user: peer.userId, code, detail: message, events: eventIds.length },
+					'update refused'
+				);
 				return { ok: false, code, eventIds, message };
 			};
 			const actor = await this.actorOf(peer);
@@ -377,6 +388,14 @@ export class DocumentRegistry {
 				if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
 				await this.#catchUp(live);
 				analysis = await validator.analyze(live, update, editable);
+			}
+			if (
+				!analysis.ok &&
+				analysis.code === 'sync_update_too_complex' &&
+				this.#mayRetry(peer, live)
+			) {
+				// A busy machine (not the update) may have made it slow: the client sends it again.
+				return refuse('sync_server_busy', analysis.detail);
 			}
 			if (!analysis.ok) return refuse(analysis.code, analysis.detail);
 			if (analysis.noop) return afterDurable();
@@ -415,6 +434,27 @@ export class DocumentRegistry {
 			const durable = this.#commit(live, update, peer, analysis.appended, analysis.tailOnly);
 			return { verdict: { ok: true } as Verdict, durable };
 		});
+	}
+
+	/**
+	 * The time budget counts wall-clock time, which a starved CPU (or a pause of the worker) stretches
+	 * for any update. So an account's updates of a document over it are let retry a few times in a
+	 * window, then refused for good (a crafted one is slow every time). Stale entries are swept.
+	 */
+	#mayRetry(peer: SyncPeer, live: LiveDocument): boolean {
+		const now = this.#now();
+		for (const [key, entry] of this.#overBudget) {
+			if (now - entry.since > OVER_BUDGET_WINDOW_MS) this.#overBudget.delete(key);
+		}
+		const key = `${peer.accountId} ${live.name}`;
+		const entry = this.#overBudget.get(key);
+		if (entry) {
+			entry.retries += 1;
+			return entry.retries <= OVER_BUDGET_RETRIES;
+		}
+		if (this.#overBudget.size >= OVER_BUDGET_MAX_ENTRIES) return false;
+		this.#overBudget.set(key, { since: now, retries: 1 });
+		return true;
 	}
 
 	/**

@@ -45,6 +45,7 @@ export const CLOSE_RATE = 1008;
 export const CLOSE_TOO_BIG = 1009;
 export const CLOSE_INTERNAL = 1011;
 export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_TRY_AGAIN = 1013;
 // The 44xx codes (which stop the stock client's reconnects) are part of the wire format the app reads.
 export {
 	CLOSE_FORBIDDEN,
@@ -248,6 +249,11 @@ export class SyncConnection implements SyncPeer {
 
 	#refuse(verdict: Exclude<Verdict, { ok: true }>): void {
 		if (!this.#open) return;
+		if (verdict.code === 'sync_server_busy') {
+			// Not a refusal: the client keeps its changes and sends them again after its backoff.
+			this.close(CLOSE_TRY_AGAIN, verdict.code);
+			return;
+		}
 		this.send(encodeRefused({ code: verdict.code, eventIds: verdict.eventIds }));
 		this.close(CLOSE_REFUSED, verdict.code.slice(0, 123));
 	}

@@ -17,8 +17,11 @@ export interface ContractServer {
 	docs: Map<string, Y.Doc>;
 	/** the event ids in a document's log on the server */
 	logIds(name: string): string[];
-	/** decides each incoming update: null accepts it */
-	refuse: (name: string, newEvents: Array<{ id: string; payload?: unknown }>) => Refusal | null;
+	/** decides each incoming update: null accepts it, 'busy' closes with 1013 (try again later) */
+	refuse: (
+		name: string,
+		newEvents: Array<{ id: string; payload?: unknown }>
+	) => Refusal | 'busy' | null;
 	/** documents whose connections are closed with 4403 at once */
 	forbidden: Set<string>;
 	/** true: every connection is closed with 4401 at once (the session cookie is gone) */
@@ -122,6 +125,10 @@ export async function startContractServer(port = 0): Promise<ContractServer> {
 			Y.applyUpdate(trial, payload);
 			const added = logEntries(trial).filter((entry) => !known.has(entry.id));
 			const refusal = api.refuse(name, added);
+			if (refusal === 'busy') {
+				socket.close(1013, 'sync_server_busy');
+				return;
+			}
 			if (refusal) {
 				socket.send(encodeRefusal(refusal));
 				socket.close(4400, refusal.code);

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
 import * as Y from 'yjs';
+import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppDatabase, AWAY_SUMMARY_SETTING } from '$lib/db/app-database';
@@ -202,6 +203,22 @@ describe('sync engine', () => {
 		expect((await db.tenantUsers.toArray()).map((user) => user.tenantUserId)).toEqual(['tu-4']);
 	});
 
+	it('keeps an edit the server was too busy to take (1013) and delivers it on the next try', async () => {
+		const client = await started();
+		let busy = 0;
+		server.refuse = (_name, added) => (added.length > 0 && busy++ === 0 ? 'busy' : null);
+		const result = await client.append(
+			CUSTOMER_DOC,
+			'tenantUser.added',
+			tenantUser('tu-b'),
+			summary
+		);
+		await until(async () => (await db.outbox.count()) === 0, 'delivered after the retry');
+		expect(busy).toBeGreaterThanOrEqual(2);
+		expect(server.logIds(CUSTOMER_DOC)).toContain(result.ok ? result.eventId : '');
+		expect(await db.tenantUsers.count()).toBe(1);
+	});
+
 	it('removes a document the user lost access to (4403) and keeps its pending work as refused', async () => {
 		const client = await started();
 		await server.stop();
@@ -276,6 +293,34 @@ describe('sync engine', () => {
 		]);
 		expect(tabA.replica(CUSTOMER_DOC)?.state).toEqual(tabB.replica(CUSTOMER_DOC)?.state);
 		expect(await db.outbox.count()).toBe(2);
+	});
+
+	it('lists the people already on a page when this tab opens it, to every listener of it', async () => {
+		const client = await started();
+		// Their presence reached this tab before the page was opened.
+		const other = new Awareness(new Y.Doc());
+		other.setLocalState({
+			view: 'customer-record',
+			verifiedUser: { userId: 'pia', orgId: 'northwind', fullName: 'Pia Sato', orgName: 'N' }
+		});
+		applyAwarenessUpdate(
+			client.connection(CUSTOMER_DOC)!.provider.awareness,
+			encodeAwarenessUpdate(other, [other.clientID]),
+			'server'
+		);
+		const first: string[][] = [];
+		const second: string[][] = [];
+		const leave = client.watchPresence(CUSTOMER_DOC, 'customer-record', (peers) =>
+			first.push(peers.map((peer) => peer.fullName))
+		);
+		const leaveToo = client.watchPresence(CUSTOMER_DOC, 'customer-record', (peers) =>
+			second.push(peers.map((peer) => peer.fullName))
+		);
+		expect(first.at(-1)).toEqual(['Pia Sato']);
+		expect(second).toEqual([['Pia Sato']]);
+		leave();
+		leaveToo();
+		other.destroy();
 	});
 
 	describe('since you were last online', () => {
