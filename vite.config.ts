@@ -3,12 +3,42 @@ import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 import svelteConfig from './svelte.config.js';
 
 const root = import.meta.dirname;
+
+/**
+ * The suites that also run against a cluster (two server instances on real Redis and PostgreSQL,
+ * behind the round-robin proxy): tests/sync-server/harness.ts switches on TIERTWO_TEST_CLUSTER.
+ * Skipped, with the reason printed, only on a machine without the servers (CI installs them).
+ */
+const CLUSTER_SUITES = [
+	'tests/sync-server/auth.test.ts',
+	'tests/sync-server/authorization.test.ts',
+	'tests/sync-server/interop.test.ts',
+	'tests/sync-server/forged-events.test.ts',
+	'tests/sync-server/invitations.test.ts',
+	'tests/sync-server/user-accounts.test.ts',
+	'tests/sync-server/enrollment.test.ts',
+	'tests/sync-server/customer-invitations.test.ts',
+	'tests/sync-server/provisioning.test.ts'
+];
+const missingServers = [
+	['redis-server', ['/usr/bin/redis-server', '/usr/local/bin/redis-server']],
+	['postgres', ['/usr/lib/postgresql', '/usr/local/bin/postgres', '/usr/bin/postgres']]
+]
+	.filter(([, paths]) => !(paths as string[]).some((candidate) => existsSync(candidate)))
+	.map(([name]) => name as string);
+if (missingServers.length > 0 && process.env.VITEST) {
+	console.warn(
+		`Skipping the cluster runs of the sync server suites: ${missingServers.join(' and ')} not installed ` +
+			'(apt-get install redis-server postgresql).'
+	);
+}
 
 /**
  * Revision of the SPA fallback page (index.html), which adapter-static writes only after the
@@ -56,9 +86,30 @@ export default defineConfig({
 	],
 	server: { port: 5173 },
 	test: {
-		include: ['tests/unit/**/*.test.ts', 'tests/sync-server/**/*.test.ts'],
 		environment: 'node',
 		testTimeout: 30_000,
-		hookTimeout: 60_000
+		hookTimeout: 60_000,
+		projects: [
+			{
+				extends: true,
+				test: {
+					name: 'default',
+					include: ['tests/unit/**/*.test.ts', 'tests/sync-server/**/*.test.ts'],
+					exclude: missingServers.length > 0 ? ['tests/sync-server/cluster.test.ts'] : []
+				}
+			},
+			...(missingServers.length > 0
+				? []
+				: [
+						{
+							extends: true as const,
+							test: {
+								name: 'cluster',
+								include: CLUSTER_SUITES,
+								env: { TIERTWO_TEST_CLUSTER: '1' }
+							}
+						}
+					])
+		]
 	}
 });

@@ -33,6 +33,10 @@ export interface ServerConfig {
 	port: number;
 	host: string;
 	dataDir: string;
+	/** PostgreSQL instead of the embedded SQLite file (required for a cluster) */
+	databaseUrl: string | null;
+	/** Redis for fan-out between processes and shared sign-in throttling (a cluster) */
+	redisUrl: string | null;
 	appDir: string;
 	demo: boolean;
 	version: string;
@@ -96,6 +100,8 @@ export function readConfig(
 		port: Number(env.PORT ?? 4173),
 		host: env.HOST ?? '127.0.0.1',
 		dataDir: path.resolve(root, env.DATA_DIR ?? 'data'),
+		databaseUrl: env.DATABASE_URL || null,
+		redisUrl: env.REDIS_URL || null,
 		appDir: path.resolve(root, env.APP_DIR ?? 'build'),
 		demo: !(argv.includes('--no-demo') || env.TIERTWO_DEMO === '0'),
 		version: env.TIERTWO_BUILD_LABEL || packageVersion(root),

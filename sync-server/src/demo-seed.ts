@@ -364,7 +364,7 @@ export async function seedDemoWorkspace(deps: SeedDeps): Promise<DemoSignIn[]> {
 		);
 		// The program provisions it (OrderProvisioner), as it does every order.
 		await deps.provisioned(registry.policy.name(customer(c.id)));
-		const state = registry.projection(customer(c.id));
+		const state = await registry.projection(customer(c.id));
 		const suites =
 			state?.kind === 'customer'
 				? Object.values(state.subscriptions).find(

@@ -12,7 +12,7 @@ import { seedDemoWorkspace, type DemoSignIn } from './demo-seed.js';
 import { AccessIndex } from './docs/access-index.js';
 import { DocumentRegistry } from './docs/document-registry.js';
 import { seedDemoPmcRegistry } from './enrollment/demo-pmc.js';
-import { EnrollmentService } from './enrollment/enrollment-service.js';
+import { CREATE_ACCOUNT_LIMITS, EnrollmentService } from './enrollment/enrollment-service.js';
 import { Mailer } from './enrollment/mailer.js';
 import { PmcRegistry } from './enrollment/pmc-registry.js';
 import { ProviderOnboarding } from './enrollment/provider-onboarding.js';
@@ -25,9 +25,13 @@ import { InvitationService } from './invitations/invitation-service.js';
 import { OrderProvisioner } from './provisioning/order-provisioner.js';
 import { createLogger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { AccountStore, type AccountRow } from './store/account-store.js';
-import { openDatabase, type SqliteDatabase } from './store/database.js';
-import { DocumentStore } from './store/document-store.js';
+import { RedisSignInLimiter } from './accounts/redis-sign-in-limiter.js';
+import { RedisBus } from './cluster/redis-bus.js';
+import { RedisWindowBudget } from './cluster/redis-window-budget.js';
+import type { BudgetSettings } from './http/window-budget.js';
+import { openPostgresStorage } from './store/postgres/postgres-storage.js';
+import { openSqliteStorage } from './store/sqlite-storage.js';
+import type { AccountRow, Storage } from './store/storage.js';
 import { UpdateValidator } from './validation/update-validator.js';
 import { SyncHub } from './ws/sync-hub.js';
 
@@ -41,6 +45,9 @@ export interface RunningServer {
 	readonly validator: UpdateValidator;
 	readonly metrics: Metrics;
 	readonly log: Logger;
+	readonly storage: Storage;
+	/** the cluster bus (REDIS_URL), null for a single process */
+	readonly bus: RedisBus | null;
 	/** demo sign-ins created on this start (empty unless the demo workspace was just seeded) */
 	readonly demoSignIns: readonly DemoSignIn[];
 	/** Stops accepting, closes connections, finishes queued updates, compacts, closes the store. */
@@ -56,9 +63,28 @@ export interface ServerOptions {
 	readonly now?: () => number;
 }
 
-function isFreshDataDir(db: SqliteDatabase, accounts: AccountStore, docs: DocumentStore): boolean {
-	const seeded = db.prepare("SELECT value FROM meta WHERE key = 'demo_seeded'").get();
-	return !seeded && accounts.count() === 0 && docs.names().length === 0;
+async function isFresh(storage: Storage): Promise<boolean> {
+	const seeded = await storage.meta.get('demo_seeded');
+	return (
+		seeded === undefined &&
+		(await storage.accounts.count()) === 0 &&
+		(await storage.documents.names()).length === 0
+	);
+}
+
+/** The store the configuration selects: PostgreSQL with DATABASE_URL, else the SQLite file. */
+export async function openStorage(config: ServerConfig, log: Logger): Promise<Storage> {
+	if (config.databaseUrl) {
+		return openPostgresStorage(config.databaseUrl, {
+			onError: (error) => log.warn({ err: error.message }, 'postgres connection error')
+		});
+	}
+	if (config.redisUrl) {
+		throw new Error(
+			'REDIS_URL is set without DATABASE_URL: processes sharing a bus must share a store (PostgreSQL)'
+		);
+	}
+	return openSqliteStorage(config.dataDir, config.durability);
 }
 
 export async function startServer(
@@ -67,17 +93,20 @@ export async function startServer(
 ): Promise<RunningServer> {
 	const log = options.log ?? createLogger(config.logLevel);
 	const metrics = createMetrics();
-	const db = openDatabase(config.dataDir, { durability: config.durability });
-	const accountStore = new AccountStore(db);
-	const documentStore = new DocumentStore(db);
-	const fresh = isFreshDataDir(db, accountStore, documentStore);
-	const cleanShutdown =
-		fresh || db.prepare("SELECT value FROM meta WHERE key = 'clean_shutdown'").get() !== undefined;
-	const accounts = new AccountService(accountStore, {
+	const storage = await openStorage(config, log);
+	let bus: RedisBus | null = null;
+	try {
+		if (config.redisUrl) bus = await RedisBus.connect(config.redisUrl, log);
+	} catch (error) {
+		await storage.close(false);
+		throw error;
+	}
+	const accounts = new AccountService(storage.accounts, {
 		hashLogN: config.passwordHashLogN,
 		accessTtlMs: config.accessTtlMs,
 		refreshTtlMs: config.refreshTtlMs,
 		sessionMaxMs: config.sessionMaxMs,
+		...(bus ? { limiter: new RedisSignInLimiter(bus.redis) } : {}),
 		...(options.now ? { now: options.now } : {})
 	});
 	const validator = new UpdateValidator({
@@ -86,7 +115,8 @@ export async function startServer(
 		maxOldGenerationSizeMb: config.limits.validatorHeapMb
 	});
 	const registry = new DocumentRegistry({
-		store: documentStore,
+		store: storage.documents,
+		...(bus ? { bus } : {}),
 		validator,
 		policy: options.policy ?? domainPolicy,
 		metrics,
@@ -95,44 +125,85 @@ export async function startServer(
 	});
 	const origins = { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy };
 	const hub = new SyncHub({ registry, accounts, origins, metrics, log, limits: config.limits });
+	bus?.listen({
+		update: (name, seq, update) => {
+			registry.receiveUpdate(name, seq, update).catch((error: unknown) => {
+				log.error({ err: error, doc: name }, 'could not apply an update from the bus');
+			});
+		},
+		awareness: (name, update) => registry.receiveAwareness(name, update),
+		sessionsRevoked: (ids) => hub.closeSessions(ids),
+		reconnected: () => {
+			registry.repairAll().catch((error: unknown) => {
+				log.error({ err: error }, 'could not catch up from the store');
+			});
+		}
+	});
 
 	// Invitation links: indexed as soon as an accepted update is durable, before anyone can open it.
-	const invitationIndex = new InvitationIndex(db, registry);
-	registry.onLogChanged((live) => invitationIndex.update(live));
+	const invitationIndex = new InvitationIndex(storage.invitationTokens, registry);
+	registry.onLogChanged((live) => {
+		invitationIndex
+			.update(live)
+			.catch((error: unknown) =>
+				log.error({ err: error, doc: live.name }, 'invitation index update failed')
+			);
+	});
 	const invitations = new InvitationService({
 		registry,
 		index: invitationIndex,
 		log,
 		limits: { attemptsPerWindow: config.limits.invitationAttemptsPerMinute, windowMs: 60_000 },
+		...(bus
+			? {
+					budget: (settings: BudgetSettings) =>
+						new RedisWindowBudget(bus.redis, settings, 'tiertwo:invitations:')
+				}
+			: {}),
 		accounts,
 		onNewOrg: (orgId) => accountSync.onNewOrg(orgId),
 		...(options.now ? { now: options.now } : {})
 	});
 
-	let knownOrgs = new Set(accountStore.orgIds());
-	const index = new AccessIndex(db, registry, () => [...knownOrgs]);
+	const index = new AccessIndex(storage.access, registry, () => storage.accounts.orgIds());
 	const accountSync = new AccountSync(accounts, registry, log);
 	registry.admission = accountSync.admit;
-	accountSync.onNewOrg = (orgId) => {
-		knownOrgs = new Set(accountStore.orgIds());
-		index.rebuild(orgId);
+	// Listing-index writes run one at a time, in order.
+	let indexing: Promise<void> = Promise.resolve();
+	const indexTask = (task: () => Promise<void>) => {
+		indexing = indexing
+			.then(task)
+			.catch((error: unknown) => log.error({ err: error }, 'access index update failed'));
+		return indexing;
 	};
+	accountSync.onNewOrg = (orgId) => void indexTask(() => index.rebuild(orgId));
 	// The listing index is only read by GET /api/auth/documents: refresh it in batches, not on
-	// every update (connections' access is rechecked synchronously by the hub).
+	// every update (connections' access is rechecked by the hub).
 	const staleIndex = new Set<LiveDocument>();
 	let indexTimer: NodeJS.Timeout | null = null;
 	const refreshIndex = () => {
 		indexTimer = null;
-		for (const live of staleIndex) index.refreshWithDependents(live);
+		const stale = [...staleIndex];
 		staleIndex.clear();
+		return indexTask(async () => {
+			for (const live of stale) await index.refreshWithDependents(live);
+		});
+	};
+	/** Every change this process accepted so far is in the listing index (other processes read it). */
+	const settleIndex = async () => {
+		if (indexTimer) {
+			clearTimeout(indexTimer);
+			await refreshIndex();
+		}
+		await indexing;
 	};
 	registry.onLogChanged((live) => {
 		accountSync.syncOrg(live);
 		staleIndex.add(live);
-		indexTimer ??= setTimeout(refreshIndex, 1000);
+		indexTimer ??= setTimeout(() => void refreshIndex(), 1000);
 	});
 	// Enrollment (issue 7): Partner Membership Center registry, email, verification links.
-	const pmc = new PmcRegistry(db);
+	const pmc = new PmcRegistry(storage.enrollment);
 	const mailer = new Mailer({
 		dataDir: config.dataDir,
 		smtpUrl: config.smtpUrl,
@@ -142,7 +213,7 @@ export async function startServer(
 	});
 	let publicUrl = config.publicUrl;
 	const enrollment = new EnrollmentService({
-		db,
+		store: storage.enrollment,
 		registry,
 		accounts,
 		pmc,
@@ -151,10 +222,21 @@ export async function startServer(
 		hashLogN: config.passwordHashLogN,
 		publicUrl: () => publicUrl,
 		onNewOrg: (orgId) => accountSync.onNewOrg(orgId),
+		...(bus
+			? {
+					limiters: {
+						pmc: new RedisSignInLimiter(bus.redis, {}, 'tiertwo:pmc:'),
+						create: new RedisSignInLimiter(bus.redis, CREATE_ACCOUNT_LIMITS, 'tiertwo:create:')
+					}
+				}
+			: {}),
 		...(options.now ? { now: options.now } : {})
 	});
 	accounts.events = {
-		sessionsRevoked: (ids) => hub.closeSessions(ids),
+		sessionsRevoked: (ids) => {
+			hub.closeSessions(ids);
+			bus?.publishSessionsRevoked(ids);
+		},
 		temporaryPasswordChanged: (account) => void accountSync.recordPasswordChanged(account)
 	};
 
@@ -168,39 +250,51 @@ export async function startServer(
 	registry.onLogChanged(orders.observe);
 
 	let demoSignIns: DemoSignIn[] = [];
-	if (config.demo && fresh) {
-		demoSignIns = await seedDemoWorkspace({
-			registry,
-			hashLogN: config.passwordHashLogN,
-			provisioned: (name) => orders.settled(name)
-		});
-		db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('demo_seeded', ?)").run(
-			new Date().toISOString()
-		);
-		await seedDemoPmcRegistry(pmc, config.passwordHashLogN);
-		knownOrgs = new Set(accountStore.orgIds());
-		index.rebuild();
-		log.info({ accounts: demoSignIns.length }, 'demo workspace created');
-	} else if (!cleanShutdown || (index.empty && documentStore.names().length > 0)) {
-		// After a crash the listing index may have missed the last changes: decide it afresh.
-		index.rebuild();
-	}
-	const invitationsIndexed = db
-		.prepare("SELECT value FROM meta WHERE key = 'invitation_index'")
-		.get();
-	if (!cleanShutdown || !invitationsIndexed) {
-		// Never built (a data dir from before the index), or a crash may have lost the last entries.
-		invitationIndex.rebuild();
-		db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('invitation_index', '1')").run();
-	}
-	db.prepare("DELETE FROM meta WHERE key = 'clean_shutdown'").run();
+	// One process at a time decides whether the (shared) store is fresh and seeds it.
+	await storage.exclusive(async () => {
+		const fresh = await isFresh(storage);
+		const cleanShutdown = fresh || (await storage.meta.get('clean_shutdown')) !== undefined;
+		if (config.demo && fresh) {
+			demoSignIns = await seedDemoWorkspace({
+				registry,
+				hashLogN: config.passwordHashLogN,
+				provisioned: (name) => orders.settled(name)
+			});
+			await accountSync.idle();
+			await storage.meta.set('demo_seeded', new Date().toISOString());
+			await seedDemoPmcRegistry(pmc, config.passwordHashLogN);
+			await indexTask(() => index.rebuild());
+			log.info({ accounts: demoSignIns.length }, 'demo workspace created');
+		} else if (
+			(!cleanShutdown && !storage.shared) ||
+			((await index.isEmpty()) && (await storage.documents.names()).length > 0)
+		) {
+			// After a crash the listing index may have missed the last changes: decide it afresh.
+			await indexTask(() => index.rebuild());
+		}
+		if ((!cleanShutdown && !storage.shared) || !(await storage.meta.get('invitation_index'))) {
+			// Never built (a data dir from before the index), or a crash may have lost the last entries.
+			await invitationIndex.rebuild();
+			await storage.meta.set('invitation_index', '1');
+		}
+		if (!storage.shared) await storage.meta.delete('clean_shutdown');
+	});
 	// After the demo seed: its finished applications are history, not news for anyone's inbox.
-	registry.onLogChanged((live) => enrollment.observe(live));
-	// A server stopped between an order and its outcome decides it now.
-	orders.provisionPending();
+	registry.onLogChanged((live) => {
+		enrollment
+			.observe(live)
+			.catch((error: unknown) =>
+				log.error({ err: error, doc: live.name }, 'enrollment notice failed')
+			);
+	});
+	// A server stopped between an order and its outcome decides it now (in the background: every
+	// customer document is read; in a cluster each process does, and the locks keep one outcome).
+	orders.provisionPending().catch((error: unknown) => {
+		log.error({ err: error }, 'order provisioning: pending orders not read');
+	});
 
-	const describe = (account: AccountRow): SessionUser => {
-		const org = registry.projection({ kind: 'org', orgId: account.org_id });
+	const describe = async (account: AccountRow): Promise<SessionUser> => {
+		const org = await registry.projection({ kind: 'org', orgId: account.org_id });
 		const profile = org?.kind === 'org' ? org.org : null;
 		return {
 			id: account.id,
@@ -210,7 +304,7 @@ export async function startServer(
 			orgKind: profile?.kind ?? 'unknown',
 			orgName: profile?.legalName ?? account.org_id,
 			mustChangePassword: account.must_change_password === 1,
-			roles: registry.actorOf({ userId: account.id, orgId: account.org_id }).roles
+			roles: (await registry.actorOf({ userId: account.id, orgId: account.org_id })).roles
 		};
 	};
 	const api = createApiHandler({
@@ -219,10 +313,10 @@ export async function startServer(
 		policy: origins,
 		version: config.version,
 		describe,
-		signInsFor: (account) => {
-			const actor = registry.actorOf({ userId: account.id, orgId: account.org_id });
+		signInsFor: async (account) => {
+			const actor = await registry.currentActorOf({ userId: account.id, orgId: account.org_id });
 			if (!can(actor.roles, 'manageUsers')) return null;
-			return accountStore.lastSignIns(account.org_id).map((row) => ({
+			return (await storage.accounts.lastSignIns(account.org_id)).map((row) => ({
 				userId: row.id,
 				lastSignInAt: row.last === null ? null : new Date(row.last).toISOString()
 			}));
@@ -241,11 +335,9 @@ export async function startServer(
 			policy: origins,
 			describe
 		}),
-		documentsFor: (account) => {
-			if (indexTimer) {
-				clearTimeout(indexTimer);
-				refreshIndex();
-			}
+		indexed: settleIndex,
+		documentsFor: async (account) => {
+			await settleIndex();
 			return index.documentsFor({ userId: account.id, orgId: account.org_id });
 		}
 	});
@@ -279,7 +371,9 @@ export async function startServer(
 	server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
 	server.on('clientError', (_error, socket) => socket.destroy());
 
-	const purge = setInterval(() => accounts.purgeExpired(), 10 * 60_000);
+	const purge = setInterval(() => {
+		accounts.purgeExpired().catch((error: unknown) => log.warn({ err: error }, 'purge failed'));
+	}, 10 * 60_000);
 	purge.unref();
 
 	await new Promise<void>((resolve, reject) => {
@@ -306,29 +400,35 @@ export async function startServer(
 		validator,
 		metrics,
 		log,
+		storage,
+		bus,
 		demoSignIns,
 		close() {
 			closing ??= (async () => {
 				clearInterval(purge);
-				orders.close();
+				const ordersClosed = orders.close();
 				hub.close();
 				if (indexTimer) {
 					clearTimeout(indexTimer);
-					refreshIndex();
+					void refreshIndex();
 				}
 				const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
 				server.closeAllConnections();
+				await ordersClosed;
 				await registry.close();
 				// Writes finished while closing (an order being provisioned) may have queued a refresh.
 				if (indexTimer) {
 					clearTimeout(indexTimer);
-					refreshIndex();
+					void refreshIndex();
 				}
 				await validator.close();
 				mailer.close();
-				db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('clean_shutdown', '1')").run();
-				db.pragma('wal_checkpoint(TRUNCATE)');
-				db.close();
+				await accountSync.idle();
+				await hub.rechecked();
+				await indexing;
+				await bus?.close();
+				if (!storage.shared) await storage.meta.set('clean_shutdown', '1');
+				await storage.close(true);
 				await stopped;
 			})();
 			return closing;

@@ -2,7 +2,8 @@
 // relationship" link and its combined link with its provider (Invite new customers), answered by a
 // signed-in customer or by a customer account made on the spot; every refusal leaves nothing
 // written; the relationship opens the customer document to the partners, and ending it closes
-// their open connections and drops it from their document lists.
+// their open connections and drops it from their document lists. Also runs against a cluster (see
+// harness.ts): simultaneous answers and accounts then go to different processes.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -12,7 +13,7 @@ import {
 	cookiesFrom,
 	event,
 	startTestServer,
-	waitFor,
+	waitForAsync,
 	waitForSync,
 	type Session,
 	type TestServer
@@ -74,24 +75,25 @@ async function connected(email: string, name: string) {
 	return { provider, doc, log: doc.getArray<Record<string, unknown>>('log') };
 }
 
+/** The first server's replica of a document, with everything the store has (in a cluster too). */
 async function serverLog(name: string): Promise<Record<string, unknown>[]> {
-	const live = server.server.registry.get(name);
+	const { registry } = server.server;
+	const live = await registry.get(name);
 	if (!live) throw new Error(name);
-	await live.idle();
+	await registry.repair(live);
 	return live.log.toArray() as Record<string, unknown>[];
 }
 
 async function serverHas(name: string, eventId: string): Promise<void> {
-	await waitFor(
-		() =>
-			(server.server.registry.get(name)?.log.toArray() ?? []).some(
-				(e) => (e as { id?: string }).id === eventId
-			),
+	await waitForAsync(
+		async () => (await serverLog(name)).some((e) => (e as { id?: string }).id === eventId),
 		5000,
 		`${eventId} in ${name}`
 	);
-	await server.server.registry.get(name)?.idle();
 }
+
+/** The instance the i-th of several simultaneous calls goes to (different ones in a cluster). */
+const instance = (i: number) => server.servers[i % server.servers.length] ?? server.server;
 
 /** A customer link made by the reseller's admin through a real Yjs connection. */
 async function invite(
@@ -116,6 +118,13 @@ async function invite(
 	});
 	admin.log.push([created]);
 	await serverHas(`org/${by.orgId}`, created.id as string);
+	// Indexed a moment after it is durable, by the process that took it (in a cluster, maybe not the
+	// one asked next).
+	await waitForAsync(
+		async () => (await server.server.storage.invitationTokens.find(tokenHash, 1)).length > 0,
+		5000,
+		`${invitationId} indexed`
+	);
 	admin.provider.destroy();
 	return { token, invitationId };
 }
@@ -180,7 +189,10 @@ describe('a reseller requests a reseller relationship', () => {
 			['invitation.created', 'contoso-admin'],
 			['invitation.redeemed', 'system']
 		]);
-		const state = server.server.registry.get('customer/fourthcoffee')?.projector.state;
+		const state = await server.server.registry.current({
+			kind: 'customer',
+			customerId: 'fourthcoffee'
+		});
 		expect(state?.kind === 'customer' && state.relationships[relationshipId]?.status).toBe(
 			'active'
 		);
@@ -214,13 +226,8 @@ describe('a reseller requests a reseller relationship', () => {
 	it('lets only one of two simultaneous answers through', async () => {
 		const { token, invitationId } = await invite();
 		const answers = await Promise.all(
-			['woodgrovebank', 'lucernepublishing'].map((orgId) =>
-				server.server.invitations.redeem(
-					'test',
-					token,
-					{ userId: `${orgId}-admin`, orgId },
-					'accept'
-				)
+			['woodgrovebank', 'lucernepublishing'].map((orgId, i) =>
+				instance(i).invitations.redeem('test', token, { userId: `${orgId}-admin`, orgId }, 'accept')
 			)
 		);
 		expect(answers.map((a) => (a.ok ? 'ok' : a.code)).sort()).toEqual(['invitation_used', 'ok']);
@@ -414,13 +421,15 @@ describe('a new customer account on the spot', () => {
 		body: Record<string, unknown>,
 		expected: [number, string, string?]
 	) {
-		const before = server.server.registry.names().length;
+		const before = (await server.server.storage.documents.names()).length;
 		const answer = await post('customer-account', body);
 		expect([answer.status, answer.body.error?.code]).toEqual(expected.slice(0, 2));
 		if (expected[2]) expect(Object.keys(answer.body.error?.fields ?? {})).toEqual([expected[2]]);
 		expect(answer.headers.getSetCookie()).toEqual([]);
-		expect(server.server.accounts.store.byEmail('gabi@graphicdesign.example')).toBeUndefined();
-		expect(server.server.registry.names().length).toBe(before);
+		expect(
+			await server.server.accounts.store.byEmail('gabi@graphicdesign.example')
+		).toBeUndefined();
+		expect((await server.server.storage.documents.names()).length).toBe(before);
 		expect((await post('lookup', { token })).status).toBe(200);
 	}
 
@@ -525,16 +534,20 @@ describe('a new customer account on the spot', () => {
 			})
 		);
 		const answers = await Promise.all(
-			bodies.map((body) => server.server.invitations.createCustomer('test', body))
+			bodies.map((body, i) => instance(i).invitations.createCustomer('test', body))
 		);
 		expect(answers.map((a) => (a.ok ? 'ok' : a.code)).sort()).toEqual(['invitation_used', 'ok']);
 		const lost = answers.findIndex((a) => !a.ok) === 0 ? 'north' : 'south';
 		// The loser's email is free again and no org document of its was written.
-		expect(server.server.accounts.store.byEmail(`admin@${lost}woods.example`)).toBeUndefined();
-		const tenants = server.server.registry
-			.names()
-			.filter((name) => name.startsWith('org/'))
-			.map((name) => server.server.registry.get(name)?.projector.state)
+		expect(
+			await server.server.accounts.store.byEmail(`admin@${lost}woods.example`)
+		).toBeUndefined();
+		const { registry } = server.server;
+		const orgs = (await server.server.storage.documents.names()).filter((name) =>
+			name.startsWith('org/')
+		);
+		const tenants = (await Promise.all(orgs.map((name) => serverLog(name).then(() => name))))
+			.map((name) => registry.peek(name)?.projector.state)
 			.filter(
 				(state) => state?.kind === 'org' && state.org?.tenant?.domain.endsWith('woods.example')
 			);
@@ -561,7 +574,7 @@ describe('a new customer account on the spot', () => {
 		const loser = answers.find((a) => a.status !== 201);
 		const loserEmail = loser === answers[0] ? 'one' : 'two';
 		expect(
-			server.server.accounts.store.byEmail(`${loserEmail}@fineartschool.example`)
+			await server.server.accounts.store.byEmail(`${loserEmail}@fineartschool.example`)
 		).toBeUndefined();
 	});
 });

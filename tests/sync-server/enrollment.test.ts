@@ -8,7 +8,14 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { Mailer } from '../../sync-server/src/enrollment/mailer';
 import * as Y from 'yjs';
-import { cookiesFrom, event, startTestServer, waitFor, waitForSync, type Session } from './harness';
+import {
+	cookiesFrom,
+	event,
+	startTestServer,
+	waitForAsync,
+	waitForSync,
+	type Session
+} from './harness';
 import type { TestServer } from './harness';
 
 let t: TestServer;
@@ -59,8 +66,8 @@ async function createOne(input = newApplicant()) {
 	return { input, body, session: cookiesFrom(response) };
 }
 
-function orgState(orgId: string) {
-	const state = t.server.registry.projection({ kind: 'org', orgId });
+async function orgState(orgId: string) {
+	const state = await t.server.registry.current({ kind: 'org', orgId });
 	if (state?.kind !== 'org') throw new Error(orgId);
 	return state;
 }
@@ -95,9 +102,9 @@ async function append(
 	const doc = new Y.Doc();
 	const provider = t.provider(`org/${orgId}`, session, doc);
 	await waitForSync(provider);
-	const before = orgState(orgId).length;
+	const before = (await orgState(orgId)).length;
 	doc.getArray('log').push([event(type, by, payload)]);
-	await waitFor(() => orgState(orgId).length > before, 5000, type);
+	await waitForAsync(async () => (await orgState(orgId)).length > before, 5000, type);
 }
 
 const submission = (email: string, mpnId = '7000101') => ({
@@ -116,7 +123,7 @@ describe('Create one (work account for a brand-new reseller)', () => {
 		const { input, body, session } = await createOne();
 		expect(body.user.orgKind).toBe('indirectReseller');
 		expect(body.workAccount).toMatchObject({ tenantCountry: 'US', alreadyEnrolledInCsp: false });
-		const state = orgState(body.user.orgId);
+		const state = await orgState(body.user.orgId);
 		expect(state.org).toMatchObject({
 			kind: 'indirectReseller',
 			legalName: input.legalName,
@@ -207,7 +214,7 @@ describe('Partner Membership Center', () => {
 		expect(await signIn.json()).toEqual({
 			profiles: [{ mpnId: '7000201', legalName: 'Lamna Healthcare GmbH', country: 'DE' }]
 		});
-		expect(orgState(body.user.orgId).enrollment).toMatchObject({
+		expect((await orgState(body.user.orgId)).enrollment).toMatchObject({
 			status: 'mpnLinked',
 			pmcUserName: 'pmc@lamnahealthcare.example'
 		});
@@ -259,17 +266,17 @@ describe('verification and status emails', () => {
 			{ userName: 'pmc@fineartschool.example', password: 'tiertwo-demo' },
 			session
 		);
-		await waitFor(() => orgState(orgId).enrollment.status === 'mpnLinked');
+		await waitForAsync(async () => (await orgState(orgId)).enrollment.status === 'mpnLinked');
 		const contact = `pat.${counter}@fineartschool.example`;
 		await append(session, orgId, by, 'enrollment.submitted', submission(contact));
-		expect(orgState(orgId).enrollment.status).toBe('emailVerificationPending');
+		expect((await orgState(orgId)).enrollment.status).toBe('emailVerificationPending');
 
 		const verification = await mailTo(contact, /Verify your email/);
 		const token = /\/enroll\/verify#token=([A-Za-z0-9_-]{43})/.exec(verification.text)?.[1];
 		expect(token).toBeDefined();
 		const verified = await post('/api/enrollment/verify-email', { token });
 		expect(verified.status).toBe(200);
-		expect(orgState(orgId).enrollment.status).toBe('underReview');
+		expect((await orgState(orgId)).enrollment.status).toBe('underReview');
 		const again = await post('/api/enrollment/verify-email', { token });
 		expect(again.status).toBe(410);
 		expect(((await again.json()) as { error: { code: string } }).error.code).toBe(
@@ -286,9 +293,9 @@ describe('verification and status emails', () => {
 			'Please add a support phone number.'
 		);
 		await append(session, orgId, by, 'enrollment.submitted', submission(contact));
-		expect(orgState(orgId).enrollment.status).toBe('underReview');
+		expect((await orgState(orgId)).enrollment.status).toBe('underReview');
 		await append(operator, orgId, reviewer, 'enrollment.approved', {});
-		expect(orgState(orgId).enrollment.status).toBe('adminAgentCheck');
+		expect((await orgState(orgId)).enrollment.status).toBe('adminAgentCheck');
 		expect((await mailTo(contact, /approved/)).text).toContain('Admin agent');
 	});
 
@@ -352,15 +359,15 @@ describe('program operator adds an indirect provider', () => {
 		expect(response.status).toBe(201);
 		const body = (await response.json()) as { orgId: string; adminEmail: string };
 		expect(body).not.toHaveProperty('temporaryPassword');
-		expect(orgState(body.orgId).org).toMatchObject({
+		expect((await orgState(body.orgId)).org).toMatchObject({
 			kind: 'indirectProvider',
 			legalName: 'Wide World Distribution'
 		});
-		const directory = t.server.registry.projection({ kind: 'directory' });
+		const directory = await t.server.registry.current({ kind: 'directory' });
 		expect(JSON.stringify(directory)).toContain(body.orgId);
-		expect(JSON.stringify(orgState(body.orgId))).not.toContain(temporaryPassword);
+		expect(JSON.stringify(await orgState(body.orgId))).not.toContain(temporaryPassword);
 		// The first admin signs in with it and must change it.
-		await waitFor(() => t.server.accounts.store.byEmail(email) !== undefined);
+		await waitForAsync(async () => (await t.server.accounts.store.byEmail(email)) !== undefined);
 		const signIn = await post('/api/auth/sign-in', { email, password: temporaryPassword });
 		expect(signIn.status).toBe(200);
 		expect(

@@ -144,7 +144,7 @@ describe('forged events', () => {
 			const userId = userIdOf(party, role);
 			const session = sessions.get(userId);
 			if (!session) throw new Error(userId);
-			const before = t.server.registry.get(name)?.log.toArray() ?? [];
+			const before = (await t.server.registry.get(name))?.log.toArray() ?? [];
 			const ydoc = new Y.Doc();
 			const provider = t.provider(name, session, ydoc);
 			try {
@@ -162,7 +162,7 @@ describe('forged events', () => {
 				ydoc.getArray('log').push([forged]);
 				expect(await closed).toEqual({ code: 4400, reason: code });
 				expect(refusals).toEqual([{ code, eventIds: [forged.id] }]);
-				const live = t.server.registry.get(name);
+				const live = await t.server.registry.get(name);
 				await live?.idle();
 				expect(live?.log.toArray()).toEqual(before);
 			} finally {

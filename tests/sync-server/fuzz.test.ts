@@ -249,7 +249,7 @@ describe('fuzz', () => {
 		expect((await fetch(`${t.url}/health`)).status).toBe(200);
 		// Nothing malformed got into a log; every event there passed checkAppend.
 		for (const name of [target, 'org/contoso']) {
-			const live = t.server.registry.get(name);
+			const live = await t.server.registry.get(name);
 			await live?.idle();
 			expect(live?.projector.state.invalid).toEqual([]);
 		}

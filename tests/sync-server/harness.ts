@@ -1,5 +1,10 @@
 // Test harness: a real sync server on 127.0.0.1:0 with a fresh data directory and the demo
 // workspace, sign-in helpers, stock y-websocket clients and raw websocket clients.
+// With TIERTWO_TEST_CLUSTER=1 (the `cluster` Vitest project) the same suites run against a
+// cluster instead: real redis-server and postgres on free ports, two server instances sharing
+// them (each its own store pool, bus connections, validator and hub: nothing shared but Redis and
+// PostgreSQL), behind the round-robin proxy, so consecutive requests and connections land on
+// different instances. `server` is then the first instance.
 import * as encoding from 'lib0/encoding';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -16,7 +21,12 @@ import {
 	type ServerConfig,
 	type ServerLimits
 } from '../../sync-server/src/config';
+import { missingServices, startLocalServices } from '../../sync-server/src/cluster/local-services';
+import { startRoundRobinProxy } from '../../sync-server/src/cluster/round-robin-proxy';
 import { startServer, type RunningServer } from '../../sync-server/src/server';
+
+/** whether this run's suites go against a cluster (set by the `cluster` Vitest project) */
+export const CLUSTER_MODE = process.env.TIERTWO_TEST_CLUSTER === '1';
 
 export const DEMO_PASSWORD = 'tiertwo-demo';
 
@@ -36,6 +46,8 @@ export interface Session {
 
 export interface TestServer {
 	readonly server: RunningServer;
+	/** every instance (one, or the cluster's) */
+	readonly servers: readonly RunningServer[];
 	readonly url: string;
 	readonly syncUrl: string;
 	readonly dataDir: string;
@@ -91,17 +103,51 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 		...options.config,
 		limits: { ...DEFAULT_LIMITS, ...options.limits }
 	};
-	const server = await startServer(config, {
+	const serverOptions = {
 		serveApp: false,
 		log: pino({ level: 'silent' }),
 		...(options.now ? { now: options.now } : {})
-	});
-	const url = server.url;
+	};
+	let servers: RunningServer[];
+	let url: string;
+	let stopCluster = async () => {};
+	if (CLUSTER_MODE && !options.dataDir) {
+		const missing = missingServices();
+		if (missing.length > 0) throw new Error(`cluster tests need ${missing.join(' and ')}`);
+		const services = await startLocalServices({ settings: { fsync: 'off' } });
+		const shared = {
+			...config,
+			databaseUrl: services.postgres.url,
+			redisUrl: services.redis.url,
+			trustProxy: true
+		};
+		try {
+			// The first instance seeds the demo workspace; the second finds it there.
+			servers = [await startServer(shared, serverOptions)];
+			servers.push(await startServer(shared, serverOptions));
+		} catch (error) {
+			await services.stop();
+			throw error;
+		}
+		const proxy = await startRoundRobinProxy(
+			servers.map((s) => ({ host: '127.0.0.1', port: s.port }))
+		);
+		url = proxy.url;
+		stopCluster = async () => {
+			await proxy.close();
+			await services.stop();
+		};
+	} else {
+		servers = [await startServer(config, serverOptions)];
+		url = servers[0]?.url ?? '';
+	}
+	const server = servers[0] as RunningServer;
 	const syncUrl = `${url.replace(/^http/, 'ws')}/sync`;
 	const providers = new Set<WebsocketProvider>();
 	const sockets = new Set<WebSocket>();
 	return {
 		server,
+		servers,
 		url,
 		syncUrl,
 		dataDir,
@@ -145,7 +191,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 				provider.doc.destroy();
 			}
 			for (const socket of sockets) socket.terminate();
-			await server.close();
+			for (const running of servers) await running.close();
+			await stopCluster();
 			if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
 		}
 	};
@@ -159,6 +206,19 @@ export async function waitFor(
 ): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!condition()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
+/** Like `waitFor`, for a condition that has to ask the store (or anything else async). */
+export async function waitForAsync(
+	condition: () => Promise<boolean>,
+	timeoutMs = 5000,
+	what = 'condition'
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await condition())) {
 		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
 		await new Promise((resolve) => setTimeout(resolve, 10));
 	}

@@ -102,16 +102,16 @@ describe('y-websocket interop', () => {
 		first.getArray('log').push([tenantUserAdded(CONTOSO_ADMIN, 'Stored Before Unload')]);
 		const expectedLength = first.getArray('log').length;
 		await waitFor(
-			() => t.server.registry.get('customer/cohowinery')?.log.length === expectedLength,
+			() => t.server.registry.peek('customer/cohowinery')?.log.length === expectedLength,
 			5000,
 			'server applied the update'
 		);
 		p1.destroy();
 		await waitFor(
-			() => (t.server.registry.get('customer/cohowinery')?.peers.size ?? 0) === 0,
+			() => (t.server.registry.peek('customer/cohowinery')?.peers.size ?? 0) === 0,
 			5000
 		);
-		t.server.registry.unloadIdle(true);
+		await t.server.registry.unloadIdle(true);
 		const second = new Y.Doc();
 		const p2 = t.provider('customer/cohowinery', session, second);
 		await waitForSync(p2);
@@ -137,7 +137,7 @@ describe('y-websocket interop', () => {
 			'acknowledgement'
 		);
 		// Acknowledged means stored: a restart-free reload from the store has the event.
-		const stored = t.server.registry.get('customer/litware')?.log.toArray() as {
+		const stored = (await t.server.registry.get('customer/litware'))?.log.toArray() as {
 			payload: { displayName?: string };
 		}[];
 		expect(stored.some((e) => e.payload.displayName === 'Acknowledged')).toBe(true);

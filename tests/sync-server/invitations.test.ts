@@ -19,6 +19,7 @@ import {
 	event,
 	startTestServer,
 	waitFor,
+	waitForAsync,
 	waitForSync,
 	type Session,
 	type TestServer
@@ -83,7 +84,7 @@ function harnessFor(t: () => TestServer) {
 
 	/** Waits until the server holds (durably, and has indexed) an event a client appended. */
 	async function serverHas(name: string, eventId: string): Promise<void> {
-		const live = t().server.registry.get(name);
+		const live = await t().server.registry.get(name);
 		if (!live) throw new Error(name);
 		await waitFor(
 			() => live.log.toArray().some((e) => (e as { id?: string }).id === eventId),
@@ -94,7 +95,7 @@ function harnessFor(t: () => TestServer) {
 	}
 
 	async function serverLog(name: string): Promise<Record<string, unknown>[]> {
-		const live = t().server.registry.get(name);
+		const live = await t().server.registry.get(name);
 		if (!live) throw new Error(name);
 		await live.idle();
 		return live.log.toArray() as Record<string, unknown>[];
@@ -229,7 +230,8 @@ describe('a provider invites a reseller', () => {
 		reseller.log.push([authorized]);
 		await waitFor(() => provider.log.toArray().some((e) => e.id === authorized.id));
 		await h.serverHas('partnership/northwind/adatum', authorized.id as string);
-		const state = server.server.registry.get('partnership/northwind/adatum')?.projector.state;
+		const state = (await server.server.registry.get('partnership/northwind/adatum'))?.projector
+			.state;
 		expect(state?.kind === 'partnership' && state.partnership).toMatchObject({
 			status: 'authorized',
 			adminAccess: true
@@ -389,7 +391,9 @@ describe('links that cannot be used', () => {
 				temporaryPassword: { hash, expiresAt: Date.now() + 7 * DAY }
 			})
 		]);
-		await waitFor(() => server.server.accounts.store.byId('adatum-agent') !== undefined);
+		await waitForAsync(
+			async () => (await server.server.accounts.store.byId('adatum-agent')) !== undefined
+		);
 		admin.provider.destroy();
 		const session = await server.signIn('agent@adatum.example', temporary);
 		const response = await fetch(`${server.url}/api/invitations/redeem`, {
@@ -486,7 +490,7 @@ describe('forged partnership events', () => {
 		actor.provider.destroy();
 		expect(await h.serverLog(name)).toEqual(before);
 		// Nothing was stored: a fresh load has exactly what was there before.
-		server.server.registry.unloadIdle(true);
+		await server.server.registry.unloadIdle(true);
 		expect(await h.serverLog(name)).toEqual(before);
 	}
 
@@ -551,7 +555,7 @@ describe('forged partnership events', () => {
 			}),
 			'error_system_only'
 		);
-		const state = server.server.registry.get(document)?.projector.state;
+		const state = (await server.server.registry.get(document))?.projector.state;
 		expect(state?.kind === 'partnership' && state.partnership.status).toBe('invited');
 	});
 });

@@ -16,7 +16,7 @@ import {
 	cookiesFrom,
 	event,
 	startTestServer,
-	waitFor,
+	waitForAsync,
 	waitForSync,
 	type TestServer
 } from './harness';
@@ -60,8 +60,9 @@ describe('users added on a device', () => {
 		const password = generateTemporaryPassword();
 		const added = await userAdded('pat.field@contoso.example', password);
 		doc.getArray('log').push([added]);
-		await waitFor(
-			() => t.server.accounts.store.byEmail('pat.field@contoso.example') !== undefined,
+		await waitForAsync(
+			async () =>
+				(await t.server.accounts.store.byEmail('pat.field@contoso.example')) !== undefined,
 			5000,
 			'the account'
 		);
@@ -81,7 +82,7 @@ describe('users added on a device', () => {
 		const doc = new Y.Doc();
 		const provider = t.provider('org/contoso', session, doc);
 		await waitForSync(provider);
-		const before = t.server.registry.get('org/contoso')?.log.length;
+		const before = (await t.server.registry.get('org/contoso'))?.log.length;
 		const refusals: unknown[] = [];
 		provider.messageHandlers[messageRefused] = (_encoder, decoder) => {
 			refusals.push(JSON.parse(decoding.readVarString(decoder)));
@@ -91,8 +92,10 @@ describe('users added on a device', () => {
 		doc.getArray('log').push([clash]);
 		expect(await closed).toEqual({ code: 4400, reason: 'error_email_taken' });
 		expect(refusals).toEqual([{ code: 'error_email_taken', eventIds: [clash.id] }]);
-		expect(t.server.registry.get('org/contoso')?.log.length).toBe(before);
-		expect(t.server.accounts.store.byEmail('admin@northwind.example')?.org_id).toBe('northwind');
+		expect((await t.server.registry.get('org/contoso'))?.log.length).toBe(before);
+		expect((await t.server.accounts.store.byEmail('admin@northwind.example'))?.org_id).toBe(
+			'northwind'
+		);
 	});
 
 	it('refuses a new password that is common or leans on the user’s own name, with a specific code', async () => {

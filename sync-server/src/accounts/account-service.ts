@@ -4,9 +4,9 @@ import { PASSWORD_MAX_LENGTH, checkNewPassword, personalWords } from '$lib/domai
 import { scorePassword } from '$lib/domain/password-strength';
 import { normalizeEmail } from '$lib/domain/rules';
 import type { AuthCode } from '../codes.js';
-import type { AccountRow, AccountStore, NewAccount } from '../store/account-store.js';
+import type { AccountRow, AccountStorage, NewAccount } from '../store/storage.js';
 import { createDummyHash, hashPassword, needsRehash, verifyPassword } from './passwords.js';
-import { SignInLimiter, type LimiterSettings } from './sign-in-limiter.js';
+import { SignInLimiter, type LimiterSettings, type SignInLimits } from './sign-in-limiter.js';
 import { newId, newToken, tokenHash } from './tokens.js';
 
 export interface AccountSettings {
@@ -19,6 +19,8 @@ export interface AccountSettings {
 	/** a session's absolute lifetime, however often it is refreshed */
 	readonly sessionMaxMs: number;
 	readonly limits?: Partial<LimiterSettings>;
+	/** shared throttling (a cluster keeps it in Redis); in this process's memory by default */
+	readonly limiter?: SignInLimits;
 	readonly now?: () => number;
 }
 
@@ -75,17 +77,17 @@ const fail = (
 		: { ok: false, status, code, retryAfterSeconds };
 
 export class AccountService {
-	readonly #store: AccountStore;
+	readonly #store: AccountStorage;
 	readonly #settings: AccountSettings;
-	readonly #limiter: SignInLimiter;
+	readonly #limiter: SignInLimits;
 	readonly #now: () => number;
 	readonly #dummyHash: Promise<string>;
 	#events: AccountEvents = {};
 
-	constructor(store: AccountStore, settings: AccountSettings) {
+	constructor(store: AccountStorage, settings: AccountSettings) {
 		this.#store = store;
 		this.#settings = settings;
-		this.#limiter = new SignInLimiter(settings.limits);
+		this.#limiter = settings.limiter ?? new SignInLimiter(settings.limits);
 		this.#now = settings.now ?? Date.now;
 		this.#dummyHash = createDummyHash(settings.hashLogN);
 	}
@@ -94,7 +96,7 @@ export class AccountService {
 		this.#events = events;
 	}
 
-	get store(): AccountStore {
+	get store(): AccountStorage {
 		return this.#store;
 	}
 
@@ -103,8 +105,8 @@ export class AccountService {
 	}
 
 	/** Creates an account (demo seed, or a user the org document added). Email is normalized. */
-	create(account: NewAccount): void {
-		this.#store.insert({ ...account, email: normalizeEmail(account.email) }, this.#now());
+	create(account: NewAccount): Promise<boolean> {
+		return this.#store.insert({ ...account, email: normalizeEmail(account.email) }, this.#now());
 	}
 
 	async signIn(
@@ -118,19 +120,19 @@ export class AccountService {
 			return fail(401, 'auth_invalid_credentials');
 		const email = normalizeEmail(emailInput);
 		const now = this.#now();
-		const decision = this.#limiter.attempt(address, email, now);
+		const decision = await this.#limiter.attempt(address, email, now);
 		if (!decision.allowed) return fail(429, decision.code, decision.retryAfterSeconds);
-		const account = this.#store.byEmail(email);
+		const account = await this.#store.byEmail(email);
 		// Unknown accounts check a dummy hash: the same work, the same answer, the same time.
 		const matches = await verifyPassword(
 			passwordInput,
 			account?.password_hash ?? (await this.#dummyHash)
 		);
 		if (!account || !matches || account.disabled) {
-			this.#limiter.failed(address, email, now);
+			await this.#limiter.failed(address, email, now);
 			return fail(401, 'auth_invalid_credentials');
 		}
-		this.#limiter.succeeded(email);
+		await this.#limiter.succeeded(email);
 		if (
 			account.must_change_password &&
 			account.temporary_expires_at !== null &&
@@ -142,83 +144,91 @@ export class AccountService {
 			!account.must_change_password &&
 			needsRehash(account.password_hash, this.#settings.hashLogN)
 		) {
-			this.#store.setPassword(account.id, await this.hash(passwordInput), false, this.#now());
+			await this.#store.setPassword(account.id, await this.hash(passwordInput), false, this.#now());
 		}
 		const sessionId = newId();
-		this.#store.createSession(sessionId, account.id, now, now + this.#settings.sessionMaxMs);
-		return { ok: true, grant: this.#issue(sessionId, account.id, now), account };
+		await this.#store.createSession(sessionId, account.id, now, now + this.#settings.sessionMaxMs);
+		return { ok: true, grant: await this.#issue(sessionId, account.id, now), account };
 	}
 
-	#issue(sessionId: string, accountId: string, now: number): Grant {
-		const session = this.#store.session(sessionId);
+	async #issue(sessionId: string, accountId: string, now: number): Promise<Grant> {
+		const session = await this.#store.session(sessionId);
 		const sessionEnd = session?.expires_at ?? now;
 		const accessToken = newToken();
 		const refreshToken = newToken();
 		const accessExpiresAt = Math.min(now + this.#settings.accessTtlMs, sessionEnd);
 		const refreshExpiresAt = Math.min(now + this.#settings.refreshTtlMs, sessionEnd);
-		this.#store.addAccessToken(tokenHash(accessToken), sessionId, accessExpiresAt);
-		this.#store.addRefreshToken(tokenHash(refreshToken), sessionId, refreshExpiresAt);
+		await this.#store.addTokens(
+			sessionId,
+			{ hash: tokenHash(accessToken), expiresAt: accessExpiresAt },
+			{ hash: tokenHash(refreshToken), expiresAt: refreshExpiresAt }
+		);
 		return { sessionId, accountId, accessToken, accessExpiresAt, refreshToken, refreshExpiresAt };
 	}
 
 	/** Checks an access token (cookie) and the session and account behind it. */
-	authenticate(accessToken: string | undefined): Authenticated | AuthFailure {
+	async authenticate(accessToken: string | undefined): Promise<Authenticated | AuthFailure> {
 		if (!accessToken) return fail(401, 'auth_not_signed_in');
 		const now = this.#now();
-		const token = this.#store.accessToken(tokenHash(accessToken));
+		const token = await this.#store.accessToken(tokenHash(accessToken));
 		if (!token) return fail(401, 'auth_not_signed_in');
 		if (token.expires_at <= now) return fail(401, 'auth_session_expired');
 		return this.#liveSession(token.session_id, now, token.expires_at);
 	}
 
-	#liveSession(
+	async #liveSession(
 		sessionId: string,
 		now: number,
 		accessExpiresAt: number
-	): Authenticated | AuthFailure {
-		const session = this.#store.session(sessionId);
+	): Promise<Authenticated | AuthFailure> {
+		const session = await this.#store.session(sessionId);
 		if (!session || session.revoked_at !== null || session.expires_at <= now)
 			return fail(401, 'auth_session_expired');
-		const account = this.#store.byId(session.account_id);
+		const account = await this.#store.byId(session.account_id);
 		if (!account || account.disabled) return fail(401, 'auth_session_expired');
 		return { ok: true, account, sessionId, accessExpiresAt };
 	}
 
 	/** Rotates the refresh token; presenting a used one ends its whole session (token theft). */
-	refresh(
+	async refresh(
 		refreshToken: string | undefined
-	): { ok: true; grant: Grant; account: AccountRow } | AuthFailure {
+	): Promise<{ ok: true; grant: Grant; account: AccountRow } | AuthFailure> {
 		if (!refreshToken) return fail(401, 'auth_not_signed_in');
 		const now = this.#now();
 		const hash = tokenHash(refreshToken);
-		const token = this.#store.refreshToken(hash);
+		const token = await this.#store.refreshToken(hash);
 		if (!token) return fail(401, 'auth_session_expired');
-		if (token.used_at !== null || !this.#store.useRefreshToken(hash, now)) {
-			this.revoke([token.session_id], 'refresh_reused');
+		if (token.used_at !== null || !(await this.#store.useRefreshToken(hash, now))) {
+			await this.revoke([token.session_id], 'refresh_reused');
 			return fail(401, 'auth_refresh_reused');
 		}
 		if (token.expires_at <= now) return fail(401, 'auth_session_expired');
-		const live = this.#liveSession(token.session_id, now, now);
+		const live = await this.#liveSession(token.session_id, now, now);
 		if (!live.ok) return live;
 		return {
 			ok: true,
-			grant: this.#issue(token.session_id, live.account.id, now),
+			grant: await this.#issue(token.session_id, live.account.id, now),
 			account: live.account
 		};
 	}
 
-	revoke(sessionIds: readonly string[], reason: string): void {
+	async revoke(sessionIds: readonly string[], reason: string): Promise<void> {
 		const now = this.#now();
-		const ended = sessionIds.filter((id) => this.#store.revokeSession(id, reason, now));
+		const ended: string[] = [];
+		for (const id of sessionIds)
+			if (await this.#store.revokeSession(id, reason, now)) ended.push(id);
 		if (ended.length > 0) this.#events.sessionsRevoked?.(ended);
 	}
 
-	signOut(sessionId: string): void {
-		this.revoke([sessionId], 'sign_out');
+	signOut(sessionId: string): Promise<void> {
+		return this.revoke([sessionId], 'sign_out');
 	}
 
-	signOutEverywhere(accountId: string): void {
-		this.revoke(this.#store.liveSessionIds(accountId, this.#now()), 'sign_out_everywhere');
+	async signOutEverywhere(accountId: string): Promise<void> {
+		await this.revoke(
+			await this.#store.liveSessionIds(accountId, this.#now()),
+			'sign_out_everywhere'
+		);
 	}
 
 	async changePassword(
@@ -230,7 +240,7 @@ export class AccountService {
 			return fail(400, 'auth_bad_request');
 		// Bounded before any work: the strength estimate's cost grows with the length.
 		if (nextInput.length > PASSWORD_MAX_LENGTH * 2) return fail(400, 'auth_password_too_long');
-		const account = this.#store.byId(auth.account.id);
+		const account = await this.#store.byId(auth.account.id);
 		if (!account || !(await verifyPassword(currentInput, account.password_hash)))
 			return fail(400, 'auth_current_password_wrong');
 		if (currentInput === nextInput) return fail(400, 'auth_password_unchanged');
@@ -241,17 +251,19 @@ export class AccountService {
 		);
 		if (refusal) return fail(400, refusal);
 		const wasTemporary = account.must_change_password === 1;
-		this.#store.setPassword(account.id, await this.hash(nextInput), false, this.#now());
+		await this.#store.setPassword(account.id, await this.hash(nextInput), false, this.#now());
 		// Everyone else holding this account's old password is signed out; this device stays.
-		this.revoke(
-			this.#store.liveSessionIds(account.id, this.#now()).filter((id) => id !== auth.sessionId),
+		await this.revoke(
+			(await this.#store.liveSessionIds(account.id, this.#now())).filter(
+				(id) => id !== auth.sessionId
+			),
 			'password_changed'
 		);
 		if (wasTemporary) this.#events.temporaryPasswordChanged?.(account);
 		return { ok: true };
 	}
 
-	purgeExpired(): void {
-		this.#store.purgeExpired(this.#now());
+	purgeExpired(): Promise<void> {
+		return this.#store.purgeExpired(this.#now());
 	}
 }

@@ -32,13 +32,20 @@ export type LimitDecision =
 			readonly retryAfterSeconds: number;
 	  };
 
+/** The throttle's surface: in this process's memory (below) or shared through Redis. */
+export interface SignInLimits {
+	attempt(address: string, email: string, now: number): LimitDecision | Promise<LimitDecision>;
+	failed(address: string, email: string, now: number): void | Promise<void>;
+	succeeded(email: string): void | Promise<void>;
+}
+
 interface EmailEntry {
 	failures: number;
 	lockedUntil: number;
 	lastFailure: number;
 }
 
-export class SignInLimiter {
+export class SignInLimiter implements SignInLimits {
 	readonly #settings: LimiterSettings;
 	/** failed attempts per address */
 	readonly #addresses: WindowBudget;

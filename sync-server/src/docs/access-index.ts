@@ -1,8 +1,10 @@
-// Which documents each org may open, kept in SQLite so "my documents" is a lookup, not a scan.
+// Which documents each org may open, kept in the store so "my documents" is a lookup, not a scan.
 // Every answer comes from the policy (accessFor); the index only remembers them, per org, and the
-// final per-user answer is asked again when the list is served.
-import type { Access, Viewer } from '../authorize.js';
-import type { SqliteDatabase } from '../store/database.js';
+// final per-user answer is asked again when the list is served. In a cluster every process keeps
+// the shared rows of the documents whose logs it sees change (each process applies every update
+// of the documents it holds, so whichever process notices a change writes the same answer).
+import type { Viewer } from '../authorize.js';
+import type { AccessStorage } from '../store/storage.js';
 import type { DocumentRegistry } from './document-registry.js';
 import type { LiveDocument } from './live-document.js';
 
@@ -13,29 +15,17 @@ export interface ListedDocument {
 
 export class AccessIndex {
 	readonly #registry: DocumentRegistry;
-	readonly #orgs: () => readonly string[];
-	readonly #s;
-	readonly #db: SqliteDatabase;
+	readonly #orgs: () => Promise<readonly string[]>;
+	readonly #store: AccessStorage;
 
-	constructor(db: SqliteDatabase, registry: DocumentRegistry, orgs: () => readonly string[]) {
-		this.#db = db;
+	constructor(
+		store: AccessStorage,
+		registry: DocumentRegistry,
+		orgs: () => Promise<readonly string[]>
+	) {
+		this.#store = store;
 		this.#registry = registry;
 		this.#orgs = orgs;
-		this.#s = {
-			forOrg: db.prepare<[string], { doc: string }>(
-				'SELECT doc FROM document_access WHERE org_id = ? ORDER BY doc'
-			),
-			forDoc: db.prepare<[string], { org_id: string; access: string }>(
-				'SELECT org_id, access FROM document_access WHERE doc = ?'
-			),
-			put: db.prepare<[string, string, string]>(
-				'INSERT OR REPLACE INTO document_access (org_id, doc, access) VALUES (?, ?, ?)'
-			),
-			remove: db.prepare<[string, string]>(
-				'DELETE FROM document_access WHERE org_id = ? AND doc = ?'
-			),
-			count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM document_access')
-		};
 	}
 
 	/** An org-level viewer: no particular user, so only the org's standing counts. */
@@ -44,55 +34,50 @@ export class AccessIndex {
 	}
 
 	/** Re-decides one document for every known org (after its log, or one it depends on, changed). */
-	refresh(live: LiveDocument): void {
-		const before = new Map(this.#s.forDoc.all(live.name).map((row) => [row.org_id, row.access]));
-		this.#db.transaction(() => {
-			for (const orgId of this.#orgs()) {
-				const access: Access = this.#registry.accessOf(live, this.#orgViewer(orgId));
-				if (access === 'none') {
-					if (before.has(orgId)) this.#s.remove.run(orgId, live.name);
-				} else if (before.get(orgId) !== access) {
-					this.#s.put.run(orgId, live.name, access);
-				}
+	async refresh(live: LiveDocument, orgs?: readonly string[]): Promise<void> {
+		const before = await this.#store.forDocument(live.name);
+		const rows: { orgId: string; doc: string; access: string | null }[] = [];
+		for (const orgId of orgs ?? (await this.#orgs())) {
+			const access = await this.#registry.accessFor(live, this.#orgViewer(orgId));
+			if (access === 'none') {
+				if (before.has(orgId)) rows.push({ orgId, doc: live.name, access: null });
+			} else if (before.get(orgId) !== access) {
+				rows.push({ orgId, doc: live.name, access });
 			}
-		})();
+		}
+		await this.#store.write(rows);
 	}
 
 	/** Refreshes `live` and the documents whose access looked at it. */
-	refreshWithDependents(live: LiveDocument): void {
-		this.refresh(live);
+	async refreshWithDependents(live: LiveDocument): Promise<void> {
+		const orgs = await this.#orgs();
+		await this.refresh(live, orgs);
 		for (const name of this.#registry.dependentsOf(live.name)) {
-			const dependent = this.#registry.get(name);
-			if (dependent) this.refresh(dependent);
+			const dependent = await this.#registry.get(name);
+			if (dependent) await this.refresh(dependent, orgs);
 		}
 	}
 
 	/** Decides every document for one org (an org seen for the first time) or for all. */
-	rebuild(orgId?: string): void {
-		for (const name of this.#registry.names()) {
-			const live = this.#registry.get(name);
-			if (!live) continue;
-			if (orgId === undefined) {
-				this.refresh(live);
-				continue;
-			}
-			const access = this.#registry.accessOf(live, this.#orgViewer(orgId));
-			if (access === 'none') this.#s.remove.run(orgId, name);
-			else this.#s.put.run(orgId, name, access);
+	async rebuild(orgId?: string): Promise<void> {
+		const orgs = orgId === undefined ? await this.#orgs() : [orgId];
+		for (const name of await this.#registry.names()) {
+			const live = await this.#registry.get(name);
+			if (live) await this.refresh(live, orgs);
 		}
 	}
 
-	get empty(): boolean {
-		return (this.#s.count.get()?.n ?? 0) === 0;
+	async isEmpty(): Promise<boolean> {
+		return (await this.#store.count()) === 0;
 	}
 
 	/** Every document this user may open now, with their own access. */
-	documentsFor(viewer: Viewer): ListedDocument[] {
+	async documentsFor(viewer: Viewer): Promise<ListedDocument[]> {
 		const listed: ListedDocument[] = [];
-		for (const { doc } of this.#s.forOrg.all(viewer.orgId)) {
-			const live = this.#registry.get(doc);
+		for (const doc of await this.#store.forOrg(viewer.orgId)) {
+			const live = await this.#registry.get(doc);
 			if (!live) continue;
-			const access = this.#registry.accessOf(live, viewer);
+			const access = await this.#registry.accessFor(live, viewer);
 			if (access !== 'none') listed.push({ name: doc, access });
 		}
 		return listed;

@@ -1,7 +1,10 @@
 // The documents the server holds: loads them from the store on demand, decides every incoming
 // update (worker analysis, then the domain's checkAppend), stores it before relaying it, appends
-// the server's own events, compacts in the background and unloads idle documents.
+// the server's own events, compacts in the background and unloads idle documents. In a cluster it
+// also applies the updates other processes stored (heard through the bus, each with the sequence
+// number the store gave it) and fills any gap in those numbers from the store.
 import type { Logger } from 'pino';
+import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type {
 	Access,
@@ -14,10 +17,10 @@ import type {
 } from '../authorize.js';
 import { candidateId } from '../authorize.js';
 import type { Metrics } from '../metrics.js';
-import type { DocumentStore } from '../store/document-store.js';
+import type { DocumentStorage } from '../store/storage.js';
 import type { UpdateValidator } from '../validation/update-validator.js';
 import { encodeUpdate, type Refusal } from '../ws/protocol.js';
-import { LiveDocument, type SyncPeer } from './live-document.js';
+import { LiveDocument, REMOTE_ORIGIN, type SyncPeer } from './live-document.js';
 
 export interface RegistryLimits {
 	/** stored size (snapshot plus updates) a document may reach */
@@ -27,10 +30,19 @@ export interface RegistryLimits {
 	readonly idleUnloadMs: number;
 	/** how long a projection may keep concurrent appends in arrival order before it is replayed */
 	readonly reorderDelayMs: number;
+	/** how long a gap in the sequence numbers heard from other processes may last before the store fills it */
+	readonly gapRepairMs?: number;
+}
+
+/** Where accepted updates and presence go for the other processes of a cluster (none alone). */
+export interface DocumentBus {
+	publishUpdates(updates: readonly { name: string; seq: number; update: Uint8Array }[]): void;
+	publishAwareness(name: string, update: Uint8Array): void;
 }
 
 export interface RegistryDeps {
-	readonly store: DocumentStore;
+	readonly store: DocumentStorage;
+	readonly bus?: DocumentBus;
 	readonly validator: UpdateValidator;
 	readonly policy: AccessPolicy;
 	readonly metrics: Metrics;
@@ -46,13 +58,19 @@ export type LogListener = (live: LiveDocument) => void;
 
 /**
  * A last check of an update the domain accepted, for rules that need what only the server knows
- * across documents (an email is unique in the whole system). Synchronous: nothing can slip in
- * between the decision and the commit. Returns the refusal, or null to accept.
+ * across documents (an email is unique in the whole system). It runs while the document's queue is
+ * held (nothing else is decided for it meanwhile); an admission that asks the store must claim what
+ * it admits before it awaits. Returns the refusal, or null to accept.
  */
+export type AdmissionRefusal = {
+	readonly code: string;
+	readonly message: string;
+	readonly eventIds: string[];
+};
 export type Admission = (
 	live: LiveDocument,
 	appended: readonly unknown[]
-) => { readonly code: string; readonly message: string; readonly eventIds: string[] } | null;
+) => AdmissionRefusal | null | Promise<AdmissionRefusal | null>;
 
 const SERVER_ORIGIN = Symbol('server');
 /** how long a retried over-budget update counts against its account and document */
@@ -62,7 +80,6 @@ const OVER_BUDGET_MAX_ENTRIES = 10_000;
 
 interface PendingWrite {
 	readonly live: LiveDocument;
-	readonly seq: number;
 	readonly update: Uint8Array;
 	readonly origin: SyncPeer | null;
 	readonly logChanged: boolean;
@@ -84,12 +101,22 @@ export class DocumentRegistry {
 	#pending: PendingWrite[] = [];
 	#afterFlush: (() => void)[] = [];
 	#flushScheduled = false;
+	#flushing = false;
+	readonly #loading = new Map<string, Promise<LiveDocument | null>>();
+	/**
+	 * Names the store did not have, and when that was seen: access decisions look at related
+	 * documents that often do not exist, and asking a shared store each time would cost a round
+	 * trip per decision. Forgotten when the document appears here or on the bus, or after 5 s.
+	 */
+	readonly #absent = new Map<string, number>();
+	/** updates heard from other processes while their document was loading */
+	readonly #heardWhileLoading = new Map<string, { seq: number; update: Uint8Array }[]>();
 
 	constructor(deps: RegistryDeps) {
 		this.#deps = deps;
 		this.#now = deps.now ?? Date.now;
 		this.#unloadTimer = setInterval(
-			() => this.unloadIdle(),
+			() => void this.unloadIdle(),
 			Math.max(1000, deps.limits.idleUnloadMs / 2)
 		);
 		this.#unloadTimer.unref();
@@ -111,26 +138,61 @@ export class DocumentRegistry {
 	}
 
 	/** The document by name, loaded from the store or new and empty; null for an invalid name. */
-	get(name: string): LiveDocument | null {
+	get(name: string): Promise<LiveDocument | null> {
 		const loaded = this.#docs.get(name);
 		if (loaded) {
 			loaded.lastUsed = this.#now();
-			return loaded;
+			return Promise.resolve(loaded);
 		}
 		const ref = this.#deps.policy.parse(name);
-		if (!ref || this.#closing) return null;
+		if (!ref || this.#closing) return Promise.resolve(null);
 		const canonical = this.#deps.policy.name(ref);
-		if (canonical !== name) return null;
-		const live = new LiveDocument(
-			name,
-			ref,
-			this.#deps.policy,
-			this.#deps.store.load(name),
-			this.#now()
+		if (canonical !== name) return Promise.resolve(null);
+		let loading = this.#loading.get(name);
+		if (!loading) {
+			this.#heardWhileLoading.set(name, []);
+			loading = this.#deps.store.load(name).then(
+				(stored) => {
+					this.#loading.delete(name);
+					const heard = this.#heardWhileLoading.get(name) ?? [];
+					this.#heardWhileLoading.delete(name);
+					if (this.#closing) return null;
+					const live = new LiveDocument(name, ref, this.#deps.policy, stored, this.#now());
+					this.#absent.delete(name);
+					this.#attachBus(live);
+					this.#docs.set(name, live);
+					this.#deps.metrics.documentsLoaded.set(this.#docs.size);
+					for (const { seq, update } of heard) void this.receiveUpdate(name, seq, update);
+					return live;
+				},
+				(error: unknown) => {
+					this.#loading.delete(name);
+					this.#heardWhileLoading.delete(name);
+					throw error;
+				}
+			);
+			this.#loading.set(name, loading);
+		}
+		return loading;
+	}
+
+	/** Presence changed here by this process's own peers goes to the other processes too. */
+	#attachBus(live: LiveDocument): void {
+		const { bus } = this.#deps;
+		if (!bus) return;
+		live.awareness.on(
+			'update',
+			(
+				{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+				origin: unknown
+			) => {
+				// Remote states time out on every process by itself; only what our peers said is news.
+				if (origin === REMOTE_ORIGIN || origin === 'timeout') return;
+				const changed = added.concat(updated, removed);
+				if (changed.length > 0)
+					bus.publishAwareness(live.name, encodeAwarenessUpdate(live.awareness, changed));
+			}
 		);
-		this.#docs.set(name, live);
-		this.#deps.metrics.documentsLoaded.set(this.#docs.size);
-		return live;
 	}
 
 	/** The document if it is in memory (never loads it). */
@@ -142,48 +204,126 @@ export class DocumentRegistry {
 		return this.#docs.values();
 	}
 
+	/** Whether the store has `name` (a recent "no" is remembered; see `#absent`). */
+	async #stored(name: string): Promise<boolean> {
+		const seen = this.#absent.get(name);
+		if (seen !== undefined && this.#now() - seen < 5000) return false;
+		const exists = await this.#deps.store.exists(name);
+		if (exists) this.#absent.delete(name);
+		else {
+			if (this.#absent.size >= 10_000) this.#absent.clear();
+			this.#absent.set(name, this.#now());
+		}
+		return exists;
+	}
+
 	/** Names of every stored document (plus loaded ones not stored yet). */
-	names(): string[] {
-		return [...new Set([...this.#deps.store.names(), ...this.#docs.keys()])].sort();
+	async names(): Promise<string[]> {
+		return [...new Set([...(await this.#deps.store.names()), ...this.#docs.keys()])].sort();
 	}
 
 	/** A document's projection if it exists (stored or loaded); never creates one. */
-	projection(ref: DocumentRef): DocumentProjection | undefined {
+	async projection(ref: DocumentRef): Promise<DocumentProjection | undefined> {
 		const name = this.#deps.policy.name(ref);
-		if (!this.#docs.has(name) && !this.#deps.store.exists(name)) return undefined;
-		return this.get(name)?.projector.state;
+		if (!this.#docs.has(name) && !(await this.#stored(name))) return undefined;
+		return (await this.get(name))?.projector.state;
+	}
+
+	/**
+	 * A document's projection with everything the store has (a write another process made a moment
+	 * ago included): for answers that must see the asker's own last write (the HTTP API). With one
+	 * process it is `projection`.
+	 */
+	async current(ref: DocumentRef): Promise<DocumentProjection | undefined> {
+		if (!this.#deps.bus) return this.projection(ref);
+		const name = this.#deps.policy.name(ref);
+		if (!this.#docs.has(name)) {
+			if (!(await this.#deps.store.exists(name))) return undefined;
+			this.#absent.delete(name);
+		}
+		const live = await this.get(name);
+		if (!live) return undefined;
+		await this.repair(live);
+		return live.projector.state;
+	}
+
+	/** The viewer with the roles their org document has now in the store (see `current`). */
+	async currentActorOf(viewer: Viewer): Promise<Actor> {
+		const org = await this.current({ kind: 'org', orgId: viewer.orgId });
+		return { ...viewer, roles: this.#deps.policy.rolesOf(org, viewer.userId) };
+	}
+
+	/**
+	 * Runs a synchronous decision that may look at other documents' projections, after loading
+	 * every stored one it looks at (a few rounds at most: an answer looks one or two documents away).
+	 */
+	async #resolve<T>(decide: (related: Related) => T): Promise<T> {
+		const absent = new Set<string>();
+		for (let round = 0; round < 6; round += 1) {
+			const missing = new Set<string>();
+			const result = decide((ref) => {
+				const name = this.#deps.policy.name(ref);
+				const live = this.#docs.get(name);
+				if (live) return live.projector.state;
+				if (!absent.has(name)) missing.add(name);
+				return undefined;
+			});
+			if (missing.size === 0) return result;
+			await Promise.all(
+				[...missing].map(async (name) => {
+					if (!(await this.#stored(name)) || !(await this.get(name))) absent.add(name);
+				})
+			);
+		}
+		return decide((ref) => this.#docs.get(this.#deps.policy.name(ref))?.projector.state);
 	}
 
 	/**
 	 * Opens a document for a viewer: loads it only if it exists or they may open it, so connecting
 	 * to made-up names costs no memory. `invalid` for a bad name, `none` when not allowed.
 	 */
-	openFor(
+	async openFor(
 		name: string,
 		viewer: Viewer
-	): { live: LiveDocument; access: 'read' | 'write' } | 'invalid' | 'none' {
+	): Promise<{ live: LiveDocument; access: 'read' | 'write' } | 'invalid' | 'none'> {
 		const { policy } = this.#deps;
 		const ref = policy.parse(name);
 		if (!ref || policy.name(ref) !== name || this.#closing) return 'invalid';
-		if (!this.#docs.has(name) && !this.#deps.store.exists(name)) {
+		if (!this.#docs.has(name) && !(await this.#stored(name))) {
 			const empty = policy.project(ref).state;
-			if (policy.access(ref, empty, viewer, (other) => this.projection(other)) === 'none')
-				return 'none';
+			const access = await this.#resolve((related) => policy.access(ref, empty, viewer, related));
+			if (access === 'none') return 'none';
 		}
-		const live = this.get(name);
+		const live = await this.get(name);
 		if (!live) return 'invalid';
-		const access = this.accessOf(live, viewer);
+		const access = await this.accessFor(live, viewer);
 		return access === 'none' ? 'none' : { live, access };
 	}
 
-	/** A viewer's access to a document, remembering which other documents the answer looked at. */
+	/**
+	 * A viewer's access to a document, remembering which other documents the answer looked at.
+	 * Synchronous: it sees only loaded documents (use `accessFor` unless they are known loaded).
+	 */
 	accessOf(live: LiveDocument, viewer: Viewer): Access {
+		return this.#accessWith(
+			live,
+			viewer,
+			(ref) => this.#docs.get(this.#deps.policy.name(ref))?.projector.state
+		);
+	}
+
+	/** A viewer's access to a document, loading the stored documents the answer looks at. */
+	accessFor(live: LiveDocument, viewer: Viewer): Promise<Access> {
+		return this.#resolve((related) => this.#accessWith(live, viewer, related));
+	}
+
+	#accessWith(live: LiveDocument, viewer: Viewer, lookup: Related): Access {
 		const related: Related = (ref) => {
 			const other = this.#deps.policy.name(ref);
 			let dependents = this.#dependents.get(other);
 			if (!dependents) this.#dependents.set(other, (dependents = new Set()));
 			dependents.add(live.name);
-			return this.projection(ref);
+			return lookup(ref);
 		};
 		return this.#deps.policy.access(live.ref, live.projector.state, viewer, related);
 	}
@@ -194,14 +334,35 @@ export class DocumentRegistry {
 	}
 
 	/** The viewer with the roles their org document gives them now. */
-	actorOf(viewer: Viewer): Actor {
-		const org = this.projection({ kind: 'org', orgId: viewer.orgId });
+	async actorOf(viewer: Viewer): Promise<Actor> {
+		const org = await this.projection({ kind: 'org', orgId: viewer.orgId });
 		return { ...viewer, roles: this.#deps.policy.rolesOf(org, viewer.userId) };
 	}
 
 	/** Decides one incoming update from `peer`; stores, applies and relays it when accepted. */
 	submit(live: LiveDocument, update: Uint8Array, peer: SyncPeer): Promise<Verdict> {
+		// The document's queue is held while the update is decided and applied, not while it is
+		// being stored: the next update is decided against the applied state, and the verdict (the
+		// acknowledgement) still waits until this one is durable.
+		return this.#decide(live, update, peer).then(async (decided) => {
+			if ('durable' in decided) {
+				await decided.durable;
+				return decided.verdict;
+			}
+			return decided;
+		});
+	}
+
+	#decide(
+		live: LiveDocument,
+		update: Uint8Array,
+		peer: SyncPeer
+	): Promise<Verdict | { verdict: Verdict; durable: Promise<void> }> {
 		const { validator, policy, metrics, limits, log } = this.#deps;
+		const afterDurable = (): { verdict: Verdict; durable: Promise<void> } => ({
+			verdict: { ok: true },
+			durable: new Promise((resolve) => this.whenDurable(resolve))
+		});
 		return live.run(async () => {
 			// Updates queued behind a refused one depend on it: they are never looked at.
 			if (!peer.open)
@@ -217,9 +378,17 @@ export class DocumentRegistry {
 				);
 				return { ok: false, code, eventIds, message };
 			};
-			const actor = this.actorOf(peer);
+			const actor = await this.actorOf(peer);
 			const editable = peer.access === 'write' ? policy.editableParts(live.ref, actor) : [];
-			const analysis = await validator.analyze(live, update, editable);
+			let analysis = await validator.analyze(live, update, editable);
+			// In a cluster a client may reconnect to a process that has not yet heard of updates it
+			// saw elsewhere (the bus is a moment behind the store): catch up from the store, retry.
+			for (let attempt = 0; this.#deps.bus && attempt < 4; attempt += 1) {
+				if (analysis.ok || analysis.code !== 'sync_update_incomplete') break;
+				if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+				await this.#catchUp(live);
+				analysis = await validator.analyze(live, update, editable);
+			}
 			if (
 				!analysis.ok &&
 				analysis.code === 'sync_update_too_complex' &&
@@ -229,7 +398,7 @@ export class DocumentRegistry {
 				return refuse('sync_server_busy', analysis.detail);
 			}
 			if (!analysis.ok) return refuse(analysis.code, analysis.detail);
-			if (analysis.noop) return { ok: true };
+			if (analysis.noop) return afterDurable();
 			if (peer.access !== 'write') {
 				validator.drop(live.name);
 				return refuse('sync_read_only', 'read-only access', analysis.appended.flatMap(idOf));
@@ -256,14 +425,14 @@ export class DocumentRegistry {
 				validator.drop(live.name);
 				return refuse(firstRefusal.code, firstRefusal.message, refusedIds);
 			}
-			const admission = this.#admission(live, analysis.appended);
+			const admission = await this.#admission(live, analysis.appended);
 			if (admission) {
 				validator.drop(live.name);
 				return refuse(admission.code, admission.message, admission.eventIds);
 			}
 			metrics.validateSeconds.observe((performance.now() - started) / 1000);
-			await this.#commit(live, update, peer, analysis.appended, analysis.tailOnly);
-			return { ok: true };
+			const durable = this.#commit(live, update, peer, analysis.appended, analysis.tailOnly);
+			return { verdict: { ok: true } as Verdict, durable };
 		});
 	}
 
@@ -292,15 +461,9 @@ export class DocumentRegistry {
 	 * Appends events written by the server (system events, the demo workspace) through the same
 	 * checks as any client's: each one is checked, stored and relayed before the next.
 	 */
-	appendEvents(name: string, events: readonly unknown[], actor: Actor): Promise<Verdict> {
-		const live = this.get(name);
-		if (!live)
-			return Promise.resolve({
-				ok: false,
-				code: 'sync_document_invalid',
-				eventIds: [],
-				message: name
-			});
+	async appendEvents(name: string, events: readonly unknown[], actor: Actor): Promise<Verdict> {
+		const live = await this.get(name);
+		if (!live) return { ok: false, code: 'sync_document_invalid', eventIds: [], message: name };
 		return live.run(async () => {
 			for (const event of events) {
 				const verdict = this.#deps.policy.checkAppend(live.ref, live.projector.state, event, actor);
@@ -329,10 +492,11 @@ export class DocumentRegistry {
 	 * Appends system events to several documents as one decision. `decide` sees their projections
 	 * (in the order of `names`) while none of them takes any other update, and returns the events for
 	 * each (or a refusal, and nothing is written). Every event is checked before any is applied; all
-	 * are then stored in one SQLite transaction (on disk all or nothing) and relayed. Documents are
-	 * locked in name order, so two such decisions can never wait on each other.
+	 * are then stored in one commit (on disk all or nothing) and relayed. Documents are locked in
+	 * name order, so two such decisions can never wait on each other; in a cluster they are also
+	 * locked in the shared store, and the decision sees every update stored for them.
 	 */
-	appendAtomically<R>(
+	async appendAtomically<R>(
 		names: readonly string[],
 		decide: (
 			states: readonly DocumentProjection[]
@@ -345,18 +509,21 @@ export class DocumentRegistry {
 		| { readonly ok: true; readonly value: R; readonly refused: boolean }
 		| Extract<Verdict, { ok: false }>
 	> {
-		const lives = names.map((name) => this.get(name));
+		const lives = await Promise.all(names.map((name) => this.get(name)));
 		if (lives.some((live) => live === null) || new Set(names).size !== names.length) {
-			return Promise.resolve({
+			return {
 				ok: false as const,
 				code: 'sync_document_invalid',
 				eventIds: [],
 				message: names.join(' ')
-			});
+			};
 		}
 		const docs = lives as LiveDocument[];
 		const locked = [...docs].sort((a, b) => (a.name < b.name ? -1 : 1));
+		const shared = this.#deps.bus !== undefined;
 		const body = async () => {
+			// Other processes may have written these documents: decide on what the store has.
+			if (shared) for (const live of docs) await this.#catchUp(live);
 			const decision = decide(docs.map((live) => live.projector.state));
 			if ('refused' in decision)
 				return { ok: true as const, value: decision.refused, refused: true };
@@ -400,13 +567,25 @@ export class DocumentRegistry {
 			const live = locked[index];
 			return live ? live.run(() => under(index + 1)) : body();
 		};
-		return under(0);
+		// Locked across processes first (the store's locks), then in this process (the queues).
+		return this.#deps.store.withLocks(
+			locked.map((live) => live.name),
+			() => under(0)
+		);
+	}
+
+	/**
+	 * Runs `task` while no other process of a cluster runs one locked on any of these keys (see
+	 * DocumentStorage.withLocks): for a decision about more than documents (a tenant domain).
+	 */
+	withLocks<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
+		return this.#deps.store.withLocks(keys, task);
 	}
 
 	/**
 	 * Applies an accepted update to the live document and its projection at once (the next update
 	 * is decided against them), then stores it with every other update accepted in the same turn of
-	 * the event loop (one SQLite transaction), and only then relays it. Resolves once it is durable.
+	 * the event loop (one commit), and only then relays it. Resolves once it is durable.
 	 */
 	#commit(
 		live: LiveDocument,
@@ -417,7 +596,6 @@ export class DocumentRegistry {
 		apply = true
 	): Promise<void> {
 		if (apply) Y.applyUpdate(live.doc, update, origin ?? SERVER_ORIGIN);
-		live.lastSeq += 1;
 		live.unflushed += 1;
 		live.bytes += update.byteLength;
 		live.updatesSinceCompaction += 1;
@@ -430,50 +608,65 @@ export class DocumentRegistry {
 			if (!tailOnly) this.#scheduleReplay(live);
 		}
 		return new Promise((resolve) => {
-			this.#pending.push({
-				live,
-				seq: live.lastSeq,
-				update,
-				origin,
-				logChanged: appended.length > 0,
-				resolve
-			});
-			if (!this.#flushScheduled) {
-				this.#flushScheduled = true;
-				setImmediate(() => this.#flush());
-			}
+			this.#pending.push({ live, update, origin, logChanged: appended.length > 0, resolve });
+			this.#scheduleFlush();
+		});
+	}
+
+	#scheduleFlush(): void {
+		if (this.#flushScheduled || this.#flushing) return;
+		this.#flushScheduled = true;
+		setImmediate(() => {
+			this.#flushScheduled = false;
+			void this.#flush();
 		});
 	}
 
 	/** Runs `task` once everything accepted so far is durable (e.g. answering sync step 1). */
 	whenDurable(task: () => void): void {
-		if (this.#pending.length === 0) task();
+		if (this.#pending.length === 0 && !this.#flushing) task();
 		else this.#afterFlush.push(task);
 	}
 
-	#flush(): void {
-		const { store, metrics, log } = this.#deps;
-		this.#flushScheduled = false;
+	/** One commit at a time: what is accepted meanwhile waits for the next, in order. */
+	async #flush(): Promise<void> {
+		const { store, metrics, log, bus } = this.#deps;
+		if (this.#pending.length === 0) {
+			const after = this.#afterFlush;
+			this.#afterFlush = [];
+			for (const task of after) task();
+			return;
+		}
+		this.#flushing = true;
 		const batch = this.#pending;
 		const after = this.#afterFlush;
 		this.#pending = [];
 		this.#afterFlush = [];
 		const started = performance.now();
+		let seqs: number[];
 		try {
-			store.transaction(() => {
-				for (const write of batch)
-					store.append(write.live.name, write.seq, write.update, this.#now());
-			});
+			seqs = await store.append(
+				batch.map((write) => ({ name: write.live.name, update: write.update })),
+				this.#now()
+			);
 		} catch (error) {
-			// The changes are in memory but not on disk and nobody has seen them: stop before anyone does.
+			// The changes are in memory but not stored and nobody has seen them: stop before anyone does.
 			log.fatal({ err: error }, 'could not store accepted updates');
-			throw error;
+			setImmediate(() => {
+				throw error;
+			});
+			return;
 		}
+		this.#flushing = false;
 		metrics.persistSeconds.observe((performance.now() - started) / 1000);
 		metrics.updatesAccepted.inc(batch.length);
 		const corked = new Set<SyncPeer>();
-		for (const write of batch) {
+		const published: { name: string; seq: number; update: Uint8Array }[] = [];
+		batch.forEach((write, i) => {
+			const seq = seqs[i] ?? 0;
 			write.live.unflushed -= 1;
+			this.#markSeq(write.live, seq);
+			published.push({ name: write.live.name, seq, update: write.update });
 			const message = encodeUpdate(write.update);
 			for (const peer of write.live.peers) {
 				if (peer === write.origin) continue;
@@ -486,9 +679,120 @@ export class DocumentRegistry {
 			if (write.logChanged) for (const listener of this.#listeners) listener(write.live);
 			this.#maybeCompact(write.live);
 			write.resolve();
-		}
+		});
 		for (const peer of corked) peer.uncork();
+		bus?.publishUpdates(published);
 		for (const task of after) task();
+		if (this.#pending.length > 0) this.#scheduleFlush();
+		else {
+			const waiting = this.#afterFlush;
+			this.#afterFlush = [];
+			for (const task of waiting) task();
+		}
+	}
+
+	/** Notes that the document holds the stored update `seq`; a gap left behind is filled later. */
+	#markSeq(live: LiveDocument, seq: number): boolean {
+		const fresh = live.markSeq(seq);
+		if (live.hasGap) this.#scheduleGapRepair(live);
+		return fresh;
+	}
+
+	#scheduleGapRepair(live: LiveDocument): void {
+		if (live.gapTimer) return;
+		live.gapTimer = setTimeout(() => {
+			live.gapTimer = null;
+			if (live.hasGap && this.#docs.get(live.name) === live) void this.repair(live);
+		}, this.#deps.limits.gapRepairMs ?? 250);
+		live.gapTimer.unref();
+	}
+
+	/**
+	 * An update another process stored under `seq` (heard through the bus): applied, relayed to
+	 * this process's peers, and projected, unless this replica already has it.
+	 */
+	async receiveUpdate(name: string, seq: number, update: Uint8Array): Promise<void> {
+		this.#absent.delete(name);
+		const heard = this.#heardWhileLoading.get(name);
+		if (heard) {
+			heard.push({ seq, update });
+			return;
+		}
+		const live = this.#docs.get(name);
+		if (!live) return; // not held here: the store has it for whoever loads it
+		await live.run(() => {
+			if (this.#docs.get(name) !== live || live.hasSeq(seq)) return;
+			this.#applyStored(live, update);
+			this.#markSeq(live, seq);
+		});
+	}
+
+	/** Fills this replica's gaps from the store (after a missed message, or a bus reconnect). */
+	async repair(live: LiveDocument): Promise<void> {
+		await live.run(async () => {
+			if (this.#docs.get(live.name) === live) await this.#catchUp(live);
+		});
+	}
+
+	/** Applies what the store has past `seenThrough` (inside the document's queue). */
+	async #catchUp(live: LiveDocument): Promise<void> {
+		const tail = await this.#deps.store.since(live.name, live.seenThrough);
+		if (!tail) return;
+		if (tail.snapshot) this.#applyStored(live, tail.snapshot);
+		for (const { seq, data } of tail.updates) if (!live.hasSeq(seq)) this.#applyStored(live, data);
+		live.markThrough(tail.lastSeq);
+	}
+
+	/** Every loaded document catches up with the store (the bus reconnected: messages may be lost). */
+	async repairAll(): Promise<void> {
+		await Promise.all([...this.#docs.values()].map((live) => this.repair(live)));
+	}
+
+	/** Presence another process's peers announced. */
+	receiveAwareness(name: string, update: Uint8Array): void {
+		const live = this.#docs.get(name);
+		if (!live) return;
+		try {
+			applyAwarenessUpdate(live.awareness, update, REMOTE_ORIGIN);
+		} catch (error) {
+			this.#deps.log.warn({ err: error, doc: name }, 'malformed presence from the bus');
+		}
+	}
+
+	/** Applies a durable update (stored by another process) and relays it to every peer here. */
+	#applyStored(live: LiveDocument, update: Uint8Array): void {
+		const before = live.log.length;
+		let tailOnly = true;
+		let logChanged = false;
+		const observe = (event: Y.YArrayEvent<unknown>) => {
+			logChanged = true;
+			const d = event.changes.delta;
+			const pureTail =
+				(d.length === 1 && before === 0 && d[0]?.insert !== undefined) ||
+				(d.length === 2 && d[0]?.retain === before && d[1]?.insert !== undefined);
+			if (!pureTail) tailOnly = false;
+		};
+		live.log.observe(observe);
+		try {
+			Y.applyUpdate(live.doc, update, REMOTE_ORIGIN);
+		} finally {
+			live.log.unobserve(observe);
+		}
+		this.#deps.validator.applyTrusted(live.name, update);
+		live.bytes += update.byteLength;
+		live.updatesSinceCompaction += 1;
+		live.lastUsed = this.#now();
+		const message = encodeUpdate(update);
+		for (const peer of live.peers) peer.send(message);
+		if (logChanged) {
+			if (tailOnly) live.projector.append(live.log.slice(before));
+			else {
+				live.projector = this.#deps.policy.project(live.ref);
+				live.projector.append(live.log.toArray());
+			}
+			for (const listener of this.#listeners) listener(live);
+		}
+		this.#maybeCompact(live);
 	}
 
 	#scheduleReplay(live: LiveDocument): void {
@@ -513,49 +817,74 @@ export class DocumentRegistry {
 			(live.updatesSinceCompaction > 1 && live.bytes >= limits.compactEveryBytes)
 		) {
 			// Off the update path: the next turn of the event loop, atomically with respect to updates.
-			setImmediate(() => this.compact(live));
+			setImmediate(() => {
+				void live
+					.run(() => this.compact(live))
+					.catch((error: unknown) => {
+						this.#deps.log.error({ err: error, doc: live.name }, 'compaction failed');
+					});
+			});
 		}
 	}
 
-	/** Replaces the stored updates by one snapshot of the live document (which holds exactly them). */
-	compact(live: LiveDocument): void {
-		if (live.lastSeq === 0 || live.updatesSinceCompaction <= 1 || live.unflushed > 0) return;
-		live.bytes = this.#deps.store.compact(
+	/**
+	 * Replaces the stored updates by one snapshot of the live document, which holds every update
+	 * up to `seenThrough` (and perhaps later ones: a snapshot may contain more than it replaces).
+	 */
+	async compact(live: LiveDocument): Promise<void> {
+		if (live.seenThrough === 0 || live.updatesSinceCompaction <= 1 || live.unflushed > 0) return;
+		live.updatesSinceCompaction = 0;
+		live.bytes = await this.#deps.store.compact(
 			live.name,
 			Y.encodeStateAsUpdate(live.doc),
-			live.lastSeq,
+			live.seenThrough,
 			this.#now()
 		);
-		live.updatesSinceCompaction = 0;
 		this.#deps.metrics.compactions.inc();
 	}
 
 	/** Unloads documents nobody is connected to and nothing has used for a while. */
-	unloadIdle(force = false): void {
+	async unloadIdle(force = false): Promise<void> {
 		const cutoff = this.#now() - this.#deps.limits.idleUnloadMs;
-		for (const live of this.#docs.values()) {
-			if (
-				live.peers.size > 0 ||
-				live.busy ||
-				live.unflushed > 0 ||
-				(!force && live.lastUsed > cutoff)
-			)
-				continue;
-			this.compact(live);
+		const idle = [...this.#docs.values()].filter(
+			(live) =>
+				live.peers.size === 0 &&
+				!live.busy &&
+				live.unflushed === 0 &&
+				(force || live.lastUsed <= cutoff)
+		);
+		for (const live of idle) {
 			this.#docs.delete(live.name);
 			this.#deps.validator.drop(live.name);
-			live.destroy();
 		}
 		this.#deps.metrics.documentsLoaded.set(this.#docs.size);
+		await Promise.all(
+			idle.map(async (live) => {
+				try {
+					await this.compact(live);
+				} catch (error) {
+					this.#deps.log.error({ err: error, doc: live.name }, 'compaction failed');
+				}
+				live.destroy();
+			})
+		);
 	}
 
 	/** Waits for every queued update, then compacts what changed. */
 	async close(): Promise<void> {
 		this.#closing = true;
 		clearInterval(this.#unloadTimer);
+		await Promise.all([...this.#loading.values()].map((p) => p.catch(() => null)));
 		await Promise.all([...this.#docs.values()].map((live) => live.idle()));
+		while (this.#flushing || this.#pending.length > 0) {
+			await new Promise<void>((resolve) => this.whenDurable(resolve));
+		}
 		for (const live of this.#docs.values()) {
-			this.compact(live);
+			try {
+				await this.compact(live);
+			} catch (error) {
+				this.#deps.log.error({ err: error, doc: live.name }, 'compaction failed');
+			}
 			live.destroy();
 		}
 		this.#docs.clear();

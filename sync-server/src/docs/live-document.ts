@@ -3,9 +3,12 @@
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { AccessPolicy, DocumentProjector, DocumentRef } from '../authorize.js';
-import type { StoredDocument } from '../store/document-store.js';
+import type { StoredDocument } from '../store/storage.js';
 import type { ShadowSpec } from '../validation/update-analysis.js';
 import { encodeAwareness } from '../ws/protocol.js';
+
+/** The origin of changes another process made (heard through the cluster bus). */
+export const REMOTE_ORIGIN = Symbol('remote');
 
 /** A connection as the document sees it. */
 export interface SyncPeer {
@@ -35,8 +38,11 @@ export class LiveDocument {
 	/** which connection announced each presence client id (nobody may speak for another's) */
 	readonly awarenessOwners = new Map<number, SyncPeer>();
 	projector: DocumentProjector;
-	/** sequence number of the last stored update (0: never stored) */
-	lastSeq: number;
+	/** every stored update up to this sequence number is in `doc` (0: none) */
+	seenThrough: number;
+	/** stored updates past `seenThrough` already in `doc` (heard out of order) */
+	readonly #ahead = new Set<number>();
+	gapTimer: NodeJS.Timeout | null = null;
 	/** stored bytes (snapshot plus updates since) */
 	bytes: number;
 	updatesSinceCompaction: number;
@@ -72,7 +78,7 @@ export class LiveDocument {
 		while (this.doc.store.clients.has(this.doc.clientID)) {
 			this.doc.clientID = Math.floor(Math.random() * 0xffffffff);
 		}
-		this.lastSeq = stored?.lastSeq ?? 0;
+		this.seenThrough = stored?.lastSeq ?? 0;
 		this.bytes = stored?.bytes ?? 0;
 		this.updatesSinceCompaction = stored?.updates.length ?? 0;
 		this.projector = policy.project(ref);
@@ -91,6 +97,37 @@ export class LiveDocument {
 			}
 		);
 		this.lastUsed = now;
+	}
+
+	/** sequence number of the last stored update this replica has in order (0: never stored) */
+	get lastSeq(): number {
+		return this.seenThrough;
+	}
+
+	hasSeq(seq: number): boolean {
+		return seq <= this.seenThrough || this.#ahead.has(seq);
+	}
+
+	/** Records that the stored update `seq` is in `doc`; false if it already was. */
+	markSeq(seq: number): boolean {
+		if (this.hasSeq(seq)) return false;
+		if (seq === this.seenThrough + 1) {
+			this.seenThrough = seq;
+			while (this.#ahead.delete(this.seenThrough + 1)) this.seenThrough += 1;
+		} else this.#ahead.add(seq);
+		return true;
+	}
+
+	/** Everything up to `seq` is in `doc` (filled from the store). */
+	markThrough(seq: number): void {
+		if (seq > this.seenThrough) this.seenThrough = seq;
+		for (const ahead of this.#ahead) if (ahead <= this.seenThrough) this.#ahead.delete(ahead);
+		while (this.#ahead.delete(this.seenThrough + 1)) this.seenThrough += 1;
+	}
+
+	/** some stored update before one this replica has is missing here */
+	get hasGap(): boolean {
+		return this.#ahead.size > 0;
 	}
 
 	/** Runs `task` after every task queued before it (a failing task does not block the next). */
@@ -119,6 +156,7 @@ export class LiveDocument {
 	}
 
 	destroy(): void {
+		if (this.gapTimer) clearTimeout(this.gapTimer);
 		this.awareness.destroy();
 		this.doc.destroy();
 	}

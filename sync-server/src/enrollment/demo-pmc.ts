@@ -34,7 +34,7 @@ export async function seedDemoPmcRegistry(
 ): Promise<void> {
 	const hash = await hashPassword(DEMO_PASSWORD, hashLogN);
 	for (const account of DEMO_PMC) {
-		pmc.putAccount(account.userName, hash, now);
-		for (const profile of account.profiles) pmc.putProfile(profile, [account.userName], now);
+		await pmc.putAccount(account.userName, hash, now);
+		for (const profile of account.profiles) await pmc.putProfile(profile, [account.userName], now);
 	}
 }

@@ -23,14 +23,14 @@ import {
 import { scorePassword } from '$lib/domain/password-strength';
 import type { AccountService } from '../accounts/account-service.js';
 import { createDummyHash, hashPassword, verifyPassword } from '../accounts/passwords.js';
-import { SignInLimiter } from '../accounts/sign-in-limiter.js';
+import { SignInLimiter, type SignInLimits } from '../accounts/sign-in-limiter.js';
 import { newId, newToken, tokenHash } from '../accounts/tokens.js';
 import { SYSTEM_ACTOR } from '../authorize.js';
 import type { AuthCode, EnrollmentCode } from '../codes.js';
 import type { DocumentRegistry } from '../docs/document-registry.js';
 import type { LiveDocument } from '../docs/live-document.js';
 import type { AccountRow } from '../store/account-store.js';
-import type { SqliteDatabase } from '../store/database.js';
+import type { EnrollmentStorage } from '../store/storage.js';
 import { statusEmail, verificationEmail } from './emails.js';
 import type { Mailer } from './mailer.js';
 import type { PmcRegistry } from './pmc-registry.js';
@@ -88,7 +88,7 @@ const NOTICE_STATUSES = new Set([
 ]);
 
 export interface EnrollmentDeps {
-	readonly db: SqliteDatabase;
+	readonly store: EnrollmentStorage;
 	readonly registry: DocumentRegistry;
 	readonly accounts: AccountService;
 	readonly pmc: PmcRegistry;
@@ -99,8 +99,13 @@ export interface EnrollmentDeps {
 	readonly publicUrl: () => string;
 	/** an org got its first account: its documents must be indexed */
 	readonly onNewOrg: (orgId: string) => void;
+	/** shared throttles (a cluster keeps them in Redis); in this process's memory by default */
+	readonly limiters?: { readonly pmc: SignInLimits; readonly create: SignInLimits };
 	readonly now?: () => number;
 }
+
+/** Create one is open to anyone: each address may create a few work accounts per window. */
+export const CREATE_ACCOUNT_LIMITS = { perAddress: 10, addressWindowMs: 10 * 60_000 };
 
 export function fieldErrors(error: z.ZodError): Record<string, string> {
 	const fields: Record<string, string> = {};
@@ -121,40 +126,20 @@ export class EnrollmentService {
 	readonly #deps: EnrollmentDeps;
 	readonly #now: () => number;
 	readonly #clock = new HybridLogicalClock('sync-server-enrollment');
-	readonly #pmcLimiter = new SignInLimiter();
-	/** Create one is open to anyone: each address may create a few work accounts per window. */
-	readonly #createLimiter = new SignInLimiter({ perAddress: 10, addressWindowMs: 10 * 60_000 });
+	readonly #pmcLimiter: SignInLimits;
+	readonly #createLimiter: SignInLimits;
 	readonly #dummyHash: Promise<string>;
-	readonly #s;
 
 	constructor(deps: EnrollmentDeps) {
 		this.#deps = deps;
 		this.#now = deps.now ?? Date.now;
 		this.#dummyHash = createDummyHash(deps.hashLogN);
-		const { db } = deps;
-		this.#s = {
-			notice: db.prepare<[string], { status: string }>(
-				'SELECT status FROM enrollment_notices WHERE org_id = ?'
-			),
-			putNotice: db.prepare<[string, string, number]>(
-				'INSERT OR REPLACE INTO enrollment_notices (org_id, status, updated_at) VALUES (?, ?, ?)'
-			),
-			insertToken: db.prepare<[Buffer, string, string, number, number]>(
-				`INSERT INTO email_verifications (token_hash, org_id, email, created_at, expires_at)
-				 VALUES (?, ?, ?, ?, ?)`
-			),
-			token: db.prepare<
-				[Buffer],
-				{ org_id: string; email: string; expires_at: number; used_at: number | null }
-			>('SELECT org_id, email, expires_at, used_at FROM email_verifications WHERE token_hash = ?'),
-			useToken: db.prepare<[number, Buffer]>(
-				'UPDATE email_verifications SET used_at = ? WHERE token_hash = ? AND used_at IS NULL'
-			)
-		};
+		this.#pmcLimiter = deps.limiters?.pmc ?? new SignInLimiter();
+		this.#createLimiter = deps.limiters?.create ?? new SignInLimiter(CREATE_ACCOUNT_LIMITS);
 	}
 
-	#org(orgId: string): OrgDocumentState | undefined {
-		const state = this.#deps.registry.projection({ kind: 'org', orgId });
+	async #org(orgId: string): Promise<OrgDocumentState | undefined> {
+		const state = await this.#deps.registry.current({ kind: 'org', orgId });
 		return state?.kind === 'org' ? state : undefined;
 	}
 
@@ -198,21 +183,19 @@ export class EnrollmentService {
 		);
 		if (weak) return fail(400, 'error_field_invalid', { fields: { password: weak } });
 		const email = normalizeEmail(input.email);
-		const decision = this.#createLimiter.attempt(address, email, this.#now());
+		const decision = await this.#createLimiter.attempt(address, email, this.#now());
 		if (!decision.allowed)
 			return fail(429, 'auth_rate_limited', { retryAfterSeconds: decision.retryAfterSeconds });
 		// Every attempt counts against the address's window, whatever its outcome.
-		this.#createLimiter.failed(address, email, this.#now());
+		await this.#createLimiter.failed(address, email, this.#now());
 		const store = this.#deps.accounts.store;
-		if (store.byEmail(email))
+		if (await store.byEmail(email))
 			return fail(409, 'error_email_taken', { fields: { email: 'error_email_taken' } });
 		const orgId = newId();
 		const userId = newId();
 		const passwordHash = await this.#deps.accounts.hash(input.password);
-		// Checked again after the slow hash: two requests for one email cannot both pass.
-		if (store.byEmail(email))
-			return fail(409, 'error_email_taken', { fields: { email: 'error_email_taken' } });
-		this.#deps.accounts.create({
+		// The store refuses a second account for one email (two requests, or two processes).
+		const made = await this.#deps.accounts.create({
 			id: userId,
 			email,
 			orgId,
@@ -221,6 +204,7 @@ export class EnrollmentService {
 			mustChangePassword: false,
 			temporaryExpiresAt: null
 		});
+		if (!made) return fail(409, 'error_email_taken', { fields: { email: 'error_email_taken' } });
 		// The log records the admin like any added user; their password was chosen here, so the
 		// "temporary" one is a random secret nobody knows, already replaced (user.passwordChanged).
 		const unusable = await hashPassword(randomBytes(32).toString('base64url'), this.#deps.hashLogN);
@@ -243,7 +227,7 @@ export class EnrollmentService {
 			this.#event('user.passwordChanged', { userId })
 		]);
 		if (!created) {
-			store.setDisabled(userId, true, this.#now());
+			await store.setDisabled(userId, true, this.#now());
 			return fail(400, 'error_field_invalid');
 		}
 		this.#deps.onNewOrg(orgId);
@@ -252,8 +236,10 @@ export class EnrollmentService {
 	}
 
 	/** The signed-in work account, if it is an indirect reseller's global admin. */
-	workAccountOf(account: AccountRow): { ok: true; workAccount: WorkAccountInfo } | Failure {
-		const org = this.#org(account.org_id);
+	async workAccountOf(
+		account: AccountRow
+	): Promise<{ ok: true; workAccount: WorkAccountInfo } | Failure> {
+		const org = await this.#org(account.org_id);
 		if (!org?.org) return fail(404, 'error_org_missing');
 		if (org.org.kind !== 'indirectReseller') return fail(403, 'error_wrong_org_kind');
 		if (!rolesOf(org, account.id).includes('globalAdmin'))
@@ -278,25 +264,25 @@ export class EnrollmentService {
 		body: Record<string, unknown>,
 		address: string
 	): Promise<{ ok: true; profiles: PartnerNetworkProfile[] } | Failure> {
-		const work = this.workAccountOf(account);
+		const work = await this.workAccountOf(account);
 		if (!work.ok) return work;
 		const parsed = pmcSignInSchema.safeParse(body);
 		if (!parsed.success) return fail(400, 'auth_bad_request');
 		const userName = normalizeEmail(parsed.data.userName);
 		const now = this.#now();
-		const decision = this.#pmcLimiter.attempt(address, userName, now);
+		const decision = await this.#pmcLimiter.attempt(address, userName, now);
 		if (!decision.allowed)
 			return fail(429, decision.code, { retryAfterSeconds: decision.retryAfterSeconds });
-		const hash = this.#deps.pmc.passwordHashOf(userName);
+		const hash = await this.#deps.pmc.passwordHashOf(userName);
 		const matches = await verifyPassword(parsed.data.password, hash ?? (await this.#dummyHash));
 		if (!hash || !matches) {
-			this.#pmcLimiter.failed(address, userName, now);
+			await this.#pmcLimiter.failed(address, userName, now);
 			return fail(401, 'pmc_invalid_credentials');
 		}
-		this.#pmcLimiter.succeeded(userName);
-		const profiles = this.#deps.pmc.profilesOf(userName);
+		await this.#pmcLimiter.succeeded(userName);
+		const profiles = await this.#deps.pmc.profilesOf(userName);
 		if (profiles.length === 0) return fail(409, 'pmc_no_profiles');
-		const status = this.#org(account.org_id)?.enrollment.status;
+		const status = (await this.#org(account.org_id))?.enrollment.status;
 		if (status !== 'notStarted' && status !== 'mpnLinked')
 			return fail(409, 'error_enrollment_submitted');
 		const linked = await this.#appendSystem(account.org_id, [
@@ -307,12 +293,15 @@ export class EnrollmentService {
 	}
 
 	/** The organization profile choice (Continue): the MPN ID must be in the tenant's country. */
-	chooseProfile(account: AccountRow, body: Record<string, unknown>): { ok: true } | Failure {
-		const work = this.workAccountOf(account);
+	async chooseProfile(
+		account: AccountRow,
+		body: Record<string, unknown>
+	): Promise<{ ok: true } | Failure> {
+		const work = await this.workAccountOf(account);
 		if (!work.ok) return work;
 		const mpnId = body.mpnId;
 		if (typeof mpnId !== 'string' || mpnId.length > 10) return fail(400, 'auth_bad_request');
-		const org = this.#org(account.org_id);
+		const org = await this.#org(account.org_id);
 		const refusal = checkProfileChoice(
 			org?.enrollment.linkedProfiles ?? [],
 			mpnId,
@@ -327,17 +316,17 @@ export class EnrollmentService {
 		if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token))
 			return fail(404, 'enrollment_link_invalid');
 		const hash = tokenHash(token);
-		const row = this.#s.token.get(hash);
+		const row = await this.#deps.store.verification(hash);
 		if (!row) return fail(404, 'enrollment_link_invalid');
 		if (row.used_at !== null) return fail(410, 'enrollment_link_used');
 		if (row.expires_at <= this.#now()) return fail(410, 'enrollment_link_expired');
-		const application = this.#org(row.org_id)?.enrollment;
+		const application = (await this.#org(row.org_id))?.enrollment;
 		if (
 			application?.status !== 'emailVerificationPending' ||
 			normalizeEmail(application.primaryContact?.email ?? '') !== row.email
 		)
 			return fail(410, 'enrollment_link_used');
-		if (this.#s.useToken.run(this.#now(), hash).changes === 0)
+		if (!(await this.#deps.store.useVerification(hash, this.#now())))
 			return fail(410, 'enrollment_link_used');
 		const verified = await this.#appendSystem(row.org_id, [
 			this.#event('enrollment.emailVerified', {})
@@ -347,25 +336,24 @@ export class EnrollmentService {
 	}
 
 	/** Program operators who review enrollments may read the Mailbox and the PMC registry. */
-	isReviewer(account: AccountRow): boolean {
+	async isReviewer(account: AccountRow): Promise<boolean> {
 		if (account.org_id !== PROGRAM_ORG_ID) return false;
-		const org = this.#org(PROGRAM_ORG_ID);
+		const org = await this.#org(PROGRAM_ORG_ID);
 		return org !== undefined && can(rolesOf(org, account.id), 'reviewEnrollment');
 	}
 
 	/** Watches org documents: every new status of an application emails its primary contact. */
-	observe(live: LiveDocument): void {
+	async observe(live: LiveDocument): Promise<void> {
 		const state = live.projector.state;
 		if (state.kind !== 'org' || !state.org) return;
 		const status = state.enrollment.status;
 		if (status === 'notStarted' || status === 'mpnLinked') return;
-		const known = this.#s.notice.get(state.orgId)?.status;
-		if (known === status) return;
-		this.#s.putNotice.run(state.orgId, status, this.#now());
+		if (!(await this.#deps.store.claimNotice(state.orgId, status, this.#now()))) return;
 		if (!NOTICE_STATUSES.has(status)) return;
 		const to = this.#recipient(state);
 		if (!to) return;
-		const link = status === 'emailVerificationPending' ? this.#verificationLink(state, to) : null;
+		const link =
+			status === 'emailVerificationPending' ? await this.#verificationLink(state, to) : null;
 		const message = link
 			? verificationEmail(to, state, link)
 			: statusEmail(to, state, this.#deps.publicUrl());
@@ -382,10 +370,16 @@ export class EnrollmentService {
 		return admin ? normalizeEmail(admin.email) : null;
 	}
 
-	#verificationLink(state: OrgDocumentState, email: string): string {
+	async #verificationLink(state: OrgDocumentState, email: string): Promise<string> {
 		const token = newToken();
 		const now = this.#now();
-		this.#s.insertToken.run(tokenHash(token), state.orgId, email, now, now + VERIFICATION_TTL_MS);
+		await this.#deps.store.insertVerification(
+			tokenHash(token),
+			state.orgId,
+			email,
+			now,
+			now + VERIFICATION_TTL_MS
+		);
 		// In the fragment: the token never reaches a server log or a Referer header.
 		return `${this.#deps.publicUrl()}/enroll/verify#token=${token}`;
 	}

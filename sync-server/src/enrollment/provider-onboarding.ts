@@ -73,14 +73,15 @@ export class ProviderOnboarding {
 	}
 
 	/** Program operators who manage the directory add providers. */
-	mayAdd(account: AccountRow): boolean {
+	async mayAdd(account: AccountRow): Promise<boolean> {
 		if (account.org_id !== PROGRAM_ORG_ID) return false;
-		const org = this.#deps.registry.projection({ kind: 'org', orgId: PROGRAM_ORG_ID });
+		const org = await this.#deps.registry.current({ kind: 'org', orgId: PROGRAM_ORG_ID });
 		return org?.kind === 'org' && can(rolesOf(org, account.id), 'manageDirectory');
 	}
 
 	async add(account: AccountRow, body: Record<string, unknown>): Promise<AddedProvider | Failure> {
-		if (!this.mayAdd(account)) return { ok: false, status: 403, code: 'enrollment_reviewer_only' };
+		if (!(await this.mayAdd(account)))
+			return { ok: false, status: 403, code: 'enrollment_reviewer_only' };
 		const parsed = newProviderSchema.safeParse(body);
 		if (!parsed.success)
 			return {
@@ -91,7 +92,7 @@ export class ProviderOnboarding {
 			};
 		const input = parsed.data;
 		const email = normalizeEmail(input.admin.email);
-		if (this.#deps.accounts.store.byEmail(email))
+		if (await this.#deps.accounts.store.byEmail(email))
 			return {
 				ok: false,
 				status: 409,

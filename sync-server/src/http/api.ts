@@ -11,7 +11,7 @@ import type {
 import type { ErrorCode } from '$lib/domain/errors';
 import type { AuthCode, InvitationCode } from '../codes.js';
 import type { InvitationService } from '../invitations/invitation-service.js';
-import type { AccountRow } from '../store/account-store.js';
+import type { AccountRow } from '../store/storage.js';
 import { BASE_SECURITY_HEADERS } from './app-static.js';
 import {
 	ACCESS_COOKIE,
@@ -27,17 +27,19 @@ export interface ApiDeps {
 	readonly policy: OriginPolicy;
 	readonly version: string;
 	/** the user as the app sees them (org kind and name come from the org document) */
-	readonly describe: (account: AccountRow) => SessionUser;
+	readonly describe: (account: AccountRow) => SessionUser | Promise<SessionUser>;
 	/** every document the user may open, with their access */
 	readonly documentsFor: (
 		account: AccountRow
-	) => readonly { name: string; access: 'read' | 'write' }[];
+	) => Promise<readonly { name: string; access: 'read' | 'write' }[]>;
 	/** when each user of the account's org last signed in; null when their roles may not see it */
 	readonly signInsFor: (
 		account: AccountRow
-	) => readonly { userId: string; lastSignInAt: string | null }[] | null;
+	) => Promise<readonly { userId: string; lastSignInAt: string | null }[] | null>;
 	/** invitation links (`/api/invitations/*`); absent, those routes answer 404 */
 	readonly invitations?: InvitationService;
+	/** resolves once this process's accepted changes are in the shared listing index */
+	readonly indexed?: () => Promise<void>;
 	readonly now?: () => number;
 	/** more routes (`METHOD /path`), e.g. enrollment (issue 7); they throw BadRequest on bad bodies */
 	readonly routes?: Readonly<Record<string, Route>>;
@@ -183,25 +185,25 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 	const now = deps.now ?? Date.now;
 	const { accounts, policy } = deps;
 
-	function sessionBody(account: AccountRow, accessExpiresAt: number) {
+	async function sessionBody(account: AccountRow, accessExpiresAt: number) {
 		return {
-			user: deps.describe(account),
+			user: await deps.describe(account),
 			accessExpiresAt: new Date(accessExpiresAt).toISOString()
 		};
 	}
 
-	function grantResponse(
+	async function grantResponse(
 		req: IncomingMessage,
 		res: ServerResponse,
 		grant: Grant,
 		account: AccountRow
 	) {
-		send(res, 200, sessionBody(account, grant.accessExpiresAt), {
+		send(res, 200, await sessionBody(account, grant.accessExpiresAt), {
 			'Set-Cookie': sessionCookies(grant, now(), isHttps(req, policy))
 		});
 	}
 
-	function authenticate(req: IncomingMessage): Authenticated | AuthFailure {
+	function authenticate(req: IncomingMessage): Promise<Authenticated | AuthFailure> {
 		return accounts.authenticate(parseCookies(req.headers.cookie).get(ACCESS_COOKIE));
 	}
 
@@ -219,7 +221,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 		try {
 			return await readJson(req);
 		} catch (error) {
-			if (error instanceof BadRequest) invitations.charge(address, true);
+			if (error instanceof BadRequest) await invitations.charge(address, true);
 			throw error;
 		}
 	}
@@ -230,90 +232,92 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 			const body = await readJson(req);
 			const result = await accounts.signIn(body.email, body.password, clientAddress(req, policy));
 			if (!result.ok) return sendFailure(res, result);
-			grantResponse(req, res, result.grant, result.account);
+			await grantResponse(req, res, result.grant, result.account);
 		},
-		'POST /api/auth/refresh': (req, res) => {
-			const result = accounts.refresh(parseCookies(req.headers.cookie).get(REFRESH_COOKIE));
+		'POST /api/auth/refresh': async (req, res) => {
+			const result = await accounts.refresh(parseCookies(req.headers.cookie).get(REFRESH_COOKIE));
 			if (!result.ok)
 				return sendFailure(res, result, { 'Set-Cookie': clearedCookies(isHttps(req, policy)) });
-			grantResponse(req, res, result.grant, result.account);
+			await grantResponse(req, res, result.grant, result.account);
 		},
-		'GET /api/auth/session': (req, res) => {
-			const auth = authenticate(req);
+		'GET /api/auth/session': async (req, res) => {
+			const auth = await authenticate(req);
 			if (!auth.ok) return sendFailure(res, auth);
-			send(res, 200, sessionBody(auth.account, auth.accessExpiresAt));
+			send(res, 200, await sessionBody(auth.account, auth.accessExpiresAt));
 		},
-		'POST /api/auth/sign-out': (req, res) => {
-			const auth = authenticate(req);
-			if (auth.ok) accounts.signOut(auth.sessionId);
+		'POST /api/auth/sign-out': async (req, res) => {
+			const auth = await authenticate(req);
+			if (auth.ok) await accounts.signOut(auth.sessionId);
 			send(res, 204, undefined, { 'Set-Cookie': clearedCookies(isHttps(req, policy)) });
 		},
-		'POST /api/auth/sign-out-everywhere': (req, res) => {
-			const auth = authenticate(req);
+		'POST /api/auth/sign-out-everywhere': async (req, res) => {
+			const auth = await authenticate(req);
 			if (!auth.ok) return sendFailure(res, auth);
-			accounts.signOutEverywhere(auth.account.id);
+			await accounts.signOutEverywhere(auth.account.id);
 			send(res, 204, undefined, { 'Set-Cookie': clearedCookies(isHttps(req, policy)) });
 		},
 		'POST /api/auth/change-password': async (req, res) => {
-			const auth = authenticate(req);
+			const auth = await authenticate(req);
 			if (!auth.ok) return sendFailure(res, auth);
 			const body = await readJson(req);
 			const result = await accounts.changePassword(auth, body.currentPassword, body.newPassword);
 			if (!result.ok) return sendFailure(res, result);
 			send(res, 204, undefined);
 		},
-		'GET /api/auth/documents': (req, res) => {
-			const auth = authenticate(req);
+		'GET /api/auth/documents': async (req, res) => {
+			const auth = await authenticate(req);
 			if (!auth.ok) return sendFailure(res, auth);
 			if (auth.account.must_change_password) {
 				return sendFailure(res, { ok: false, status: 403, code: 'auth_password_change_required' });
 			}
-			send(res, 200, { documents: deps.documentsFor(auth.account) });
+			send(res, 200, { documents: await deps.documentsFor(auth.account) });
 		},
-		'GET /api/auth/org-sign-ins': (req, res) => {
-			const auth = authenticate(req);
+		'GET /api/auth/org-sign-ins': async (req, res) => {
+			const auth = await authenticate(req);
 			if (!auth.ok) return sendFailure(res, auth);
 			if (auth.account.must_change_password) {
 				return sendFailure(res, { ok: false, status: 403, code: 'auth_password_change_required' });
 			}
-			const users = deps.signInsFor(auth.account);
+			const users = await deps.signInsFor(auth.account);
 			if (!users)
 				return sendFailure(res, { ok: false, status: 403, code: 'auth_capability_missing' });
 			send(res, 200, { users });
 		},
 		'POST /api/invitations/lookup': async (req, res) => {
 			const { invitations, address } = invitationRequest(req);
-			const limited = invitations.admit(address);
+			const limited = await invitations.admit(address);
 			if (limited) return sendFailure(res, limited);
 			const body = await readInvitationJson(req, invitations, address);
-			const answer = invitations.lookup(address, body.token);
+			const answer = await invitations.lookup(address, body.token);
 			if (!answer.ok) return sendFailure(res, answer);
 			send(res, 200, answer.body);
 		},
 		'POST /api/invitations/redeem': async (req, res) => {
 			const { invitations, address } = invitationRequest(req);
-			const limited = invitations.admit(address);
+			const limited = await invitations.admit(address);
 			if (limited) return sendFailure(res, limited);
 			const body = await readInvitationJson(req, invitations, address);
-			const auth = authenticate(req);
+			const auth = await authenticate(req);
 			if (!auth.ok) {
-				invitations.charge(address, false);
+				await invitations.charge(address, false);
 				return sendFailure(res, auth);
 			}
 			if (auth.account.must_change_password) {
-				invitations.charge(address, false);
+				await invitations.charge(address, false);
 				return sendFailure(res, { status: 403, code: 'auth_password_change_required' });
 			}
 			const viewer = { userId: auth.account.id, orgId: auth.account.org_id };
 			const answer = await invitations.redeem(address, body.token, viewer, body.answer);
 			if (!answer.ok) return sendFailure(res, answer);
+			// The app lists its documents next, maybe through another process of a cluster.
+			await deps.indexed?.();
 			send(res, 200, answer.body);
 		},
 		// Create a customer account from a customer link: no session needed (the token is the
 		// capability); the new Global admin is signed in as the sign-in route does.
 		'POST /api/invitations/customer-account': async (req, res) => {
 			const { invitations, address } = invitationRequest(req);
-			const limited = invitations.admit(address);
+			const limited = await invitations.admit(address);
 			if (limited) return sendFailure(res, limited);
 			const body = await readInvitationJson(req, invitations, address);
 			const created = await invitations.createCustomer(address, body);
@@ -321,11 +325,13 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 			const { email, password, ...redemption } = created.body;
 			const signedIn = await accounts.signIn(email, password, address);
 			if (!signedIn.ok) return sendFailure(res, signedIn);
+			// The app lists its documents next, maybe through another process of a cluster.
+			await deps.indexed?.();
 			send(
 				res,
 				201,
 				{
-					...sessionBody(signedIn.account, signedIn.grant.accessExpiresAt),
+					...(await sessionBody(signedIn.account, signedIn.grant.accessExpiresAt)),
 					redemption
 				},
 				{ 'Set-Cookie': sessionCookies(signedIn.grant, now(), isHttps(req, policy)) }

@@ -25,7 +25,7 @@ export interface EnrollmentApiDeps {
 	readonly pmc: PmcRegistry;
 	readonly providers: ProviderOnboarding;
 	readonly policy: OriginPolicy;
-	readonly describe: (account: AccountRow) => SessionUser;
+	readonly describe: (account: AccountRow) => Promise<SessionUser>;
 	readonly now?: () => number;
 }
 
@@ -52,8 +52,11 @@ export function enrollmentRoutes(deps: EnrollmentApiDeps): Record<string, Route>
 	const now = deps.now ?? Date.now;
 	const { accounts, enrollment } = deps;
 
-	function signedIn(req: IncomingMessage, res: ServerResponse): Authenticated | null {
-		const auth = accounts.authenticate(parseCookies(req.headers.cookie).get(ACCESS_COOKIE));
+	async function signedIn(
+		req: IncomingMessage,
+		res: ServerResponse
+	): Promise<Authenticated | null> {
+		const auth = await accounts.authenticate(parseCookies(req.headers.cookie).get(ACCESS_COOKIE));
 		if (auth.ok && !auth.account.must_change_password) return auth;
 		send(res, auth.ok ? 403 : auth.status, {
 			error: auth.ok
@@ -63,10 +66,13 @@ export function enrollmentRoutes(deps: EnrollmentApiDeps): Record<string, Route>
 		return null;
 	}
 
-	function reviewer(req: IncomingMessage, res: ServerResponse): Authenticated | null {
-		const auth = signedIn(req, res);
+	async function reviewer(
+		req: IncomingMessage,
+		res: ServerResponse
+	): Promise<Authenticated | null> {
+		const auth = await signedIn(req, res);
 		if (!auth) return null;
-		if (enrollment.isReviewer(auth.account)) return auth;
+		if (await enrollment.isReviewer(auth.account)) return auth;
 		sendFailure(res, { ok: false, status: 403, code: 'enrollment_reviewer_only' });
 		return null;
 	}
@@ -82,27 +88,27 @@ export function enrollmentRoutes(deps: EnrollmentApiDeps): Record<string, Route>
 				clientAddress(req, deps.policy)
 			);
 			if (!result.ok) return sendFailure(res, result);
-			const work = enrollment.workAccountOf(result.account);
+			const work = await enrollment.workAccountOf(result.account);
 			send(
 				res,
 				201,
 				{
-					user: deps.describe(result.account),
+					user: await deps.describe(result.account),
 					accessExpiresAt: new Date(result.grant.accessExpiresAt).toISOString(),
 					workAccount: work.ok ? work.workAccount : null
 				},
 				{ 'Set-Cookie': sessionCookies(result.grant, now(), isHttps(req, deps.policy)) }
 			);
 		},
-		'GET /api/enrollment/work-account': (req, res) => {
-			const auth = signedIn(req, res);
+		'GET /api/enrollment/work-account': async (req, res) => {
+			const auth = await signedIn(req, res);
 			if (!auth) return;
-			const work = enrollment.workAccountOf(auth.account);
+			const work = await enrollment.workAccountOf(auth.account);
 			if (!work.ok) return sendFailure(res, work);
 			send(res, 200, { workAccount: work.workAccount });
 		},
 		'POST /api/enrollment/pmc/sign-in': async (req, res) => {
-			const auth = signedIn(req, res);
+			const auth = await signedIn(req, res);
 			if (!auth) return;
 			const body = await readJson(req);
 			const result = await enrollment.signInPmc(
@@ -114,9 +120,9 @@ export function enrollmentRoutes(deps: EnrollmentApiDeps): Record<string, Route>
 			send(res, 200, { profiles: result.profiles });
 		},
 		'POST /api/enrollment/pmc/profile': async (req, res) => {
-			const auth = signedIn(req, res);
+			const auth = await signedIn(req, res);
 			if (!auth) return;
-			const result = enrollment.chooseProfile(auth.account, await readJson(req));
+			const result = await enrollment.chooseProfile(auth.account, await readJson(req));
 			if (!result.ok) return sendFailure(res, result);
 			send(res, 204, undefined);
 		},
@@ -125,23 +131,23 @@ export function enrollmentRoutes(deps: EnrollmentApiDeps): Record<string, Route>
 			if (!result.ok) return sendFailure(res, result);
 			send(res, 200, { verified: true });
 		},
-		'GET /api/mailbox': (req, res) => {
-			if (!reviewer(req, res)) return;
+		'GET /api/mailbox': async (req, res) => {
+			if (!(await reviewer(req, res))) return;
 			send(res, 200, {
 				transport: deps.mailer.usesSmtp ? 'smtp' : 'outbox',
 				messages: deps.mailer.outbox()
 			});
 		},
 		'POST /api/program/providers': async (req, res) => {
-			const auth = signedIn(req, res);
+			const auth = await signedIn(req, res);
 			if (!auth) return;
 			const result = await deps.providers.add(auth.account, await readJson(req));
 			if (!result.ok) return sendFailure(res, result);
 			send(res, 201, { orgId: result.orgId, adminEmail: result.adminEmail });
 		},
-		'GET /api/pmc/profiles': (req, res) => {
-			if (!reviewer(req, res)) return;
-			send(res, 200, { profiles: deps.pmc.list() });
+		'GET /api/pmc/profiles': async (req, res) => {
+			if (!(await reviewer(req, res))) return;
+			send(res, 200, { profiles: await deps.pmc.list() });
 		}
 	};
 }

@@ -26,7 +26,14 @@ export function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): v
 	}
 }
 
-export class WindowBudget {
+/** What a budget answers: in this process's memory (WindowBudget) or shared through Redis. */
+export interface AddressBudget {
+	/** Seconds until `key` may try again, or null when it still has budget. */
+	retryAfter(key: string, now: number): number | null | Promise<number | null>;
+	spend(key: string, cost: number, now: number): void | Promise<void>;
+}
+
+export class WindowBudget implements AddressBudget {
 	readonly #settings: BudgetSettings;
 	readonly #windows = new Map<string, Window>();
 

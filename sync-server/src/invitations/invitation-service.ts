@@ -38,7 +38,7 @@ import { SYSTEM_ACTOR, type Actor, type Viewer } from '../authorize.js';
 import type { AuthCode, InvitationCode } from '../codes.js';
 import { fieldErrors } from '../enrollment/enrollment-service.js';
 import type { DocumentRegistry } from '../docs/document-registry.js';
-import { WindowBudget } from '../http/window-budget.js';
+import { WindowBudget, type AddressBudget, type BudgetSettings } from '../http/window-budget.js';
 import type { InvitationIndex } from './invitation-index.js';
 
 export interface InvitationLimits {
@@ -179,6 +179,8 @@ export interface InvitationDeps {
 	readonly index: InvitationIndex;
 	readonly log: Logger;
 	readonly limits?: Partial<InvitationLimits>;
+	/** the per-address budget (a cluster shares it through Redis); in this process by default */
+	readonly budget?: (settings: BudgetSettings) => AddressBudget;
 	readonly now?: () => number;
 	/** creates accounts for new customer orgs (absent, that route refuses) */
 	readonly accounts?: AccountService;
@@ -191,12 +193,14 @@ export class InvitationService {
 	readonly #index: InvitationIndex;
 	readonly #log: Logger;
 	readonly #limits: InvitationLimits;
-	readonly #budget: WindowBudget;
+	readonly #budget: AddressBudget;
 	readonly #now: () => number;
 	readonly #clock = new HybridLogicalClock('sync-server-invitations');
 	readonly #deps: InvitationDeps;
 	/** tenant domains of new customer accounts being created right now (not in any log yet) */
 	readonly #domainsInFlight = new Set<string>();
+	/** new customer orgs are written one at a time in this process (see `#createCustomer`) */
+	#creating: Promise<unknown> = Promise.resolve();
 
 	constructor(deps: InvitationDeps) {
 		this.#deps = deps;
@@ -204,37 +208,38 @@ export class InvitationService {
 		this.#index = deps.index;
 		this.#log = deps.log;
 		this.#limits = { ...DEFAULT_INVITATION_LIMITS, ...deps.limits };
-		this.#budget = new WindowBudget({
+		const settings = {
 			limit: this.#limits.attemptsPerWindow,
 			windowMs: this.#limits.windowMs,
 			maxEntries: this.#limits.maxEntries
-		});
+		};
+		this.#budget = deps.budget ? deps.budget(settings) : new WindowBudget(settings);
 		this.#now = deps.now ?? Date.now;
 	}
 
 	/** Every request asks first: null when this address may try a link now. */
-	admit(address: string): InvitationFailure | null {
-		const wait = this.#budget.retryAfter(address, this.#now());
+	async admit(address: string): Promise<InvitationFailure | null> {
+		const wait = await this.#budget.retryAfter(address, this.#now());
 		return wait === null
 			? null
 			: { ok: false, status: 429, code: 'invitation_rate_limited', retryAfterSeconds: wait };
 	}
 
 	/** Charges one attempt; a guess (unknown or malformed link, unreadable request) costs more. */
-	charge(address: string, guessed: boolean): void {
-		this.#budget.spend(address, guessed ? this.#limits.failureCost : 1, this.#now());
+	async charge(address: string, guessed: boolean): Promise<void> {
+		await this.#budget.spend(address, guessed ? this.#limits.failureCost : 1, this.#now());
 	}
 
 	/** Who sent a link and until when it works (no sign-in: the token is the capability). */
-	lookup(address: string, token: unknown): InvitationAnswer<LookupBody> {
-		const found = this.#find(token);
-		this.charge(address, isGuess(found));
+	async lookup(address: string, token: unknown): Promise<InvitationAnswer<LookupBody>> {
+		const found = await this.#find(token);
+		await this.charge(address, isGuess(found));
 		if (!('invitation' in found)) return found;
 		const { invitation, org, orgId } = found;
 		const closed = invitationClosedReason(invitation, this.#now());
 		if (closed) return refusal(closed);
 		const providerId = invitation.kind === 'customerWithProvider' ? invitation.providerId : null;
-		const provider = providerId ? this.#orgProfile(providerId) : null;
+		const provider = providerId ? await this.#orgProfile(providerId) : null;
 		return {
 			ok: true,
 			body: {
@@ -260,32 +265,34 @@ export class InvitationService {
 		viewer: Viewer,
 		answer?: unknown
 	): Promise<InvitationAnswer<RedeemBody | CustomerRedeemBody>> {
-		const found = this.#find(token);
-		this.charge(address, isGuess(found));
+		const found = await this.#find(token);
+		await this.charge(address, isGuess(found));
 		if (!('invitation' in found)) return found;
 		if (isCustomerInvitation(found.invitation.kind)) {
 			if (!CUSTOMER_ANSWERS.includes(answer as CustomerAnswer))
 				return { ok: false, status: 400, code: 'invitation_answer_required' };
-			const actor = this.#registry.actorOf(viewer);
+			const actor = await this.#registry.currentActorOf(viewer);
 			return this.#answerCustomer(found, actor, answer as CustomerAnswer, null);
 		}
 		const redeemerOrgId = viewer.orgId;
+		// The redeemer's org and roles are read once, before the inviter's and the partnership's
+		// documents are locked (the decision itself needs no await).
+		const redeemerOrg = await this.#registry.current({ kind: 'org', orgId: redeemerOrgId });
+		const redeemerOrgKind = redeemerOrg?.kind === 'org' ? (redeemerOrg.org?.kind ?? null) : null;
+		const redeemerRoles = (await this.#registry.currentActorOf(viewer)).roles;
 		const context = (
 			invitation: Invitation,
 			partnership: DocumentProjection | undefined,
 			now: number
-		) => {
-			const redeemerOrg = this.#registry.projection({ kind: 'org', orgId: redeemerOrgId });
-			return {
-				invitation,
-				inviterOrgId: found.orgId,
-				redeemerOrgId,
-				redeemerOrgKind: redeemerOrg?.kind === 'org' ? (redeemerOrg.org?.kind ?? null) : null,
-				redeemerRoles: this.#registry.actorOf(viewer).roles,
-				partnership: partnership?.kind === 'partnership' ? partnership : undefined,
-				now
-			};
-		};
+		) => ({
+			invitation,
+			inviterOrgId: found.orgId,
+			redeemerOrgId,
+			redeemerOrgKind,
+			redeemerRoles,
+			partnership: partnership?.kind === 'partnership' ? partnership : undefined,
+			now
+		});
 		// Answer what can be answered without touching anything (an org inviting itself has no
 		// partnership document to lock).
 		const ref = {
@@ -294,7 +301,7 @@ export class InvitationService {
 			resellerId: redeemerOrgId
 		} as const;
 		const early = redemptionRefusal(
-			context(found.invitation, this.#registry.projection(ref), this.#now())
+			context(found.invitation, await this.#registry.current(ref), this.#now())
 		);
 		if (early) return refusal(early);
 
@@ -371,8 +378,8 @@ export class InvitationService {
 	): Promise<
 		InvitationAnswer<CustomerRedeemBody & { readonly email: string; readonly password: string }>
 	> {
-		const found = this.#find(body.token);
-		this.charge(address, isGuess(found));
+		const found = await this.#find(body.token);
+		await this.charge(address, isGuess(found));
 		if (!('invitation' in found)) return found;
 		const accounts = this.#deps.accounts;
 		if (!accounts) return { ok: false, status: 400, code: 'invitation_kind_unsupported' };
@@ -396,7 +403,7 @@ export class InvitationService {
 			invitation: found.invitation,
 			inviterCountry: found.org.country,
 			country: company.country,
-			partnership: this.#partnershipFor(found),
+			partnership: await this.#partnershipFor(found),
 			now: this.#now()
 		});
 		if (early) return refusal(early);
@@ -419,17 +426,18 @@ export class InvitationService {
 			code: 'error_email_taken',
 			fields: { 'admin.email': 'error_email_taken' }
 		});
-		if (accounts.store.byEmail(email)) return emailTaken();
-		if (this.#domainTaken(company.domain) || this.#domainsInFlight.has(company.domain))
-			return {
-				ok: false,
-				status: 409,
-				code: 'error_domain_taken',
-				fields: { 'company.domain': 'error_domain_taken' }
-			};
+		if (await accounts.store.byEmail(email)) return emailTaken();
+		const domainTaken = (): InvitationFailure => ({
+			ok: false,
+			status: 409,
+			code: 'error_domain_taken',
+			fields: { 'company.domain': 'error_domain_taken' }
+		});
+		if (this.#domainsInFlight.has(company.domain) || (await this.#domainTaken(company.domain)))
+			return domainTaken();
 		this.#domainsInFlight.add(company.domain);
 		try {
-			return await this.#createCustomer(found, company, admin, email, emailTaken);
+			return await this.#createCustomer(found, company, admin, email, emailTaken, domainTaken);
 		} finally {
 			this.#domainsInFlight.delete(company.domain);
 		}
@@ -440,19 +448,50 @@ export class InvitationService {
 		company: { legalName: string; domain: string; country: string },
 		admin: { displayName: string; password: string },
 		email: string,
-		emailTaken: () => InvitationFailure
+		emailTaken: () => InvitationFailure,
+		domainTaken: () => InvitationFailure
 	): Promise<
 		InvitationAnswer<CustomerRedeemBody & { readonly email: string; readonly password: string }>
 	> {
 		const accounts = this.#deps.accounts;
 		if (!accounts) return { ok: false, status: 400, code: 'invitation_kind_unsupported' };
-		const orgId = newId();
-		const userId = newId();
 		const passwordHash = await accounts.hash(admin.password);
 		const placeholderHash = await accounts.hash(randomBytes(32).toString('base64url'));
-		// Checked again after the slow hashes: two requests for one email cannot both pass.
-		if (accounts.store.byEmail(email)) return emailTaken();
-		accounts.create({
+		// One at a time in this process, and under the tenant domain's lock across the processes of
+		// a cluster (the documents' locks are taken inside it: see DocumentStorage.withLocks), the
+		// domain is checked again and the org written, so two requests for one domain cannot both
+		// pass wherever they land.
+		const turn = this.#creating.then(() =>
+			this.#registry.withLocks([`tenant-domain/${company.domain}`], async () => {
+				if (await this.#domainTaken(company.domain)) return domainTaken();
+				return this.#writeCustomer(found, company, admin, email, emailTaken, {
+					passwordHash,
+					placeholderHash
+				});
+			})
+		);
+		this.#creating = turn.catch(() => undefined);
+		return turn;
+	}
+
+	async #writeCustomer(
+		found: Found,
+		company: { legalName: string; domain: string; country: string },
+		admin: { displayName: string; password: string },
+		email: string,
+		emailTaken: () => InvitationFailure,
+		hashes: { passwordHash: string; placeholderHash: string }
+	): Promise<
+		InvitationAnswer<CustomerRedeemBody & { readonly email: string; readonly password: string }>
+	> {
+		const accounts = this.#deps.accounts;
+		if (!accounts) return { ok: false, status: 400, code: 'invitation_kind_unsupported' };
+		const { passwordHash, placeholderHash } = hashes;
+		const orgId = newId();
+		const userId = newId();
+		// Checked again after the slow hashes: two requests for one email cannot both pass (between
+		// processes the store's unique email decides).
+		const created = await accounts.create({
 			id: userId,
 			email,
 			orgId,
@@ -461,6 +500,7 @@ export class InvitationService {
 			mustChangePassword: false,
 			temporaryExpiresAt: null
 		});
+		if (!created) return emailTaken();
 		const actor: Actor = { userId, orgId, roles: NEW_CUSTOMER_ROLES };
 		const newOrg: NewCustomerOrg = {
 			orgId,
@@ -476,13 +516,13 @@ export class InvitationService {
 		try {
 			answered = await this.#answerCustomer(found, actor, 'accept', newOrg);
 		} catch (error) {
-			accounts.store.removeUnused(userId);
+			await accounts.store.removeUnused(userId);
 			throw error;
 		}
 		if (!answered.ok) {
 			// Refused under the locks (the link was used or revoked meanwhile): nothing of the org was
 			// written, so neither is the account (its email stays free).
-			accounts.store.removeUnused(userId);
+			await accounts.store.removeUnused(userId);
 			this.#log.warn(
 				{ invitation: found.invitation.invitationId, code: answered.code },
 				'new customer account not created: the link closed meanwhile'
@@ -511,9 +551,12 @@ export class InvitationService {
 	): Promise<InvitationAnswer<CustomerRedeemBody>> {
 		const customerId = actor.orgId;
 		const customerRef: DocumentRef = { kind: 'customer', customerId };
+		// Everything the decision reads besides the locked documents is read before it (it needs no
+		// await): the customer's org profile and the provider's name.
+		const profile = newOrg ? null : await this.#orgProfile(customerId);
 		const orgProfile = newOrg
 			? { kind: 'customer' as const, country: newOrg.country, tenant: null }
-			: this.#orgProfile(customerId);
+			: profile;
 		const context = (
 			invitation: Invitation,
 			customer: CustomerDocumentState | undefined,
@@ -532,23 +575,25 @@ export class InvitationService {
 			partnership,
 			now
 		});
-		const existing = this.#registry.projection(customerRef);
+		const existing = await this.#registry.current(customerRef);
 		const early = customerRedemptionRefusal(
 			context(
 				found.invitation,
 				existing?.kind === 'customer' ? existing : undefined,
-				this.#partnershipFor(found),
+				await this.#partnershipFor(found),
 				this.#now()
 			)
 		);
 		if (early) return refusal(early);
-		const profile = this.#orgProfile(customerId);
 		// A customer document comes from the org's tenant: without either there is no tenant to serve.
 		const hasTenant = existing?.kind === 'customer' && existing.customer !== null;
 		if (!newOrg && !hasTenant && !profile?.tenant) return refusal('wrongOrgKind');
 
 		const combined = found.invitation.kind === 'customerWithProvider';
 		const providerId = combined ? found.invitation.providerId : null;
+		const providerName = providerId
+			? ((await this.#orgProfile(providerId))?.legalName ?? providerId)
+			: null;
 		const inviterName = documentName({ kind: 'org', orgId: found.orgId });
 		const customerName = documentName(customerRef);
 		const orgName = documentName({ kind: 'org', orgId: customerId });
@@ -631,9 +676,7 @@ export class InvitationService {
 						providerId,
 						expiresAt: invitation.expiresAt,
 						resellerName: found.org.legalName,
-						...(providerId
-							? { providerName: this.#orgProfile(providerId)?.legalName ?? providerId }
-							: {})
+						...(providerName ? { providerName } : {})
 					}),
 					{
 						id: newId(),
@@ -686,16 +729,16 @@ export class InvitationService {
 		};
 	}
 
-	#orgProfile(orgId: string): Organization | null {
-		const state = this.#registry.projection({ kind: 'org', orgId });
+	async #orgProfile(orgId: string): Promise<Organization | null> {
+		const state = await this.#registry.current({ kind: 'org', orgId });
 		return state?.kind === 'org' ? state.org : null;
 	}
 
 	/** The partnership a combined link names (undefined for other links, or when it never existed). */
-	#partnershipFor(found: Found): PartnershipDocumentState | undefined {
+	async #partnershipFor(found: Found): Promise<PartnershipDocumentState | undefined> {
 		const { invitation } = found;
 		if (invitation.kind !== 'customerWithProvider' || !invitation.providerId) return undefined;
-		const state = this.#registry.projection({
+		const state = await this.#registry.current({
 			kind: 'partnership',
 			providerId: invitation.providerId,
 			resellerId: found.orgId
@@ -703,24 +746,27 @@ export class InvitationService {
 		return state?.kind === 'partnership' ? state : undefined;
 	}
 
-	/** Whether an organization already has this tenant domain (each tenant's domain is its own). */
-	#domainTaken(domain: string): boolean {
-		for (const name of this.#registry.names()) {
+	/**
+	 * Whether an organization already has this tenant domain (each tenant's domain is its own). A
+	 * cluster's processes write new orgs under the domain's lock, and this reads what the store has.
+	 */
+	async #domainTaken(domain: string): Promise<boolean> {
+		for (const name of await this.#registry.names()) {
 			const ref = this.#registry.policy.parse(name);
 			if (ref?.kind !== 'org') continue;
-			const state = this.#registry.projection(ref);
+			const state = await this.#registry.current(ref);
 			if (state?.kind === 'org' && state.org?.tenant?.domain === domain) return true;
 		}
 		return false;
 	}
 
 	/** The one pending-or-closed invitation this token opens, or why there is none. */
-	#find(token: unknown): Found | InvitationFailure {
+	async #find(token: unknown): Promise<Found | InvitationFailure> {
 		if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return TOKEN_INVALID;
 		const tokenHash = invitationTokenHash(token);
 		const matches: Found[] = [];
-		for (const entry of this.#index.find(tokenHash)) {
-			const state = this.#registry.projection({ kind: 'org', orgId: entry.orgId });
+		for (const entry of await this.#index.find(tokenHash)) {
+			const state = await this.#registry.current({ kind: 'org', orgId: entry.orgId });
 			if (state?.kind !== 'org' || !state.org) continue;
 			const invitation = invitationWithHash(state, entry.invitationId, tokenHash);
 			if (invitation) matches.push({ orgId: entry.orgId, org: state.org, invitation, tokenHash });

@@ -1,6 +1,10 @@
 // Provisions submitted orders as the program: after any accepted append to a customer document
 // (a websocket client, the HTTP API, the demo seed) and at startup, each order still Submitted gets
 // exactly one outcome, decided under the document's lock by the domain (order-provisioning.ts).
+// In a cluster every process that holds the document sees the order (its own client's, or one
+// heard on the bus) and tries; appendAtomically locks the document across processes and catches
+// up from the store before the decision, so whoever comes second finds the outcome and writes
+// nothing.
 import type { Logger } from 'pino';
 import { HybridLogicalClock } from '$lib/domain/clock';
 import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
@@ -25,6 +29,8 @@ export class OrderProvisioner {
 	/** per customer document: the orders queued or being decided, and the tail of its queue */
 	readonly #queued = new Map<string, Set<string>>();
 	readonly #tails = new Map<string, Promise<void>>();
+	/** waits before a decision, cut short when the server stops */
+	readonly #waits = new Set<() => void>();
 	#closed = false;
 
 	constructor(deps: OrderProvisionerDeps) {
@@ -43,13 +49,17 @@ export class OrderProvisioner {
 		}
 	};
 
-	/** Startup: orders a previous run accepted but never decided (killed between the two). */
-	provisionPending(): void {
+	/**
+	 * Startup: orders a previous run accepted but never decided (killed between the two). Reads the
+	 * customer documents one at a time (the idle ones are unloaded again later).
+	 */
+	async provisionPending(): Promise<void> {
 		const { registry, log } = this.#deps;
-		for (const name of registry.names()) {
+		for (const name of await registry.names()) {
+			if (this.#closed) return;
 			if (registry.policy.parse(name)?.kind !== 'customer') continue;
 			try {
-				const live = registry.get(name);
+				const live = await registry.get(name);
 				if (live) this.observe(live);
 			} catch (error) {
 				log.error({ err: error, document: name }, 'order provisioning: could not load');
@@ -64,8 +74,12 @@ export class OrderProvisioner {
 		await Promise.all(tails);
 	}
 
-	close(): void {
+	/** Decides nothing more; resolves once a decision being written is done. */
+	async close(): Promise<void> {
 		this.#closed = true;
+		for (const stop of this.#waits) stop();
+		this.#waits.clear();
+		await this.settled();
 	}
 
 	#enqueue(name: string, orderId: string): void {
@@ -91,7 +105,16 @@ export class OrderProvisioner {
 		const delay = this.#deps.delayMs ?? 0;
 		if (delay <= 0) return Promise.resolve();
 		// A pending wait never keeps a stopping server alive (the order is decided on the next start).
-		return new Promise((resolve) => setTimeout(resolve, delay).unref());
+		return new Promise((resolve) => {
+			const done = () => {
+				clearTimeout(timer);
+				this.#waits.delete(done);
+				resolve();
+			};
+			const timer = setTimeout(done, delay);
+			timer.unref();
+			this.#waits.add(done);
+		});
 	}
 
 	async #provision(name: string, orderId: string): Promise<void> {

@@ -1,14 +1,8 @@
 // Durable Yjs documents: each is a compacted snapshot plus the updates accepted after it, in order.
 import type { SqliteDatabase } from './database.js';
+import type { StoredDocument, StoredTail } from './storage.js';
 
-export interface StoredDocument {
-	readonly snapshot: Uint8Array | null;
-	readonly updates: Uint8Array[];
-	/** the sequence number of the last stored update */
-	readonly lastSeq: number;
-	/** bytes of snapshot plus updates: what loading the document reads */
-	readonly bytes: number;
-}
+export type { StoredDocument };
 
 export class DocumentStore {
 	readonly #db: SqliteDatabase;
@@ -39,7 +33,43 @@ export class DocumentStore {
 				'SELECT SUM(length(data)) AS total FROM document_updates WHERE doc = ? AND seq > ?'
 			),
 			names: db.prepare<[], { name: string }>('SELECT name FROM documents ORDER BY name'),
-			exists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM documents WHERE name = ?')
+			exists: db.prepare<[string], { one: number }>(
+				'SELECT 1 AS one FROM documents WHERE name = ?'
+			),
+			maxSeq: db.prepare<[string], { seq: number | null }>(
+				'SELECT MAX(seq) AS seq FROM document_updates WHERE doc = ?'
+			)
+		};
+	}
+
+	/** The last sequence number of each document appended to (this process is the file's only writer). */
+	readonly #lastSeq = new Map<string, number>();
+
+	/** The next sequence number for `name` (from the file the first time). */
+	nextSeq(name: string): number {
+		let last = this.#lastSeq.get(name);
+		if (last === undefined) {
+			const row = this.#statements.doc.get(name);
+			last = Math.max(row?.snapshot_seq ?? 0, this.#statements.maxSeq.get(name)?.seq ?? 0);
+		}
+		this.#lastSeq.set(name, last + 1);
+		return last + 1;
+	}
+
+	/** Forgets the counters (after a failed transaction their increments were not stored). */
+	forgetSeqs(): void {
+		this.#lastSeq.clear();
+	}
+
+	since(name: string, afterSeq: number): StoredTail | null {
+		const row = this.#statements.doc.get(name);
+		if (!row) return null;
+		const compacted = row.snapshot_seq > afterSeq;
+		const rows = this.#statements.updates.all(name, compacted ? row.snapshot_seq : afterSeq);
+		return {
+			snapshot: compacted && row.snapshot ? new Uint8Array(row.snapshot) : null,
+			updates: rows.map((u) => ({ seq: u.seq, data: new Uint8Array(u.data) })),
+			lastSeq: rows.at(-1)?.seq ?? Math.max(row.snapshot_seq, afterSeq)
 		};
 	}
 
@@ -85,6 +115,13 @@ export class DocumentStore {
 	 */
 	compact(name: string, snapshot: Uint8Array, uptoSeq: number, now: number): number {
 		return this.#db.transaction(() => {
+			const current = this.#statements.doc.get(name);
+			if (current && current.snapshot_seq >= uptoSeq) {
+				return (
+					(current.snapshot?.byteLength ?? 0) +
+					(this.#statements.remainingBytes.get(name, current.snapshot_seq)?.total ?? 0)
+				);
+			}
 			this.#statements.dropUpdates.run(name, uptoSeq);
 			const rest = this.#statements.remainingBytes.get(name, uptoSeq)?.total ?? 0;
 			const bytes = snapshot.byteLength + rest;

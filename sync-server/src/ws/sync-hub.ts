@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AccountService } from '../accounts/account-service.js';
+import type { AccountService, Authenticated } from '../accounts/account-service.js';
 import type { DocumentRegistry } from '../docs/document-registry.js';
 import type { LiveDocument } from '../docs/live-document.js';
 import { ACCESS_COOKIE, parseCookies } from '../http/cookies.js';
@@ -37,10 +37,29 @@ export interface HubDeps {
 
 const SYNC_PREFIX = '/sync/';
 
+type Decision =
+	| { readonly ok: false; readonly code: number; readonly reason: string }
+	| {
+			readonly ok: true;
+			readonly auth: Authenticated;
+			readonly viewer: { userId: string; orgId: string };
+			/** the viewer's org's legal name, for presence */
+			readonly orgName: string;
+			readonly live: LiveDocument;
+			readonly access: 'read' | 'write';
+	  };
+
+const STATUS_TEXT: Record<number, string> = {
+	403: 'Forbidden',
+	404: 'Not Found',
+	429: 'Too Many Requests',
+	503: 'Service Unavailable'
+};
+
 function rejectUpgrade(socket: Duplex, status: number, code: string): void {
 	const body = JSON.stringify({ error: { code, message: code } });
 	socket.end(
-		`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : status === 429 ? 'Too Many Requests' : 'Not Found'}\r\n` +
+		`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Not Found'}\r\n` +
 			'Content-Type: application/json\r\n' +
 			`Content-Length: ${Buffer.byteLength(body)}\r\n` +
 			'Connection: close\r\n\r\n' +
@@ -58,6 +77,7 @@ export class SyncHub {
 	readonly #byOrg = new Map<string, Set<SyncConnection>>();
 	readonly #heartbeat: NodeJS.Timeout;
 	#closing = false;
+	#rechecks: Promise<void> = Promise.resolve();
 
 	constructor(deps: HubDeps) {
 		this.#deps = deps;
@@ -101,38 +121,56 @@ export class SyncHub {
 			name = '';
 		}
 		this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
-		this.#wss.handleUpgrade(req, socket, head, (ws) => {
-			let accepted = false;
-			try {
-				accepted = this.#accept(ws, req, name, address);
-			} finally {
-				if (!accepted) this.#release(address, null);
+		socket.on('error', () => {});
+		// The session and the document are looked up before the handshake completes, so the
+		// connection exists (and hears the client's first frames) the moment the socket opens.
+		this.#decide(req, name).then(
+			(decision) => {
+				if (socket.destroyed || this.#closing) {
+					socket.destroy();
+					this.#release(address, null);
+					return;
+				}
+				this.#wss.handleUpgrade(req, socket, head, (ws) => {
+					let accepted = false;
+					try {
+						accepted = this.#accept(ws, req, decision, address);
+					} finally {
+						if (!accepted) this.#release(address, null);
+					}
+				});
+			},
+			(error: unknown) => {
+				this.#deps.log.error({ err: error }, 'sync upgrade failed');
+				this.#release(address, null);
+				rejectUpgrade(socket, 503, 'sync_server_error');
 			}
-		});
+		);
 	}
 
-	#accept(ws: WebSocket, req: IncomingMessage, name: string, address: string): boolean {
-		const { accounts, registry, limits, metrics, log } = this.#deps;
-		const auth = accounts.authenticate(parseCookies(req.headers.cookie).get(ACCESS_COOKIE));
-		if (!auth.ok) {
-			ws.close(CLOSE_UNAUTHENTICATED, auth.code);
-			return false;
-		}
-		if (auth.account.must_change_password) {
-			ws.close(CLOSE_FORBIDDEN, 'auth_password_change_required');
-			return false;
-		}
+	async #decide(req: IncomingMessage, name: string): Promise<Decision> {
+		const { accounts, registry } = this.#deps;
+		const auth = await accounts.authenticate(parseCookies(req.headers.cookie).get(ACCESS_COOKIE));
+		if (!auth.ok) return { ok: false, code: CLOSE_UNAUTHENTICATED, reason: auth.code };
+		if (auth.account.must_change_password)
+			return { ok: false, code: CLOSE_FORBIDDEN, reason: 'auth_password_change_required' };
 		const viewer = { userId: auth.account.id, orgId: auth.account.org_id };
-		const opened = registry.openFor(name, viewer);
-		if (opened === 'invalid') {
-			ws.close(CLOSE_FORBIDDEN, 'sync_document_invalid');
+		const opened = await registry.openFor(name, viewer);
+		if (opened === 'invalid')
+			return { ok: false, code: CLOSE_FORBIDDEN, reason: 'sync_document_invalid' };
+		if (opened === 'none')
+			return { ok: false, code: CLOSE_FORBIDDEN, reason: 'sync_document_forbidden' };
+		const orgName = await orgNameOf(registry, viewer.orgId);
+		return { ok: true, auth, viewer, orgName, live: opened.live, access: opened.access };
+	}
+
+	#accept(ws: WebSocket, req: IncomingMessage, decision: Decision, address: string): boolean {
+		const { registry, limits, metrics, log } = this.#deps;
+		if (!decision.ok) {
+			ws.close(decision.code, decision.reason);
 			return false;
 		}
-		if (opened === 'none') {
-			ws.close(CLOSE_FORBIDDEN, 'sync_document_forbidden');
-			return false;
-		}
-		const { live, access } = opened;
+		const { auth, viewer, orgName, live, access } = decision;
 		if ((this.#perUser.get(viewer.userId) ?? 0) >= limits.maxConnectionsPerUser) {
 			ws.close(CLOSE_RATE, 'sync_too_many_connections');
 			return false;
@@ -146,7 +184,7 @@ export class SyncHub {
 				userId: viewer.userId,
 				orgId: viewer.orgId,
 				fullName: auth.account.full_name,
-				orgName: orgNameOf(registry, viewer.orgId),
+				orgName,
 				address
 			},
 			access,
@@ -197,6 +235,17 @@ export class SyncHub {
 
 	/** After a document's log changed: access may have been granted, lowered or withdrawn. */
 	recheck(changed: LiveDocument): void {
+		this.#rechecks = this.#rechecks
+			.then(() => this.#recheck(changed))
+			.catch((error: unknown) => this.#deps.log.error({ err: error }, 'access recheck failed'));
+	}
+
+	/** Resolves once every queued recheck has run. */
+	rechecked(): Promise<void> {
+		return this.#rechecks;
+	}
+
+	async #recheck(changed: LiveDocument): Promise<void> {
 		const { registry } = this.#deps;
 		const affected = new Set(changed.peers);
 		for (const name of registry.dependentsOf(changed.name)) {
@@ -208,7 +257,8 @@ export class SyncHub {
 		}
 		for (const peer of affected) {
 			if (!(peer instanceof SyncConnection) || !peer.open) continue;
-			const access = registry.accessOf(peer.live, peer);
+			const access = await registry.accessFor(peer.live, peer);
+			if (!peer.open) continue;
 			if (access === 'none') peer.close(CLOSE_FORBIDDEN, 'sync_access_revoked');
 			else peer.access = access;
 		}
@@ -226,7 +276,7 @@ export class SyncHub {
 }
 
 /** The org's legal name as its document says, for presence (the org id until it has one). */
-function orgNameOf(registry: DocumentRegistry, orgId: string): string {
-	const org = registry.projection({ kind: 'org', orgId });
+async function orgNameOf(registry: DocumentRegistry, orgId: string): Promise<string> {
+	const org = await registry.projection({ kind: 'org', orgId });
 	return org?.kind === 'org' && org.org ? org.org.legalName : orgId;
 }
