@@ -1,15 +1,23 @@
 // Chaos: a provider, a reseller and a customer work at the same time through the UI while their
 // connections are cut and restored, they go offline, pages reload and the sync server restarts
-// twice. At the end every screen and the server agree, and every action is on the server (applied,
-// or kept as superseded by a rule). Seeded: the seed is printed; CHAOS_SEED=<n> replays a run.
-// New kinds of action are entries of ACTIONS (orders, notes, invitations ... as they are built).
-import type { BrowserContext, Page } from '@playwright/test';
+// twice. They add and remove tenant users, assign licenses, submit orders, type into the shared
+// notes, and the reseller sends customer invitation links that new customers accept by creating
+// their account. At the end every screen and the server agree, and every action is on the server
+// (applied, or kept as superseded or failed by a rule that the screens show). Seeded: the seed is
+// printed; CHAOS_SEED=<n> replays a run. New kinds of action are entries of ACTIONS.
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { LOG_KEY, parseDocumentName } from '../../src/lib/domain/documents';
+import type { OrderLine } from '../../src/lib/domain/events';
+import { findOffer } from '../../src/lib/domain/offers';
+import { tokenFromFragment } from '../../src/lib/flows/partner-lists';
 import { projectLog } from '../../src/lib/flows/projection';
-import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
+import { invitationTokenHash } from '../../src/lib/sync/invitation-token';
+import { freePort, newDataDir, ROOT, startAppServer, type AppServer } from './app-server';
 import { expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
 import { networkSwitch } from './network-switch';
 
@@ -17,6 +25,15 @@ const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31
 const STEPS = Number(process.env.CHAOS_STEPS ?? 200);
 const PASSWORD = 'tiertwo-demo';
 const RECORD = '/customers/wingtip';
+/** New customers that accept an invitation link are named so (and listed by this prefix). */
+const NEW_CUSTOMER = 'Chaos Customer';
+/** Offers each partner may order as a new subscription, once: one name, one subscription. */
+const NEW_OFFERS: Partial<Record<Role, string[]>> = {
+	reseller: ['Business Basic'],
+	provider: ['Business Standard', 'Enterprise E3']
+};
+/** Kept out of "More licenses" orders: its three licenses are what the two sides compete for. */
+const SCARCE_OFFER = 'Cloud Storage 1 TB';
 
 /** mulberry32: small, fast, seedable. */
 function prng(seed: number): () => number {
@@ -44,6 +61,15 @@ interface Actor {
 	random: () => number;
 }
 
+/** An invitation link the reseller made (Done in its draft), for a new customer to open. */
+interface SentLink {
+	link: string;
+	kind: 'customer' | 'customerWithProvider';
+	/** the round it was made in: a new customer opens it a few rounds later */
+	round: number;
+	accepted: boolean;
+}
+
 /** What the actions did through the UI, to find on the server at the end. */
 interface Ledger {
 	tenantAdds: Set<string>;
@@ -53,14 +79,25 @@ interface Ledger {
 	orgUserAdds: Set<string>;
 	/** every license action, for the report of a mismatch */
 	licenseLog: string[];
+	/** order line as the Orders list shows it (unique: its quantity is) -> who submitted it */
+	orders: Map<string, Role>;
+	/** offers ordered as a new subscription (each at most once) */
+	newOffers: Set<string>;
+	/** fragments typed into the shared notes */
+	notes: Set<string>;
+	links: SentLink[];
+	/** new customer's name -> the kind of link it accepted */
+	accepted: Map<string, SentLink['kind']>;
 }
 
 interface World {
 	random: () => number;
+	browser: Browser;
 	server: AppServer;
 	actors: Actor[];
 	ledger: Ledger;
 	serial: number;
+	round: number;
 	restarts: number;
 	log: string[];
 }
@@ -77,9 +114,21 @@ interface ActionKind {
 const pick = <T>(random: () => number, items: readonly T[]): T | undefined =>
 	items[Math.floor(random() * items.length)];
 
+const nav = (page: Page, name: string) =>
+	page.getByRole('navigation').getByRole('link', { name, exact: true });
+
+/** Opens the customer record: through the menu and the Customers list (no page load) if it can. */
 async function onRecord(page: Page): Promise<void> {
 	if (new URL(page.url()).pathname === RECORD) return;
-	await page.goto(RECORD);
+	if (await nav(page, 'Customers').isVisible()) {
+		await nav(page, 'Customers').click();
+		await page
+			.getByRole('table', { name: 'Customers', exact: true })
+			.getByRole('link', { name: 'Wingtip Toys', exact: true })
+			.click();
+	} else {
+		await page.goto(RECORD);
+	}
 	await expect(page.getByRole('heading', { level: 1, name: 'Wingtip Toys' })).toBeVisible();
 }
 
@@ -99,6 +148,36 @@ async function savedOrRefused(page: Page): Promise<boolean> {
 	await expect(saved.or(refused).first()).toBeVisible();
 	return !(await refused.isVisible());
 }
+
+const gaveUp = () => false;
+const clicked = () => true;
+
+const TERMS: Record<string, string> = { monthly: 'Monthly', annual: 'Annual' };
+
+/** An order line as the Orders list describes it (`offerOf`: a subscription's offer name). */
+function describeLine(line: OrderLine, offerOf: (subscriptionId: string) => string): string {
+	return line.kind === 'newSubscription'
+		? `New subscription: ${findOffer(line.offerId)?.name ?? line.offerId}, ${TERMS[line.term]}, ${line.quantity} licenses`
+		: `More licenses: ${offerOf(line.subscriptionId)}, +${line.quantity}`;
+}
+
+/** The English catalog (every area), for the reasons failed orders show. */
+function englishMessages(): Record<string, string> {
+	const dir = path.join(ROOT, 'src/lib/i18n/messages');
+	const files = ['en.json', ...readdirSync(dir).map((area) => path.join(area, 'en.json'))];
+	const messages: Record<string, string> = {};
+	for (const file of files) {
+		try {
+			Object.assign(messages, JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
+		} catch {
+			// not an area folder
+		}
+	}
+	return messages;
+}
+
+const ordersOf = (page: Page) => page.getByRole('region', { name: 'Orders' });
+const notesOf = (page: Page) => page.getByRole('textbox', { name: 'Shared notes' });
 
 const ACTIONS: ActionKind[] = [
 	{
@@ -126,13 +205,7 @@ const ACTIONS: ActionKind[] = [
 			const name = pick(random, await chaosUsers(page));
 			if (!name) return false;
 			const remove = page.getByRole('button', { name: `Remove ${name}`, exact: true });
-			if (
-				!(await remove.click({ timeout: 3_000 }).then(
-					() => true,
-					() => false
-				))
-			)
-				return false;
+			if (!(await remove.click({ timeout: 3_000 }).then(clicked, gaveUp))) return false;
 			await expect(page.getByRole('rowheader', { name, exact: true })).toHaveCount(0);
 			world.ledger.tenantRemoves.add(name);
 			return true;
@@ -152,23 +225,21 @@ const ACTIONS: ActionKind[] = [
 			const row = page
 				.getByRole('row')
 				.filter({ has: page.getByRole('rowheader', { name, exact: true }) });
-			const boxes = row.getByRole('checkbox');
-			const labels: string[] = [];
-			for (const box of await boxes.all()) {
-				if (await box.isEnabled()) labels.push((await box.getAttribute('aria-label')) ?? '');
-			}
+			// One read (the row may go at any moment: the other side removed the user).
+			const labels = await row
+				.getByRole('checkbox')
+				.evaluateAll((boxes) =>
+					boxes
+						.filter((box) => !(box as HTMLInputElement).disabled)
+						.map((box) => box.getAttribute('aria-label') ?? '')
+				);
 			const label = pick(random, labels);
 			if (!label) return false;
 			const box = row.getByRole('checkbox', { name: label, exact: true });
-			const on = await box.isChecked();
+			const on = await box.isChecked({ timeout: 3_000 }).catch(() => null);
+			if (on === null) return false;
 			// The row may go meanwhile (the other side removed the user) or run out of licenses.
-			if (
-				!(await box.click({ timeout: 3_000 }).then(
-					() => true,
-					() => false
-				))
-			)
-				return false;
+			if (!(await box.click({ timeout: 3_000 }).then(clicked, gaveUp))) return false;
 			const saved = await savedOrRefused(page);
 			world.ledger.licenseLog.push(
 				`${new Date().toISOString()} ${role} (${link}) ${on ? 'unassign' : 'assign'} ${label}: ${saved ? 'saved' : 'refused'}`
@@ -184,9 +255,19 @@ const ACTIONS: ActionKind[] = [
 			const seen = { outcome: 'pending' as 'pending' | 'done' | 'superseded' | 'gone' };
 			await expect
 				.poll(async () => {
-					if ((await box.count()) === 0) seen.outcome = 'gone';
-					else if ((await box.isChecked()) === !on) seen.outcome = 'done';
-					else if (await box.isDisabled()) seen.outcome = 'superseded';
+					const state = await box
+						.evaluate(
+							(input) => ({
+								checked: (input as HTMLInputElement).checked,
+								disabled: (input as HTMLInputElement).disabled
+							}),
+							undefined,
+							{ timeout: 1_000 }
+						)
+						.catch(() => null);
+					if (state === null) seen.outcome = 'gone';
+					else if (state.checked === !on) seen.outcome = 'done';
+					else if (state.disabled) seen.outcome = 'superseded';
 					return seen.outcome;
 				})
 				.not.toBe('pending');
@@ -204,9 +285,177 @@ const ACTIONS: ActionKind[] = [
 		}
 	},
 	{
+		// Submit an order on the record: a new subscription of an offer of this partner's (once), or
+		// more licenses on a subscription. The quantity is unique in the run, so the line names the
+		// order. The form may refuse a total past the offer's maximum (nothing is sent); an order
+		// saved offline may fail when the program provisions it (the other side's order took the
+		// room first): it is on the server all the same, and every screen shows why it failed.
+		name: 'submit an order',
+		roles: ['reseller', 'provider'],
+		weight: 2.5,
+		async run(world, { page, random, role }) {
+			await onRecord(page);
+			const form = page.getByRole('form', { name: 'Submit an order' });
+			const quantity = (world.serial += 1);
+			const offers = (NEW_OFFERS[role] ?? []).filter((o) => !world.ledger.newOffers.has(o));
+			const newOffer = random() < 0.3 ? pick(random, offers) : undefined;
+			let line: string;
+			if (newOffer) {
+				await form.getByRole('radio', { name: 'New subscription' }).check();
+				await form.getByLabel('Offer').selectOption({ label: newOffer });
+				const term = form.getByLabel('Term');
+				const terms = (await term.locator('option').allTextContents()).map((t) => t.trim());
+				const chosen = pick(random, terms)!;
+				await term.selectOption({ label: chosen });
+				line = `New subscription: ${newOffer}, ${chosen}, ${quantity} licenses`;
+			} else {
+				await form.getByRole('radio', { name: 'More licenses on a subscription' }).check();
+				const select = form.getByRole('combobox', { name: 'Subscription' });
+				const names = (await select.locator('option').allTextContents())
+					.map((name) => name.trim())
+					.filter((name) => name !== 'Choose a subscription' && name !== SCARCE_OFFER);
+				const offer = pick(random, names);
+				if (!offer) return false;
+				await select.selectOption({ label: offer });
+				line = `More licenses: ${offer}, +${quantity}`;
+			}
+			await form.getByLabel('Quantity').fill(String(quantity));
+			await form.getByRole('button', { name: 'Submit order' }).click();
+			const row = ordersOf(page).getByRole('rowheader', { name: line, exact: true });
+			const invalid = form.locator('#order-quantity[aria-invalid="true"]');
+			const refused = page.getByRole('main').getByRole('alert');
+			await expect(row.or(invalid).or(refused).first()).toBeVisible();
+			if (!(await row.isVisible())) {
+				// Refused before anything was sent, with the reason on screen.
+				const reason = (await invalid.isVisible())
+					? await form.locator('#order-quantity-error').textContent()
+					: await refused.textContent();
+				world.log.push(`order refused: ${line} (${reason})`);
+				await page.reload();
+				return true;
+			}
+			world.ledger.orders.set(line, role);
+			if (newOffer) world.ledger.newOffers.add(newOffer);
+			return true;
+		}
+	},
+	{
+		// Types a unique fragment at the start or the end of the shared notes (a Y.Text), online or
+		// not. One insertion, as a paste is: the other sides' fragments land before or after it.
+		name: 'edit the notes',
+		roles: ['reseller', 'provider', 'customer'],
+		weight: 2,
+		async run(world, { page, random, role }) {
+			await onRecord(page);
+			const notes = notesOf(page);
+			await expect(notes).toBeEditable();
+			const fragment = `[${role[0]}${(world.serial += 1)}]`;
+			const atStart = random() < 0.3;
+			await notes.focus();
+			await notes.press(atStart ? 'Control+Home' : 'Control+End');
+			await page.keyboard.insertText(atStart ? `${fragment} ` : ` ${fragment}`);
+			// Not taken (the field went read-only a moment, its document being swapped): not counted.
+			if (!(await notes.inputValue()).includes(fragment)) return false;
+			world.ledger.notes.add(fragment);
+			return true;
+		}
+	},
+	{
+		// Request a reseller relationship (Customers) or Invite new customers with Northwind
+		// (Indirect providers): a link made on this device (offline too), then Done.
+		name: 'send a customer invitation link',
+		roles: ['reseller'],
+		weight: 1.5,
+		async run(world, { page, random }) {
+			const withProvider = random() < 0.5;
+			let dialog;
+			if (withProvider) {
+				await nav(page, 'Indirect providers').click();
+				await page
+					.getByRole('table', { name: 'Your indirect providers' })
+					.getByRole('button', { name: 'Invite new customers with Northwind Distribution' })
+					.click();
+				dialog = page.getByRole('dialog', {
+					name: 'Invite new customers with Northwind Distribution'
+				});
+			} else {
+				await nav(page, 'Customers').click();
+				await page.getByRole('button', { name: 'Request a reseller relationship' }).click();
+				dialog = page.getByRole('dialog', { name: 'Reseller relationship request' });
+			}
+			const link = await dialog.getByLabel('Personalized link', { exact: true }).inputValue();
+			await dialog.getByRole('button', { name: 'Done' }).click();
+			await expect(dialog).toBeHidden();
+			world.ledger.links.push({
+				link,
+				kind: withProvider ? 'customerWithProvider' : 'customer',
+				round: world.round,
+				accepted: false
+			});
+			return true;
+		}
+	},
+	{
+		// A new customer opens a link sent a few rounds ago, in a browser of its own, and accepts it
+		// by creating its customer account (an HTTP call: with no network the page cannot even
+		// open, so not while this side is offline). A link that has not reached the server yet is
+		// refused with the reason on the page, and tried again later.
+		name: 'accept an invitation with a new customer account',
+		roles: ['customer'],
+		weight: 2,
+		async run(world, { link: network }) {
+			const reseller = world.actors.find((actor) => actor.role === 'reseller')!;
+			const sent = world.ledger.links.find(
+				(candidate) => !candidate.accepted && candidate.round <= world.round - 2
+			);
+			if (!sent || network === 'offline' || reseller.link !== 'online') return false;
+			const context = await world.browser.newContext({ baseURL: world.server.url });
+			try {
+				const page = await context.newPage();
+				await page.goto(sent.link);
+				const create = page.getByRole('button', { name: 'Create a customer account' });
+				const unusable = page.getByRole('heading', {
+					level: 1,
+					name: "This invitation link can't be used"
+				});
+				await expect(create.or(unusable)).toBeVisible();
+				if (await unusable.isVisible()) {
+					world.log.push(`link refused: ${await page.getByRole('alert').textContent()}`);
+					return true;
+				}
+				await create.click();
+				const n = (world.serial += 1);
+				const name = `${NEW_CUSTOMER} ${n}`;
+				await page.getByLabel('Company name').fill(name);
+				await page.getByLabel('Domain').fill(`chaos${n}.example`);
+				await page.getByLabel('Country/region').selectOption('US');
+				await page.getByLabel('Your name').fill(`Chaos Admin ${n}`);
+				await page.getByLabel('Email').fill(`admin@chaos${n}.example`);
+				await page.getByLabel('Password').fill('violet-harbor-lantern-93');
+				await page.getByRole('button', { name: 'Create account and accept' }).click();
+				const refused = page.getByRole('alert');
+				await expect
+					.poll(
+						async () =>
+							new URL(page.url()).pathname === '/organization' || (await refused.isVisible())
+					)
+					.toBe(true);
+				if (new URL(page.url()).pathname !== '/organization') {
+					world.log.push(`account refused: ${await refused.textContent()}`);
+					return true;
+				}
+				sent.accepted = true;
+				world.ledger.accepted.set(name, sent.kind);
+				return true;
+			} finally {
+				await context.close();
+			}
+		}
+	},
+	{
 		name: 'add a user to the organization',
 		roles: ['provider'],
-		weight: 2,
+		weight: 1,
 		async run(world, { page }) {
 			const fullName = `Chaos Agent ${(world.serial += 1)}`;
 			const email = `chaos${world.serial}@northwind.example`;
@@ -250,12 +499,13 @@ async function disrupt(world: World): Promise<void> {
 	}
 }
 
-/** A document as the server holds it, read through a Node y-websocket client. */
-async function serverLog(server: AppServer, email: string, name: string): Promise<unknown[]> {
+/** The server's copy of documents, read through Node y-websocket clients of one signed-in user. */
+async function serverReader(server: AppServer, email: string) {
 	const signIn = await fetch(`${server.url}/api/auth/sign-in`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', origin: server.url },
-		body: JSON.stringify({ email, password: PASSWORD })
+		body: JSON.stringify({ email, password: PASSWORD }),
+		signal: AbortSignal.timeout(30_000)
 	});
 	expect(signIn.status).toBe(200);
 	const cookie = signIn.headers
@@ -267,18 +517,30 @@ async function serverLog(server: AppServer, email: string, name: string): Promis
 			super(url, protocols, { headers: { cookie, origin: server.url } });
 		}
 	}
-	const doc = new Y.Doc();
-	const provider = new WebsocketProvider(`${server.url.replace(/^http/, 'ws')}/sync`, name, doc, {
-		WebSocketPolyfill: AuthenticatedSocket as unknown as typeof globalThis.WebSocket,
-		disableBc: true
-	});
-	try {
-		await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
-		return doc.getArray(LOG_KEY).toArray();
-	} finally {
-		provider.destroy();
-		doc.destroy();
-	}
+	/** A document's log and its shared notes as the server holds them; null when it refuses it. */
+	return async (name: string): Promise<{ log: unknown[]; notes: string } | null> => {
+		const doc = new Y.Doc();
+		const provider = new WebsocketProvider(`${server.url.replace(/^http/, 'ws')}/sync`, name, doc, {
+			WebSocketPolyfill: AuthenticatedSocket as unknown as typeof globalThis.WebSocket,
+			disableBc: true
+		});
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		try {
+			const synced = await new Promise<boolean>((resolve, reject) => {
+				provider.once('sync', () => resolve(true));
+				provider.on('connection-close', (event) => {
+					if (event?.code === 4403) resolve(false);
+				});
+				timer = setTimeout(() => reject(new Error(`${name} as ${email}: no sync in 30 s`)), 30_000);
+			});
+			if (!synced) return null;
+			return { log: doc.getArray(LOG_KEY).toArray(), notes: doc.getText('notes').toString() };
+		} finally {
+			clearTimeout(timer);
+			provider.destroy();
+			doc.destroy();
+		}
+	};
 }
 
 /** What the customer record shows: each chaos user with the offers whose license box is checked. */
@@ -302,14 +564,39 @@ function recordAsShown(page: Page): Promise<string[]> {
 	})()`);
 }
 
+/** What the record's Orders list shows: each order's lines and its status. */
+function ordersAsShown(page: Page): Promise<string[]> {
+	return page.evaluate(`(() => {
+		const section = document.getElementById('orders-heading')?.closest('section');
+		return [...(section?.querySelectorAll('tbody tr') ?? [])]
+			.map((row) => {
+				const lines = [...row.querySelectorAll('th li')].map((li) => li.textContent.trim());
+				const cells = row.querySelectorAll('td');
+				return lines.join(' / ') + ' | ' + (cells[cells.length - 1]?.textContent?.trim() ?? '');
+			})
+			.sort();
+	})()`);
+}
+
+/** Opens Customers and lists those whose names start with `prefix` (a poll reads it again). */
+async function customersAsShown(page: Page, prefix: string): Promise<() => Promise<string[]>> {
+	await nav(page, 'Customers').click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Customers' })).toBeVisible();
+	await page.getByLabel('Search customers by name').fill(prefix);
+	const links = page.getByRole('table', { name: 'Customers', exact: true }).getByRole('link');
+	return async () => (await links.allTextContents()).map((name) => name.trim()).sort();
+}
+
 test('three orgs work through cuts, offline spells, reloads and server restarts, and end in agreement', async ({
 	browser
 }) => {
 	test.setTimeout(900_000);
 	console.log(`chaos seed ${SEED} (replay with CHAOS_SEED=${SEED})`);
+	const started = Date.now();
 	const server = await startAppServer({ port: await freePort(), dataDir: newDataDir() });
 	const world: World = {
 		random: prng(SEED),
+		browser,
 		server,
 		actors: [],
 		ledger: {
@@ -317,9 +604,15 @@ test('three orgs work through cuts, offline spells, reloads and server restarts,
 			tenantRemoves: new Set(),
 			licenses: new Map(),
 			orgUserAdds: new Set(),
-			licenseLog: []
+			licenseLog: [],
+			orders: new Map(),
+			newOffers: new Set(),
+			notes: new Set(),
+			links: [],
+			accepted: new Map()
 		},
 		serial: 0,
+		round: 0,
 		restarts: 0,
 		log: []
 	};
@@ -337,13 +630,12 @@ test('three orgs work through cuts, offline spells, reloads and server restarts,
 			const random = prng(SEED + world.actors.length + 1);
 			world.actors.push({ role, email, context, page, network, link: 'online', random });
 		}
-		for (const actor of world.actors) {
-			if (actor.role !== 'provider') await onRecord(actor.page);
-		}
+		for (const actor of world.actors) await onRecord(actor.page);
 
 		// Rounds: maybe a disruption, then the three act at the same time.
 		let actions = 0;
 		while (actions < STEPS) {
+			world.round += 1;
 			if (world.random() < 0.35) await disrupt(world);
 			const done = await Promise.all(
 				world.actors.map(async (actor) => {
@@ -362,7 +654,12 @@ test('three orgs work through cuts, offline spells, reloads and server restarts,
 			world.restarts += 1;
 			await server.restart();
 		}
-		console.log(`chaos: ${actions} actions, ${world.log.length - actions} disruptions`);
+		const { ledger } = world;
+		console.log(
+			`chaos: ${actions} actions in ${world.round} rounds, ${world.log.length - actions} disruptions and refusals; ` +
+				`${ledger.orders.size} orders, ${ledger.notes.size} notes, ${ledger.links.length} links, ` +
+				`${ledger.accepted.size} accepted (${[...ledger.accepted.values()].filter((k) => k === 'customerWithProvider').length} with the provider), ${Math.round((Date.now() - started) / 1000)} s`
+		);
 
 		// Everyone back online: nothing waits to sync on any device.
 		for (const actor of world.actors) {
@@ -378,10 +675,34 @@ test('three orgs work through cuts, offline spells, reloads and server restarts,
 			).toHaveCount(0, { timeout: 60_000 });
 		}
 
-		// The server's state, read by a Node client.
-		const customerLog = await serverLog(server, 'admin@wingtip.example', 'customer/wingtip');
-		const customer = projectLog(parseDocumentName('customer/wingtip')!, customerLog);
-		if (customer.kind !== 'customer') throw new Error('not a customer document');
+		// The server's state, read by Node clients.
+		const asCustomer = await serverReader(server, 'admin@wingtip.example');
+		const asReseller = await serverReader(server, 'admin@contoso.example');
+		const asProvider = await serverReader(server, 'admin@northwind.example');
+		// Notes typed offline are Yjs updates, not events the status counts: the server has them
+		// a moment later. Every fragment typed arrives, and the program decides every order.
+		const readCustomer = async () => {
+			const stored = (await asCustomer('customer/wingtip'))!;
+			const customer = projectLog(parseDocumentName('customer/wingtip')!, stored.log);
+			if (customer.kind !== 'customer') throw new Error('not a customer document');
+			return { stored, customer };
+		};
+		let snapshot = await readCustomer();
+		await expect
+			.poll(
+				async () => {
+					snapshot = await readCustomer();
+					return {
+						notesMissing: [...ledger.notes].filter((f) => !snapshot.stored.notes.includes(f)),
+						ordersUndecided: Object.values(snapshot.customer.orders)
+							.filter((order) => order.status === 'submitted')
+							.map((order) => order.orderId)
+					};
+				},
+				{ timeout: 30_000 }
+			)
+			.toEqual({ notesMissing: [], ordersUndecided: [] });
+		const { stored, customer } = snapshot;
 		const byName = new Map(
 			Object.values(customer.tenantUsers).map((user) => [user.displayName, user])
 		);
@@ -394,22 +715,38 @@ test('three orgs work through cuts, offline spells, reloads and server restarts,
 				return `${user.displayName}: ${offers.join(', ')}`;
 			})
 			.sort();
+		const offerOf = (id: string) => customer.subscriptions[id]?.offerName ?? id;
+		const english = englishMessages();
+		const statusText: Record<string, (reason: string | null) => string> = {
+			submitted: () => 'Submitted',
+			provisioned: () => 'Provisioned',
+			failed: (reason) => (reason ? `Failed: ${english[reason] ?? reason}` : 'Failed')
+		};
+		const expectedOrders = Object.values(customer.orders)
+			.map(
+				(order) =>
+					`${order.lines.map((line) => describeLine(line, offerOf)).join(' / ')} | ` +
+					statusText[order.status]!(order.failureReason)
+			)
+			.sort();
 
-		// Every screen shows the server's state.
+		// Every screen shows the server's state: users and licenses, orders, notes.
 		for (const actor of world.actors) {
 			await onRecord(actor.page);
 			await expect.poll(() => recordAsShown(actor.page), { timeout: 30_000 }).toEqual(expected);
+			await expect.poll(() => ordersAsShown(actor.page)).toEqual(expectedOrders);
+			await expect(notesOf(actor.page)).toHaveValue(stored.notes);
 		}
 
 		// Every action made through the UI is on the server (applied, or superseded with a reason).
-		const events = customerLog as Array<{ type: string; payload: Record<string, unknown> }>;
+		const events = stored.log as Array<{ type: string; payload: Record<string, unknown> }>;
 		const idOf = new Map(
 			events
 				.filter((event) => event.type === 'tenantUser.added')
 				.map((event) => [event.payload.displayName as string, event.payload.tenantUserId as string])
 		);
-		for (const name of world.ledger.tenantAdds) expect(idOf.has(name), name).toBe(true);
-		for (const name of world.ledger.tenantRemoves) {
+		for (const name of ledger.tenantAdds) expect(idOf.has(name), name).toBe(true);
+		for (const name of ledger.tenantRemoves) {
 			expect(
 				events.some(
 					(event) =>
@@ -421,7 +758,7 @@ test('three orgs work through cuts, offline spells, reloads and server restarts,
 		const subscriptionOf = new Map(
 			Object.values(customer.subscriptions).map((s) => [s.offerName, s.subscriptionId])
 		);
-		for (const [key, count] of world.ledger.licenses) {
+		for (const [key, count] of ledger.licenses) {
 			const [offer, name] = key.split('|') as [string, string];
 			const matches = (type: string) =>
 				events.filter(
@@ -434,7 +771,7 @@ test('three orgs work through cuts, offline spells, reloads and server restarts,
 			// may still have gone through, so the server may hold more, never fewer.
 			if (matches('license.assigned') < count.assigned) {
 				console.log(
-					world.ledger.licenseLog
+					ledger.licenseLog
 						.filter((line) => line.includes(`${offer} license for ${name}:`))
 						.join('\n')
 				);
@@ -446,25 +783,81 @@ test('three orgs work through cuts, offline spells, reloads and server restarts,
 				count.unassigned
 			);
 		}
-		const orgLog = (await serverLog(server, 'admin@northwind.example', 'org/northwind')) as Array<{
-			type: string;
-			payload: Record<string, unknown>;
-		}>;
-		const org = projectLog(parseDocumentName('org/northwind')!, orgLog);
-		if (org.kind !== 'org') throw new Error('not an org document');
-		const emails = new Set(Object.values(org.users).map((user) => user.email));
-		for (const email of world.ledger.orgUserAdds) expect(emails.has(email), email).toBe(true);
+		// Every order saved on a screen was submitted on the server, by that side.
+		const submitted = new Map(
+			events
+				.filter((event) => event.type === 'order.submitted')
+				.map((event) => {
+					const by = (event as unknown as { by: { orgId: string } }).by.orgId;
+					const lines = (event.payload.lines as OrderLine[]).map((l) => describeLine(l, offerOf));
+					return [lines.join(' / '), by];
+				})
+		);
+		const orgOf: Record<string, string> = { reseller: 'contoso', provider: 'northwind' };
+		for (const [line, role] of ledger.orders) {
+			expect(submitted.get(line), `order ${line}`).toBe(orgOf[role]);
+		}
 		// Superseded changes are the only ones not applied, and each has its reason.
 		for (const entry of customer.superseded) expect(entry.code).toMatch(/^error_/);
 
-		// The provider's user list shows the server's users.
+		const orgLog = (await asProvider('org/northwind'))!.log;
+		const org = projectLog(parseDocumentName('org/northwind')!, orgLog);
+		if (org.kind !== 'org') throw new Error('not an org document');
+		const emails = new Set(Object.values(org.users).map((user) => user.email));
+		for (const email of ledger.orgUserAdds) expect(emails.has(email), email).toBe(true);
+
+		// Every link the reseller made is on the server; each accepted one is redeemed by a new
+		// customer with the partners of its kind, and the partners' Customers lists show them.
+		const contoso = projectLog(
+			parseDocumentName('org/contoso')!,
+			(await asReseller('org/contoso'))!.log
+		);
+		if (contoso.kind !== 'org') throw new Error('not an org document');
+		const invitations = Object.values(contoso.invitations);
+		for (const sent of ledger.links) {
+			const hash = await invitationTokenHash(tokenFromFragment(new URL(sent.link).hash)!);
+			const found = invitations.find((invitation) => invitation.tokenHash === hash);
+			expect(found?.kind, `link ${sent.link}`).toBe(sent.kind);
+			if (sent.accepted) expect(found?.status, `link ${sent.link}`).toBe('redeemed');
+		}
+		const newCustomers = new Map<string, { providerId: string | null }>();
+		for (const invitation of invitations) {
+			if (invitation.status !== 'redeemed' || !invitation.redeemedBy) continue;
+			const doc = `customer/${invitation.redeemedBy}`;
+			// A customer that has not answered yet (the demo's Margie's Travel) is not readable.
+			const readable = await asReseller(doc);
+			if (!readable) continue;
+			const state = projectLog(parseDocumentName(doc)!, readable.log);
+			const name = state.kind === 'customer' ? state.customer?.legalName : undefined;
+			if (!name?.startsWith(NEW_CUSTOMER) || state.kind !== 'customer') continue;
+			const live = Object.values(state.relationships).find((r) => r.status === 'active');
+			newCustomers.set(name, { providerId: live?.providerId ?? null });
+		}
+		for (const [name, kind] of ledger.accepted) {
+			expect(newCustomers.get(name), name).toEqual({
+				providerId: kind === 'customerWithProvider' ? 'northwind' : null
+			});
+		}
+		const reseller = world.actors.find((actor) => actor.role === 'reseller')!;
 		const provider = world.actors.find((actor) => actor.role === 'provider')!;
+		await expect
+			.poll(await customersAsShown(reseller.page, NEW_CUSTOMER))
+			.toEqual([...newCustomers.keys()].sort());
+		await expect.poll(await customersAsShown(provider.page, NEW_CUSTOMER)).toEqual(
+			[...newCustomers]
+				.filter(([, customer]) => customer.providerId === 'northwind')
+				.map(([name]) => name)
+				.sort()
+		);
+
+		// The provider's user list shows the server's users.
 		await provider.page.goto('/settings/user-management');
 		for (const user of Object.values(org.users).filter((u) => u.fullName.startsWith('Chaos '))) {
 			await expect(
 				provider.page.getByRole('rowheader', { name: user.fullName, exact: true })
 			).toBeVisible();
 		}
+		console.log(`chaos: done in ${Math.round((Date.now() - started) / 1000)} s`);
 	} catch (error) {
 		console.log(`chaos seed ${SEED}; last steps:\n${world.log.slice(-15).join('\n')}`);
 		const refusals = server

@@ -544,7 +544,9 @@ export class SyncEngine {
 				change.rows.enrollment
 			]);
 			if (this.#accessSignatures.get(change.doc) !== signature) {
-				changed ||= this.#accessSignatures.has(change.doc);
+				// A first look counts too: after a reload the first change a document shows may be the
+				// one that shared another (it would be missed until something else refreshed the list).
+				changed = true;
 				this.#accessSignatures.set(change.doc, signature);
 			}
 		}

@@ -219,6 +219,27 @@ describe('sync engine', () => {
 		expect(await db.tenantUsers.count()).toBe(1);
 	});
 
+	it('after a reload, opens a document shared by the first change it hears of', async () => {
+		const first = await started();
+		first.stop();
+		// The same device again (a reload): its documents come from IndexedDB, nothing new yet.
+		await started();
+		const shared = 'customer/fabrikam-shared';
+		seed(shared, customerWithReseller(eventFactory('s')));
+		DOCUMENTS.push({ name: shared, access: 'write' });
+		try {
+			// The server's next change to the org document is what shares it (here: a new user).
+			server.docs
+				.get(ORG_DOC)!
+				.getArray(LOG_KEY)
+				.push([eventFactory('org3')('user.added', SYSTEM, userAdded('rafa', ['salesAgent']))]);
+			await until(async () => (await db.orgUsers.count()) === 2, 'the change arrived');
+			await until(async () => (await db.documents.get(shared)) !== undefined, 'shared document');
+		} finally {
+			DOCUMENTS.pop();
+		}
+	});
+
 	it('removes a document the user lost access to (4403) and keeps its pending work as refused', async () => {
 		const client = await started();
 		await server.stop();
