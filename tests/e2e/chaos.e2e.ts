@@ -246,7 +246,16 @@ const ACTIONS: ActionKind[] = [
 			);
 			if (!saved) {
 				world.log.push(`refused by a rule: ${label}`);
-				await page.reload();
+				// The box shows what is saved again (or the user is gone meanwhile).
+				await expect
+					.poll(() =>
+						box
+							.evaluate((input) => (input as HTMLInputElement).checked, undefined, {
+								timeout: 1_000
+							})
+							.catch(() => on)
+					)
+					.toBe(on);
 				return true;
 			}
 			// The other side may have taken the last license meanwhile: then the assignment, saved
