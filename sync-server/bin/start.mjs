@@ -1,39 +1,5 @@
 #!/usr/bin/env node
 // `npm start`: build the app when the build is missing or older than its sources, then run the server.
-import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, statSync, readdirSync } from 'node:fs';
-import path from 'node:path';
+import { buildThenRun } from './build-then-run.mjs';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
-const buildIndex = path.join(root, 'build', 'index.html');
-
-function newestMtime(dir) {
-	let newest = 0;
-	for (const entry of readdirSync(dir, { withFileTypes: true })) {
-		if (entry.name === 'paraglide' || entry.name === 'node_modules') continue;
-		const full = path.join(dir, entry.name);
-		newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-	}
-	return newest;
-}
-
-const stale =
-	!existsSync(buildIndex) ||
-	Math.max(newestMtime(path.join(root, 'src')), newestMtime(path.join(root, 'static'))) >
-		statSync(buildIndex).mtimeMs;
-if (stale) {
-	console.log('Building the app (first start or sources changed)…');
-	const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
-		cwd: root,
-		stdio: 'inherit'
-	});
-	if (result.status !== 0) process.exit(result.status ?? 1);
-}
-
-const child = spawn(
-	process.execPath,
-	['--import', 'tsx', path.join(root, 'sync-server', 'src', 'main.ts'), ...process.argv.slice(2)],
-	{ cwd: root, stdio: 'inherit' }
-);
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+buildThenRun('main.ts');
