@@ -13,6 +13,14 @@ import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { missingServices, startLocalServices } from '../../sync-server/src/cluster/local-services';
+import {
+	type BenchClient,
+	customerId,
+	edit,
+	percentile,
+	seedBenchWorkspace,
+	signIn
+} from './bench-workspace';
 
 const DOCUMENTS = 100;
 const CLIENT_COUNTS = (process.env.BENCH_CLIENTS ?? '1000,3000').split(',').map(Number);
@@ -25,7 +33,6 @@ const THROUGHPUT_PHASE_MS = Number(process.env.BENCH_THROUGHPUT_MS ?? 5000);
 const WINDOW = 8;
 
 const self = import.meta.filename;
-const customerId = (d: number) => `bench-${d}`;
 
 // ---------------------------------------------------------------------------------------------
 // Child mode: one cluster member (DATABASE_URL and REDIS_URL from the environment).
@@ -86,102 +93,10 @@ async function spawnMember(env: NodeJS.ProcessEnv): Promise<Member> {
 	};
 }
 
-/** One customer org, its admin and its customer document per document, written once to PostgreSQL. */
-async function prepare(databaseUrl: string): Promise<void> {
-	const { readConfig } = await import('../../sync-server/src/config');
-	const { startServer } = await import('../../sync-server/src/server');
-	const { SYSTEM_ACTOR } = await import('../../sync-server/src/authorize');
-	const { hashPassword } = await import('../../sync-server/src/accounts/passwords');
-	const config = readConfig({ DATABASE_URL: databaseUrl, PORT: '0', PASSWORD_HASH_LOG_N: '10' }, [
-		'--no-demo'
-	]);
-	const server = await startServer(config, { serveApp: false, log: pino({ level: 'warn' }) });
-	const hash = await hashPassword('bench-password', 10);
-	let n = 0;
-	const at = () =>
-		`${String(Date.now()).padStart(15, '0')}-${String(n++ % 99999).padStart(5, '0')}-bench`;
-	const system = { userId: 'system', orgId: 'program' };
-	const write = async (doc: string, type: string, payload: object) => {
-		const verdict = await server.registry.appendEvents(
-			doc,
-			[{ id: `seed-${n}`, type, at: at(), by: system, payload }],
-			SYSTEM_ACTOR
-		);
-		if (!verdict.ok) throw new Error(`${type}: ${verdict.code}`);
-	};
-	for (let d = 0; d < DOCUMENTS; d += 1) {
-		const id = customerId(d);
-		await write(`org/${id}`, 'org.created', {
-			kind: 'customer',
-			legalName: `Bench ${d}`,
-			country: 'US',
-			tenant: null,
-			mpnId: null,
-			alreadyEnrolledInCsp: false
-		});
-		await write(`org/${id}`, 'user.added', {
-			userId: `${id}-admin`,
-			email: `admin@${id}.example`,
-			fullName: `Bench ${d} Admin`,
-			roles: ['globalAdmin'],
-			temporaryPassword: { hash, expiresAt: Date.now() + 86_400_000 }
-		});
-		await write(`org/${id}`, 'user.passwordChanged', { userId: `${id}-admin` });
-		await write(`customer/${id}`, 'customer.created', {
-			legalName: `Bench ${d}`,
-			domain: `${id}.example`,
-			country: 'US'
-		});
-	}
-	await server.close();
-}
-
-async function signIn(port: number, d: number): Promise<string> {
-	const response = await fetch(`http://127.0.0.1:${port}/api/auth/sign-in`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ email: `admin@${customerId(d)}.example`, password: 'bench-password' })
-	});
-	if (response.status !== 200) throw new Error(`sign-in ${d}: ${response.status}`);
-	const access = response.headers.getSetCookie().find((c) => c.startsWith('tt_access='));
-	return access?.split(';')[0] ?? '';
-}
-
-interface Client {
-	readonly d: number;
-	readonly doc: Y.Doc;
-	readonly provider: WebsocketProvider;
-}
-
 const sentAt = new Map<string, number>();
 const latencies: number[] = [];
 let recording = false;
 const onDelivered = new Map<string, () => void>();
-
-function percentile(values: number[], p: number): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-let editSeq = 0;
-function edit(client: Client): string {
-	const id = `e${process.pid}x${editSeq++}`;
-	sentAt.set(id, performance.now());
-	client.doc.getArray('log').push([
-		{
-			id,
-			type: 'tenantUser.added',
-			at: `${String(Date.now()).padStart(15, '0')}-${String(editSeq % 99999).padStart(5, '0')}-bench-client`,
-			by: { userId: `${customerId(client.d)}-admin`, orgId: customerId(client.d) },
-			payload: {
-				tenantUserId: id,
-				displayName: 'Bench Person',
-				userName: `${id}@${customerId(client.d)}.example`
-			}
-		}
-	]);
-	return id;
-}
 
 interface Run {
 	held: number;
@@ -198,8 +113,8 @@ async function run(processes: number, clients: number, env: NodeJS.ProcessEnv): 
 	const cookies = await Promise.all(
 		Array.from({ length: DOCUMENTS }, (_, d) => signIn(ports[d % ports.length] ?? 0, d))
 	);
-	const list: Client[] = [];
-	const connect = (i: number): Client => {
+	const list: BenchClient[] = [];
+	const connect = (i: number): BenchClient => {
 		const d = i % DOCUMENTS;
 		// A document's clients take turns over the processes: its edits cross processes.
 		const port = ports[Math.floor(i / DOCUMENTS) % ports.length] ?? 0;
@@ -235,7 +150,7 @@ async function run(processes: number, clients: number, env: NodeJS.ProcessEnv): 
 		return client;
 	};
 	// Bounded: clients a saturated cluster cannot take count as not held.
-	const waitSynced = async (subset: Client[], timeoutMs = 10_000) => {
+	const waitSynced = async (subset: BenchClient[], timeoutMs = 10_000) => {
 		const deadline = Date.now() + timeoutMs;
 		while (!subset.every((c) => c.provider.synced) && Date.now() < deadline)
 			await new Promise((r) => setTimeout(r, 20));
@@ -252,7 +167,7 @@ async function run(processes: number, clients: number, env: NodeJS.ProcessEnv): 
 	recording = true;
 	const timers = list.map((client) => {
 		const tick = () => {
-			edit(client);
+			edit(client, sentAt);
 			timer = setTimeout(tick, EDIT_INTERVAL_MS * (0.5 + Math.random()));
 		};
 		let timer = setTimeout(tick, Math.random() * EDIT_INTERVAL_MS);
@@ -274,7 +189,7 @@ async function run(processes: number, clients: number, env: NodeJS.ProcessEnv): 
 		const writers = byDoc[d]?.slice(1) ?? [];
 		const writer = writers[round++ % writers.length];
 		if (!writer) return;
-		const id = edit(writer);
+		const id = edit(writer, sentAt);
 		onDelivered.set(id, () => {
 			onDelivered.delete(id);
 			delivered += 1;
@@ -314,7 +229,7 @@ async function drive(): Promise<void> {
 		});
 	}
 	try {
-		await prepare(services.postgres.url);
+		await seedBenchWorkspace({ DATABASE_URL: services.postgres.url }, DOCUMENTS);
 		const env = { DATABASE_URL: services.postgres.url, REDIS_URL: services.redis.url };
 		for (const clients of CLIENT_COUNTS) {
 			for (const processes of PROCESS_COUNTS) {

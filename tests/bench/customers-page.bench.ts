@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CHROMIUM_FLAGS, findChromium } from '../e2e/browser';
 import { DEFAULT_BUILD_DIR, freePort, newDataDir, startAppServer } from '../e2e/app-server';
+import { percentile } from './bench-workspace';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const OPENINGS = 5;
@@ -32,11 +33,6 @@ const script = (
 		logLevel: 'error'
 	})
 ).outputFiles[0]?.text;
-
-function percentile(values: number[], p: number): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 const print = (name: string, value: number, unit: string) =>
 	console.log(`${name} ${Number.isFinite(value) ? value.toFixed(1) : 'NaN'} ${unit}`);

@@ -12,16 +12,12 @@ import path from 'node:path';
 import { DEFAULT_BUILD_DIR, ROOT, freePort, newDataDir, startAppServer } from '../e2e/app-server';
 import { CHROMIUM_FLAGS, findChromium } from '../e2e/browser';
 import { networkSwitch } from '../e2e/network-switch';
+import { percentile } from './bench-workspace';
 
 const EDITS = Number(process.env.BENCH_LIVE_EDITS ?? 50);
 const OFFLINE_EVENTS = Number(process.env.BENCH_LIVE_OFFLINE ?? 1000);
 const RECORD = '/customers/alpineskihouse';
 const PASSWORD = 'tiertwo-demo';
-
-function percentile(values: number[], p: number): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 async function signIn(page: Page, email: string): Promise<void> {
 	await page.goto('/sign-in');

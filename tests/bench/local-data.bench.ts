@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { CHROMIUM_FLAGS, findChromium } from '../e2e/browser';
+import { percentile } from './bench-workspace';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const DOCUMENT_EVENTS = 10_000;
@@ -28,11 +29,6 @@ async function bundle(entry: string): Promise<string> {
 		logLevel: 'error'
 	});
 	return result.outputFiles[0]?.text ?? '';
-}
-
-function percentile(values: number[], p: number): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 const median = (values: number[]) => percentile(values, 50);

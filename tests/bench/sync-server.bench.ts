@@ -20,6 +20,14 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import {
+	type BenchClient,
+	customerId,
+	edit,
+	percentile,
+	seedBenchWorkspace,
+	signIn
+} from './bench-workspace';
 
 const MAX_DOCUMENTS = 100;
 /** BENCH_DOCUMENTS=1 puts every client on one document (the crowded-document case) */
@@ -201,75 +209,6 @@ async function spawnChild(args: string[]): Promise<Child> {
 	};
 }
 
-const customerId = (d: number) => `bench-${d}`;
-
-/** Prepares our data directory: one customer org, its admin and its customer document per document. */
-async function prepareOurs(dataDir: string): Promise<void> {
-	const { readConfig } = await import('../../sync-server/src/config');
-	const { startServer } = await import('../../sync-server/src/server');
-	const { SYSTEM_ACTOR } = await import('../../sync-server/src/authorize');
-	const { hashPassword } = await import('../../sync-server/src/accounts/passwords');
-	const config = readConfig({ DATA_DIR: dataDir, PORT: '0', PASSWORD_HASH_LOG_N: '10' }, [
-		'--no-demo'
-	]);
-	const server = await startServer(config, { serveApp: false, log: pino({ level: 'warn' }) });
-	const hash = await hashPassword('bench-password', 10);
-	let n = 0;
-	const at = () =>
-		`${String(Date.now()).padStart(15, '0')}-${String(n++ % 99999).padStart(5, '0')}-bench`;
-	const system = { userId: 'system', orgId: 'program' };
-	const write = async (doc: string, type: string, payload: object) => {
-		const verdict = await server.registry.appendEvents(
-			doc,
-			[{ id: `seed-${n}`, type, at: at(), by: system, payload }],
-			SYSTEM_ACTOR
-		);
-		if (!verdict.ok) throw new Error(`${type}: ${verdict.code}`);
-	};
-	for (let d = 0; d < MAX_DOCUMENTS; d += 1) {
-		const id = customerId(d);
-		await write(`org/${id}`, 'org.created', {
-			kind: 'customer',
-			legalName: `Bench ${d}`,
-			country: 'US',
-			tenant: null,
-			mpnId: null,
-			alreadyEnrolledInCsp: false
-		});
-		await write(`org/${id}`, 'user.added', {
-			userId: `${id}-admin`,
-			email: `admin@${id}.example`,
-			fullName: `Bench ${d} Admin`,
-			roles: ['globalAdmin'],
-			temporaryPassword: { hash, expiresAt: Date.now() + 86_400_000 }
-		});
-		await write(`org/${id}`, 'user.passwordChanged', { userId: `${id}-admin` });
-		await write(`customer/${id}`, 'customer.created', {
-			legalName: `Bench ${d}`,
-			domain: `${id}.example`,
-			country: 'US'
-		});
-	}
-	await server.close();
-}
-
-async function signIn(port: number, d: number): Promise<string> {
-	const response = await fetch(`http://127.0.0.1:${port}/api/auth/sign-in`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ email: `admin@${customerId(d)}.example`, password: 'bench-password' })
-	});
-	if (response.status !== 200) throw new Error(`sign-in ${d}: ${response.status}`);
-	const access = response.headers.getSetCookie().find((c) => c.startsWith('tt_access='));
-	return access?.split(';')[0] ?? '';
-}
-
-interface Client {
-	readonly d: number;
-	readonly doc: Y.Doc;
-	readonly provider: WebsocketProvider;
-}
-
 interface Run {
 	p50: number;
 	p99: number;
@@ -286,31 +225,6 @@ const latencies: number[] = [];
 let recording = false;
 /** throughput phase: per document, callbacks when its designated peer sees an edit */
 const onDelivered = new Map<string, () => void>();
-
-function percentile(values: number[], p: number): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-let editSeq = 0;
-function edit(client: Client): string {
-	const id = `e${process.pid}x${editSeq++}`;
-	sentAt.set(id, performance.now());
-	client.doc.getArray('log').push([
-		{
-			id,
-			type: 'tenantUser.added',
-			at: `${String(Date.now()).padStart(15, '0')}-${String(editSeq % 99999).padStart(5, '0')}-bench-client`,
-			by: { userId: `${customerId(client.d)}-admin`, orgId: customerId(client.d) },
-			payload: {
-				tenantUserId: id,
-				displayName: 'Bench Person',
-				userName: `${id}@${customerId(client.d)}.example`
-			}
-		}
-	]);
-	return id;
-}
 
 async function runAgainst(
 	kind: 'ours' | 'reference',
@@ -329,8 +243,8 @@ async function runAgainst(
 	const origin = `http://127.0.0.1:${child.port}`;
 	const serverUrl =
 		kind === 'ours' ? `ws://127.0.0.1:${child.port}/sync` : `ws://127.0.0.1:${child.port}`;
-	const list: Client[] = [];
-	const connect = (d: number): Client => {
+	const list: BenchClient[] = [];
+	const connect = (d: number): BenchClient => {
 		const doc = new Y.Doc();
 		const cookie = cookies[d];
 		const Polyfill = class extends WebSocket {
@@ -363,7 +277,7 @@ async function runAgainst(
 		list.push(client);
 		return client;
 	};
-	const waitSynced = async (subset: Client[]) => {
+	const waitSynced = async (subset: BenchClient[]) => {
 		while (!subset.every((c) => c.provider.synced)) await new Promise((r) => setTimeout(r, 20));
 	};
 
@@ -385,7 +299,7 @@ async function runAgainst(
 	recording = true;
 	const timers = list.map((client) => {
 		const tick = () => {
-			edit(client);
+			edit(client, sentAt);
 			timer = setTimeout(tick, EDIT_INTERVAL_MS * (0.5 + Math.random()));
 		};
 		let timer = setTimeout(tick, Math.random() * EDIT_INTERVAL_MS);
@@ -408,7 +322,7 @@ async function runAgainst(
 		const writers = byDoc[d]?.slice(1) ?? [];
 		const writer = writers[round++ % writers.length];
 		if (!writer) return;
-		const id = edit(writer);
+		const id = edit(writer, sentAt);
 		onDelivered.set(id, () => {
 			onDelivered.delete(id);
 			delivered += 1;
@@ -456,7 +370,7 @@ async function drive(): Promise<void> {
 	for (const clients of CLIENT_COUNTS) {
 		const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-bench-'));
 		try {
-			await prepareOurs(dataDir);
+			await seedBenchWorkspace({ DATA_DIR: dataDir }, MAX_DOCUMENTS);
 			const ours = await runAgainst('ours', clients, dataDir);
 			const reference = process.env.BENCH_ONLY_OURS
 				? ours
