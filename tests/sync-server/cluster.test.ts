@@ -3,7 +3,7 @@
 // stream updates loses nothing any client had received; they reconnect through the round-robin
 // proxy to the others. (The authorization and validation suites run against a cluster too: the
 // `cluster` Vitest project, see vite.config.ts and harness.ts.)
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,12 +23,13 @@ import {
 	CONTOSO_ADMIN,
 	cookiesFrom,
 	socketClass,
+	spawnServerProcess,
 	tenantUserAdded,
 	waitFor,
+	type ServerProcess,
 	type Session
 } from './harness';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
 const missing = missingServices();
 if (missing.length > 0) {
 	console.warn(
@@ -36,59 +37,22 @@ if (missing.length > 0) {
 	);
 }
 
-interface Process {
-	readonly child: ChildProcess;
-	readonly url: string;
-	readonly port: number;
-	readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 let services: { redis: LocalService; postgres: LocalService; stop(): Promise<void> } | null = null;
 const children = new Set<ChildProcess>();
 const providers = new Set<WebsocketProvider>();
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-cluster-'));
 
-async function startProcess(): Promise<Process> {
+async function startProcess(): Promise<ServerProcess> {
 	if (!services) throw new Error('services not started');
-	const child = spawn(
-		process.execPath,
-		['--import', 'tsx', path.join(root, 'sync-server/src/main.ts')],
+	return spawnServerProcess(
 		{
-			cwd: root,
-			env: {
-				...process.env,
-				DATA_DIR: dataDir,
-				DATABASE_URL: services.postgres.url,
-				REDIS_URL: services.redis.url,
-				TRUST_PROXY: '1',
-				PORT: '0',
-				PASSWORD_HASH_LOG_N: '10',
-				LOG_LEVEL: 'warn'
-			},
-			stdio: ['ignore', 'pipe', 'pipe']
-		}
+			DATA_DIR: dataDir,
+			DATABASE_URL: services.postgres.url,
+			REDIS_URL: services.redis.url,
+			TRUST_PROXY: '1'
+		},
+		children
 	);
-	children.add(child);
-	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-		child.on('exit', (code, signal) => {
-			children.delete(child);
-			resolve({ code, signal });
-		})
-	);
-	const url = await new Promise<string>((resolve, reject) => {
-		let out = '';
-		let err = '';
-		child.stdout?.on('data', (chunk: Buffer) => {
-			out += chunk.toString();
-			const match = /running at (http:\/\/[^\s]+)/.exec(out);
-			if (match?.[1]) resolve(match[1]);
-		});
-		child.stderr?.on('data', (chunk: Buffer) => {
-			err += chunk.toString();
-		});
-		child.on('exit', () => reject(new Error(`server exited early: ${err}`)));
-	});
-	return { child, url, port: Number(new URL(url).port), exited };
 }
 
 async function signIn(url: string, email: string): Promise<Session> {
@@ -118,7 +82,7 @@ function destroy(provider: WebsocketProvider): void {
 	providers.delete(provider);
 }
 
-const processes: Process[] = [];
+const processes: ServerProcess[] = [];
 let proxy: RunningProxy | null = null;
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 // Nothing a client has received is lost when the server is killed with SIGKILL mid-stream, and a
 // restarted server loads the document identically every time.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,12 +11,13 @@ import {
 	CONTOSO_ADMIN,
 	cookiesFrom,
 	socketClass,
+	spawnServerProcess,
 	tenantUserAdded,
 	waitFor,
+	type ServerProcess,
 	type Session
 } from './harness';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-durability-'));
 const children = new Set<ChildProcess>();
 
@@ -25,49 +26,8 @@ afterAll(() => {
 	rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface Running {
-	readonly child: ChildProcess;
-	readonly url: string;
-	readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-async function startChild(): Promise<Running> {
-	const child = spawn(
-		process.execPath,
-		['--import', 'tsx', path.join(root, 'sync-server/src/main.ts')],
-		{
-			cwd: root,
-			env: {
-				...process.env,
-				DATA_DIR: dataDir,
-				PORT: '0',
-				PASSWORD_HASH_LOG_N: '10',
-				LOG_LEVEL: 'warn'
-			},
-			stdio: ['ignore', 'pipe', 'pipe']
-		}
-	);
-	children.add(child);
-	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-		child.on('exit', (code, signal) => {
-			children.delete(child);
-			resolve({ code, signal });
-		})
-	);
-	const url = await new Promise<string>((resolve, reject) => {
-		let out = '';
-		let err = '';
-		child.stdout?.on('data', (chunk: Buffer) => {
-			out += chunk.toString();
-			const match = /running at (http:\/\/[^\s]+)/.exec(out);
-			if (match?.[1]) resolve(match[1]);
-		});
-		child.stderr?.on('data', (chunk: Buffer) => {
-			err += chunk.toString();
-		});
-		child.on('exit', () => reject(new Error(`server exited early: ${err}`)));
-	});
-	return { child, url, exited };
+function startChild(): Promise<ServerProcess> {
+	return spawnServerProcess({ DATA_DIR: dataDir }, children);
 }
 
 async function signIn(url: string, email: string): Promise<Session> {

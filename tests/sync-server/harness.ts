@@ -6,6 +6,7 @@
 // PostgreSQL), behind the round-robin proxy, so consecutive requests and connections land on
 // different instances. `server` is then the first instance.
 import * as encoding from 'lib0/encoding';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -294,4 +295,52 @@ export function quadraticUpdate(n: number, rootKey = 'notes'): Uint8Array {
 	}
 	encoding.writeVarUint(e, 0);
 	return encoding.toUint8Array(e);
+}
+
+export interface ServerProcess {
+	readonly child: ChildProcess;
+	readonly url: string;
+	readonly port: number;
+	readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Runs sync-server/src/main.ts in a process of its own (to be killed, even with SIGKILL) with `env`
+ * over this one's; resolves once it listens. `children` holds it until it exits.
+ */
+export async function spawnServerProcess(
+	env: Record<string, string>,
+	children: Set<ChildProcess>
+): Promise<ServerProcess> {
+	const root = path.resolve(import.meta.dirname, '..', '..');
+	const child = spawn(
+		process.execPath,
+		['--import', 'tsx', path.join(root, 'sync-server/src/main.ts')],
+		{
+			cwd: root,
+			env: { ...process.env, PORT: '0', PASSWORD_HASH_LOG_N: '10', LOG_LEVEL: 'warn', ...env },
+			stdio: ['ignore', 'pipe', 'pipe']
+		}
+	);
+	children.add(child);
+	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+		child.on('exit', (code, signal) => {
+			children.delete(child);
+			resolve({ code, signal });
+		})
+	);
+	const url = await new Promise<string>((resolve, reject) => {
+		let out = '';
+		let err = '';
+		child.stdout?.on('data', (chunk: Buffer) => {
+			out += chunk.toString();
+			const match = /running at (http:\/\/[^\s]+)/.exec(out);
+			if (match?.[1]) resolve(match[1]);
+		});
+		child.stderr?.on('data', (chunk: Buffer) => {
+			err += chunk.toString();
+		});
+		child.on('exit', () => reject(new Error(`server exited early: ${err}`)));
+	});
+	return { child, url, port: Number(new URL(url).port), exited };
 }
