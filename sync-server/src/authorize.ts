@@ -11,6 +11,7 @@ import type { ErrorCode } from '$lib/domain/errors';
 import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
 import { can, type Role } from '$lib/domain/permissions';
 import {
+	accessCandidates,
 	accessFor,
 	checkAppend,
 	createProjector,
@@ -51,6 +52,8 @@ export interface AccessPolicy {
 	name(ref: DocumentRef): string;
 	project(ref: DocumentRef): DocumentProjector;
 	access(ref: DocumentRef, state: DocumentProjection, viewer: Viewer, related: Related): Access;
+	/** the orgs `access` could open the document to, or null for any org */
+	candidates(ref: DocumentRef, state: DocumentProjection): readonly string[] | null;
 	/** the viewer's current roles, from their org document's projection */
 	rolesOf(orgState: DocumentProjection | undefined, userId: string): readonly Role[];
 	checkAppend(
@@ -69,6 +72,7 @@ export const domainPolicy: AccessPolicy = {
 	name: documentName,
 	project: (ref) => createProjector(ref),
 	access: (ref, state, viewer, related) => accessFor(ref, state, viewer, related),
+	candidates: (ref, state) => accessCandidates(ref, state),
 	rolesOf: (orgState, userId) => (orgState?.kind === 'org' ? rolesOf(orgState, userId) : []),
 	checkAppend(ref, state, candidate, actor) {
 		const result = checkAppend(ref, state, candidate, actor);

@@ -186,7 +186,11 @@ export async function startServer(
 		const stale = [...staleIndex];
 		staleIndex.clear();
 		return indexTask(async () => {
-			for (const live of stale) await index.refreshWithDependents(live);
+			for (const live of stale) {
+				await index.refreshWithDependents(live);
+				// Its store calls may all complete synchronously (SQLite): let sockets in between.
+				await new Promise((resolve) => setImmediate(resolve));
+			}
 		});
 	};
 	/** Every change this process accepted so far is in the listing index (other processes read it). */

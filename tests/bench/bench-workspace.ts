@@ -1,9 +1,7 @@
 // What the sync-server benches share: a workspace of N customer orgs (each with a signed-up admin and
-// a customer document), signing one of those admins in, and the tenant-user edit the clients make.
-// Also the percentile every bench prints.
+// a customer document) and signing one of those admins in (their load: edit-load.ts). Also the
+// percentile every bench prints.
 import { pino } from 'pino';
-import type { WebsocketProvider } from 'y-websocket';
-import type * as Y from 'yjs';
 
 export const customerId = (d: number) => `bench-${d}`;
 
@@ -77,31 +75,4 @@ export async function signIn(port: number, d: number): Promise<string> {
 	if (response.status !== 200) throw new Error(`sign-in ${d}: ${response.status}`);
 	const access = response.headers.getSetCookie().find((c) => c.startsWith('tt_access='));
 	return access?.split(';')[0] ?? '';
-}
-
-export interface BenchClient {
-	readonly d: number;
-	readonly doc: Y.Doc;
-	readonly provider: WebsocketProvider;
-}
-
-let editSeq = 0;
-/** Appends a tenant user as document `client.d`'s admin; records when in `sentAt`; returns its id. */
-export function edit(client: BenchClient, sentAt: Map<string, number>): string {
-	const id = `e${process.pid}x${editSeq++}`;
-	sentAt.set(id, performance.now());
-	client.doc.getArray('log').push([
-		{
-			id,
-			type: 'tenantUser.added',
-			at: `${String(Date.now()).padStart(15, '0')}-${String(editSeq % 99999).padStart(5, '0')}-bench-client`,
-			by: { userId: `${customerId(client.d)}-admin`, orgId: customerId(client.d) },
-			payload: {
-				tenantUserId: id,
-				displayName: 'Bench Person',
-				userName: `${id}@${customerId(client.d)}.example`
-			}
-		}
-	]);
-	return id;
 }

@@ -1,6 +1,6 @@
 // Cluster bench: one, two and three sync server processes sharing PostgreSQL and Redis (started
-// here from the machine's packages, default settings: fsync on), with 1,000 and 3,000 stock
-// y-websocket clients on 100 documents. Clients are spread over the processes round-robin (as a
+// here from the machine's packages, default settings: fsync on), with 1,000 and 3,000 y-websocket
+// connections (tests/bench/edit-load.ts) on 100 documents. Clients are spread over the processes round-robin (as a
 // load balancer would), so most edits cross processes (store, then Redis, then the other process).
 // Prints `name value [unit]` lines: connections held, accepted updates per second (an edit counts
 // once a peer of its document has it), edit-to-peer latency p50/p99.
@@ -9,24 +9,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { pino } from 'pino';
-import { WebSocket } from 'ws';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
 import { missingServices, startLocalServices } from '../../sync-server/src/cluster/local-services';
-import {
-	type BenchClient,
-	customerId,
-	edit,
-	percentile,
-	seedBenchWorkspace,
-	signIn
-} from './bench-workspace';
+import { seedBenchWorkspace, signIn } from './bench-workspace';
+import { EditLoad } from './edit-load';
 
 const DOCUMENTS = 100;
 const CLIENT_COUNTS = (process.env.BENCH_CLIENTS ?? '1000,3000').split(',').map(Number);
 const PROCESS_COUNTS = (process.env.BENCH_PROCESSES ?? '1,2,3').split(',').map(Number);
-/** latency phase: each client makes one edit every this many ms on average */
-const EDIT_INTERVAL_MS = 5000;
+/** latency phase: edits per second offered by all clients together (default: one per client per 5 s) */
+const EDITS_PER_S = process.env.BENCH_EDITS_PER_S ? Number(process.env.BENCH_EDITS_PER_S) : null;
 const LATENCY_PHASE_MS = Number(process.env.BENCH_LATENCY_MS ?? 8000);
 const THROUGHPUT_PHASE_MS = Number(process.env.BENCH_THROUGHPUT_MS ?? 5000);
 /** throughput phase: edits in flight per document */
@@ -93,16 +84,12 @@ async function spawnMember(env: NodeJS.ProcessEnv): Promise<Member> {
 	};
 }
 
-const sentAt = new Map<string, number>();
-const latencies: number[] = [];
-let recording = false;
-const onDelivered = new Map<string, () => void>();
-
 interface Run {
 	held: number;
 	p50: number;
 	p99: number;
 	throughput: number;
+	closed: Map<string, number>;
 }
 
 async function run(processes: number, clients: number, env: NodeJS.ProcessEnv): Promise<Run> {
@@ -113,104 +100,31 @@ async function run(processes: number, clients: number, env: NodeJS.ProcessEnv): 
 	const cookies = await Promise.all(
 		Array.from({ length: DOCUMENTS }, (_, d) => signIn(ports[d % ports.length] ?? 0, d))
 	);
-	const list: BenchClient[] = [];
-	const connect = (i: number): BenchClient => {
-		const d = i % DOCUMENTS;
-		// A document's clients take turns over the processes: its edits cross processes.
-		const port = ports[Math.floor(i / DOCUMENTS) % ports.length] ?? 0;
-		const origin = `http://127.0.0.1:${port}`;
-		const cookie = cookies[d] ?? '';
-		const Polyfill = class extends WebSocket {
-			constructor(url: string | URL, protocols?: string | string[]) {
-				super(url, protocols, { headers: { origin, cookie }, perMessageDeflate: false });
-			}
-		};
-		const doc = new Y.Doc();
-		const provider = new WebsocketProvider(
-			`ws://127.0.0.1:${port}/sync`,
-			`customer/${customerId(d)}`,
-			doc,
-			{ WebSocketPolyfill: Polyfill as unknown as typeof globalThis.WebSocket, disableBc: true }
-		);
-		const client = { d, doc, provider };
-		const designated = !list.some((c) => c.d === d);
-		doc.getArray('log').observe((event) => {
-			if (event.transaction.local) return;
-			const now = performance.now();
-			for (const item of event.changes.added) {
-				for (const value of item.content.getContent() as { id?: string }[]) {
-					const started = value.id ? sentAt.get(value.id) : undefined;
-					if (started === undefined) continue;
-					if (recording) latencies.push(now - started);
-					if (designated) onDelivered.get(value.id ?? '')?.();
-				}
-			}
-		});
-		list.push(client);
-		return client;
-	};
-	// Bounded: clients a saturated cluster cannot take count as not held.
-	const waitSynced = async (subset: BenchClient[], timeoutMs = 10_000) => {
-		const deadline = Date.now() + timeoutMs;
-		while (!subset.every((c) => c.provider.synced) && Date.now() < deadline)
-			await new Promise((r) => setTimeout(r, 20));
-	};
-	for (let i = 0; i < clients; i += 1) {
-		connect(i);
-		if (i % 100 === 99) await waitSynced(list);
-	}
-	await waitSynced(list);
-	await new Promise((r) => setTimeout(r, 1000));
-	const held = list.filter((c) => c.provider.wsconnected && c.provider.synced).length;
-
-	latencies.length = 0;
-	recording = true;
-	const timers = list.map((client) => {
-		const tick = () => {
-			edit(client, sentAt);
-			timer = setTimeout(tick, EDIT_INTERVAL_MS * (0.5 + Math.random()));
-		};
-		let timer = setTimeout(tick, Math.random() * EDIT_INTERVAL_MS);
-		return () => clearTimeout(timer);
+	const load = new EditLoad({
+		clients,
+		documents: DOCUMENTS,
+		// Bounded: clients a saturated cluster cannot take count as not held.
+		syncTimeoutMs: 10_000,
+		endpoint: (i, d) => {
+			// A document's clients take turns over the processes: its edits cross processes.
+			const member = Math.floor(i / DOCUMENTS) % ports.length;
+			const port = ports[member] ?? 0;
+			return {
+				url: `ws://127.0.0.1:${port}/sync`,
+				headers: { origin: `http://127.0.0.1:${port}`, cookie: cookies[d] ?? '' },
+				process: member
+			};
+		}
 	});
-	await new Promise((r) => setTimeout(r, LATENCY_PHASE_MS));
-	for (const stop of timers) stop();
-	recording = false;
-	await new Promise((r) => setTimeout(r, 500));
-	const p50 = percentile(latencies, 50);
-	const p99 = percentile(latencies, 99);
-
-	let delivered = 0;
-	let running = true;
-	const byDoc = Array.from({ length: DOCUMENTS }, (_, d) => list.filter((c) => c.d === d));
-	let round = 0;
-	const send = (d: number) => {
-		if (!running) return;
-		const writers = byDoc[d]?.slice(1) ?? [];
-		const writer = writers[round++ % writers.length];
-		if (!writer) return;
-		const id = edit(writer, sentAt);
-		onDelivered.set(id, () => {
-			onDelivered.delete(id);
-			delivered += 1;
-			send(d);
-		});
-	};
-	const started = performance.now();
-	for (let d = 0; d < DOCUMENTS; d += 1) for (let w = 0; w < WINDOW; w += 1) send(d);
-	await new Promise((r) => setTimeout(r, THROUGHPUT_PHASE_MS));
-	running = false;
-	const throughput = delivered / ((performance.now() - started) / 1000);
-	onDelivered.clear();
-
-	for (const client of list) {
-		client.provider.destroy();
-		client.provider.awareness.destroy();
-		client.doc.destroy();
-	}
-	sentAt.clear();
+	await load.connect(0, clients);
+	await new Promise((r) => setTimeout(r, 1000));
+	const held = load.held;
+	const latency = await load.latency(LATENCY_PHASE_MS, EDITS_PER_S ?? clients / 5);
+	const throughput = await load.throughput(THROUGHPUT_PHASE_MS, WINDOW);
+	const closed = load.closed();
+	load.close();
 	await Promise.all(members.map((m) => m.stop()));
-	return { held, p50, p99, throughput };
+	return { held, p50: latency.p50, p99: latency.p99, throughput, closed };
 }
 
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
@@ -239,6 +153,8 @@ async function drive(): Promise<void> {
 				console.log(`${tag}.accepted_updates_per_s ${fmt(result.throughput, 0)}`);
 				console.log(`${tag}.edit_to_peer_p50 ${fmt(result.p50, 2)} ms`);
 				console.log(`${tag}.edit_to_peer_p99 ${fmt(result.p99, 2)} ms`);
+				for (const [reason, count] of result.closed)
+					console.log(`${tag}.closed ${count} (${reason})`);
 			}
 		}
 	} finally {

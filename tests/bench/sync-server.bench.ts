@@ -1,9 +1,12 @@
-// Sync server bench: N = 100, 500, 1,000 Node y-websocket clients on 100 documents, against our
-// server (auth, validation, durable writes) and a plain reference relay (y-protocols, nothing else)
-// in the same run. Prints `name value [unit]` lines: edit-to-peer latency p50/p99, delivered edits
-// per second, server RSS per document and per connection, and our/reference ratios.
+// Sync server bench: N = 100, 500, 1,000 y-websocket connections (tests/bench/edit-load.ts) on 100
+// documents, against our server (auth, validation, durable writes) and a plain reference relay
+// (y-protocols, nothing else) in the same run. Prints `name value [unit]` lines: connections held,
+// edit-to-peer latency p50/p99 at an offered rate, delivered edits per second with 8 in flight per
+// document, CPU of server and clients, server RSS per document and per connection, and ratios.
 //   node --import tsx tests/bench/sync-server.bench.ts        (or: npm run bench -- sync-server)
 //   BENCH_CLIENTS=3000 …                                       (3,000 connections on one process)
+//   BENCH_CLIENTS=3000 BENCH_DOCUMENTS=1000 …                  (rooms spread out: 3 per document)
+//   BENCH_EDITS_PER_S=2000 …                                   (latency phase at 2,000 edits/s)
 //   BENCH_CLIENTS=1500 BENCH_DOCUMENTS=1 …                     (1,500 clients on one document)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,26 +21,19 @@ import { pino } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import {
-	type BenchClient,
-	customerId,
-	edit,
-	percentile,
-	seedBenchWorkspace,
-	signIn
-} from './bench-workspace';
+import { seedBenchWorkspace, signIn } from './bench-workspace';
+import { EditLoad } from './edit-load';
 
 const MAX_DOCUMENTS = 100;
-/** BENCH_DOCUMENTS=1 puts every client on one document (the crowded-document case) */
+/** a fixed number of documents (1: the crowded-document case; 1000: rooms spread out) */
 const FIXED_DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 0);
 /** 100 documents, but at least two clients on each so every edit has a peer (N=100: 50). */
 const documentsFor = (clients: number) =>
 	FIXED_DOCUMENTS > 0 ? FIXED_DOCUMENTS : Math.min(MAX_DOCUMENTS, Math.floor(clients / 2));
 const CLIENT_COUNTS = (process.env.BENCH_CLIENTS ?? '100,500,1000').split(',').map(Number);
-/** latency phase: each client makes one edit every this many ms on average */
-const EDIT_INTERVAL_MS = 5000;
+/** latency phase: edits per second offered by all clients together (default: one per client per 5 s) */
+const EDITS_PER_S = process.env.BENCH_EDITS_PER_S ? Number(process.env.BENCH_EDITS_PER_S) : null;
 const LATENCY_PHASE_MS = Number(process.env.BENCH_LATENCY_MS ?? 8000);
 const THROUGHPUT_PHASE_MS = Number(process.env.BENCH_THROUGHPUT_MS ?? 5000);
 /** throughput phase: edits in flight per document */
@@ -126,7 +122,10 @@ async function serveOurs(dataDir: string): Promise<void> {
 		'--no-demo'
 	]);
 	const server = await startServer(
-		{ ...config, limits: { ...DEFAULT_LIMITS, maxConnectionsPerAddress: 10_000 } },
+		{
+			...config,
+			limits: { ...DEFAULT_LIMITS, maxConnectionsPerAddress: 10_000, maxConnectionsPerUser: 10_000 }
+		},
 		{ serveApp: false, log: pino({ level: 'warn' }) }
 	);
 	process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
@@ -212,19 +211,18 @@ async function spawnChild(args: string[]): Promise<Child> {
 interface Run {
 	p50: number;
 	p99: number;
+	/** edits per second offered during the latency phase */
+	offered: number;
 	throughput: number;
+	/** connections open and synced before the phases */
+	held: number;
 	/** CPU cores busy during the throughput phase (server process, bench clients) */
 	serverCpu: number;
 	driverCpu: number;
 	rssPerDocument: number;
 	rssPerConnection: number;
+	closed: Map<string, number>;
 }
-
-const sentAt = new Map<string, number>();
-const latencies: number[] = [];
-let recording = false;
-/** throughput phase: per document, callbacks when its designated peer sees an edit */
-const onDelivered = new Map<string, () => void>();
 
 async function runAgainst(
 	kind: 'ours' | 'reference',
@@ -241,124 +239,52 @@ async function runAgainst(
 			? await Promise.all(Array.from({ length: documents }, (_, d) => signIn(child.port, d)))
 			: [];
 	const origin = `http://127.0.0.1:${child.port}`;
-	const serverUrl =
+	const url =
 		kind === 'ours' ? `ws://127.0.0.1:${child.port}/sync` : `ws://127.0.0.1:${child.port}`;
-	const list: BenchClient[] = [];
-	const connect = (d: number): BenchClient => {
-		const doc = new Y.Doc();
-		const cookie = cookies[d];
-		const Polyfill = class extends WebSocket {
-			constructor(url: string | URL, protocols?: string | string[]) {
-				super(url, protocols, {
-					headers: { origin, ...(cookie ? { cookie } : {}) },
-					perMessageDeflate: false
-				});
-			}
-		};
-		const provider = new WebsocketProvider(serverUrl, `customer/${customerId(d)}`, doc, {
-			WebSocketPolyfill: Polyfill as unknown as typeof globalThis.WebSocket,
-			disableBc: true
-		});
-		const client = { d, doc, provider };
-		// The first client of each document is the peer the throughput phase waits for.
-		const designated = !list.some((c) => c.d === d);
-		doc.getArray('log').observe((event) => {
-			if (event.transaction.local) return;
-			const now = performance.now();
-			for (const item of event.changes.added) {
-				for (const value of item.content.getContent() as { id?: string }[]) {
-					const started = value.id ? sentAt.get(value.id) : undefined;
-					if (started === undefined) continue;
-					if (recording) latencies.push(now - started);
-					if (designated) onDelivered.get(value.id ?? '')?.();
-				}
-			}
-		});
-		list.push(client);
-		return client;
-	};
-	const waitSynced = async (subset: BenchClient[]) => {
-		while (!subset.every((c) => c.provider.synced)) await new Promise((r) => setTimeout(r, 20));
-	};
+	const load = new EditLoad({
+		clients,
+		documents,
+		endpoint: (_i, d) => {
+			const cookie = cookies[d];
+			return { url, headers: { origin, ...(cookie ? { cookie } : {}) }, process: 0 };
+		}
+	});
 
 	const base = await child.rss();
 	// One client per document first: the documents' own memory.
-	for (let d = 0; d < documents; d += 1) connect(d);
-	await waitSynced(list);
+	await load.connect(0, documents);
 	const withDocs = await child.rss();
-	for (let i = documents; i < clients; i += 1) {
-		connect(i % documents);
-		if (i % 100 === 0) await waitSynced(list);
-	}
-	await waitSynced(list);
+	await load.connect(documents, clients);
 	await new Promise((r) => setTimeout(r, 500));
 	const withClients = await child.rss();
+	const held = load.held;
 
-	// Latency: every client edits about every EDIT_INTERVAL_MS; every peer's receipt is timed.
-	latencies.length = 0;
-	recording = true;
-	const timers = list.map((client) => {
-		const tick = () => {
-			edit(client, sentAt);
-			timer = setTimeout(tick, EDIT_INTERVAL_MS * (0.5 + Math.random()));
-		};
-		let timer = setTimeout(tick, Math.random() * EDIT_INTERVAL_MS);
-		return () => clearTimeout(timer);
-	});
-	await new Promise((r) => setTimeout(r, LATENCY_PHASE_MS));
-	for (const stop of timers) stop();
-	recording = false;
-	await new Promise((r) => setTimeout(r, 300));
-	const p50 = percentile(latencies, 50);
-	const p99 = percentile(latencies, 99);
+	const latency = await load.latency(LATENCY_PHASE_MS, EDITS_PER_S ?? clients / 5);
 
-	// Throughput: WINDOW edits in flight per document, the next sent when a peer has the last.
-	let delivered = 0;
-	let running = true;
-	const byDoc = Array.from({ length: documents }, (_, d) => list.filter((c) => c.d === d));
-	let round = 0;
-	const send = (d: number) => {
-		if (!running) return;
-		const writers = byDoc[d]?.slice(1) ?? [];
-		const writer = writers[round++ % writers.length];
-		if (!writer) return;
-		const id = edit(writer, sentAt);
-		onDelivered.set(id, () => {
-			onDelivered.delete(id);
-			delivered += 1;
-			send(d);
-		});
-	};
 	child.process.send('profile-start');
 	const serverCpuBefore = await child.cpuMs();
 	const driverCpuBefore = process.cpuUsage();
 	const started = performance.now();
-	for (let d = 0; d < documents; d += 1) for (let w = 0; w < WINDOW; w += 1) send(d);
-	await new Promise((r) => setTimeout(r, THROUGHPUT_PHASE_MS));
-	running = false;
+	const throughput = await load.throughput(THROUGHPUT_PHASE_MS, WINDOW);
 	const elapsed = performance.now() - started;
 	child.process.send('profile-stop');
-	const throughput = delivered / (elapsed / 1000);
 	const serverCpu = ((await child.cpuMs()) - serverCpuBefore) / elapsed;
 	const driverUsage = process.cpuUsage(driverCpuBefore);
 	const driverCpu = (driverUsage.user + driverUsage.system) / 1000 / elapsed;
-	onDelivered.clear();
-
-	for (const client of list) {
-		client.provider.destroy();
-		client.provider.awareness.destroy();
-		client.doc.destroy();
-	}
-	sentAt.clear();
+	const closed = load.closed();
+	load.close();
 	await child.stop();
 	return {
-		p50,
-		p99,
+		p50: latency.p50,
+		p99: latency.p99,
+		offered: latency.offered,
 		throughput,
+		held,
 		serverCpu,
 		driverCpu,
 		rssPerDocument: (withDocs - base) / documents,
-		rssPerConnection: (withClients - withDocs) / (clients - documents)
+		rssPerConnection: (withClients - withDocs) / (clients - documents),
+		closed
 	};
 }
 
@@ -370,13 +296,22 @@ async function drive(): Promise<void> {
 	for (const clients of CLIENT_COUNTS) {
 		const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-bench-'));
 		try {
-			await seedBenchWorkspace({ DATA_DIR: dataDir }, MAX_DOCUMENTS);
+			await seedBenchWorkspace({ DATA_DIR: dataDir }, documentsFor(clients));
 			const ours = await runAgainst('ours', clients, dataDir);
 			const reference = process.env.BENCH_ONLY_OURS
 				? ours
 				: await runAgainst('reference', clients, dataDir);
 			const tag = `sync.n${clients}`;
 			console.log(`${tag}.documents ${documentsFor(clients)}`);
+			for (const [name, run] of [
+				['ours', ours],
+				['reference', reference]
+			] as const) {
+				console.log(`${tag}.${name}.connections_held ${run.held}`);
+				console.log(`${tag}.${name}.latency_phase_edits_per_s ${fmt(run.offered, 0)}`);
+				for (const [reason, count] of run.closed)
+					console.log(`${tag}.${name}.closed ${count} (${reason})`);
+			}
 			console.log(`${tag}.ours.edit_to_peer_p50 ${fmt(ours.p50, 2)} ms`);
 			console.log(`${tag}.ours.edit_to_peer_p99 ${fmt(ours.p99, 2)} ms`);
 			console.log(`${tag}.ours.delivered_edits_per_s ${fmt(ours.throughput, 0)}`);

@@ -1,6 +1,7 @@
 // The stock y-websocket client syncs through the server: documents converge, presence travels.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { messageAck } from '../../sync-server/src/ws/protocol';
 import {
@@ -92,6 +93,62 @@ describe('y-websocket interop', () => {
 		pa.destroy();
 		await waitFor(() => !pb.awareness.getStates().has(pa.doc.clientID), 5000, 'presence removal');
 		pb.destroy();
+	});
+
+	it('keeps a crowded page connected: more viewers than one frame may announce for itself', async () => {
+		// The stock client sends every presence change it hears back out, so a newcomer echoes the
+		// whole page's presence (here 11 entries, over the 8 one connection may claim as its own).
+		const session = await t.signIn('admin@contoso.example');
+		const providers: ReturnType<TestServer['provider']>[] = [];
+		const closes: number[] = [];
+		for (let i = 0; i < 12; i += 1) {
+			const provider = t.provider('customer/wingtip', session);
+			provider.on('connection-close', (event) => {
+				if (event) closes.push(event.code);
+			});
+			provider.awareness.setLocalStateField('viewing', `tab ${i}`);
+			providers.push(provider);
+			await waitForSync(provider);
+			await waitFor(() => provider.awareness.getStates().size === i + 1, 5000, `tab ${i} sees all`);
+		}
+		await waitFor(
+			() => providers.every((p) => p.awareness.getStates().size === providers.length),
+			10_000,
+			'everyone sees everyone'
+		);
+		// Echoes are not claims: nobody's presence was taken over by the one who echoed it.
+		const last = providers.at(-1);
+		expect(last?.awareness.getStates().get(providers[0]?.doc.clientID ?? 0)?.viewing).toBe('tab 0');
+		expect(closes).toEqual([]);
+		expect(providers.every((p) => p.wsconnected)).toBe(true);
+		for (const provider of providers) provider.destroy();
+	});
+
+	it('lets one connection announce presence for a few client ids only', async () => {
+		const session = await t.signIn('admin@contoso.example');
+		const watcher = t.provider('customer/wingtip', session);
+		await waitForSync(watcher);
+		const socket = t.socket('customer/wingtip', session.cookie);
+		await new Promise((resolve) => socket.once('open', resolve));
+		const update = encoding.createEncoder();
+		encoding.writeVarUint(update, 20);
+		for (let client = 1; client <= 20; client += 1) {
+			encoding.writeVarUint(update, 900_000 + client);
+			encoding.writeVarUint(update, 1);
+			encoding.writeVarString(update, '{"viewing":"spam"}');
+		}
+		const frame = encoding.createEncoder();
+		encoding.writeVarUint(frame, 1);
+		encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
+		socket.send(encoding.toUint8Array(frame));
+		const spam = () =>
+			[...watcher.awareness.getStates().values()].filter((s) => s.viewing === 'spam').length;
+		await waitFor(() => spam() > 0, 5000, 'the allowed presence');
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(spam()).toBe(8);
+		expect(socket.readyState).toBe(socket.OPEN);
+		socket.terminate();
+		watcher.destroy();
 	});
 
 	it('answers sync step 1 with state loaded from the store after the document was unloaded', async () => {

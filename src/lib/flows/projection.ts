@@ -244,6 +244,33 @@ export function accessFor(
 	}
 }
 
+/**
+ * Every org `accessFor` could open `ref` to (as an org, whichever its user), given its state; null
+ * when that can be any org (an org document opens to its providers, the directory to everyone).
+ * Lets the server re-decide a busy document's listing for its few parties instead of every org.
+ */
+export function accessCandidates(
+	ref: DocumentRef,
+	state: DocumentProjection
+): readonly string[] | null {
+	switch (ref.kind) {
+		case 'partnership':
+			return [ref.providerId, ref.resellerId];
+		case 'customer': {
+			if (state.kind !== 'customer') return [ref.customerId];
+			const parties = new Set([ref.customerId]);
+			for (const relationship of Object.values(state.relationships)) {
+				parties.add(relationship.resellerId);
+				if (relationship.providerId) parties.add(relationship.providerId);
+			}
+			return [...parties];
+		}
+		case 'org':
+		case 'directory':
+			return null;
+	}
+}
+
 export interface Actor extends Viewer {
 	readonly roles: readonly Role[];
 }

@@ -33,11 +33,28 @@ export class AccessIndex {
 		return { userId: '', orgId };
 	}
 
-	/** Re-decides one document for every known org (after its log, or one it depends on, changed). */
-	async refresh(live: LiveDocument, orgs?: readonly string[]): Promise<void> {
+	/**
+	 * Re-decides one document (after its log, or one it depends on, changed) for the orgs that could
+	 * have access now and those listed before; for every known org when any could.
+	 */
+	async refresh(live: LiveDocument, orgs?: () => Promise<readonly string[]>): Promise<void> {
 		const before = await this.#store.forDocument(live.name);
+		const candidates = this.#registry.accessCandidates(live);
+		await this.#decide(
+			live,
+			candidates ? new Set([...candidates, ...before.keys()]) : await (orgs ?? this.#orgs)(),
+			before
+		);
+	}
+
+	/** Writes what `orgs` may do with `live` now where it differs from `before` (the stored rows). */
+	async #decide(
+		live: LiveDocument,
+		deciding: Iterable<string>,
+		before: ReadonlyMap<string, string>
+	): Promise<void> {
 		const rows: { orgId: string; doc: string; access: string | null }[] = [];
-		for (const orgId of orgs ?? (await this.#orgs())) {
+		for (const orgId of deciding) {
 			const access = await this.#registry.accessFor(live, this.#orgViewer(orgId));
 			if (access === 'none') {
 				if (before.has(orgId)) rows.push({ orgId, doc: live.name, access: null });
@@ -50,7 +67,9 @@ export class AccessIndex {
 
 	/** Refreshes `live` and the documents whose access looked at it. */
 	async refreshWithDependents(live: LiveDocument): Promise<void> {
-		const orgs = await this.#orgs();
+		// Every known org is read once, and only if some document needs them.
+		let all: Promise<readonly string[]> | null = null;
+		const orgs = () => (all ??= this.#orgs());
 		await this.refresh(live, orgs);
 		for (const name of this.#registry.dependentsOf(live.name)) {
 			const dependent = await this.#registry.get(name);
@@ -60,10 +79,20 @@ export class AccessIndex {
 
 	/** Decides every document for one org (an org seen for the first time) or for all. */
 	async rebuild(orgId?: string): Promise<void> {
-		const orgs = orgId === undefined ? await this.#orgs() : [orgId];
+		if (orgId === undefined) {
+			const orgs = await this.#orgs();
+			for (const name of await this.#registry.names()) {
+				const live = await this.#registry.get(name);
+				if (live) await this.refresh(live, async () => orgs);
+			}
+			return;
+		}
 		for (const name of await this.#registry.names()) {
 			const live = await this.#registry.get(name);
-			if (live) await this.refresh(live, orgs);
+			const candidates = live && this.#registry.accessCandidates(live);
+			if (live && (!candidates || candidates.includes(orgId))) {
+				await this.#decide(live, [orgId], await this.#store.forDocument(live.name));
+			}
 		}
 	}
 

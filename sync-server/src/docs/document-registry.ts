@@ -312,6 +312,11 @@ export class DocumentRegistry {
 		);
 	}
 
+	/** The orgs that could have access to the document now (null: any org could). */
+	accessCandidates(live: LiveDocument): readonly string[] | null {
+		return this.#deps.policy.candidates(live.ref, live.projector.state);
+	}
+
 	/** A viewer's access to a document, loading the stored documents the answer looks at. */
 	accessFor(live: LiveDocument, viewer: Viewer): Promise<Access> {
 		return this.#resolve((related) => this.#accessWith(live, viewer, related));

@@ -52,6 +52,9 @@ export class LiveDocument {
 	replayScheduled = false;
 	lastUsed: number;
 	#queue: Promise<unknown> = Promise.resolve();
+	/** presence clients changed since the last presence frame went out */
+	readonly #presenceChanged = new Set<number>();
+	#destroyed = false;
 	#queued = 0;
 
 	constructor(
@@ -88,12 +91,14 @@ export class LiveDocument {
 		this.awareness.setLocalState(null);
 		// Presence goes to every peer, the sender included: the stock client reconnects after 30 s
 		// without hearing anything, and its own presence renewal is what it hears on a quiet document.
+		// Changes of one turn of the event loop go out as one frame: a page of N people renewing
+		// together costs each peer one frame, not N (and their N echoes back).
 		this.awareness.on(
 			'update',
 			({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
-				const changed = added.concat(updated, removed);
-				const message = encodeAwareness(encodeAwarenessUpdate(this.awareness, changed));
-				for (const peer of this.peers) peer.send(message);
+				const first = this.#presenceChanged.size === 0;
+				for (const client of added.concat(updated, removed)) this.#presenceChanged.add(client);
+				if (first && this.#presenceChanged.size > 0) setImmediate(this.#sendPresence);
 			}
 		);
 		this.lastUsed = now;
@@ -151,11 +156,20 @@ export class LiveDocument {
 		return this.run(() => undefined);
 	}
 
+	readonly #sendPresence = (): void => {
+		const changed = [...this.#presenceChanged];
+		this.#presenceChanged.clear();
+		if (this.#destroyed || changed.length === 0) return;
+		const message = encodeAwareness(encodeAwarenessUpdate(this.awareness, changed));
+		for (const peer of this.peers) peer.send(message);
+	};
+
 	encodeState(): Uint8Array {
 		return Y.encodeStateAsUpdate(this.doc);
 	}
 
 	destroy(): void {
+		this.#destroyed = true;
 		if (this.gapTimer) clearTimeout(this.gapTimer);
 		this.awareness.destroy();
 		this.doc.destroy();

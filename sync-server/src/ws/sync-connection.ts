@@ -259,13 +259,14 @@ export class SyncConnection implements SyncPeer {
 	}
 
 	/**
-	 * Presence: entries for client ids another connection announced are dropped, oversize ones too,
-	 * and each state is stamped with the signed-in user so nobody can pose as someone else.
+	 * Presence: entries for client ids another connection announced are dropped (the stock client
+	 * sends every presence change it hears back out, so a frame may carry the whole page's), as are
+	 * stale ones, oversize ones and claims past the few ids one connection may own; each state is
+	 * stamped with the signed-in user so nobody can pose as someone else.
 	 */
 	#presence(update: Uint8Array): void {
 		const decoder = decoding.createDecoder(update);
 		const count = decoding.readVarUint(decoder);
-		if (count > this.#limits.maxAwarenessEntries) throw new Error('too many presence entries');
 		const encoder = encoding.createEncoder();
 		const entries: { client: number; clock: number; state: string }[] = [];
 		for (let i = 0; i < count; i += 1) {
@@ -274,6 +275,13 @@ export class SyncConnection implements SyncPeer {
 			const json = decoding.readVarString(decoder);
 			const owner = this.live.awarenessOwners.get(client);
 			if ((owner && owner !== this) || json.length > this.#limits.maxAwarenessStateBytes) continue;
+			if (!owner) {
+				// Not yet this connection's: an echo of presence the server already has (no newer
+				// clock), or a claim, of which a connection gets a few.
+				const known = this.live.awareness.meta.get(client);
+				if (known && known.clock >= clock) continue;
+				if (this.#ownClients.size >= this.#limits.maxAwarenessEntries) continue;
+			}
 			const state: unknown = JSON.parse(json);
 			let stamped = 'null';
 			if (state !== null) {

@@ -3,6 +3,7 @@ import { buildEvent, EVENT_RULES, EVENT_TYPES } from '$lib/domain/events';
 import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
 import { can, ROLES } from '$lib/domain/permissions';
 import {
+	accessCandidates,
 	accessFor,
 	checkAppend,
 	createProjector,
@@ -130,6 +131,42 @@ describe('accessFor', () => {
 		expect(
 			accessFor({ kind: 'directory' }, state, { userId: SYSTEM_USER_ID, orgId: PROGRAM_ORG_ID })
 		).toBe('write');
+	});
+});
+
+describe('accessCandidates', () => {
+	const viewers = [resellerAdmin, providerAdmin, customerAdmin, reviewer];
+	const orgViewer = (orgId: string) => ({ userId: '', orgId });
+
+	it('names every org a partnership or customer document could open to, at every step of its log', () => {
+		const partnership = partnershipLog();
+		partnership.push('partnership.ended', providerAdmin, {});
+		const combined = customerLog({ combined: true });
+		combined.push('relationship.ended', customerAdmin, { relationshipId: 'rel-1', scope: 'all' });
+		const cases = [
+			{ ref: partnershipRef, log: partnership.log },
+			{ ref: customerRef, log: combined.log },
+			{ ref: customerRef, log: customerLog({ accepted: false }).log }
+		];
+		for (const { ref, log } of cases) {
+			for (let n = 0; n <= log.length; n += 1) {
+				const state = project(ref, log.slice(0, n));
+				const candidates = accessCandidates(ref, state) ?? [];
+				for (const viewer of viewers) {
+					if (accessFor(ref, state, orgViewer(viewer.orgId)) !== 'none') {
+						expect(candidates).toContain(viewer.orgId);
+					}
+				}
+			}
+		}
+		expect(accessCandidates(customerRef, project(customerRef, combined.log))).toEqual(
+			expect.arrayContaining([customerRef.customerId, RESELLER, PROVIDER])
+		);
+	});
+
+	it('leaves org documents and the directory to every org (providers and everyone may read them)', () => {
+		expect(accessCandidates(providerRef, project(providerRef, []))).toBeNull();
+		expect(accessCandidates({ kind: 'directory' }, project({ kind: 'directory' }, []))).toBeNull();
 	});
 });
 
