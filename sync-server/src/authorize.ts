@@ -11,6 +11,7 @@ import type { ErrorCode } from '$lib/domain/errors';
 import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
 import { can, type Role } from '$lib/domain/permissions';
 import {
+	accessBasis,
 	accessCandidates,
 	accessFor,
 	checkAppend,
@@ -54,6 +55,8 @@ export interface AccessPolicy {
 	access(ref: DocumentRef, state: DocumentProjection, viewer: Viewer, related: Related): Access;
 	/** the orgs `access` could open the document to, or null for any org */
 	candidates(ref: DocumentRef, state: DocumentProjection): readonly string[] | null;
+	/** all that `access` and `candidates` read of the state: access is unchanged while it is */
+	basis(state: DocumentProjection): string;
 	/** the viewer's current roles, from their org document's projection */
 	rolesOf(orgState: DocumentProjection | undefined, userId: string): readonly Role[];
 	checkAppend(
@@ -73,6 +76,7 @@ export const domainPolicy: AccessPolicy = {
 	project: (ref) => createProjector(ref),
 	access: (ref, state, viewer, related) => accessFor(ref, state, viewer, related),
 	candidates: (ref, state) => accessCandidates(ref, state),
+	basis: (state) => accessBasis(state),
 	rolesOf: (orgState, userId) => (orgState?.kind === 'org' ? rolesOf(orgState, userId) : []),
 	checkAppend(ref, state, candidate, actor) {
 		const result = checkAppend(ref, state, candidate, actor);

@@ -201,8 +201,8 @@ export async function startServer(
 		}
 		await indexing;
 	};
-	registry.onLogChanged((live) => {
-		accountSync.syncOrg(live);
+	registry.onLogChanged((live) => accountSync.syncOrg(live));
+	registry.onAccessChanged((live) => {
 		staleIndex.add(live);
 		indexTimer ??= setTimeout(() => void refreshIndex(), 1000);
 	});

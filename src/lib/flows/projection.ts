@@ -9,7 +9,7 @@ import { can, mayManageUser, type Role } from '$lib/domain/permissions';
 import { mayInvite } from '$lib/domain/rules';
 import { isDeviceHash } from '$lib/domain/temporary-password';
 import { applyCustomerEvent, createCustomerState } from './customer-document.projection';
-import { isProviderOfRecord, isResellerOfRecord } from './customer-queries';
+import { isLive, isProviderOfRecord, isResellerOfRecord } from './customer-queries';
 import { applyDirectoryEvent, createDirectoryState } from './directory-document.projection';
 import type { DecidingEvent } from '$lib/domain/model';
 import type { DocumentProjection, OrgDocumentState } from './document-state';
@@ -241,6 +241,35 @@ export function accessFor(
 		}
 		case 'directory':
 			return viewer.orgId === PROGRAM_ORG_ID ? 'write' : 'read';
+	}
+}
+
+/**
+ * Everything of a document's state that `accessFor` and `accessCandidates` read, as one string: two
+ * states with the same basis open the document, and the documents whose access looks at it (an
+ * org document at its partnerships), to the same orgs and users. The server re-decides access and
+ * its listing only when a document's basis changes, not on every edit (most change none of it).
+ */
+export function accessBasis(state: DocumentProjection): string {
+	switch (state.kind) {
+		case 'org':
+			return JSON.stringify([
+				REVIEWABLE.has(state.enrollment.status),
+				Object.entries(state.users).map(([userId, user]) => [userId, isUserLive(user)])
+			]);
+		case 'partnership':
+			return JSON.stringify([state.partnership.status, state.partnership.adminAccess]);
+		case 'customer':
+			return JSON.stringify(
+				Object.values(state.relationships).map((relationship) => [
+					relationship.resellerId,
+					relationship.providerId ?? null,
+					isLive(relationship),
+					relationship.status === 'active'
+				])
+			);
+		case 'directory':
+			return '';
 	}
 }
 

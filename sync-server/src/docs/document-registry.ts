@@ -90,6 +90,7 @@ export class DocumentRegistry {
 	readonly #deps: RegistryDeps;
 	readonly #docs = new Map<string, LiveDocument>();
 	readonly #listeners = new Set<LogListener>();
+	readonly #accessListeners = new Set<LogListener>();
 	/** for each document, the documents whose access was decided by looking at it */
 	readonly #dependents = new Map<string, Set<string>>();
 	readonly #unloadTimer: NodeJS.Timeout;
@@ -131,10 +132,29 @@ export class DocumentRegistry {
 		this.#admission = admission;
 	}
 
-	/** Called after a document's log grew (access, accounts and connections may need a new look). */
+	/** Called after a document's log grew (accounts, invitation links, orders may need a look). */
 	onLogChanged(listener: LogListener): () => void {
 		this.#listeners.add(listener);
 		return () => this.#listeners.delete(listener);
+	}
+
+	/**
+	 * Called after a document's log grew in a way that may change who has access to it or to the
+	 * documents that look at it (its access basis changed; always the first time after loading).
+	 * Most edits change no one's access, and rechecking a crowded document's connections costs one
+	 * decision per connection.
+	 */
+	onAccessChanged(listener: LogListener): () => void {
+		this.#accessListeners.add(listener);
+		return () => this.#accessListeners.delete(listener);
+	}
+
+	#logChanged(live: LiveDocument): void {
+		for (const listener of this.#listeners) listener(live);
+		const basis = this.#deps.policy.basis(live.projector.state);
+		if (basis === live.accessBasis) return;
+		live.accessBasis = basis;
+		for (const listener of this.#accessListeners) listener(live);
 	}
 
 	/** The document by name, loaded from the store or new and empty; null for an invalid name. */
@@ -681,7 +701,7 @@ export class DocumentRegistry {
 				}
 				peer.send(message);
 			}
-			if (write.logChanged) for (const listener of this.#listeners) listener(write.live);
+			if (write.logChanged) this.#logChanged(write.live);
 			this.#maybeCompact(write.live);
 			write.resolve();
 		});
@@ -795,7 +815,7 @@ export class DocumentRegistry {
 				live.projector = this.#deps.policy.project(live.ref);
 				live.projector.append(live.log.toArray());
 			}
-			for (const listener of this.#listeners) listener(live);
+			this.#logChanged(live);
 		}
 		this.#maybeCompact(live);
 	}
@@ -809,7 +829,7 @@ export class DocumentRegistry {
 				if (!this.#docs.has(live.name)) return;
 				live.projector = this.#deps.policy.project(live.ref);
 				live.projector.append(live.log.toArray());
-				for (const listener of this.#listeners) listener(live);
+				this.#logChanged(live);
 			});
 		}, this.#deps.limits.reorderDelayMs);
 		timer.unref();

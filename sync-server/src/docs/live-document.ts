@@ -38,6 +38,8 @@ export class LiveDocument {
 	/** which connection announced each presence client id (nobody may speak for another's) */
 	readonly awarenessOwners = new Map<number, SyncPeer>();
 	projector: DocumentProjector;
+	/** the access basis its access listeners last heard of (null: none yet since it was loaded) */
+	accessBasis: string | null = null;
 	/** every stored update up to this sequence number is in `doc` (0: none) */
 	seenThrough: number;
 	/** stored updates past `seenThrough` already in `doc` (heard out of order) */

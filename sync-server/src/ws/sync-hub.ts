@@ -90,7 +90,7 @@ export class SyncHub {
 			for (const connection of this.#connections) connection.ping();
 		}, deps.limits.heartbeatMs);
 		this.#heartbeat.unref();
-		deps.registry.onLogChanged((live) => this.recheck(live));
+		deps.registry.onAccessChanged((live) => this.recheck(live));
 	}
 
 	get connections(): ReadonlySet<SyncConnection> {

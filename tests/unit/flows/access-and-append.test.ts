@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { DocumentRef } from '$lib/domain/documents';
 import { buildEvent, EVENT_RULES, EVENT_TYPES } from '$lib/domain/events';
 import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
 import { can, ROLES } from '$lib/domain/permissions';
 import {
+	accessBasis,
 	accessCandidates,
 	accessFor,
 	checkAppend,
@@ -167,6 +169,101 @@ describe('accessCandidates', () => {
 	it('leaves org documents and the directory to every org (providers and everyone may read them)', () => {
 		expect(accessCandidates(providerRef, project(providerRef, []))).toBeNull();
 		expect(accessCandidates({ kind: 'directory' }, project({ kind: 'directory' }, []))).toBeNull();
+	});
+});
+
+describe('accessBasis', () => {
+	const viewers = [
+		providerAdmin,
+		resellerAdmin,
+		customerAdmin,
+		reviewer,
+		{ userId: 'sam', orgId: PROVIDER },
+		{ userId: 'sam', orgId: RESELLER }
+	];
+	const orgViewer = (orgId: string) => ({ userId: '', orgId });
+	const resellerRef = { kind: 'org', orgId: RESELLER } as const;
+	const tenantUser = (n: number) => ({
+		...SAMPLE_PAYLOADS['tenantUser.added'],
+		tenantUserId: `tu-${n}`,
+		userName: `user${n}@tailspin.example.com`
+	});
+
+	/** What every viewer (as a user and as an org) may do, and who the candidates are. */
+	function accessTable(ref: DocumentRef, state: DocumentProjection) {
+		// The reseller's org document looks at the partnership: its access is part of the table.
+		const reseller = project(resellerRef, orgLog(RESELLER, 'indirectReseller', 'rio').log);
+		return {
+			candidates: accessCandidates(ref, state),
+			access: viewers.flatMap((viewer) => [
+				accessFor(ref, state, viewer),
+				accessFor(ref, state, orgViewer(viewer.orgId))
+			]),
+			dependent:
+				ref.kind === 'partnership'
+					? viewers.map((viewer) => accessFor(resellerRef, reseller, viewer, () => state))
+					: []
+		};
+	}
+
+	it('changes whenever the access of anyone to the document, or to one looking at it, does', () => {
+		const org = orgLog(RESELLER, 'indirectReseller', 'rio', {
+			alreadyEnrolledInCsp: true,
+			mpnId: '1234567'
+		});
+		org.push('user.added', resellerAdmin, userAdded('sam', ['salesAgent']));
+		org.push('user.rolesChanged', resellerAdmin, { userId: 'sam', roles: ['adminAgent'] });
+		org.push('enrollment.submitted', resellerAdmin, {
+			track: 'alreadyEnrolled',
+			support: { email: 'help@contoso.com' }
+		});
+		org.push('user.disabled', resellerAdmin, { userId: 'sam' });
+		org.push('user.enabled', resellerAdmin, { userId: 'sam' });
+		org.push('user.removed', resellerAdmin, { userId: 'sam' });
+		const partnership = partnershipLog();
+		partnership.push('partnership.authorized', resellerAdmin, { acknowledged: true });
+		partnership.push('partnership.adminAccessRemoved', resellerAdmin, {});
+		partnership.push('partnership.ended', providerAdmin, {});
+		const customer = customerLog({ combined: true, accepted: false });
+		customer.push('tenantUser.added', customerAdmin, tenantUser(1));
+		customer.push('relationship.accepted', customerAdmin, { relationshipId: 'rel-1' });
+		customer.push('tenantUser.added', customerAdmin, tenantUser(2));
+		customer.push('relationship.ended', customerAdmin, {
+			relationshipId: 'rel-1',
+			scope: 'provider'
+		});
+		customer.push('relationship.ended', customerAdmin, { relationshipId: 'rel-1', scope: 'all' });
+		const cases = [
+			{ ref: resellerRef, log: org.log },
+			{ ref: partnershipRef, log: partnership.log },
+			{ ref: customerRef, log: customer.log }
+		];
+		let changes = 0;
+		for (const { ref, log } of cases) {
+			for (let n = 1; n <= log.length; n += 1) {
+				const before = project(ref, log.slice(0, n - 1));
+				const after = project(ref, log.slice(0, n));
+				if (accessBasis(before) === accessBasis(after)) {
+					expect(accessTable(ref, after), `${ref.kind} entry ${n}`).toEqual(
+						accessTable(ref, before)
+					);
+				} else changes += 1;
+			}
+		}
+		// Not vacuous: most of these entries open or close something.
+		expect(changes).toBeGreaterThan(10);
+	});
+
+	it('stays the same for edits that open nothing to anyone (tenant users, roles)', () => {
+		const customer = customerLog();
+		const before = accessBasis(project(customerRef, customer.log));
+		customer.push('tenantUser.added', customerAdmin, tenantUser(1));
+		expect(accessBasis(project(customerRef, customer.log))).toBe(before);
+		const org = orgLog(PROVIDER, 'indirectProvider', 'pat');
+		org.push('user.added', providerAdmin, userAdded('sam', ['salesAgent']));
+		const orgBefore = accessBasis(project(providerRef, org.log));
+		org.push('user.rolesChanged', providerAdmin, { userId: 'sam', roles: ['adminAgent'] });
+		expect(accessBasis(project(providerRef, org.log))).toBe(orgBefore);
 	});
 });
 
