@@ -124,6 +124,60 @@ describe('y-websocket interop', () => {
 		for (const provider of providers) provider.destroy();
 	});
 
+	it('sends a crowded document’s presence changes together: each viewer hears a few frames, not one per change', async () => {
+		// The stock client echoes every presence frame it hears, so one frame per change on a page
+		// of N viewers costs N^2 frames each way; changes close together must share frames.
+		const sessions = [
+			await t.signIn('admin@contoso.example'),
+			await t.signIn('admin@wingtip.example')
+		];
+		const viewers = 40;
+		const sockets = Array.from({ length: viewers }, (_, i) =>
+			t.socket('customer/wingtip', sessions[i % 2]?.cookie ?? null)
+		);
+		await Promise.all(
+			sockets.map((socket) => new Promise((resolve) => socket.once('open', resolve)))
+		);
+		const frames = sockets.map(() => 0);
+		const heard = sockets.map(() => new Set<number>());
+		sockets.forEach((socket, i) => {
+			socket.on('message', (data: Buffer) => {
+				const decoder = decoding.createDecoder(new Uint8Array(data));
+				if (decoding.readVarUint(decoder) !== 1) return;
+				frames[i] = (frames[i] ?? 0) + 1;
+				const update = decoding.createDecoder(decoding.readVarUint8Array(decoder));
+				const count = decoding.readVarUint(update);
+				for (let e = 0; e < count; e += 1) {
+					heard[i]?.add(decoding.readVarUint(update));
+					decoding.readVarUint(update);
+					decoding.readVarString(update);
+				}
+			});
+		});
+		// Every viewer announces itself, 5 ms after the one before.
+		for (const [i, socket] of sockets.entries()) {
+			const update = encoding.createEncoder();
+			encoding.writeVarUint(update, 1);
+			encoding.writeVarUint(update, 700_000 + i);
+			encoding.writeVarUint(update, 1);
+			encoding.writeVarString(update, '{"viewing":"crowd"}');
+			const frame = encoding.createEncoder();
+			encoding.writeVarUint(frame, 1);
+			encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
+			socket.send(encoding.toUint8Array(frame));
+			await new Promise((resolve) => setTimeout(resolve, 5));
+		}
+		await waitFor(
+			() => heard.every((clients) => clients.size >= viewers),
+			10_000,
+			'everyone hears everyone'
+		);
+		// 40 changes over ~200 ms: one frame per change would be 40 frames for each viewer.
+		expect(Math.max(...frames)).toBeLessThanOrEqual(12);
+		expect(sockets.every((socket) => socket.readyState === socket.OPEN)).toBe(true);
+		for (const socket of sockets) socket.terminate();
+	});
+
 	it('lets one connection announce presence for a few client ids only', async () => {
 		const session = await t.signIn('admin@contoso.example');
 		const watcher = t.provider('customer/wingtip', session);

@@ -7,6 +7,15 @@ import type { StoredDocument } from '../store/storage.js';
 import type { ShadowSpec } from '../validation/update-analysis.js';
 import { encodeAwareness } from '../ws/protocol.js';
 
+/**
+ * A presence frame goes to every peer, and the stock client sends each one it hears back (its echo):
+ * on a document with N peers, N renewals cost N^2 frames each way. So a document sends presence at
+ * most once per this many milliseconds per peer (a room of 10 waits at most 10 ms, one of 1,500 at
+ * most 1.5 s, well inside the client's 30 s timeout): about 1,000 peer frames a second per document,
+ * whatever its size. Changes meanwhile go out together in the next frame.
+ */
+export const PRESENCE_MS_PER_PEER = 1;
+
 /** The origin of changes another process made (heard through the cluster bus). */
 export const REMOTE_ORIGIN = Symbol('remote');
 
@@ -56,6 +65,7 @@ export class LiveDocument {
 	#queue: Promise<unknown> = Promise.resolve();
 	/** presence clients changed since the last presence frame went out */
 	readonly #presenceChanged = new Set<number>();
+	#presenceSentAt = -Infinity;
 	#destroyed = false;
 	#queued = 0;
 
@@ -93,14 +103,19 @@ export class LiveDocument {
 		this.awareness.setLocalState(null);
 		// Presence goes to every peer, the sender included: the stock client reconnects after 30 s
 		// without hearing anything, and its own presence renewal is what it hears on a quiet document.
-		// Changes of one turn of the event loop go out as one frame: a page of N people renewing
+		// Changes of one turn of the event loop (and, on a crowded document, of the wait before the
+		// next frame; see PRESENCE_MS_PER_PEER) go out as one frame: a page of N people renewing
 		// together costs each peer one frame, not N (and their N echoes back).
 		this.awareness.on(
 			'update',
 			({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
 				const first = this.#presenceChanged.size === 0;
 				for (const client of added.concat(updated, removed)) this.#presenceChanged.add(client);
-				if (first && this.#presenceChanged.size > 0) setImmediate(this.#sendPresence);
+				if (!first || this.#presenceChanged.size === 0) return;
+				const wait =
+					this.#presenceSentAt + this.peers.size * PRESENCE_MS_PER_PEER - performance.now();
+				if (wait <= 0) setImmediate(this.#sendPresence);
+				else setTimeout(this.#sendPresence, wait).unref();
 			}
 		);
 		this.lastUsed = now;
@@ -162,6 +177,7 @@ export class LiveDocument {
 		const changed = [...this.#presenceChanged];
 		this.#presenceChanged.clear();
 		if (this.#destroyed || changed.length === 0) return;
+		this.#presenceSentAt = performance.now();
 		const message = encodeAwareness(encodeAwarenessUpdate(this.awareness, changed));
 		for (const peer of this.peers) peer.send(message);
 	};

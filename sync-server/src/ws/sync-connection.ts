@@ -27,7 +27,7 @@ export interface ConnectionLimits {
 	/** updates waiting for their verdict before the connection counts as flooding */
 	readonly maxQueuedUpdates: number;
 	readonly maxAwarenessStateBytes: number;
-	/** presence entries one awareness frame may carry */
+	/** presence client ids one connection may announce as its own */
 	readonly maxAwarenessEntries: number;
 }
 
@@ -70,6 +70,8 @@ class Bucket {
 }
 
 let nextConnectionId = 1;
+/** presence states arrive as UTF-8 JSON (decoded as lib0's readVarString would) */
+const utf8 = new TextDecoder();
 
 export class SyncConnection implements SyncPeer {
 	readonly id = nextConnectionId++;
@@ -272,9 +274,11 @@ export class SyncConnection implements SyncPeer {
 		for (let i = 0; i < count; i += 1) {
 			const client = decoding.readVarUint(decoder);
 			const clock = decoding.readVarUint(decoder);
-			const json = decoding.readVarString(decoder);
+			// Read as bytes: most entries are echoes, dropped before their text is decoded.
+			const json = decoding.readVarUint8Array(decoder);
 			const owner = this.live.awarenessOwners.get(client);
-			if ((owner && owner !== this) || json.length > this.#limits.maxAwarenessStateBytes) continue;
+			if ((owner && owner !== this) || json.byteLength > this.#limits.maxAwarenessStateBytes)
+				continue;
 			if (!owner) {
 				// Not yet this connection's: an echo of presence the server already has (no newer
 				// clock), or a claim, of which a connection gets a few.
@@ -282,7 +286,7 @@ export class SyncConnection implements SyncPeer {
 				if (known && known.clock >= clock) continue;
 				if (this.#ownClients.size >= this.#limits.maxAwarenessEntries) continue;
 			}
-			const state: unknown = JSON.parse(json);
+			const state: unknown = JSON.parse(utf8.decode(json));
 			let stamped = 'null';
 			if (state !== null) {
 				if (typeof state !== 'object' || Array.isArray(state)) continue;
