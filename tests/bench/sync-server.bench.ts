@@ -36,6 +36,8 @@ const CLIENT_COUNTS = (process.env.BENCH_CLIENTS ?? '100,500,1000').split(',').m
 const EDITS_PER_S = process.env.BENCH_EDITS_PER_S ? Number(process.env.BENCH_EDITS_PER_S) : null;
 const LATENCY_PHASE_MS = Number(process.env.BENCH_LATENCY_MS ?? 8000);
 const THROUGHPUT_PHASE_MS = Number(process.env.BENCH_THROUGHPUT_MS ?? 5000);
+/** BENCH_PROFILE=<dir> profiles this phase: throughput (default) or latency */
+const PROFILE_PHASE = process.env.BENCH_PROFILE_PHASE ?? 'throughput';
 /** throughput phase: edits in flight per document */
 const WINDOW = 8;
 
@@ -259,15 +261,17 @@ async function runAgainst(
 	const withClients = await child.rss();
 	const held = load.held;
 
+	if (PROFILE_PHASE === 'latency') child.process.send('profile-start');
 	const latency = await load.latency(LATENCY_PHASE_MS, EDITS_PER_S ?? clients / 5);
+	if (PROFILE_PHASE === 'latency') child.process.send('profile-stop');
 
-	child.process.send('profile-start');
+	if (PROFILE_PHASE === 'throughput') child.process.send('profile-start');
 	const serverCpuBefore = await child.cpuMs();
 	const driverCpuBefore = process.cpuUsage();
 	const started = performance.now();
 	const throughput = await load.throughput(THROUGHPUT_PHASE_MS, WINDOW);
 	const elapsed = performance.now() - started;
-	child.process.send('profile-stop');
+	if (PROFILE_PHASE === 'throughput') child.process.send('profile-stop');
 	const serverCpu = ((await child.cpuMs()) - serverCpuBefore) / elapsed;
 	const driverUsage = process.cpuUsage(driverCpuBefore);
 	const driverCpu = (driverUsage.user + driverUsage.system) / 1000 / elapsed;
