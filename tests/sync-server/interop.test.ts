@@ -16,6 +16,21 @@ import {
 
 let t: TestServer;
 
+/** A raw awareness message announcing `clients` (clock 1) with the same state. */
+function presenceFrame(clients: readonly number[], state: string): Uint8Array {
+	const update = encoding.createEncoder();
+	encoding.writeVarUint(update, clients.length);
+	for (const client of clients) {
+		encoding.writeVarUint(update, client);
+		encoding.writeVarUint(update, 1);
+		encoding.writeVarString(update, state);
+	}
+	const frame = encoding.createEncoder();
+	encoding.writeVarUint(frame, 1);
+	encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
+	return encoding.toUint8Array(frame);
+}
+
 beforeAll(async () => {
 	t = await startTestServer();
 });
@@ -156,15 +171,7 @@ describe('y-websocket interop', () => {
 		});
 		// Every viewer announces itself, 5 ms after the one before.
 		for (const [i, socket] of sockets.entries()) {
-			const update = encoding.createEncoder();
-			encoding.writeVarUint(update, 1);
-			encoding.writeVarUint(update, 700_000 + i);
-			encoding.writeVarUint(update, 1);
-			encoding.writeVarString(update, '{"viewing":"crowd"}');
-			const frame = encoding.createEncoder();
-			encoding.writeVarUint(frame, 1);
-			encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
-			socket.send(encoding.toUint8Array(frame));
+			socket.send(presenceFrame([700_000 + i], '{"viewing":"crowd"}'));
 			await new Promise((resolve) => setTimeout(resolve, 5));
 		}
 		await waitFor(
@@ -184,17 +191,8 @@ describe('y-websocket interop', () => {
 		await waitForSync(watcher);
 		const socket = t.socket('customer/wingtip', session.cookie);
 		await new Promise((resolve) => socket.once('open', resolve));
-		const update = encoding.createEncoder();
-		encoding.writeVarUint(update, 20);
-		for (let client = 1; client <= 20; client += 1) {
-			encoding.writeVarUint(update, 900_000 + client);
-			encoding.writeVarUint(update, 1);
-			encoding.writeVarString(update, '{"viewing":"spam"}');
-		}
-		const frame = encoding.createEncoder();
-		encoding.writeVarUint(frame, 1);
-		encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
-		socket.send(encoding.toUint8Array(frame));
+		const clients = Array.from({ length: 20 }, (_, i) => 900_001 + i);
+		socket.send(presenceFrame(clients, '{"viewing":"spam"}'));
 		const spam = () =>
 			[...watcher.awareness.getStates().values()].filter((s) => s.viewing === 'spam').length;
 		await waitFor(() => spam() > 0, 5000, 'the allowed presence');
