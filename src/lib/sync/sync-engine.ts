@@ -70,7 +70,12 @@ interface PresenceWatch {
 	stop?: () => void;
 }
 
-export type AppendResult = { ok: true; eventId: string } | { ok: false; code: string };
+/**
+ * `ok: false` with an `eventId`: saved and sent, but not applied (superseded on this device at
+ * once); without one: refused before anything was written.
+ */
+export type AppendResult =
+	{ ok: true; eventId: string } | { ok: false; code: string; eventId?: string };
 
 /** Lost access (4403, or gone from the documents list): pending work is kept aside with this. */
 export const NO_ACCESS_CODE = 'data_refused_no_access';
@@ -314,6 +319,11 @@ export class SyncEngine {
 		const check = checkAppend(replica.ref, replica.state, candidate, actor);
 		if (!check.ok) return { ok: false, code: check.code };
 		await replica.appendLocal([{ event: check.event as DomainEvent, summary }]);
+		// The door let it in, but the document as this device has it already rules it out (an order
+		// over a limit that a change the page had not shown yet reached): it stays in the log, shown
+		// as not applied like any superseded change, and the person is told why at once.
+		const superseded = replica.state.superseded.find((s) => s.eventId === check.event.id);
+		if (superseded) return { ok: false, code: superseded.code, eventId: check.event.id };
 		return { ok: true, eventId: check.event.id };
 	}
 

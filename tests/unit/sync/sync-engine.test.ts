@@ -149,6 +149,27 @@ describe('sync engine', () => {
 		expect(await db.outbox.count()).toBe(0);
 	});
 
+	it('says at once when the document on this device rules out an edit, keeping it as not applied', async () => {
+		const client = await started();
+		// Business Basic allows 300 licenses; the subscription has 3.
+		const result = await client.append(
+			CUSTOMER_DOC,
+			'order.submitted',
+			{
+				orderId: 'o-over',
+				onBehalfOf: null,
+				lines: [{ kind: 'addLicenses', subscriptionId: 'sub-1', quantity: 298 }]
+			},
+			summary
+		);
+		expect(result).toMatchObject({ ok: false, code: 'error_quantity_out_of_range' });
+		const eventId = result.eventId ?? '';
+		// Nothing is lost: it still reaches the server, where it is not applied either.
+		expect(eventId).not.toBe('');
+		await until(() => server.logIds(CUSTOMER_DOC).includes(eventId), 'delivery');
+		expect(await db.orders.get(['wingtip', 'o-over'])).toBeUndefined();
+	});
+
 	it('keeps edits made offline across a reload and delivers them once the server is back', async () => {
 		const first = await started();
 		await server.stop();
