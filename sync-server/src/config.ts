@@ -16,6 +16,8 @@ export interface ServerLimits {
 	readonly messagesPerSecond: number;
 	readonly bytesPerSecond: number;
 	readonly maxQueuedUpdates: number;
+	/** how long an update that builds on changes the server lacks waits for them (see SyncConnection) */
+	readonly incompleteHoldMs: number;
 	readonly maxConnectionsPerUser: number;
 	readonly maxConnectionsPerAddress: number;
 	readonly maxAwarenessStateBytes: number;
@@ -68,6 +70,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
 	messagesPerSecond: 300,
 	bytesPerSecond: 2 * 1024 * 1024,
 	maxQueuedUpdates: 256,
+	incompleteHoldMs: 5000,
 	maxConnectionsPerUser: 64,
 	maxConnectionsPerAddress: 512,
 	maxAwarenessStateBytes: 16 * 1024,

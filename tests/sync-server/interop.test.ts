@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { messageAck } from '../../sync-server/src/ws/protocol';
+import { encodeUpdate, messageAck, messageRefused } from '../../sync-server/src/ws/protocol';
 import {
 	CONTOSO_ADMIN,
+	socketClosed,
 	startTestServer,
 	tenantUserAdded,
 	waitFor,
@@ -30,6 +31,37 @@ function presenceFrame(clients: readonly number[], state: string): Uint8Array {
 	encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
 	return encoding.toUint8Array(frame);
 }
+
+/**
+ * A client's two edits made while it was away, and the frame it sends first on reconnecting: the
+ * second edit alone, which builds on the first (the server has neither).
+ */
+async function editsMadeAway(server: TestServer, name: string) {
+	const session = await server.signIn('admin@contoso.example');
+	const doc = new Y.Doc();
+	const first = server.provider(name, session, doc);
+	await waitForSync(first);
+	first.destroy();
+	const before = Y.encodeStateVector(doc);
+	doc.getArray('log').push([tenantUserAdded(CONTOSO_ADMIN, 'Made Away One')]);
+	const afterFirst = Y.encodeStateVector(doc);
+	doc.getArray('log').push([tenantUserAdded(CONTOSO_ADMIN, 'Made Away Two')]);
+	const socket = server.socket(name, session.cookie);
+	const refusals: string[] = [];
+	socket.on('message', (data: Buffer) => {
+		const decoder = decoding.createDecoder(new Uint8Array(data));
+		if (decoding.readVarUint(decoder) === messageRefused)
+			refusals.push(decoding.readVarString(decoder));
+	});
+	await new Promise((resolve) => socket.once('open', resolve));
+	socket.send(encodeUpdate(Y.encodeStateAsUpdate(doc, afterFirst)));
+	return { session, socket, refusals, everything: Y.encodeStateAsUpdate(doc, before) };
+}
+
+const names = (doc: Y.Doc) =>
+	(doc.getArray('log').toArray() as { payload: { displayName?: string } }[]).map(
+		(e) => e.payload.displayName
+	);
 
 beforeAll(async () => {
 	t = await startTestServer();
@@ -226,6 +258,45 @@ describe('y-websocket interop', () => {
 		await waitForSync(p2);
 		expect(second.getArray('log').length).toBe(expectedLength);
 		p2.destroy();
+	});
+
+	it('keeps an edit that arrives before the changes it builds on, until they come', async () => {
+		const name = 'customer/cohowinery';
+		const { session, socket, refusals, everything } = await editsMadeAway(t, name);
+		// The stock client sends its answer to the server's sync step 1 a round trip later.
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(socket.readyState).toBe(socket.OPEN);
+		socket.send(encodeUpdate(everything));
+		const watcher = t.provider(name, session);
+		await waitForSync(watcher);
+		await waitFor(
+			() => names(watcher.doc).includes('Made Away Two'),
+			5000,
+			'both edits stored and relayed'
+		);
+		expect(names(watcher.doc)).toContain('Made Away One');
+		expect(refusals).toEqual([]);
+		expect(socket.readyState).toBe(socket.OPEN);
+		socket.terminate();
+		watcher.destroy();
+	});
+
+	it('refuses an edit whose missing changes never come, once it has waited for them', async () => {
+		const short = await startTestServer({ limits: { incompleteHoldMs: 600 } });
+		try {
+			const started = performance.now();
+			const { socket, refusals } = await editsMadeAway(short, 'customer/cohowinery');
+			const closed = await socketClosed(socket);
+			expect(performance.now() - started).toBeGreaterThan(600);
+			expect(closed).toEqual({ code: 4400, reason: 'sync_update_incomplete' });
+			expect(refusals.map((r) => (JSON.parse(r) as { code: string }).code)).toEqual([
+				'sync_update_incomplete'
+			]);
+			const stored = (await short.server.registry.get('customer/cohowinery'))?.log.toArray();
+			expect(JSON.stringify(stored)).not.toContain('Made Away');
+		} finally {
+			await short.close();
+		}
 	});
 
 	it('acknowledges an accepted update once it is stored, with the state vector that covers it', async () => {

@@ -383,7 +383,7 @@ export class DocumentRegistry {
 		update: Uint8Array,
 		peer: SyncPeer
 	): Promise<Verdict | { verdict: Verdict; durable: Promise<void> }> {
-		const { validator, policy, metrics, limits, log } = this.#deps;
+		const { validator, policy, metrics, limits } = this.#deps;
 		const afterDurable = (): { verdict: Verdict; durable: Promise<void> } => ({
 			verdict: { ok: true },
 			durable: new Promise((resolve) => this.whenDurable(resolve))
@@ -394,25 +394,21 @@ export class DocumentRegistry {
 				return { ok: false, code: 'sync_access_revoked', eventIds: [], message: 'closed' };
 			const started = performance.now();
 			const refuse = (code: string, message: string, eventIds: string[] = []): Verdict => {
-				metrics.updatesRefused.inc({ code });
 				metrics.validateSeconds.observe((performance.now() - started) / 1000);
-				// For the operator: who had what refused, and why (the client keeps it aside).
-				log.info(
-					{ doc: live.name, user: peer.userId, code, detail: message, events: eventIds.length },
-					'update refused'
-				);
-				return { ok: false, code, eventIds, message };
+				return this.refused(live, peer, { ok: false, code, eventIds, message });
 			};
 			const actor = await this.actorOf(peer);
 			const editable = peer.access === 'write' ? policy.editableParts(live.ref, actor) : [];
 			let analysis = await validator.analyze(live, update, editable);
 			// In a cluster a client may reconnect to a process that has not yet heard of updates it
 			// saw elsewhere (the bus is a moment behind the store): catch up from the store, retry.
-			for (let attempt = 0; this.#deps.bus && attempt < 4; attempt += 1) {
-				if (analysis.ok || analysis.code !== 'sync_update_incomplete') break;
-				if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+			if (this.#deps.bus && !analysis.ok && analysis.code === 'sync_update_incomplete') {
 				await this.#catchUp(live);
 				analysis = await validator.analyze(live, update, editable);
+			}
+			if (!analysis.ok && analysis.code === 'sync_update_incomplete') {
+				// Not refused yet: the connection holds it until what it builds on arrives (SyncConnection).
+				return { ok: false, code: analysis.code, eventIds: [], message: analysis.detail };
 			}
 			if (
 				!analysis.ok &&
@@ -466,6 +462,21 @@ export class DocumentRegistry {
 	 * for any update. So an account's updates of a document over it are let retry a few times in a
 	 * window, then refused for good (a crafted one is slow every time). Stale entries are swept.
 	 */
+	/** Counts and logs a refusal (for the operator: who had what refused, and why), and returns it. */
+	refused(
+		live: LiveDocument,
+		peer: SyncPeer,
+		verdict: Exclude<Verdict, { ok: true }>
+	): Exclude<Verdict, { ok: true }> {
+		const { code, message, eventIds } = verdict;
+		this.#deps.metrics.updatesRefused.inc({ code });
+		this.#deps.log.info(
+			{ doc: live.name, user: peer.userId, code, detail: message, events: eventIds.length },
+			'update refused'
+		);
+		return verdict;
+	}
+
 	#mayRetry(peer: SyncPeer, live: LiveDocument): boolean {
 		const now = this.#now();
 		for (const [key, entry] of this.#overBudget) {

@@ -9,6 +9,7 @@ import {
 } from 'y-protocols/awareness';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
+import * as Y from 'yjs';
 import { CLOSE_REFUSED } from '$lib/protocol/sync-messages';
 import type { DocumentRegistry, Verdict } from '../docs/document-registry.js';
 import type { LiveDocument, SyncPeer } from '../docs/live-document.js';
@@ -26,6 +27,9 @@ export interface ConnectionLimits {
 	readonly bytesPerSecond: number;
 	/** updates waiting for their verdict before the connection counts as flooding */
 	readonly maxQueuedUpdates: number;
+	/** how long an update that builds on changes the server lacks waits for them */
+	readonly incompleteHoldMs: number;
+	readonly maxMessageBytes: number;
 	readonly maxAwarenessStateBytes: number;
 	/** presence client ids one connection may announce as its own */
 	readonly maxAwarenessEntries: number;
@@ -89,6 +93,12 @@ export class SyncConnection implements SyncPeer {
 	readonly #bytes: Bucket;
 	readonly #ownClients = new Set<number>();
 	#queued = 0;
+	/**
+	 * Edits that build on changes the server does not have yet (see #hold), merged into one update,
+	 * since when they wait, and the timer of their next try.
+	 */
+	#held: { update: Uint8Array; since: number; tries: number; timer: NodeJS.Timeout | null } | null =
+		null;
 	#open = true;
 	alive = true;
 	/** whether this client asked for `messageAck` after each accepted update */
@@ -174,6 +184,8 @@ export class SyncConnection implements SyncPeer {
 
 	#closed(): void {
 		this.#open = false;
+		if (this.#held?.timer) clearTimeout(this.#held.timer);
+		this.#held = null;
 		if (!this.live.peers.delete(this)) return;
 		const own = [...this.#ownClients].filter(
 			(client) => this.live.awarenessOwners.get(client) === this
@@ -227,26 +239,70 @@ export class SyncConnection implements SyncPeer {
 		}
 	}
 
-	#submit(update: Uint8Array): void {
+	#submit(update: Uint8Array, held?: { since: number; tries: number }): void {
 		if (this.#queued >= this.#limits.maxQueuedUpdates) {
 			this.close(CLOSE_RATE, 'sync_rate_limited');
 			return;
 		}
 		this.#queued += 1;
 		// Copy: the frame's buffer may be reused by ws once this handler returns.
-		const own = update.slice();
+		const own = held ? update : update.slice();
 		this.#registry.submit(this.live, own, this).then(
 			(verdict) => {
 				this.#queued -= 1;
 				if (verdict.ok) {
 					if (this.acknowledges) this.send(encodeAck(this.live.doc));
-				} else this.#refuse(verdict);
+					// What the held edits were waiting for may have been in this one.
+					this.#retryHeld();
+				} else if (
+					verdict.code !== 'sync_update_incomplete' ||
+					!this.#hold(own, held ?? { since: performance.now(), tries: 0 })
+				) {
+					this.#refuse(
+						verdict.code === 'sync_update_incomplete'
+							? this.#registry.refused(this.live, this, verdict)
+							: verdict
+					);
+				}
 			},
 			() => {
 				this.#queued -= 1;
 				this.close(CLOSE_INTERNAL, 'sync_server_error');
 			}
 		);
+	}
+
+	/**
+	 * Keeps an update that builds on changes the server does not have, while they may still come:
+	 * a reconnecting client sends the edits it makes at once, before its answer to our sync step 1,
+	 * which carries what the server lacks (what it had sent a process that crashed before storing
+	 * it, say). It is tried again after each accepted update of this connection, and on a backoff
+	 * (in a cluster each try reads what the store has), until `incompleteHoldMs` have passed; then
+	 * it is refused. False when it may not wait (too long, or too big).
+	 */
+	#hold(update: Uint8Array, from: { since: number; tries: number }): boolean {
+		const now = performance.now();
+		const deadline = from.since + this.#limits.incompleteHoldMs;
+		if (!this.#open || now >= deadline) return false;
+		const held = this.#held;
+		const merged = held ? Y.mergeUpdates([held.update, update]) : update;
+		if (merged.byteLength > this.#limits.maxMessageBytes) return false;
+		if (held?.timer) clearTimeout(held.timer);
+		const since = Math.min(from.since, held?.since ?? from.since);
+		const tries = Math.max(from.tries, held?.tries ?? 0);
+		const delay = Math.min(100 * 2 ** tries, Math.max(0, deadline - now));
+		const timer = setTimeout(() => this.#retryHeld(), delay);
+		timer.unref();
+		this.#held = { update: merged, since, tries, timer };
+		return true;
+	}
+
+	#retryHeld(): void {
+		const held = this.#held;
+		if (!held || !this.#open) return;
+		this.#held = null;
+		if (held.timer) clearTimeout(held.timer);
+		this.#submit(held.update, { since: held.since, tries: held.tries + 1 });
 	}
 
 	#refuse(verdict: Exclude<Verdict, { ok: true }>): void {
