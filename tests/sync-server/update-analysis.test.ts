@@ -113,8 +113,23 @@ describe('update analysis', () => {
 		const shadow = new Shadow(spec, null);
 		expect(shadow.analyze(later, everything)).toMatchObject({
 			ok: false,
-			code: 'sync_update_incomplete'
+			code: 'sync_update_incomplete',
+			untouched: true
 		});
+		// Said without applying it: the same shadow takes the whole story once it comes.
+		expect(shadow.analyze(Y.encodeStateAsUpdate(a), everything)).toMatchObject({ ok: true });
+		expect(shadow.log.length).toBe(3);
+	});
+
+	it('discards the shadow of an update that builds on another client’s missing change', () => {
+		const a = replica(null, 1);
+		a.getArray('log').push([entry(1)]);
+		const b = replica(Y.encodeStateAsUpdate(a), 2);
+		b.getArray('log').push([entry(2)]);
+		const onlyB = Y.encodeStateAsUpdate(b, Y.encodeStateVector(a));
+		const result = new Shadow(spec, null).analyze(onlyB, everything);
+		expect(result).toMatchObject({ ok: false, code: 'sync_update_incomplete' });
+		expect('untouched' in result).toBe(false);
 	});
 
 	it('refuses garbage as malformed without throwing', () => {

@@ -25,7 +25,13 @@ export type Analysis =
 			readonly parts: string[];
 			readonly elapsedMs: number;
 	  }
-	| { readonly ok: false; readonly code: SyncCode; readonly detail: string };
+	| {
+			readonly ok: false;
+			readonly code: SyncCode;
+			readonly detail: string;
+			/** refused without being applied: the shadow is unchanged and may be kept */
+			readonly untouched?: true;
+	  };
 
 const MAX_JSON_DEPTH = 32;
 
@@ -96,12 +102,38 @@ export class Shadow {
 	 * refused change and must be discarded; after an accepted analysis it equals the live document
 	 * once the live document applies the same update.
 	 */
+	/**
+	 * Whether the update carries some client's changes from past what the shadow has of them (the
+	 * usual incomplete update: a client's edit before the ones it builds on), found without applying
+	 * it, so the shadow need not be discarded and loaded again. Malformed input is left to applyUpdate.
+	 */
+	#startsPastShadow(update: Uint8Array): boolean {
+		let from: Map<number, number>;
+		try {
+			from = Y.parseUpdateMeta(update).from;
+		} catch {
+			return false;
+		}
+		for (const [client, clock] of from) {
+			if (clock > Y.getState(this.doc.store, client)) return true;
+		}
+		return false;
+	}
+
 	analyze(update: Uint8Array, editable: ReadonlySet<string>): Analysis {
 		const started = performance.now();
 		let verdict: Analysis | null = null;
 		const inspect = (transaction: Y.Transaction) => {
 			verdict = this.#inspect(transaction, editable);
 		};
+		if (this.#startsPastShadow(update)) {
+			return {
+				ok: false,
+				code: 'sync_update_incomplete',
+				detail: 'the update depends on changes the server does not have',
+				untouched: true
+			};
+		}
 		this.doc.on('beforeObserverCalls', inspect);
 		try {
 			Y.applyUpdate(this.doc, update);

@@ -57,8 +57,9 @@ function handle(request: WorkerRequest): WorkerResponse | null {
 					detail: `took ${Math.round(analysis.elapsedMs)} ms`
 				};
 			}
-			if (!analysis.ok) shadows.delete(request.doc);
-			return { id: request.id, analysis, dropped: !analysis.ok };
+			const dropped = !analysis.ok && !analysis.untouched;
+			if (dropped) shadows.delete(request.doc);
+			return { id: request.id, analysis, dropped };
 		}
 	}
 }
