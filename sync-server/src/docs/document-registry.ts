@@ -457,11 +457,6 @@ export class DocumentRegistry {
 		});
 	}
 
-	/**
-	 * The time budget counts wall-clock time, which a starved CPU (or a pause of the worker) stretches
-	 * for any update. So an account's updates of a document over it are let retry a few times in a
-	 * window, then refused for good (a crafted one is slow every time). Stale entries are swept.
-	 */
 	/** Counts and logs a refusal (for the operator: who had what refused, and why), and returns it. */
 	refused(
 		live: LiveDocument,
@@ -477,6 +472,11 @@ export class DocumentRegistry {
 		return verdict;
 	}
 
+	/**
+	 * The time budget counts wall-clock time, which a starved CPU (or a pause of the worker) stretches
+	 * for any update. So an account's updates of a document over it are let retry a few times in a
+	 * window, then refused for good (a crafted one is slow every time). Stale entries are swept.
+	 */
 	#mayRetry(peer: SyncPeer, live: LiveDocument): boolean {
 		const now = this.#now();
 		for (const [key, entry] of this.#overBudget) {

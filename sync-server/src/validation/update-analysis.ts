@@ -98,11 +98,6 @@ export class Shadow {
 	}
 
 	/**
-	 * Applies `update` to the shadow and says what it did. After a refusal the shadow holds the
-	 * refused change and must be discarded; after an accepted analysis it equals the live document
-	 * once the live document applies the same update.
-	 */
-	/**
 	 * Whether the update carries some client's changes from past what the shadow has of them (the
 	 * usual incomplete update: a client's edit before the ones it builds on), found without applying
 	 * it, so the shadow need not be discarded and loaded again. Malformed input is left to applyUpdate.
@@ -120,6 +115,11 @@ export class Shadow {
 		return false;
 	}
 
+	/**
+	 * Applies `update` to the shadow and says what it did. After a refusal the shadow holds the
+	 * refused change and must be discarded (unless the refusal says `untouched`); after an accepted
+	 * analysis it equals the live document once the live document applies the same update.
+	 */
 	analyze(update: Uint8Array, editable: ReadonlySet<string>): Analysis {
 		const started = performance.now();
 		let verdict: Analysis | null = null;
