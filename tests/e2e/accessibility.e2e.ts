@@ -22,7 +22,7 @@ for (const language of ['en', 'ja'] as const) {
 		});
 
 		test.describe('signed in', () => {
-			test.use({ storageState: async ({ signedInState }, use) => use(signedInState) });
+			test.use({ storageState: async ({ signedInState }, use) => use(await signedInState()) });
 
 			test('every page of the shell has no violations', async ({ page }) => {
 				for (const route of ROUTES) {

@@ -51,9 +51,16 @@ interface Fixtures {
 	cspGuard: void;
 }
 
+const SIGNED_IN_STATE_MAX_AGE_MS = 10 * 60_000;
+
 interface WorkerFixtures {
-	/** Cookies of one demo sign-in, shared by the tests of a worker (one sign-in, not dozens). */
-	signedInState: string;
+	/**
+	 * A storage state file with the cookies of a demo sign-in, shared by the tests of a worker (one
+	 * sign-in, not dozens). Signed in again once it is 10 minutes old: the access cookie lasts 15,
+	 * and the first test to refresh it would rotate the refresh token that every later test still
+	 * holds (presenting a used one ends the session).
+	 */
+	signedInState: () => Promise<string>;
 }
 
 export const test = base.extend<Fixtures, WorkerFixtures>({
@@ -71,18 +78,23 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
 	signedInState: [
 		async ({ playwright }, use, workerInfo) => {
 			const baseURL = workerInfo.project.use.baseURL;
-			const request = await playwright.request.newContext({ baseURL });
-			// The server accepts API POSTs only with its own Origin, as a browser sends it.
-			const response = await request.post('/api/auth/sign-in', {
-				data: DEMO_ADMIN,
-				headers: { origin: new URL(String(baseURL)).origin }
-			});
-			expect(response.status(), await response.text()).toBe(200);
 			const dir = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-e2e-state-'));
-			const file = path.join(dir, 'signed-in.json');
-			await request.storageState({ path: file });
-			await request.dispose();
-			await use(file);
+			let current: { file: string; at: number } | null = null;
+			await use(async () => {
+				if (current && Date.now() - current.at < SIGNED_IN_STATE_MAX_AGE_MS) return current.file;
+				const request = await playwright.request.newContext({ baseURL });
+				// The server accepts API POSTs only with its own Origin, as a browser sends it.
+				const response = await request.post('/api/auth/sign-in', {
+					data: DEMO_ADMIN,
+					headers: { origin: new URL(String(baseURL)).origin }
+				});
+				expect(response.status(), await response.text()).toBe(200);
+				const file = path.join(dir, `signed-in-${Date.now()}.json`);
+				await request.storageState({ path: file });
+				await request.dispose();
+				current = { file, at: Date.now() };
+				return file;
+			});
 		},
 		{ scope: 'worker' }
 	]

@@ -3,7 +3,7 @@ import { MENU, ROUTES, expect, test } from './fixtures';
 
 test.use({
 	viewport: { width: 360, height: 740 },
-	storageState: async ({ signedInState }, use) => use(signedInState)
+	storageState: async ({ signedInState }, use) => use(await signedInState())
 });
 
 test('the Menu button opens a drawer from which every item is reachable', async ({ page }) => {

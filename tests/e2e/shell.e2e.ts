@@ -4,7 +4,7 @@ import { DEMO_ADMIN, MENU, ROUTES, expect, signInThroughForm, test } from './fix
 const LANGUAGES = ['en', 'ja'] as const;
 
 test.describe('signed in', () => {
-	test.use({ storageState: async ({ signedInState }, use) => use(signedInState) });
+	test.use({ storageState: async ({ signedInState }, use) => use(await signedInState()) });
 
 	for (const language of LANGUAGES) {
 		test(`every route loads with its heading and the full menu, in ${language}`, async ({
