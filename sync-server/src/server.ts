@@ -140,15 +140,16 @@ export async function startServer(
 		}
 	});
 
-	// Invitation links: indexed as soon as an accepted update is durable, before anyone can open it.
+	// Invitation links: indexed once an accepted update is durable and before its writer hears the
+	// acknowledgement, so a link is found on every process as soon as its sender is told it is saved.
 	const invitationIndex = new InvitationIndex(storage.invitationTokens, registry);
-	registry.onLogChanged((live) => {
+	registry.beforeAcknowledged((live) =>
 		invitationIndex
 			.update(live)
 			.catch((error: unknown) =>
 				log.error({ err: error, doc: live.name }, 'invitation index update failed')
-			);
-	});
+			)
+	);
 	const invitations = new InvitationService({
 		registry,
 		index: invitationIndex,

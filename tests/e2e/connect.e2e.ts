@@ -4,14 +4,12 @@
 // link security pages; accessibility and the keyboard journey; roles without the controls.
 import type { Page } from '@playwright/test';
 import { createHash, randomBytes } from 'node:crypto';
-import WebSocket from 'ws';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
 import { formatHlc } from '../../src/lib/domain/clock';
 import { expectNoAxeViolations } from './axe';
 import { expectSynced, freshServerPerTest } from './fresh-server';
 import { networkSwitch } from './network-switch';
 import { expect, test } from './fixtures';
+import { appendWithStockClient } from './stock-writer';
 
 const PASSWORD = 'tiertwo-demo';
 const account = (email: string) => ({ email, password: PASSWORD });
@@ -266,56 +264,21 @@ async function writeInvitationAs(
 	orgId: string,
 	expiresAt: number
 ): Promise<string> {
-	const signIn = await fetch(`${url()}/api/auth/sign-in`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', origin: url() },
-		body: JSON.stringify(who)
-	});
-	expect(signIn.status).toBe(200);
-	const cookie = signIn.headers
-		.getSetCookie()
-		.map((line) => line.split(';')[0])
-		.join('; ');
-	class AuthenticatedSocket extends WebSocket {
-		constructor(address: string, protocols?: string | string[]) {
-			super(address, protocols, { headers: { cookie, origin: url() } });
-		}
-	}
 	const token = randomBytes(32).toString('base64url');
-	const doc = new Y.Doc();
-	const provider = new WebsocketProvider(
-		`${url().replace(/^http/, 'ws')}/sync`,
-		`org/${orgId}`,
-		doc,
+	await appendWithStockClient(url(), who, `org/${orgId}`, [
 		{
-			WebSocketPolyfill: AuthenticatedSocket as unknown as typeof globalThis.WebSocket,
-			disableBc: true,
-			params: { ack: '1' }
-		}
-	);
-	try {
-		await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
-		const acknowledged = new Promise<void>((resolve) => {
-			provider.messageHandlers[101] = () => resolve();
-		});
-		doc.getArray('log').push([
-			{
-				id: crypto.randomUUID(),
-				type: 'invitation.created',
-				at: formatHlc({ wall: Date.now() - 60_000, counter: 0, node: 'e2e-admin' }),
-				by: { userId: `${orgId}-admin`, orgId },
-				payload: {
-					invitationId: randomBytes(16).toString('hex'),
-					kind: 'reseller',
-					tokenHash: createHash('sha256').update(token).digest('hex'),
-					expiresAt
-				}
+			id: crypto.randomUUID(),
+			type: 'invitation.created',
+			at: formatHlc({ wall: Date.now() - 60_000, counter: 0, node: 'e2e-admin' }),
+			by: { userId: `${orgId}-admin`, orgId },
+			payload: {
+				invitationId: randomBytes(16).toString('hex'),
+				kind: 'reseller',
+				tokenHash: createHash('sha256').update(token).digest('hex'),
+				expiresAt
 			}
-		]);
-		await acknowledged;
-	} finally {
-		provider.destroy();
-	}
+		}
+	]);
 	return `${url()}/invitation#${token}`;
 }
 

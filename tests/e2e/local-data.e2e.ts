@@ -6,14 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
 import { expectNoAxeViolations } from './axe';
 import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
 import { CHROMIUM_FLAGS, findChromium } from './browser';
 import { expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
 import { networkSwitch } from './network-switch';
+import { appendWithStockClient } from './stock-writer';
 
 const PASSWORD = 'tiertwo-demo';
 const CONTOSO_ADMIN = { email: 'admin@contoso.example', password: PASSWORD };
@@ -81,51 +79,15 @@ const waiting = (page: Page, count: number) =>
 
 /** Another user's device outside the browser: signs in over HTTP and writes one org event. */
 async function writeAsContosoAdmin(type: string, payload: object): Promise<void> {
-	const base = server!.url;
-	const signIn = await fetch(`${base}/api/auth/sign-in`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', origin: base },
-		body: JSON.stringify(CONTOSO_ADMIN)
-	});
-	expect(signIn.status).toBe(200);
-	const cookie = signIn.headers
-		.getSetCookie()
-		.map((line) => line.split(';')[0])
-		.join('; ');
-	class AuthenticatedSocket extends WebSocket {
-		constructor(url: string, protocols?: string | string[]) {
-			super(url, protocols, { headers: { cookie, origin: base } });
-		}
-	}
-	const doc = new Y.Doc();
-	const provider = new WebsocketProvider(
-		`${base.replace(/^http/, 'ws')}/sync`,
-		'org/contoso',
-		doc,
+	await appendWithStockClient(server!.url, CONTOSO_ADMIN, 'org/contoso', [
 		{
-			WebSocketPolyfill: AuthenticatedSocket as unknown as typeof globalThis.WebSocket,
-			disableBc: true,
-			params: { ack: '1' }
+			id: crypto.randomUUID(),
+			type,
+			at: formatHlc({ wall: Date.now(), counter: 0, node: 'e2e-admin' }),
+			by: { userId: 'contoso-admin', orgId: 'contoso' },
+			payload
 		}
-	);
-	try {
-		await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
-		const acknowledged = new Promise<void>((resolve) => {
-			provider.messageHandlers[101] = () => resolve();
-		});
-		doc.getArray('log').push([
-			{
-				id: crypto.randomUUID(),
-				type,
-				at: formatHlc({ wall: Date.now(), counter: 0, node: 'e2e-admin' }),
-				by: { userId: 'contoso-admin', orgId: 'contoso' },
-				payload
-			}
-		]);
-		await acknowledged;
-	} finally {
-		provider.destroy();
-	}
+	]);
 }
 
 test('edits made offline survive a reload and a browser restart, then reach the server and another user', async ({

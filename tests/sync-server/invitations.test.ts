@@ -14,6 +14,7 @@ import * as Y from 'yjs';
 import { newId } from '../../sync-server/src/accounts/tokens';
 import { SYSTEM_ACTOR } from '../../sync-server/src/authorize';
 import { messageRefused } from '../../sync-server/src/ws/protocol';
+import { MESSAGE_ACK, readAck } from '../../src/lib/protocol/sync-messages';
 import {
 	closedWith,
 	event,
@@ -287,6 +288,77 @@ describe('links that cannot be used', () => {
 				(e.payload as { invitationId: string }).invitationId === invitationId
 		);
 		expect(written).toEqual([]);
+	});
+
+	it('finds a link on every process the moment the acknowledgement that covers it arrives', async () => {
+		// connect.e2e.ts saw an acknowledged expired link looked up as "not found". The server also
+		// acknowledges a client's answer to sync step 1, after `sync`: only an ack whose vector holds
+		// the edit's clock says it was stored. And the index is written after the update is durable:
+		// here every write to it is slowed, so a process that acknowledged before its index entry
+		// was stored leaves the other processes of a cluster (they read the shared store) without it.
+		const restore = server.servers.map((running) => {
+			const tokens = running.storage.invitationTokens;
+			const put = tokens.put.bind(tokens);
+			tokens.put = async (...args) => {
+				await new Promise((resolve) => setTimeout(resolve, 300));
+				return put(...args);
+			};
+			return () => {
+				tokens.put = put;
+			};
+		});
+		try {
+			const { token, tokenHash } = newLinkToken();
+			const invitationId = newId();
+			const doc = new Y.Doc();
+			const acks: Map<number, number>[] = [];
+			const provider = server.provider(
+				'org/northwind',
+				await h.sessionOf('admin@northwind.example'),
+				doc,
+				undefined,
+				{ ack: '1' }
+			);
+			provider.messageHandlers[MESSAGE_ACK] = (_encoder, decoder) => {
+				acks.push(readAck(decoder));
+			};
+			await waitForSync(provider);
+			await waitFor(() => acks.length > 0, 5000, 'the ack of the sync answer');
+			// That ack covers nothing of this client: it is no acknowledgement of an edit.
+			expect(acks.every((vector) => !vector.has(doc.clientID))).toBe(true);
+			doc.getArray('log').push([
+				event('invitation.created', NORTHWIND_ADMIN, {
+					invitationId,
+					kind: 'reseller',
+					tokenHash,
+					expiresAt: Date.now() - 1_000
+				})
+			]);
+			const clock = Y.decodeStateVector(Y.encodeStateVector(doc)).get(doc.clientID) ?? 0;
+			await waitFor(
+				() => acks.some((vector) => (vector.get(doc.clientID) ?? 0) >= clock),
+				5000,
+				'the ack that covers the invitation'
+			);
+			provider.destroy();
+			// Stored in the index the lookups of every process read, not only queued to be.
+			for (const running of server.servers) {
+				expect(await running.storage.invitationTokens.find(tokenHash, 4)).toEqual([
+					{ orgId: 'northwind', invitationId }
+				]);
+			}
+			for (const running of server.servers) {
+				const response = await fetch(`${running.url}/api/invitations/lookup`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ token })
+				});
+				const body = (await response.json()) as { error?: { code: string } };
+				expect([response.status, body.error?.code]).toEqual([410, 'invitation_expired']);
+			}
+		} finally {
+			for (const undo of restore) undo();
+		}
 	});
 
 	it('refuses a revoked link', async () => {

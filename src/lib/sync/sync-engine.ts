@@ -13,6 +13,7 @@ import type { DocumentAccess, Summary } from '$lib/db/local-records';
 import { markDelivered, refuseEntries, pendingOf } from '$lib/db/outbox';
 import { isUserLive } from '$lib/flows/org-queries';
 import { checkAppend, rolesOf, type Actor } from '$lib/flows/projection';
+import { backoffDelay } from './backoff';
 import { DocumentConnection } from './document-connection';
 import { DocumentReplica } from './document-replica';
 import { ORPHAN_CLIENT_ID, replayPending } from './pending-replay';
@@ -124,6 +125,9 @@ export class SyncEngine {
 	#listing: Promise<void> | undefined;
 	#listAgain = false;
 	#listTimer: ReturnType<typeof setTimeout> | undefined;
+	/** Failed listings in a row: the next try waits out their backoff. */
+	#listFailures = 0;
+	#listRetry: ReturnType<typeof setTimeout> | undefined;
 	#stopped = false;
 
 	constructor(options: SyncEngineOptions) {
@@ -187,6 +191,7 @@ export class SyncEngine {
 	stop(): void {
 		this.#stopped = true;
 		clearTimeout(this.#listTimer);
+		clearTimeout(this.#listRetry);
 		this.#feed?.unsubscribe();
 		for (const connection of this.#connections.values()) connection.destroy();
 		for (const replica of this.#replicas.values()) replica.close();
@@ -222,9 +227,22 @@ export class SyncEngine {
 			this.#listAgain = true;
 			return this.#listing;
 		}
+		clearTimeout(this.#listRetry);
+		this.#listRetry = undefined;
 		this.#listing = this.#refreshDocuments()
+			.then(() => {
+				this.#listFailures = 0;
+			})
 			.catch(() => {
-				// Offline or the server is down: the stored documents stay open; retried on reconnect.
+				// Offline or the server is down: the stored documents stay open and the listing is tried
+				// again after a backoff. Documents connect only once listed, so a listing lost to a
+				// server restart must not wait for a reachability change that may never be seen (the
+				// server can be back before the next health check): that left a reloaded device's
+				// changes waiting to sync for good.
+				if (this.#stopped) return;
+				const random = this.#options.random ?? Math.random;
+				const delay = backoffDelay(this.#listFailures++, random());
+				this.#listRetry = setTimeout(() => void this.refreshDocuments(), delay);
 			})
 			.finally(() => {
 				this.#listing = undefined;
@@ -238,6 +256,7 @@ export class SyncEngine {
 
 	/** The network is back: reconnect now and look for documents shared meanwhile. */
 	reconnect(): void {
+		this.#listFailures = 0;
 		for (const connection of this.#connections.values()) connection.reconnectNow();
 		void this.refreshDocuments();
 	}

@@ -55,6 +55,8 @@ export type Verdict =
 	{ readonly ok: true } | ({ readonly ok: false; readonly message: string } & Refusal);
 
 export type LogListener = (live: LiveDocument) => void;
+/** A listener whose work the writer's acknowledgement waits for. */
+export type AcknowledgedListener = (live: LiveDocument) => Promise<void>;
 
 /**
  * A last check of an update the domain accepted, for rules that need what only the server knows
@@ -90,6 +92,7 @@ export class DocumentRegistry {
 	readonly #deps: RegistryDeps;
 	readonly #docs = new Map<string, LiveDocument>();
 	readonly #listeners = new Set<LogListener>();
+	readonly #beforeAck = new Set<AcknowledgedListener>();
 	readonly #accessListeners = new Set<LogListener>();
 	/** for each document, the documents whose access was decided by looking at it */
 	readonly #dependents = new Map<string, Set<string>>();
@@ -144,17 +147,31 @@ export class DocumentRegistry {
 	 * Most edits change no one's access, and rechecking a crowded document's connections costs one
 	 * decision per connection.
 	 */
+	/**
+	 * Like `onLogChanged`, but the writer's acknowledgement waits until `listener` has settled: for
+	 * what must be findable once an event is acknowledged (an invitation link's index entry, which
+	 * every process of a cluster reads from the shared store). Keep it short: acks wait for it.
+	 */
+	beforeAcknowledged(listener: AcknowledgedListener): () => void {
+		this.#beforeAck.add(listener);
+		return () => this.#beforeAck.delete(listener);
+	}
+
 	onAccessChanged(listener: LogListener): () => void {
 		this.#accessListeners.add(listener);
 		return () => this.#accessListeners.delete(listener);
 	}
 
-	#logChanged(live: LiveDocument): void {
+	/** Tells the listeners; returns what an acknowledgement of this change must wait for. */
+	#logChanged(live: LiveDocument): Promise<unknown>[] {
+		const gates = [...this.#beforeAck].map((listener) => listener(live));
 		for (const listener of this.#listeners) listener(live);
 		const basis = this.#deps.policy.basis(live.projector.state);
-		if (basis === live.accessBasis) return;
-		live.accessBasis = basis;
-		for (const listener of this.#accessListeners) listener(live);
+		if (basis !== live.accessBasis) {
+			live.accessBasis = basis;
+			for (const listener of this.#accessListeners) listener(live);
+		}
+		return gates;
 	}
 
 	/** The document by name, loaded from the store or new and empty; null for an invalid name. */
@@ -712,9 +729,10 @@ export class DocumentRegistry {
 				}
 				peer.send(message);
 			}
-			if (write.logChanged) this.#logChanged(write.live);
+			const gates = write.logChanged ? this.#logChanged(write.live) : [];
 			this.#maybeCompact(write.live);
-			write.resolve();
+			if (gates.length === 0) write.resolve();
+			else void Promise.allSettled(gates).then(write.resolve);
 		});
 		for (const peer of corked) peer.uncork();
 		bus?.publishUpdates(published);
@@ -826,7 +844,7 @@ export class DocumentRegistry {
 				live.projector = this.#deps.policy.project(live.ref);
 				live.projector.append(live.log.toArray());
 			}
-			this.#logChanged(live);
+			void this.#logChanged(live);
 		}
 		this.#maybeCompact(live);
 	}
@@ -840,7 +858,7 @@ export class DocumentRegistry {
 				if (!this.#docs.has(live.name)) return;
 				live.projector = this.#deps.policy.project(live.ref);
 				live.projector.append(live.log.toArray());
-				this.#logChanged(live);
+				void this.#logChanged(live);
 			});
 		}, this.#deps.limits.reorderDelayMs);
 		timer.unref();

@@ -191,6 +191,27 @@ describe('sync engine', () => {
 		expect(server.logIds(CUSTOMER_DOC)).toContain(made.ok ? made.eventId : '');
 	});
 
+	it('delivers edits of a reload whose document listing failed while the server restarted, with no reconnect signal', async () => {
+		// Chaos seed 1232298027: the provider reloaded, its listing hit the restarting server, and
+		// the server was back before the next health check, so no "reachable again" ever came: no
+		// document connected and nine changes waited to sync for good.
+		const first = await started();
+		await server.stop();
+		const made = await first.append(CUSTOMER_DOC, 'tenantUser.added', tenantUser('tu-r'), summary);
+		if (!made.ok) throw new Error('append failed');
+		first.stop();
+
+		reachable = false;
+		const reloaded = engine();
+		await reloaded.start();
+		await until(() => reloaded.replica(CUSTOMER_DOC) !== undefined, 'opened from IndexedDB');
+		await server.restart();
+		reachable = true;
+		// No reconnect(): the engine tries the listing again by itself.
+		await until(async () => (await db.outbox.count()) === 0, 'delivery without a reconnect');
+		expect(server.logIds(CUSTOMER_DOC)).toContain(made.eventId);
+	});
+
 	it('keeps a refused event aside with its reason, rebuilds from the server and re-sends the others', async () => {
 		const client = await started();
 		await server.stop();
