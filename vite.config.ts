@@ -19,6 +19,7 @@ const root = import.meta.dirname;
 const CLUSTER_SUITES = [
 	'tests/sync-server/auth.test.ts',
 	'tests/sync-server/authorization.test.ts',
+	'tests/sync-server/client-ids.test.ts',
 	'tests/sync-server/interop.test.ts',
 	'tests/sync-server/forged-events.test.ts',
 	'tests/sync-server/invitations.test.ts',

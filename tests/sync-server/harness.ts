@@ -297,6 +297,39 @@ export function quadraticUpdate(n: number, rootKey = 'notes'): Uint8Array {
 	return encoding.toUint8Array(e);
 }
 
+/** One struct of a crafted update (see `craftedUpdate`). */
+export type CraftedStruct =
+	| { readonly kind: 'gc' | 'skip'; readonly length: number }
+	/** an item of deleted content (its text not sent) in the top-level type `root` */
+	| { readonly kind: 'deleted'; readonly length: number; readonly root: string };
+
+/**
+ * A hand-encoded update (Yjs v1 format) of `client`'s structs from `clock` on, with an empty delete
+ * set: GC and Skip structs, and deleted items, which no honest editing API sends for another client.
+ */
+export function craftedUpdate(
+	client: number,
+	clock: number,
+	structs: readonly CraftedStruct[]
+): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, 1);
+	encoding.writeVarUint(e, structs.length);
+	encoding.writeVarUint(e, client);
+	encoding.writeVarUint(e, clock);
+	for (const struct of structs) {
+		if (struct.kind === 'deleted') {
+			const contentDeleted = 1;
+			encoding.writeUint8(e, contentDeleted);
+			encoding.writeVarUint(e, 1);
+			encoding.writeVarString(e, struct.root);
+		} else encoding.writeUint8(e, struct.kind === 'gc' ? 0 : 10);
+		encoding.writeVarUint(e, struct.length);
+	}
+	encoding.writeVarUint(e, 0);
+	return encoding.toUint8Array(e);
+}
+
 export interface ServerProcess {
 	readonly child: ChildProcess;
 	readonly url: string;

@@ -2,9 +2,13 @@
 // time budget and watchdog.
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { Shadow, type ShadowSpec } from '../../sync-server/src/validation/update-analysis';
+import {
+	MAX_UNBACKED_CLOCKS,
+	Shadow,
+	type ShadowSpec
+} from '../../sync-server/src/validation/update-analysis';
 import { UpdateValidator } from '../../sync-server/src/validation/update-validator';
-import { quadraticUpdate } from './harness';
+import { craftedUpdate, quadraticUpdate } from './harness';
 
 const spec: ShadowSpec = { logKey: 'log', parts: { notes: 'text', orderDrafts: 'map' } };
 const everything = new Set(['notes', 'orderDrafts']);
@@ -136,6 +140,116 @@ describe('update analysis', () => {
 		const shadow = new Shadow(spec, null);
 		const result = shadow.analyze(new Uint8Array([0, 200, 200, 200, 1, 2, 3]), everything);
 		expect(result.ok).toBe(false);
+	});
+});
+
+describe('struct kinds and clocks', () => {
+	/** A shadow holding one event of client 1 and some notes of client 2. */
+	function seeded(): { state: Uint8Array; shadow: Shadow } {
+		const origin = replica(null, 1);
+		origin.getArray('log').push([entry(1)]);
+		const writer = replica(Y.encodeStateAsUpdate(origin), 2);
+		writer.getText('notes').insert(0, 'hello');
+		const state = Y.encodeStateAsUpdate(writer);
+		return { state, shadow: new Shadow(spec, state) };
+	}
+
+	it('refuses a GC struct for another client’s next clocks without applying it', () => {
+		const { shadow } = seeded();
+		const before = Y.encodeStateVector(shadow.doc);
+		const result = shadow.analyze(
+			craftedUpdate(1, 1, [{ kind: 'gc', length: 2 ** 40 }]),
+			everything
+		);
+		expect(result).toMatchObject({ ok: false, code: 'sync_struct_gc', untouched: true });
+		expect(Y.encodeStateVector(shadow.doc)).toEqual(before);
+	});
+
+	it('refuses a GC struct of a new client id, however short', () => {
+		const { shadow } = seeded();
+		for (const length of [1, 2 ** 40]) {
+			expect(
+				shadow.analyze(craftedUpdate(99, 0, [{ kind: 'gc', length }]), everything)
+			).toMatchObject({ ok: false, code: 'sync_struct_gc' });
+		}
+	});
+
+	it('ignores GC structs for clocks the document already has (Yjs skips them)', () => {
+		const { shadow } = seeded();
+		expect(
+			shadow.analyze(craftedUpdate(2, 0, [{ kind: 'gc', length: 3 }]), everything)
+		).toMatchObject({ ok: true, noop: true });
+	});
+
+	it('treats a Skip as a gap: incomplete, shadow kept', () => {
+		const { shadow } = seeded();
+		expect(
+			shadow.analyze(
+				craftedUpdate(2, 5, [
+					{ kind: 'skip', length: 3 },
+					{ kind: 'deleted', length: 1, root: 'notes' }
+				]),
+				everything
+			)
+		).toMatchObject({ ok: false, code: 'sync_update_incomplete', untouched: true });
+		expect(
+			shadow.analyze(craftedUpdate(7, 0, [{ kind: 'skip', length: 2 ** 40 }]), everything)
+		).toMatchObject({ ok: false, code: 'sync_update_incomplete', untouched: true });
+	});
+
+	it('refuses a few bytes of deleted items claiming 2^40 clocks', () => {
+		const { shadow } = seeded();
+		const update = craftedUpdate(2, 5, [{ kind: 'deleted', length: 2 ** 40, root: 'notes' }]);
+		expect(update.byteLength).toBeLessThan(20);
+		expect(shadow.analyze(update, everything)).toMatchObject({
+			ok: false,
+			code: 'sync_clock_jump',
+			untouched: true
+		});
+		expect(
+			shadow.analyze(
+				craftedUpdate(2, 5, [{ kind: 'deleted', length: MAX_UNBACKED_CLOCKS, root: 'notes' }]),
+				everything
+			)
+		).toMatchObject({ ok: true });
+	});
+
+	it('admits what an honest client sends after typing and deleting offline, and says whose', () => {
+		// A long offline stretch of notes typed, corrected and deleted, the way the text field binds
+		// (inserts and deletes of plain strings), sent as one sync step 2.
+		const { state, shadow } = seeded();
+		const offline = replica(state, 3);
+		const before = Y.encodeStateVector(offline);
+		const notes = offline.getText('notes');
+		for (let i = 0; i < 2000; i += 1) {
+			notes.insert(notes.length, 'typed in a long offline session. ');
+			if (i % 7 === 0) notes.delete(notes.length - 10, 5);
+		}
+		notes.insert(0, 'x'.repeat(200_000)); // a paste
+		notes.delete(0, notes.length); // then everything deleted
+		const update = Y.encodeStateAsUpdate(offline, before);
+		const structs = Y.decodeUpdate(update).structs;
+		// Deleted text travels as deleted items, never as GC structs (the parts have no nested types).
+		expect(structs.every((struct) => struct instanceof Y.Item)).toBe(true);
+		const deleted = structs.reduce(
+			(sum, struct) =>
+				sum +
+				(struct instanceof Y.Item && struct.content instanceof Y.ContentDeleted
+					? struct.length
+					: 0),
+			0
+		);
+		expect(deleted).toBeGreaterThan(260_000);
+		expect(deleted).toBeLessThan(MAX_UNBACKED_CLOCKS / 32);
+		expect(shadow.analyze(update, everything)).toMatchObject({
+			ok: true,
+			clients: [[3, 0]]
+		});
+		const more = delta(offline, (d) => d.getText('notes').insert(0, 'back online'));
+		expect(shadow.analyze(more, everything)).toMatchObject({
+			ok: true,
+			clients: [[3, Y.getState(shadow.doc.store, 3) - 'back online'.length]]
+		});
 	});
 });
 

@@ -87,6 +87,17 @@ const CONTACT_SAVE_INTERVAL_MS = 60_000;
 
 /** Documents opened together at start before the page gets a turn. */
 const OPEN_BATCH = 16;
+/**
+ * Refusals of how an update was written, not of its events: under a client id the server counts as
+ * someone else's (one written before the server recorded owners, say), or with structs the app never
+ * makes. The rebuilt document has a fresh client id, so its pending events are all sent again.
+ */
+const WRITING_REFUSALS: ReadonlySet<string> = new Set([
+	'sync_client_id_taken',
+	'sync_client_id_limit',
+	'sync_struct_gc',
+	'sync_clock_jump'
+]);
 
 /** Resolves once the page has had a chance to run its own work (input, rendering, its queries). */
 function yieldToPage(): Promise<void> {
@@ -522,8 +533,9 @@ export class SyncEngine {
 		try {
 			await withLock(`tiertwo-rebuild:${name}`, async () => {
 				await this.#queue.settled();
-				const refusedIds =
-					refusal.eventIds.length > 0
+				const refusedIds = WRITING_REFUSALS.has(refusal.code)
+					? []
+					: refusal.eventIds.length > 0
 						? refusal.eventIds
 						: (await pendingOf(this.#db, name)).map((row) => row.eventId);
 				await refuseEntries(this.#db, refusedIds, refusal.code);

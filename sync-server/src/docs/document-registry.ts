@@ -17,7 +17,8 @@ import type {
 } from '../authorize.js';
 import { candidateId } from '../authorize.js';
 import type { Metrics } from '../metrics.js';
-import type { DocumentStorage } from '../store/storage.js';
+import { SERVER_OWNER, type DocumentStorage } from '../store/storage.js';
+import type { Analysis } from '../validation/update-analysis.js';
 import type { UpdateValidator } from '../validation/update-validator.js';
 import { encodeUpdate, type Refusal } from '../ws/protocol.js';
 import { LiveDocument, REMOTE_ORIGIN, type SyncPeer } from './live-document.js';
@@ -79,6 +80,11 @@ const SERVER_ORIGIN = Symbol('server');
 const OVER_BUDGET_WINDOW_MS = 10 * 60_000;
 const OVER_BUDGET_RETRIES = 3;
 const OVER_BUDGET_MAX_ENTRIES = 10_000;
+/**
+ * Client ids one update may claim: a device's offline work from several page loads (each has its
+ * own id) and the tabs it shared them with, with room to spare; each claim is a stored row.
+ */
+const MAX_NEW_CLIENTS_PER_UPDATE = 64;
 
 interface PendingWrite {
 	readonly live: LiveDocument;
@@ -416,12 +422,25 @@ export class DocumentRegistry {
 			};
 			const actor = await this.actorOf(peer);
 			const editable = peer.access === 'write' ? policy.editableParts(live.ref, actor) : [];
-			let analysis = await validator.analyze(live, update, editable);
+			const analyze = async (): Promise<Analysis> => {
+				const found = await validator.analyze(live, update, editable);
+				if (!found.ok || found.noop || peer.access !== 'write') return found;
+				const refusal = await this.#claimClients(live, found.clients, peer.accountId);
+				if (refusal === null) return found;
+				validator.drop(live.name);
+				return refusal;
+			};
+			let analysis = await analyze();
 			// In a cluster a client may reconnect to a process that has not yet heard of updates it
-			// saw elsewhere (the bus is a moment behind the store): catch up from the store, retry.
-			if (this.#deps.bus && !analysis.ok && analysis.code === 'sync_update_incomplete') {
+			// saw elsewhere (the bus is a moment behind the store): what it builds on, or other
+			// people's changes it passes on, may be missing here. Catch up from the store, retry.
+			if (
+				this.#deps.bus &&
+				!analysis.ok &&
+				(analysis.code === 'sync_update_incomplete' || analysis.code === 'sync_client_id_taken')
+			) {
 				await this.#catchUp(live);
-				analysis = await validator.analyze(live, update, editable);
+				analysis = await analyze();
 			}
 			if (!analysis.ok && analysis.code === 'sync_update_incomplete') {
 				// Not refused yet: the connection holds it until what it builds on arrives (SyncConnection).
@@ -474,6 +493,71 @@ export class DocumentRegistry {
 		});
 	}
 
+	/**
+	 * Every client id an update writes new structs for must be its writer's: claimed for their
+	 * account when the document has nothing of it yet, or claimed by them before. A client id is
+	 * the position in history Yjs gives a writer's changes; writing someone else's (the server's
+	 * included) would let a writer forge or pre-empt changes that person has not sent yet, which
+	 * Yjs would then drop as already known. Returns the refusal, or null.
+	 */
+	async #claimClients(
+		live: LiveDocument,
+		clients: readonly (readonly [number, number])[],
+		owner: string
+	): Promise<Analysis | null> {
+		const fresh: number[] = [];
+		const existing: number[] = [];
+		const taken = (client: number): Analysis => ({
+			ok: false,
+			code: 'sync_client_id_taken',
+			detail: `client id ${client} is someone else's`
+		});
+		for (const [client, from] of clients) {
+			const known = live.clientOwners.get(client);
+			if (known === owner) continue;
+			if (known !== undefined) return taken(client);
+			(from === 0 ? fresh : existing).push(client);
+		}
+		if (fresh.length + existing.length === 0) return null;
+		if (fresh.length > MAX_NEW_CLIENTS_PER_UPDATE) {
+			return {
+				ok: false,
+				code: 'sync_client_id_limit',
+				detail: `${fresh.length} new client ids in one update`
+			};
+		}
+		const owners = await this.#deps.store.claimClients(live.name, fresh, existing, owner);
+		for (const [client, claimed] of owners) live.clientOwners.set(client, claimed);
+		// An id with stored structs and no owner is the server's from before ownership was recorded.
+		for (const client of [...fresh, ...existing]) {
+			if (owners.get(client) !== owner) return taken(client);
+		}
+		return null;
+	}
+
+	/**
+	 * Makes sure the server writes its own events under a client id it owns (claimed as
+	 * SERVER_OWNER), so no connection can have written or later write under it. Runs in the
+	 * document's queue before the server's first write since loading (a remote update that used the
+	 * replica's id makes Yjs pick a new one: that one is claimed in turn).
+	 */
+	async #ownServerClient(live: LiveDocument): Promise<void> {
+		for (;;) {
+			const client = live.doc.clientID;
+			const known = live.clientOwners.get(client);
+			if (known === SERVER_OWNER) return;
+			if (known === undefined && !live.doc.store.clients.has(client)) {
+				const owners = await this.#deps.store.claimClients(live.name, [client], [], SERVER_OWNER);
+				const claimed = owners.get(client);
+				if (claimed !== undefined) live.clientOwners.set(client, claimed);
+				if (claimed === SERVER_OWNER && live.doc.clientID === client) return;
+			}
+			if (live.doc.clientID === client) {
+				live.doc.clientID = Math.floor(Math.random() * 0xffffffff);
+			}
+		}
+	}
+
 	/** Counts and logs a refusal (for the operator: who had what refused, and why), and returns it. */
 	refused(
 		live: LiveDocument,
@@ -518,6 +602,7 @@ export class DocumentRegistry {
 		const live = await this.get(name);
 		if (!live) return { ok: false, code: 'sync_document_invalid', eventIds: [], message: name };
 		return live.run(async () => {
+			await this.#ownServerClient(live);
 			for (const event of events) {
 				const verdict = this.#deps.policy.checkAppend(live.ref, live.projector.state, event, actor);
 				if (!verdict.ok) {
@@ -577,6 +662,7 @@ export class DocumentRegistry {
 		const body = async () => {
 			// Other processes may have written these documents: decide on what the store has.
 			if (shared) for (const live of docs) await this.#catchUp(live);
+			for (const live of docs) await this.#ownServerClient(live);
 			const decision = decide(docs.map((live) => live.projector.state));
 			if ('refused' in decision)
 				return { ok: true as const, value: decision.refused, refused: true };

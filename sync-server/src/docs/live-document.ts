@@ -46,6 +46,8 @@ export class LiveDocument {
 	readonly peers = new Set<SyncPeer>();
 	/** which connection announced each presence client id (nobody may speak for another's) */
 	readonly awarenessOwners = new Map<number, SyncPeer>();
+	/** owners of Yjs client ids learnt from the store (ownership never changes: safe to keep) */
+	readonly clientOwners = new Map<number, string>();
 	projector: DocumentProjector;
 	/** the access basis its access listeners last heard of (null: none yet since it was loaded) */
 	accessBasis: string | null = null;

@@ -38,6 +38,12 @@ export class DocumentStore {
 			),
 			maxSeq: db.prepare<[string], { seq: number | null }>(
 				'SELECT MAX(seq) AS seq FROM document_updates WHERE doc = ?'
+			),
+			claimClient: db.prepare<[string, number, string]>(
+				'INSERT OR IGNORE INTO document_clients (doc, client, owner) VALUES (?, ?, ?)'
+			),
+			clientOwner: db.prepare<[string, number], { owner: string }>(
+				'SELECT owner FROM document_clients WHERE doc = ? AND client = ?'
 			)
 		};
 	}
@@ -107,6 +113,24 @@ export class DocumentStore {
 	/** Runs `fn` in one transaction (one commit for many appends). */
 	transaction(fn: () => void): void {
 		this.#db.transaction(fn)();
+	}
+
+	/** See DocumentStorage.claimClients. */
+	claimClients(
+		name: string,
+		fresh: readonly number[],
+		existing: readonly number[],
+		owner: string
+	): Map<number, string> {
+		return this.#db.transaction(() => {
+			const owners = new Map<number, string>();
+			for (const client of fresh) this.#statements.claimClient.run(name, client, owner);
+			for (const client of [...fresh, ...existing]) {
+				const row = this.#statements.clientOwner.get(name, client);
+				if (row) owners.set(client, row.owner);
+			}
+			return owners;
+		})();
 	}
 
 	/**

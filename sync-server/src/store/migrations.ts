@@ -116,5 +116,17 @@ export const MIGRATIONS: readonly Migration[] = [
 				updated_at INTEGER NOT NULL
 			) WITHOUT ROWID;
 		`);
+	},
+	// 4: who writes for each Yjs client id of a document (issue 19): an account, or the server. The
+	// first connection to write an id claims it for its account; nobody else may write for it.
+	(db) => {
+		db.exec(`
+			CREATE TABLE document_clients (
+				doc TEXT NOT NULL,
+				client INTEGER NOT NULL,
+				owner TEXT NOT NULL,
+				PRIMARY KEY (doc, client)
+			) WITHOUT ROWID;
+		`);
 	}
 ];

@@ -69,6 +69,8 @@ function documentStorage(db: SqliteDatabase): DocumentStorage {
 			return seqs;
 		},
 		compact: async (name, snapshot, uptoSeq, now) => store.compact(name, snapshot, uptoSeq, now),
+		claimClients: async (name, fresh, existing, owner) =>
+			store.claimClients(name, fresh, existing, owner),
 		// One process owns the file: its documents' queues already serialize such decisions.
 		withLocks: (_names, task) => task()
 	};

@@ -26,6 +26,9 @@ export interface StoredTail {
 	readonly lastSeq: number;
 }
 
+/** The owner of the Yjs client ids the server writes its own events with (no account id has a colon). */
+export const SERVER_OWNER = ':server';
+
 export interface DocumentWrite {
 	readonly name: string;
 	readonly update: Uint8Array;
@@ -48,6 +51,18 @@ export interface DocumentStorage {
 	 * already stored wins). Returns the document's stored size.
 	 */
 	compact(name: string, snapshot: Uint8Array, uptoSeq: number, now: number): Promise<number>;
+	/**
+	 * Who writes for each Yjs client id of a document: an account id, or SERVER_OWNER. `fresh` ids
+	 * (none of their structs stored yet) are claimed for `owner` unless someone has them already;
+	 * `existing` ones are only looked up. Returns the owner of each id that has one, durably
+	 * recorded (the first claim wins, across processes); kept through compaction and restarts.
+	 */
+	claimClients(
+		name: string,
+		fresh: readonly number[],
+		existing: readonly number[],
+		owner: string
+	): Promise<Map<number, string>>;
 	/**
 	 * Runs `task` while no other process runs a task locked on any of these documents (a decision
 	 * that reads several documents and writes them together), or on any of these other keys (a

@@ -1,10 +1,19 @@
 // What an incoming Yjs update would do to a document, found by applying it to a shadow copy (never
 // the live document): the plain-JSON events it appends to the log, the collaborative parts it
-// touches, and anything else (log edits or deletions, unknown parts, bad content), which refuses it.
+// touches, the client ids it writes for, and anything else (log edits or deletions, unknown parts,
+// bad content, structs that erase or skip clocks instead of carrying them), which refuses it.
 import * as Y from 'yjs';
 import type { SyncCode } from '../codes.js';
 
 export type PartType = 'text' | 'map' | 'array' | 'xml';
+
+/**
+ * How many clocks one update may advance past what it carries (the length of its new deleted
+ * items, whose text is not sent): typing or pasting and then deleting this much in one stretch
+ * offline. An honest client's deleted runs are what a person typed or pasted (measured in
+ * tests/sync-server/update-analysis.test.ts); a few bytes claiming 2^40 clocks is not one.
+ */
+export const MAX_UNBACKED_CLOCKS = 1 << 24;
 
 /** The top-level types a document kind has: the log and its collaborative parts. */
 export interface ShadowSpec {
@@ -23,6 +32,11 @@ export type Analysis =
 			readonly tailOnly: boolean;
 			/** collaborative parts inserted into or deleted from */
 			readonly parts: string[];
+			/**
+			 * each client id the update writes new structs for, with the clock it starts at (0: the
+			 * document had nothing of it); the server admits them only for their owner
+			 */
+			readonly clients: (readonly [client: number, from: number])[];
 			readonly elapsedMs: number;
 	  }
 	| {
@@ -98,21 +112,49 @@ export class Shadow {
 	}
 
 	/**
-	 * Whether the update carries some client's changes from past what the shadow has of them (the
-	 * usual incomplete update: a client's edit before the ones it builds on), found without applying
-	 * it, so the shadow need not be discarded and loaded again. Malformed input is left to applyUpdate.
+	 * Looks at the update's structs without applying them, so a refusal keeps the shadow (it need
+	 * not be discarded and loaded again). Incomplete: it carries some client's changes from past what
+	 * the shadow has of them (the usual case: a client's edit before the ones it builds on), or skips
+	 * clocks (a Skip struct, made by merging updates with a gap: the gap may still arrive). Refused:
+	 * a GC struct in the new range (it says "these clocks were collected" instead of carrying them:
+	 * sent for another client's next clocks, Yjs would then drop that client's real edits as already
+	 * known; the app never sends one, its parts have no nested types), or new deleted items claiming
+	 * more than MAX_UNBACKED_CLOCKS. Malformed input is left to applyUpdate.
 	 */
-	#startsPastShadow(update: Uint8Array): boolean {
-		let from: Map<number, number>;
+	#precheck(update: Uint8Array): Analysis | null {
+		let structs: (Y.Item | Y.GC | Y.Skip)[];
 		try {
-			from = Y.parseUpdateMeta(update).from;
+			structs = Y.decodeUpdate(update).structs as (Y.Item | Y.GC | Y.Skip)[];
 		} catch {
-			return false;
+			return null;
+		}
+		const store = this.doc.store;
+		const from = new Map<number, number>();
+		let unbacked = 0;
+		for (const struct of structs) {
+			const { client, clock } = struct.id;
+			if (!from.has(client)) from.set(client, clock);
+			const state = Y.getState(store, client);
+			const end = clock + struct.length;
+			if (end <= state) continue; // already known: Yjs ignores it
+			if (struct instanceof Y.Skip) return untouched('sync_update_incomplete', 'it skips clocks');
+			if (struct instanceof Y.GC) {
+				return untouched('sync_struct_gc', `GC struct for client ${client}`);
+			}
+			if (struct.content instanceof Y.ContentDeleted) unbacked += end - Math.max(clock, state);
 		}
 		for (const [client, clock] of from) {
-			if (clock > Y.getState(this.doc.store, client)) return true;
+			if (clock > Y.getState(store, client)) {
+				return untouched(
+					'sync_update_incomplete',
+					'the update depends on changes the server does not have'
+				);
+			}
 		}
-		return false;
+		if (unbacked > MAX_UNBACKED_CLOCKS) {
+			return untouched('sync_clock_jump', `${unbacked} deleted clocks in one update`);
+		}
+		return null;
 	}
 
 	/**
@@ -126,14 +168,8 @@ export class Shadow {
 		const inspect = (transaction: Y.Transaction) => {
 			verdict = this.#inspect(transaction, editable);
 		};
-		if (this.#startsPastShadow(update)) {
-			return {
-				ok: false,
-				code: 'sync_update_incomplete',
-				detail: 'the update depends on changes the server does not have',
-				untouched: true
-			};
-		}
+		const early = this.#precheck(update);
+		if (early) return early;
 		this.doc.on('beforeObserverCalls', inspect);
 		try {
 			Y.applyUpdate(this.doc, update);
@@ -156,6 +192,7 @@ export class Shadow {
 			appended: [],
 			tailOnly: true,
 			parts: [],
+			clients: [],
 			elapsedMs: 0
 		};
 		if (result.ok) {
@@ -168,6 +205,7 @@ export class Shadow {
 	#inspect(transaction: Y.Transaction, editable: ReadonlySet<string>): Analysis {
 		const store = this.doc.store;
 		const parts = new Set<string>();
+		const clients: [number, number][] = [];
 		let appendedLength = 0;
 		let touched = false;
 		const isNew = (client: number, clock: number) =>
@@ -191,10 +229,13 @@ export class Shadow {
 			const structs = store.clients.get(client);
 			if (!structs) continue;
 			touched = true;
+			clients.push([client, before]);
 			for (let i = Y.findIndexSS(structs, before); i < structs.length; i += 1) {
 				const struct = structs[i];
 				if (!struct || struct.id.clock >= after) break;
-				if (!(struct instanceof Y.Item)) continue; // GC: content already gone, nothing visible
+				// Only items are written: a GC struct here is an item whose parent was collected (a
+				// nested type deleted), which the app's parts never have. #precheck refused sent ones.
+				if (!(struct instanceof Y.Item)) return refuse('sync_struct_gc', `client ${client}`);
 				const root = this.#rootOf(struct);
 				if (root === null) continue; // parent collected: Yjs keeps it as deleted content
 				if (root.name === this.spec.logKey) {
@@ -252,6 +293,7 @@ export class Shadow {
 			appended,
 			tailOnly,
 			parts: [...parts],
+			clients,
 			elapsedMs: 0
 		};
 	}
@@ -284,6 +326,11 @@ export class Shadow {
 
 function refuse(code: SyncCode, detail: string): Analysis {
 	return { ok: false, code, detail };
+}
+
+/** A refusal found before applying anything: the shadow is unchanged and may be kept. */
+function untouched(code: SyncCode, detail: string): Analysis {
+	return { ok: false, code, detail, untouched: true };
 }
 
 function lastItem(from: Y.Item | null): Y.Item | null {

@@ -245,6 +245,37 @@ describe('sync engine', () => {
 		expect((await db.tenantUsers.toArray()).map((user) => user.tenantUserId)).toEqual(['tu-4']);
 	});
 
+	it('re-sends every pending event under a fresh client id when the server refuses the client id', async () => {
+		const client = await started();
+		await server.stop();
+		const first = await client.append(
+			CUSTOMER_DOC,
+			'tenantUser.added',
+			tenantUser('tu-5'),
+			summary
+		);
+		const second = await client.append(
+			CUSTOMER_DOC,
+			'tenantUser.added',
+			tenantUser('tu-6'),
+			summary
+		);
+		if (!first.ok || !second.ok) throw new Error('appends failed');
+		const clientIdBefore = client.replica(CUSTOMER_DOC)?.doc.clientID;
+		let refusals = 0;
+		server.refuse = (_name, events) =>
+			events.length > 0 && refusals++ === 0 ? { code: 'sync_client_id_taken', eventIds: [] } : null;
+		await server.restart();
+		client.reconnect();
+
+		await until(async () => refusals > 0 && (await db.outbox.count()) === 0, 'both re-sent');
+		expect(await db.refused.count()).toBe(0);
+		expect(server.logIds(CUSTOMER_DOC)).toEqual(
+			expect.arrayContaining([first.eventId, second.eventId])
+		);
+		expect(client.replica(CUSTOMER_DOC)?.doc.clientID).not.toBe(clientIdBefore);
+	});
+
 	it('keeps an edit the server was too busy to take (1013) and delivers it on the next try', async () => {
 		const client = await started();
 		let busy = 0;

@@ -202,6 +202,22 @@ function documentStorage(pool: pg.Pool, writer: pg.Pool, locks: pg.Pool): Docume
 				return total;
 			});
 		},
+		async claimClients(name, fresh, existing, owner) {
+			// Two statements: the lookup must see a claim another process committed while ours waited.
+			if (fresh.length > 0) {
+				await pool.query(
+					`INSERT INTO document_clients (doc, client, owner)
+					SELECT $1, client, $3 FROM unnest($2::bigint[]) AS t (client)
+					ON CONFLICT DO NOTHING`,
+					[name, [...fresh], owner]
+				);
+			}
+			const result = await pool.query<{ client: number; owner: string }>(
+				'SELECT client, owner FROM document_clients WHERE doc = $1 AND client = ANY($2::bigint[])',
+				[name, [...fresh, ...existing]]
+			);
+			return new Map(result.rows.map((row) => [Number(row.client), row.owner]));
+		},
 		async withLocks(names, task) {
 			// Session advisory locks keyed by the names' hashes (a collision only serializes two
 			// unrelated decisions), taken in one order by everyone so two decisions never deadlock.

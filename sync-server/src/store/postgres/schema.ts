@@ -102,5 +102,14 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
 		status TEXT NOT NULL,
 		updated_at BIGINT NOT NULL
 	);
+	`,
+	// 3: who writes for each Yjs client id of a document (SQLite 4). Client ids are uint32.
+	`
+	CREATE TABLE document_clients (
+		doc TEXT NOT NULL,
+		client BIGINT NOT NULL,
+		owner TEXT NOT NULL,
+		PRIMARY KEY (doc, client)
+	);
 	`
 ];
