@@ -5,6 +5,7 @@
 import type { DocumentRef } from '$lib/domain/documents';
 import type { DomainEvent, EventType } from '$lib/domain/events';
 import type { ErrorCode } from '$lib/domain/errors';
+import type { EnrollmentStatus, Organization } from '$lib/domain/model';
 import type { DocumentProjection } from './document-state';
 
 /**
@@ -21,11 +22,18 @@ export type PartnerStanding = 'admitted' | 'pending' | 'rejected';
 
 export function partnerStanding(org: DocumentProjection | undefined): PartnerStanding {
 	if (org?.kind !== 'org' || org.org === null) return 'pending';
-	if (org.org.kind !== 'indirectReseller') return 'admitted';
-	const status = org.enrollment.status;
+	return standingOf(org.org, org.enrollment.status);
+}
+
+/** The same rule from an org's profile and application status (the app's read models hold these). */
+export function standingOf(
+	org: Pick<Organization, 'kind' | 'alreadyEnrolledInCsp'>,
+	status: EnrollmentStatus
+): PartnerStanding {
+	if (org.kind !== 'indirectReseller') return 'admitted';
 	if (status === 'rejected') return 'rejected';
 	if (status === 'adminAgentCheck' || status === 'ready') return 'admitted';
-	return org.org.alreadyEnrolledInCsp ? 'admitted' : 'pending';
+	return org.alreadyEnrolledInCsp ? 'admitted' : 'pending';
 }
 
 /** The refusal of a partner action by an org of this standing (null when admitted). */
