@@ -59,11 +59,13 @@ export interface AccessPolicy {
 	basis(state: DocumentProjection): string;
 	/** the viewer's current roles, from their org document's projection */
 	rolesOf(orgState: DocumentProjection | undefined, userId: string): readonly Role[];
+	/** `related`: other documents' projections (the partners' org documents hold their standing) */
 	checkAppend(
 		ref: DocumentRef,
 		state: DocumentProjection,
 		candidate: unknown,
-		actor: Actor
+		actor: Actor,
+		related: Related
 	): AppendVerdict;
 	/** top-level collaborative parts this actor may edit in this document */
 	editableParts(ref: DocumentRef, actor: Actor): string[];
@@ -78,8 +80,8 @@ export const domainPolicy: AccessPolicy = {
 	candidates: (ref, state) => accessCandidates(ref, state),
 	basis: (state) => accessBasis(state),
 	rolesOf: (orgState, userId) => (orgState?.kind === 'org' ? rolesOf(orgState, userId) : []),
-	checkAppend(ref, state, candidate, actor) {
-		const result = checkAppend(ref, state, candidate, actor);
+	checkAppend(ref, state, candidate, actor, related) {
+		const result = checkAppend(ref, state, candidate, actor, related);
 		return result.ok ? { ok: true, eventId: result.event.id } : result;
 	},
 	editableParts: (ref, actor) =>

@@ -16,6 +16,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { HybridLogicalClock } from '../../src/lib/domain/clock';
 import { newId } from '../../sync-server/src/accounts/tokens';
+import type { AccessPolicy } from '../../sync-server/src/authorize';
 import {
 	DEFAULT_LIMITS,
 	readConfig,
@@ -37,6 +38,8 @@ export interface TestServerOptions {
 	readonly now?: () => number;
 	readonly demo?: boolean;
 	readonly dataDir?: string;
+	/** the server's access policy (a test may wrap domainPolicy) */
+	readonly policy?: AccessPolicy;
 }
 
 export interface Session {
@@ -107,7 +110,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 	const serverOptions = {
 		serveApp: false,
 		log: pino({ level: 'silent' }),
-		...(options.now ? { now: options.now } : {})
+		...(options.now ? { now: options.now } : {}),
+		...(options.policy ? { policy: options.policy } : {})
 	};
 	let servers: RunningServer[];
 	let url: string;

@@ -30,6 +30,8 @@ export const ERROR_CODES = [
 	'error_not_a_party',
 	'error_global_admin_required',
 	'error_wrong_org_kind',
+	'error_partner_rejected',
+	'error_partner_pending',
 	// Business rules (the projection marks refused events superseded with these)
 	'error_duplicate_event',
 	'error_not_allowed_now',

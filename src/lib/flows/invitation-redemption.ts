@@ -11,6 +11,7 @@ import type {
 	OrgDocumentState,
 	PartnershipDocumentState
 } from './document-state';
+import type { PartnerStanding } from './partner-standing';
 
 /** Why a link cannot be opened: it never synced (or was guessed), or it is closed. */
 export type InvitationClosedReason = 'notFound' | 'expired' | 'revoked' | 'used';
@@ -24,7 +25,19 @@ export type RedemptionRefusal =
 	| 'alreadyPartnered'
 	| 'alreadyCustomer'
 	| 'partnershipNotLive'
-	| 'countryMismatch';
+	| 'countryMismatch'
+	| StandingRefusal;
+
+/** A partner of the link (its reseller) that the program has not admitted (partner-standing.ts). */
+export type StandingRefusal = 'partnerRejected' | 'partnerPending';
+
+export function standingRedemptionRefusal(standing: PartnerStanding): StandingRefusal | null {
+	return standing === 'admitted'
+		? null
+		: standing === 'rejected'
+			? 'partnerRejected'
+			: 'partnerPending';
+}
 
 /** Invitation kinds that open a customer relationship (the customer accepts or declines). */
 export const CUSTOMER_KINDS: readonly Invitation['kind'][] = ['customer', 'customerWithProvider'];
@@ -78,6 +91,8 @@ export interface RedemptionContext {
 	readonly redeemerOrgKind: OrgKind | null;
 	/** the redeeming user's current roles */
 	readonly redeemerRoles: readonly Role[];
+	/** the redeeming reseller's program standing, from its org document */
+	readonly redeemerStanding: PartnerStanding;
 	/** the partnership document the redemption would open, if it exists */
 	readonly partnership: PartnershipDocumentState | undefined;
 	readonly now: number;
@@ -95,6 +110,8 @@ export function redemptionRefusal(context: RedemptionContext): RedemptionRefusal
 	)
 		return 'wrongOrgKind';
 	if (!can(context.redeemerRoles, 'managePartnerships')) return 'capabilityMissing';
+	const standing = standingRedemptionRefusal(context.redeemerStanding);
+	if (standing) return standing;
 	if (isPartnershipLive(context.partnership)) return 'alreadyPartnered';
 	return null;
 }
@@ -104,6 +121,8 @@ export interface CustomerRedemptionContext {
 	readonly inviterOrgId: string;
 	/** the reseller's country/market (relationships stay within one) */
 	readonly inviterCountry: string | null;
+	/** the inviting reseller's program standing, from its org document */
+	readonly inviterStanding: PartnerStanding;
 	readonly redeemerOrgId: string;
 	readonly redeemerOrgKind: OrgKind | null;
 	readonly redeemerCountry: string | null;
@@ -136,6 +155,8 @@ export function customerRedemptionRefusal(
 	const closed = invitationClosedReason(invitation, context.now);
 	if (closed) return closed;
 	if (!isCustomerInvitation(invitation.kind)) return 'kindUnsupported';
+	const standing = standingRedemptionRefusal(context.inviterStanding);
+	if (standing) return standing;
 	if (context.redeemerOrgId === context.inviterOrgId || context.redeemerOrgKind !== 'customer')
 		return 'wrongOrgKind';
 	if (!can(context.redeemerRoles, 'respondToRelationships')) return 'capabilityMissing';
@@ -154,6 +175,7 @@ export function customerRedemptionRefusal(
 export function newCustomerRefusal(context: {
 	readonly invitation: Invitation;
 	readonly inviterCountry: string | null;
+	readonly inviterStanding: PartnerStanding;
 	readonly country: string;
 	readonly partnership: PartnershipDocumentState | undefined;
 	readonly now: number;
@@ -161,6 +183,8 @@ export function newCustomerRefusal(context: {
 	const closed = invitationClosedReason(context.invitation, context.now);
 	if (closed) return closed;
 	if (!isCustomerInvitation(context.invitation.kind)) return 'kindUnsupported';
+	const standing = standingRedemptionRefusal(context.inviterStanding);
+	if (standing) return standing;
 	if (context.inviterCountry === null || context.country !== context.inviterCountry)
 		return 'countryMismatch';
 	if (context.invitation.kind === 'customerWithProvider' && !isPartnershipLive(context.partnership))

@@ -16,6 +16,7 @@ import type { DocumentProjection, OrgDocumentState } from './document-state';
 import { applyOrgEvent, createOrgState } from './org-document.projection';
 import { isUserLive, losesLastGlobalAdmin, rolesOf } from './org-queries';
 import { applyPartnershipEvent, createPartnershipState } from './partnership-document.projection';
+import { standingRefusalFor } from './partner-standing';
 import { dependsOnRelationships, isAllowedWriter, isSystemAuthor } from './writers';
 
 export type * from './document-state';
@@ -314,14 +315,17 @@ function refuse(code: ErrorCode, message: string): AppendCheck {
 
 /**
  * The server's gate for each event of an incoming update: well-formed, written by the connection's
- * user, allowed by their roles, in the right document and by a party to it. Refusals that concurrent
- * offline work can cause (an acceptance after a revocation…) are left to the projection.
+ * user, allowed by their roles, in the right document and by a party to it, and (given `related`,
+ * the other documents' projections: the server always passes it) by partners the program admitted.
+ * Refusals that concurrent offline work can cause (an acceptance after a revocation…) are left to
+ * the projection.
  */
 export function checkAppend(
 	ref: DocumentRef,
 	state: DocumentProjection,
 	candidate: unknown,
-	actor: Actor
+	actor: Actor,
+	related?: RelatedProjections
 ): AppendCheck {
 	const parsed = parseEvent(candidate);
 	if (!parsed.ok) return refuse(parsed.error.code, parsed.error.message);
@@ -347,6 +351,13 @@ export function checkAppend(
 		const refusal = checkOrgRules(state, event, actor);
 		if (refusal) return refusal;
 	}
+	// Program standing lives in the partners' own org documents, not in the one being written.
+	const standing =
+		system || !related
+			? null
+			: standingRefusalFor(ref, state, event, (orgId) => related({ kind: 'org', orgId }));
+	if (standing)
+		return refuse(standing, `${event.type} is a partner action the program has not admitted`);
 	return { ok: true, event };
 }
 

@@ -469,15 +469,19 @@ export class DocumentRegistry {
 				);
 			}
 			const state = live.projector.state;
-			let firstRefusal: { code: string; message: string } | null = null;
-			const refusedIds: string[] = [];
-			for (const candidate of analysis.appended) {
-				const verdict = policy.checkAppend(live.ref, state, candidate, actor);
-				if (!verdict.ok) {
-					firstRefusal ??= verdict;
-					refusedIds.push(...idOf(candidate));
+			// Decided with the other documents it looks at loaded (a partner's org document: its standing).
+			const { firstRefusal, refusedIds } = await this.#resolve((related) => {
+				let first: { code: string; message: string } | null = null;
+				const ids: string[] = [];
+				for (const candidate of analysis.appended) {
+					const verdict = policy.checkAppend(live.ref, state, candidate, actor, related);
+					if (!verdict.ok) {
+						first ??= verdict;
+						ids.push(...idOf(candidate));
+					}
 				}
-			}
+				return { firstRefusal: first, refusedIds: ids };
+			});
 			if (firstRefusal) {
 				validator.drop(live.name);
 				return refuse(firstRefusal.code, firstRefusal.message, refusedIds);
@@ -604,7 +608,9 @@ export class DocumentRegistry {
 		return live.run(async () => {
 			await this.#ownServerClient(live);
 			for (const event of events) {
-				const verdict = this.#deps.policy.checkAppend(live.ref, live.projector.state, event, actor);
+				const verdict = await this.#resolve((related) =>
+					this.#deps.policy.checkAppend(live.ref, live.projector.state, event, actor, related)
+				);
 				if (!verdict.ok) {
 					return { ok: false, code: verdict.code, message: verdict.message, eventIds: idOf(event) };
 				}
@@ -670,7 +676,15 @@ export class DocumentRegistry {
 			for (const [index, live] of docs.entries()) {
 				for (const event of decision.events[index] ?? []) {
 					const author = typeof actor === 'function' ? actor(event) : actor;
-					const verdict = policy.checkAppend(live.ref, live.projector.state, event, author);
+					// The services decide their partners' standing inside `decide`; this looks only at
+					// what is loaded (no await between the decision and the writes).
+					const verdict = policy.checkAppend(
+						live.ref,
+						live.projector.state,
+						event,
+						author,
+						(ref) => this.#docs.get(policy.name(ref))?.projector.state
+					);
 					if (!verdict.ok)
 						return {
 							ok: false as const,

@@ -29,9 +29,11 @@ import {
 	isCustomerInvitation,
 	newCustomerRefusal,
 	redemptionRefusal,
+	standingRedemptionRefusal,
 	type RedemptionRefusal
 } from '$lib/flows/invitation-redemption';
 import type { DocumentProjection } from '$lib/flows/projection';
+import { partnerStanding, type PartnerStanding } from '$lib/flows/partner-standing';
 import type { AccountService } from '../accounts/account-service.js';
 import { newId } from '../accounts/tokens.js';
 import { SYSTEM_ACTOR, type Actor, type Viewer } from '../authorize.js';
@@ -153,7 +155,10 @@ const REFUSALS: Record<RedemptionRefusal, Pick<InvitationFailure, 'status' | 'co
 	alreadyPartnered: { status: 409, code: 'invitation_already_partnered' },
 	alreadyCustomer: { status: 409, code: 'invitation_already_customer' },
 	partnershipNotLive: { status: 409, code: 'invitation_partnership_not_live' },
-	countryMismatch: { status: 403, code: 'invitation_country_mismatch' }
+	countryMismatch: { status: 403, code: 'invitation_country_mismatch' },
+	// The same codes as the sync server's gate: the app says the same thing whichever refused.
+	partnerRejected: { status: 403, code: 'error_partner_rejected' },
+	partnerPending: { status: 403, code: 'error_partner_pending' }
 };
 
 const refusal = (reason: RedemptionRefusal): InvitationFailure => ({
@@ -172,6 +177,8 @@ interface Found {
 	readonly org: Organization;
 	readonly invitation: Invitation;
 	readonly tokenHash: string;
+	/** the inviting org's program standing when the link was found (decided again under its lock) */
+	readonly standing: PartnerStanding;
 }
 
 export interface InvitationDeps {
@@ -238,6 +245,9 @@ export class InvitationService {
 		const { invitation, org, orgId } = found;
 		const closed = invitationClosedReason(invitation, this.#now());
 		if (closed) return refusal(closed);
+		// Said before anyone signs in or fills a form: the link's reseller may not act as a partner.
+		const standing = standingRedemptionRefusal(found.standing);
+		if (standing) return refusal(standing);
 		const providerId = invitation.kind === 'customerWithProvider' ? invitation.providerId : null;
 		const provider = providerId ? await this.#orgProfile(providerId) : null;
 		return {
@@ -280,6 +290,7 @@ export class InvitationService {
 		const redeemerOrg = await this.#registry.current({ kind: 'org', orgId: redeemerOrgId });
 		const redeemerOrgKind = redeemerOrg?.kind === 'org' ? (redeemerOrg.org?.kind ?? null) : null;
 		const redeemerRoles = (await this.#registry.currentActorOf(viewer)).roles;
+		const redeemerStanding = partnerStanding(redeemerOrg);
 		const context = (
 			invitation: Invitation,
 			partnership: DocumentProjection | undefined,
@@ -290,6 +301,7 @@ export class InvitationService {
 			redeemerOrgId,
 			redeemerOrgKind,
 			redeemerRoles,
+			redeemerStanding,
 			partnership: partnership?.kind === 'partnership' ? partnership : undefined,
 			now
 		});
@@ -402,6 +414,7 @@ export class InvitationService {
 		const early = newCustomerRefusal({
 			invitation: found.invitation,
 			inviterCountry: found.org.country,
+			inviterStanding: found.standing,
 			country: company.country,
 			partnership: await this.#partnershipFor(found),
 			now: this.#now()
@@ -559,6 +572,7 @@ export class InvitationService {
 			: profile;
 		const context = (
 			invitation: Invitation,
+			inviterStanding: PartnerStanding,
 			customer: CustomerDocumentState | undefined,
 			partnership: PartnershipDocumentState | undefined,
 			now: number
@@ -566,6 +580,7 @@ export class InvitationService {
 			invitation,
 			inviterOrgId: found.orgId,
 			inviterCountry: found.org.country,
+			inviterStanding,
 			redeemerOrgId: customerId,
 			redeemerOrgKind: orgProfile?.kind ?? null,
 			redeemerCountry:
@@ -579,6 +594,7 @@ export class InvitationService {
 		const early = customerRedemptionRefusal(
 			context(
 				found.invitation,
+				found.standing,
 				existing?.kind === 'customer' ? existing : undefined,
 				await this.#partnershipFor(found),
 				this.#now()
@@ -625,6 +641,8 @@ export class InvitationService {
 				const refused = customerRedemptionRefusal(
 					context(
 						invitation,
+						// Under the reseller's org document's lock: a rejection that landed since counts.
+						partnerStanding(inviter),
 						customer,
 						partnershipState?.kind === 'partnership' ? partnershipState : undefined,
 						hlcMillis(first)
@@ -769,7 +787,14 @@ export class InvitationService {
 			const state = await this.#registry.current({ kind: 'org', orgId: entry.orgId });
 			if (state?.kind !== 'org' || !state.org) continue;
 			const invitation = invitationWithHash(state, entry.invitationId, tokenHash);
-			if (invitation) matches.push({ orgId: entry.orgId, org: state.org, invitation, tokenHash });
+			if (invitation)
+				matches.push({
+					orgId: entry.orgId,
+					org: state.org,
+					invitation,
+					tokenHash,
+					standing: partnerStanding(state)
+				});
 		}
 		if (matches.length > 1) {
 			// 256 random bits never collide: one of these copied another org's hash (it could read it as

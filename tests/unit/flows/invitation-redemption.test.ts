@@ -59,6 +59,7 @@ function context(over: Partial<RedemptionContext> = {}): RedemptionContext {
 		redeemerOrgId: RESELLER,
 		redeemerOrgKind: 'indirectReseller',
 		redeemerRoles: ADMIN,
+		redeemerStanding: 'admitted',
 		partnership: undefined,
 		now: T0 + DAY,
 		...over
@@ -124,6 +125,11 @@ describe('redeeming a reseller invitation', () => {
 		expect(redemptionRefusal(context({ redeemerOrgKind: 'customer' }))).toBe('wrongOrgKind');
 		expect(redemptionRefusal(context({ redeemerOrgKind: null }))).toBe('wrongOrgKind');
 		expect(redemptionRefusal(context({ redeemerOrgId: PROVIDER }))).toBe('wrongOrgKind');
+	});
+
+	it('needs a reseller the program admitted (rejected and pending are told apart)', () => {
+		expect(redemptionRefusal(context({ redeemerStanding: 'rejected' }))).toBe('partnerRejected');
+		expect(redemptionRefusal(context({ redeemerStanding: 'pending' }))).toBe('partnerPending');
 	});
 
 	it('needs a role that may manage partnerships', () => {
@@ -199,6 +205,7 @@ describe('customer links', () => {
 			invitation: invitationOf(resellerOrg()),
 			inviterOrgId: RESELLER,
 			inviterCountry: 'JP',
+			inviterStanding: 'admitted',
 			redeemerOrgId: CUSTOMER,
 			redeemerOrgKind: 'customer',
 			redeemerCountry: 'JP',
@@ -209,6 +216,15 @@ describe('customer links', () => {
 			...over
 		};
 	}
+
+	it('refuses a link from a reseller the program rejected or has not admitted yet', () => {
+		expect(customerRedemptionRefusal(customerContext({ inviterStanding: 'rejected' }))).toBe(
+			'partnerRejected'
+		);
+		expect(customerRedemptionRefusal(customerContext({ inviterStanding: 'pending' }))).toBe(
+			'partnerPending'
+		);
+	});
 
 	it('lets a customer Global admin answer an open link', () => {
 		expect(customerRedemptionRefusal(customerContext())).toBeNull();
@@ -287,11 +303,14 @@ describe('customer links', () => {
 		const base = {
 			invitation: invitationOf(resellerOrg()),
 			inviterCountry: 'JP',
+			inviterStanding: 'admitted' as const,
 			country: 'JP',
 			partnership: undefined,
 			now: T0 + DAY
 		};
 		expect(newCustomerRefusal(base)).toBeNull();
+		expect(newCustomerRefusal({ ...base, inviterStanding: 'rejected' })).toBe('partnerRejected');
+		expect(newCustomerRefusal({ ...base, inviterStanding: 'pending' })).toBe('partnerPending');
 		expect(newCustomerRefusal({ ...base, country: 'US' })).toBe('countryMismatch');
 		expect(newCustomerRefusal({ ...base, now: T0 + 8 * DAY })).toBe('expired');
 		expect(newCustomerRefusal({ ...base, invitation: invitationOf(providerOrg()) })).toBe(
