@@ -452,11 +452,11 @@ export class DocumentRegistry {
 			const state = live.projector.state;
 			let firstRefusal: { code: string; message: string } | null = null;
 			const refusedIds: string[] = [];
-			for (const candidate of analysis.appended) {
-				const verdict = policy.checkAppend(live.ref, state, candidate, actor);
+			const verdicts = policy.checkAppends(live.ref, state, analysis.appended, actor, this.#now());
+			for (const [index, verdict] of verdicts.entries()) {
 				if (!verdict.ok) {
 					firstRefusal ??= verdict;
-					refusedIds.push(...idOf(candidate));
+					refusedIds.push(...idOf(analysis.appended[index]));
 				}
 			}
 			if (firstRefusal) {
@@ -519,8 +519,14 @@ export class DocumentRegistry {
 		if (!live) return { ok: false, code: 'sync_document_invalid', eventIds: [], message: name };
 		return live.run(async () => {
 			for (const event of events) {
-				const verdict = this.#deps.policy.checkAppend(live.ref, live.projector.state, event, actor);
-				if (!verdict.ok) {
+				const [verdict] = this.#deps.policy.checkAppends(
+					live.ref,
+					live.projector.state,
+					[event],
+					actor,
+					this.#now()
+				);
+				if (verdict && !verdict.ok) {
 					return { ok: false, code: verdict.code, message: verdict.message, eventIds: idOf(event) };
 				}
 				let update: Uint8Array | null = null;
@@ -581,16 +587,18 @@ export class DocumentRegistry {
 			if ('refused' in decision)
 				return { ok: true as const, value: decision.refused, refused: true };
 			const { policy, validator } = this.#deps;
+			const now = this.#now();
 			for (const [index, live] of docs.entries()) {
-				for (const event of decision.events[index] ?? []) {
-					const author = typeof actor === 'function' ? actor(event) : actor;
-					const verdict = policy.checkAppend(live.ref, live.projector.state, event, author);
+				const events = decision.events[index] ?? [];
+				// Judged together: no two of them may claim one id.
+				const verdicts = policy.checkAppends(live.ref, live.projector.state, events, actor, now);
+				for (const [at, verdict] of verdicts.entries()) {
 					if (!verdict.ok)
 						return {
 							ok: false as const,
 							code: verdict.code,
 							message: verdict.message,
-							eventIds: idOf(event)
+							eventIds: idOf(events[at])
 						};
 				}
 			}
