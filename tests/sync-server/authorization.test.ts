@@ -451,15 +451,12 @@ describe('ids and times at the door', () => {
 
 	it('accepts offline work stamped weeks ago, and a device clock a minute ahead', async () => {
 		const admin = await connected('admin@contoso.example', 'customer/wingtip');
-		const weeksAgo = Date.now() - 30 * 86_400_000;
-		const late = {
+		const stampedAt = (wall: number): Record<string, unknown> => ({
 			...tenantUserAdded(CONTOSO_ADMIN),
-			at: formatHlc({ wall: weeksAgo, counter: 0, node: 'x' })
-		};
-		const ahead = {
-			...tenantUserAdded(CONTOSO_ADMIN),
-			at: formatHlc({ wall: Date.now() + 60_000, counter: 0, node: 'x' })
-		};
+			at: formatHlc({ wall, counter: 0, node: 'x' })
+		});
+		const late = stampedAt(Date.now() - 30 * 86_400_000);
+		const ahead = stampedAt(Date.now() + 60_000);
 		admin.log.push([late]);
 		admin.log.push([ahead]);
 		await heldEverywhere('customer/wingtip', String(ahead.id));
