@@ -27,6 +27,10 @@ export function claimsOf(event: DomainEvent): [Claim, ...Claim[]] {
 		case 'invitation.created':
 			claims.push(created('invitationId', event.payload.invitationId, 'error_invitation_exists'));
 			break;
+		case 'partnership.invited':
+			// A link works once: its redemption invites this partnership, never twice.
+			claims.push(created('invitationId', event.payload.invitationId, 'error_invitation_redeemed'));
+			break;
 		case 'relationship.requested':
 			claims.push(
 				created('relationshipId', event.payload.relationshipId, 'error_relationship_exists')

@@ -11,6 +11,8 @@ import {
 	customerRef,
 	invitationPayload,
 	orgLog,
+	partnershipLog,
+	partnershipRef,
 	project,
 	PROVIDER,
 	providerAdmin,
@@ -125,6 +127,21 @@ describe('ids are claimed once per document', () => {
 		expect(
 			checkAppend(customerRef, project(customerRef, log), reprovision, actor(SYSTEM, []))
 		).toMatchObject({ ok: false, code: 'error_subscription_exists' });
+	});
+
+	it('refuses inviting a partnership again with a link already redeemed for it', () => {
+		const { log, push, event } = partnershipLog();
+		push('partnership.ended', providerAdmin, {});
+		const state = project(partnershipRef, log);
+		const again = (invitationId: string) =>
+			event('partnership.invited', SYSTEM, { invitationId, expiresAt: T0 + 30 * DAY });
+		expect(checkAppend(partnershipRef, state, again('inv-1'), actor(SYSTEM, []))).toMatchObject({
+			ok: false,
+			code: 'error_invitation_redeemed'
+		});
+		expect(checkAppend(partnershipRef, state, again('inv-2'), actor(SYSTEM, []))).toMatchObject({
+			ok: true
+		});
 	});
 
 	it('lets a refused creation leave its id free (it created nothing)', () => {
