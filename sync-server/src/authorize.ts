@@ -14,7 +14,7 @@ import {
 	accessBasis,
 	accessCandidates,
 	accessFor,
-	checkAppend,
+	checkAppends,
 	createProjector,
 	rolesOf,
 	type Access,
@@ -59,14 +59,20 @@ export interface AccessPolicy {
 	basis(state: DocumentProjection): string;
 	/** the viewer's current roles, from their org document's projection */
 	rolesOf(orgState: DocumentProjection | undefined, userId: string): readonly Role[];
-	/** `related`: other documents' projections (the partners' org documents hold their standing) */
-	checkAppend(
+	/**
+	 * The verdict on each new event of one update (or of one server write), judged together against
+	 * the state before it and the server's clock `now` (no two of them may claim the same id), with
+	 * `related`: other documents' projections (the partners' org documents hold their standing).
+	 */
+	checkAppends(
 		ref: DocumentRef,
 		state: DocumentProjection,
-		candidate: unknown,
-		actor: Actor,
+		candidates: readonly unknown[],
+		/** the author of them all, or of each */
+		actor: Actor | ((candidate: unknown) => Actor),
+		now: number,
 		related: Related
-	): AppendVerdict;
+	): AppendVerdict[];
 	/** top-level collaborative parts this actor may edit in this document */
 	editableParts(ref: DocumentRef, actor: Actor): string[];
 	shadowSpec(ref: DocumentRef): ShadowSpec;
@@ -80,10 +86,10 @@ export const domainPolicy: AccessPolicy = {
 	candidates: (ref, state) => accessCandidates(ref, state),
 	basis: (state) => accessBasis(state),
 	rolesOf: (orgState, userId) => (orgState?.kind === 'org' ? rolesOf(orgState, userId) : []),
-	checkAppend(ref, state, candidate, actor, related) {
-		const result = checkAppend(ref, state, candidate, actor, related);
-		return result.ok ? { ok: true, eventId: result.event.id } : result;
-	},
+	checkAppends: (ref, state, candidates, actor, now, related) =>
+		checkAppends(ref, state, candidates, actor, { now, related }).map((result) =>
+			result.ok ? { ok: true, eventId: result.event.id } : result
+		),
 	editableParts: (ref, actor) =>
 		COLLABORATIVE_PARTS[ref.kind]
 			.filter((part) => can(actor.roles, part.capability))

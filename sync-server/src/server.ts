@@ -59,7 +59,7 @@ export interface ServerOptions {
 	readonly log?: Logger;
 	/** the built app; omitted in tests that only need the API and the websocket */
 	readonly serveApp?: boolean;
-	/** the clock sessions and tokens expire by (tests move it) */
+	/** the clock sessions and tokens expire by, and new events' `at` is judged by (tests move it) */
 	readonly now?: () => number;
 }
 
@@ -121,7 +121,9 @@ export async function startServer(
 		policy: options.policy ?? domainPolicy,
 		metrics,
 		log,
-		limits: config.limits
+		limits: config.limits,
+		// The clock new events' `at` is judged by: the one the server's own events are stamped with.
+		...(options.now ? { now: options.now } : {})
 	});
 	const origins = { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy };
 	const hub = new SyncHub({ registry, accounts, origins, metrics, log, limits: config.limits });

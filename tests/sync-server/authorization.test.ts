@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { formatHlc } from '../../src/lib/domain/clock';
+import { newId } from '../../sync-server/src/accounts/tokens';
 import { encodeUpdate, messageRefused } from '../../sync-server/src/ws/protocol';
 import {
 	CONTOSO_ADMIN,
@@ -15,6 +17,7 @@ import {
 	startTestServer,
 	tenantUserAdded,
 	waitFor,
+	waitForAsync,
 	waitForSync,
 	type Session,
 	type TestServer
@@ -309,6 +312,158 @@ describe('refused updates', () => {
 		for (let i = 0; i < 1000 && socket.readyState === socket.OPEN; i += 1)
 			socket.send(queryAwareness);
 		expect(await closed).toEqual({ code: 1008, reason: 'sync_rate_limited' });
+	});
+});
+
+describe('ids and times at the door', () => {
+	/** Waits until every server process holds `eventId` in `name`, so whichever one a client reaches judges by it. */
+	async function heldEverywhere(name: string, eventId: string): Promise<void> {
+		for (const running of t.servers) {
+			await waitForAsync(
+				async () => {
+					const live = await running.registry.get(name);
+					return !!live?.log.toArray().some((entry) => (entry as { id?: string }).id === eventId);
+				},
+				5000,
+				`${eventId} in ${name}`
+			);
+		}
+	}
+
+	async function logEvents(name: string): Promise<{ id: string; type: string; payload: never }[]> {
+		return (await serverLog(name)) as { id: string; type: string; payload: never }[];
+	}
+
+	it('refuses an invitation that reuses the event id of a demotion (the demoted Sales agent cannot void it)', async () => {
+		const admin = await connected('admin@contoso.example', 'org/contoso');
+		const promotion = event('user.rolesChanged', CONTOSO_ADMIN, {
+			userId: CONTOSO_SALES.userId,
+			roles: ['salesAgent', 'userManagementAdmin']
+		});
+		const demotion = event('user.rolesChanged', CONTOSO_ADMIN, {
+			userId: CONTOSO_SALES.userId,
+			roles: ['salesAgent']
+		});
+		admin.log.push([promotion]);
+		admin.log.push([demotion]);
+		await heldEverywhere('org/contoso', String(demotion.id));
+		admin.provider.destroy();
+		const refusals = await expectRefused(
+			'sales@contoso.example',
+			'org/contoso',
+			(doc) =>
+				doc.getArray('log').push([
+					{
+						...event('invitation.created', CONTOSO_SALES, {
+							invitationId: newId(),
+							kind: 'customer',
+							tokenHash: 'a'.repeat(64),
+							expiresAt: Date.now() + 86_400_000
+						}),
+						id: demotion.id
+					}
+				]),
+			'error_duplicate_event'
+		);
+		expect(refusals[0]?.eventIds).toEqual([demotion.id]);
+	});
+
+	it('refuses an order that reuses an existing orderId (a reseller’s Sales agent cannot replace its lines)', async () => {
+		const submitted = (await logEvents('customer/wingtip')).find(
+			(entry) => entry.type === 'order.submitted'
+		) as { payload: { orderId: string } } | undefined;
+		expect(submitted).toBeDefined();
+		await expectRefused(
+			'sales@contoso.example',
+			'customer/wingtip',
+			(doc) =>
+				doc.getArray('log').push([
+					event('order.submitted', CONTOSO_SALES, {
+						orderId: submitted?.payload.orderId,
+						onBehalfOf: null,
+						lines: [
+							{ kind: 'newSubscription', offerId: 'business-basic', term: 'annual', quantity: 300 }
+						]
+					})
+				]),
+			'error_order_exists'
+		);
+	});
+
+	it('refuses an event that reuses the id of the program’s order.provisioned', async () => {
+		const provisioned = (await logEvents('customer/wingtip')).find(
+			(entry) => entry.type === 'order.provisioned'
+		);
+		expect(provisioned).toBeDefined();
+		await expectRefused(
+			'admin@contoso.example',
+			'customer/wingtip',
+			(doc) =>
+				doc.getArray('log').push([{ ...tenantUserAdded(CONTOSO_ADMIN), id: provisioned?.id }]),
+			'error_duplicate_event'
+		);
+	});
+
+	it('refuses two copies of one event id, or of one created id, within a single update', async () => {
+		const first = tenantUserAdded(CONTOSO_ADMIN);
+		await expectRefused(
+			'admin@contoso.example',
+			'customer/wingtip',
+			(doc) =>
+				doc.getArray('log').push([first, { ...tenantUserAdded(CONTOSO_ADMIN), id: first.id }]),
+			'error_duplicate_event'
+		);
+		const second = tenantUserAdded(CONTOSO_ADMIN);
+		await expectRefused(
+			'admin@contoso.example',
+			'customer/wingtip',
+			(doc) =>
+				doc
+					.getArray('log')
+					.push([second, { ...tenantUserAdded(CONTOSO_ADMIN), payload: second.payload }]),
+			'error_tenant_user_exists'
+		);
+	});
+
+	it('refuses an event stamped far in the future (it would make the document unwritable from the app)', async () => {
+		await expectRefused(
+			'admin@contoso.example',
+			'customer/wingtip',
+			(doc) =>
+				doc
+					.getArray('log')
+					.push([{ ...tenantUserAdded(CONTOSO_ADMIN), at: '999999999999999-99999-x' }]),
+			'error_event_in_future'
+		);
+	});
+
+	it('refuses an event stamped in 1970 (expiry rules compare with `at`)', async () => {
+		await expectRefused(
+			'admin@contoso.example',
+			'customer/wingtip',
+			(doc) =>
+				doc
+					.getArray('log')
+					.push([{ ...tenantUserAdded(CONTOSO_ADMIN), at: '000000000001000-00000-x' }]),
+			'error_event_too_old'
+		);
+	});
+
+	it('accepts offline work stamped weeks ago, and a device clock a minute ahead', async () => {
+		const admin = await connected('admin@contoso.example', 'customer/wingtip');
+		const stampedAt = (wall: number): Record<string, unknown> => ({
+			...tenantUserAdded(CONTOSO_ADMIN),
+			at: formatHlc({ wall, counter: 0, node: 'x' })
+		});
+		const late = stampedAt(Date.now() - 30 * 86_400_000);
+		const ahead = stampedAt(Date.now() + 60_000);
+		admin.log.push([late]);
+		admin.log.push([ahead]);
+		await heldEverywhere('customer/wingtip', String(ahead.id));
+		expect((await logEvents('customer/wingtip')).map((entry) => entry.id)).toEqual(
+			expect.arrayContaining([late.id, ahead.id])
+		);
+		admin.provider.destroy();
 	});
 });
 

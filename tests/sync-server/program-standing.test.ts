@@ -38,10 +38,16 @@ const TAILWIND_ADMIN = { userId: 'tailwind-admin', orgId: 'tailwind' };
 let skipStanding = false;
 const policy: AccessPolicy = {
 	...domainPolicy,
-	checkAppend(ref, state, candidate, actor, related) {
-		if (!skipStanding) return domainPolicy.checkAppend(ref, state, candidate, actor, related);
-		const result = checkAppend(ref, state, candidate, actor);
-		return result.ok ? { ok: true, eventId: result.event.id } : result;
+	checkAppends(ref, state, candidates, actor, now, related) {
+		// Without `related` the domain leaves standing out.
+		return domainPolicy.checkAppends(
+			ref,
+			state,
+			candidates,
+			actor,
+			now,
+			skipStanding ? () => undefined : related
+		);
 	}
 };
 

@@ -41,6 +41,7 @@ export function createCustomerState(customerId: string): CustomerDocumentState {
 		length: 0,
 		superseded: [],
 		invalid: [],
+		claimed: new Set(),
 		customer: null,
 		relationships: {},
 		tenantUsers: {},

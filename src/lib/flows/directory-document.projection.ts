@@ -13,7 +13,14 @@ import { createStepper } from './machine-stepper';
 export const directoryEntryStepper = createStepper(directoryEntryMachine, directoryEntryRefusals);
 
 export function createDirectoryState(): DirectoryDocumentState {
-	return { kind: 'directory', length: 0, superseded: [], invalid: [], entries: {} };
+	return {
+		kind: 'directory',
+		length: 0,
+		superseded: [],
+		invalid: [],
+		claimed: new Set(),
+		entries: {}
+	};
 }
 
 export function applyDirectoryEvent(

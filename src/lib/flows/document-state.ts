@@ -1,4 +1,5 @@
-// The read model of each document kind: what a projection of its log produces (plain JSON data).
+// The read model of each document kind: what a projection of its log produces (plain JSON data,
+// but for the set of claimed ids the server's door consults).
 import type {
 	CustomerRelationship,
 	CustomerTenant,
@@ -23,6 +24,12 @@ export interface ProjectionBase {
 	superseded: SupersededEvent[];
 	/** entries that are not valid events (kept, never applied), in log order */
 	invalid: InvalidEntry[];
+	/**
+	 * What no new event may claim again (`claimsOf`): the id of every valid event of the log, and
+	 * the ids of what applied events created. A Set, so checking an event costs O(1) however long
+	 * the log is.
+	 */
+	claimed: Set<string>;
 }
 
 export interface OrgDocumentState extends ProjectionBase {

@@ -56,6 +56,7 @@ export function createOrgState(orgId: string): OrgDocumentState {
 		length: 0,
 		superseded: [],
 		invalid: [],
+		claimed: new Set(),
 		org: null,
 		users: {},
 		invitations: {},

@@ -24,6 +24,7 @@ export function createPartnershipState(
 		length: 0,
 		superseded: [],
 		invalid: [],
+		claimed: new Set(),
 		partnership: {
 			providerId,
 			resellerId,

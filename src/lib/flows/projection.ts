@@ -2,12 +2,14 @@
 // who may open a document (accessFor) and whether the server accepts an event (checkAppend).
 // Pure and deterministic: every replica that holds the same log computes byte-identical state.
 import type { DocumentRef } from '$lib/domain/documents';
+import { eventTimeRefusal } from '$lib/domain/clock';
 import { EVENT_RULES, parseEvent, type DomainEvent } from '$lib/domain/events';
 import type { ErrorCode } from '$lib/domain/errors';
 import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
 import { can, mayManageUser, type Role } from '$lib/domain/permissions';
 import { mayInvite } from '$lib/domain/rules';
 import { isDeviceHash } from '$lib/domain/temporary-password';
+import { claimsOf, takenClaim } from './claims';
 import { applyCustomerEvent, createCustomerState } from './customer-document.projection';
 import { isLive, isProviderOfRecord, isResellerOfRecord } from './customer-queries';
 import { applyDirectoryEvent, createDirectoryState } from './directory-document.projection';
@@ -101,7 +103,6 @@ export function subjectsOf(event: DomainEvent): string[] {
 
 export function createProjector(ref: DocumentRef, _ctx?: ProjectorContext): DocumentProjector {
 	const state = emptyState(ref);
-	const seen = new Set<string>();
 	// Per subject, the latest applied event and its log index: the decider of a later refusal.
 	// In memory only (bounded by the document's entities); a superseded entry keeps one copy.
 	const lastApplied = new Map<string, { index: number; event: DecidingEvent }>();
@@ -130,12 +131,17 @@ export function createProjector(ref: DocumentRef, _ctx?: ProjectorContext): Docu
 			return;
 		}
 		const event = parsed.event;
-		if (seen.has(event.id)) {
+		const [own, ...creates] = claimsOf(event);
+		if (state.claimed.has(own.key)) {
 			state.invalid.push({ index, eventId: event.id, code: 'error_duplicate_event', path: 'id' });
 			return;
 		}
-		seen.add(event.id);
-		const code = refusalBeforeMachines(ref, state, event) ?? applyToDocument(state, event);
+		state.claimed.add(own.key);
+		// What it creates was created before (a log from before the door refused that): the first
+		// creation keeps the id, this one is superseded, as the door would have refused it.
+		const taken = takenClaim(creates, state.claimed);
+		const code =
+			taken?.code ?? refusalBeforeMachines(ref, state, event) ?? applyToDocument(state, event);
 		if (code !== null) {
 			const decidedBy = deciderOf(event);
 			state.superseded.push({
@@ -148,6 +154,8 @@ export function createProjector(ref: DocumentRef, _ctx?: ProjectorContext): Docu
 			});
 			return;
 		}
+		// Only what exists is claimed: a refused creation created nothing.
+		for (const claim of creates) state.claimed.add(claim.key);
 		const applied = {
 			index,
 			event: { eventId: event.id, type: event.type, by: event.by, at: event.at }
@@ -313,25 +321,46 @@ function refuse(code: ErrorCode, message: string): AppendCheck {
 	return { ok: false, code, message };
 }
 
+export interface AppendContext {
+	/**
+	 * The server's clock: with it, an event stamped beyond the allowed skew ahead of it, or older
+	 * than new work may be, is refused (`eventTimeRefusal`). The device leaves it out: its own
+	 * clock made the stamp.
+	 */
+	readonly now?: number;
+	/** keys claimed by the events ahead of this one in the same update (`checkAppends`) */
+	readonly claimedBefore?: ReadonlySet<string>;
+	/**
+	 * The other documents' projections (a partner's org document: its program standing). The
+	 * server always passes it; without it standing is not judged.
+	 */
+	readonly related?: RelatedProjections;
+}
+
 /**
- * The server's gate for each event of an incoming update: well-formed, written by the connection's
- * user, allowed by their roles, in the right document and by a party to it, and (given `related`,
- * the other documents' projections: the server always passes it) by partners the program admitted.
- * Refusals that concurrent offline work can cause (an acceptance after a revocation…) are left to
- * the projection.
+ * The server's gate for each event of an incoming update: well-formed, stamped in time, written by
+ * the connection's user, allowed by their roles, in the right document and by a party to it,
+ * claiming no id the document (or the update) already holds (an event id, an order, a user... once
+ * created is never created again), and (given `related`, the other documents' projections: the
+ * server always passes it) by partners the program admitted. Refusals that concurrent offline work
+ * can cause (an acceptance after a revocation…) are left to the projection.
  */
 export function checkAppend(
 	ref: DocumentRef,
 	state: DocumentProjection,
 	candidate: unknown,
 	actor: Actor,
-	related?: RelatedProjections
+	context: AppendContext = {}
 ): AppendCheck {
 	const parsed = parseEvent(candidate);
 	if (!parsed.ok) return refuse(parsed.error.code, parsed.error.message);
 	const event = parsed.event;
 	if (event.by.userId !== actor.userId || event.by.orgId !== actor.orgId) {
 		return refuse('error_author_mismatch', 'by must be the signed-in user and org');
+	}
+	if (context.now !== undefined) {
+		const late = eventTimeRefusal(event.at, context.now);
+		if (late) return refuse(late, `at ${event.at} is out of bounds of the server's clock`);
 	}
 	const rule = EVENT_RULES[event.type];
 	const system = isSystemAuthor(event.by);
@@ -347,11 +376,14 @@ export function checkAppend(
 	if (!system && !isAllowedWriter(ref, state, event)) {
 		return refuse('error_not_a_party', `${actor.orgId} may not write ${event.type} here`);
 	}
+	const taken = takenClaim(claimsOf(event), state.claimed, context.claimedBefore);
+	if (taken) return refuse(taken.code, `${taken.key} is already in this document`);
 	if (!system && state.kind === 'org') {
 		const refusal = checkOrgRules(state, event, actor);
 		if (refusal) return refusal;
 	}
 	// Program standing lives in the partners' own org documents, not in the one being written.
+	const related = context.related;
 	const standing =
 		system || !related
 			? null
@@ -359,6 +391,28 @@ export function checkAppend(
 	if (standing)
 		return refuse(standing, `${event.type} is a partner action the program has not admitted`);
 	return { ok: true, event };
+}
+
+/**
+ * `checkAppend` for every new event of one update, in order: each is also checked against the
+ * claims of those ahead of it, so one update cannot carry two copies of an id (all of them are
+ * judged against the state before the update).
+ */
+export function checkAppends(
+	ref: DocumentRef,
+	state: DocumentProjection,
+	candidates: readonly unknown[],
+	/** the author of them all, or of each (the server's decisions that write for several) */
+	actor: Actor | ((candidate: unknown) => Actor),
+	context: Omit<AppendContext, 'claimedBefore'> = {}
+): AppendCheck[] {
+	const claimedBefore = new Set<string>();
+	return candidates.map((candidate) => {
+		const author = typeof actor === 'function' ? actor(candidate) : actor;
+		const check = checkAppend(ref, state, candidate, author, { ...context, claimedBefore });
+		if (check.ok) for (const claim of claimsOf(check.event)) claimedBefore.add(claim.key);
+		return check;
+	});
 }
 
 /**

@@ -1,5 +1,7 @@
-// Whether the server is reachable (a heartbeat to /health) and whether any work is waiting to sync.
+// Whether the server is reachable (a heartbeat to /health) and whether any work is waiting to sync;
+// also how far the server's clock is from this device's (the `Date` of each answer).
 import { SvelteMap } from 'svelte/reactivity';
+import { serverClockOffset } from '$lib/domain/clock';
 
 export type ConnectionState = 'online' | 'offline' | 'syncing';
 
@@ -23,6 +25,11 @@ class Connection {
 	#versionListeners = new Set<Listener>();
 	/** The `version` /health last reported: a change means the server now runs another release. */
 	#serverVersion: string | undefined;
+	/**
+	 * The server's clock minus this device's, as the last /health answer showed (0 until then, or
+	 * while they agree). Kept in memory only: a clock put right while offline must not be "corrected".
+	 */
+	#clockOffset = 0;
 
 	get state(): ConnectionState {
 		if (!this.#reachable) return 'offline';
@@ -32,6 +39,15 @@ class Connection {
 
 	get reachable(): boolean {
 		return this.#reachable;
+	}
+
+	/**
+	 * The time by the server's clock, as well as this device knows it: what new events are stamped
+	 * with, since the server refuses stamps more than a few minutes ahead of its clock (or months
+	 * behind it) and a device's clock may be set wrong.
+	 */
+	serverNow(): number {
+		return Date.now() + this.#clockOffset;
 	}
 
 	/** The sync client calls this whenever a source's count of changes not yet on the server changes. */
@@ -88,6 +104,7 @@ class Connection {
 		if (reachable) {
 			this.#retryDelay = RETRY_FIRST_MS;
 			if (!wasReachable) for (const listener of this.#reachableListeners) listener();
+			if (health.clockOffset !== undefined) this.#clockOffset = health.clockOffset;
 			const previousVersion = this.#serverVersion;
 			this.#serverVersion = health.version ?? previousVersion;
 			if (previousVersion !== undefined && this.#serverVersion !== previousVersion) {
@@ -101,18 +118,26 @@ class Connection {
 	}
 
 	/** The server's health answer, or undefined when it cannot be reached. */
-	async #ping(): Promise<{ version?: string } | undefined> {
+	async #ping(): Promise<{ version?: string; clockOffset?: number } | undefined> {
 		try {
+			const sentAt = Date.now();
 			const response = await fetch('/health', {
 				cache: 'no-store',
 				signal: AbortSignal.timeout(CHECK_TIMEOUT_MS)
 			});
 			if (!response.ok) return undefined;
+			const date = response.headers.get('date');
+			const clockOffset = date
+				? serverClockOffset(sentAt, Date.now(), Date.parse(date))
+				: undefined;
 			const body: unknown = await response.json().catch(() => ({}));
 			const version = (body as { version?: unknown } | null)?.version;
-			return typeof version === 'string' || typeof version === 'number'
-				? { version: String(version) }
-				: {};
+			return {
+				...(typeof version === 'string' || typeof version === 'number'
+					? { version: String(version) }
+					: {}),
+				...(clockOffset !== undefined ? { clockOffset } : {})
+			};
 		} catch {
 			// A failed fetch is exactly the answer we are asking for: unreachable.
 			return undefined;
@@ -141,6 +166,7 @@ class Connection {
 		this.#reachableListeners.clear();
 		this.#versionListeners.clear();
 		this.#serverVersion = undefined;
+		this.#clockOffset = 0;
 	}
 }
 

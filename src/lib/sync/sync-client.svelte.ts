@@ -63,6 +63,7 @@ class SyncClient {
 			serverUrl: `${secure ? 'wss' : 'ws'}://${location.host}/sync`,
 			listDocuments: () => this.#listDocuments(),
 			refreshSession: () => session.refresh(),
+			serverNow: () => connection.serverNow(),
 			sessionEnded: () => void session.ended().catch(reportError),
 			storageFailed: (error) => this.#storageFailed(error),
 			storageRecovered: () => {

@@ -61,6 +61,11 @@ export interface SyncEngineOptions {
 	storageRecovered?(): void;
 	/** the clock (tests) */
 	now?: () => number;
+	/**
+	 * The server's time as this device knows it (its clock corrected by the server's), which new
+	 * events are stamped with: the server refuses stamps beyond a small skew of its own clock.
+	 */
+	serverNow?: () => number;
 }
 
 interface PresenceWatch {
@@ -335,7 +340,7 @@ export class SyncEngine {
 		if (replica.access !== 'write') return { ok: false, code: 'data_read_only' };
 		const actor = this.actor();
 		if (!actor) return { ok: false, code: 'data_roles_unknown' };
-		const now = Date.now();
+		const now = (this.#options.serverNow ?? Date.now)();
 		const log = replica.doc.getArray(LOG_KEY);
 		const last = log.length > 0 ? (log.get(log.length - 1) as { at?: unknown } | null) : null;
 		if (isHlcTimestamp(last?.at)) this.#clock.observe(last.at, now);

@@ -470,14 +470,22 @@ export class DocumentRegistry {
 			}
 			const state = live.projector.state;
 			// Decided with the other documents it looks at loaded (a partner's org document: its standing).
+			const now = this.#now();
 			const { firstRefusal, refusedIds } = await this.#resolve((related) => {
 				let first: { code: string; message: string } | null = null;
 				const ids: string[] = [];
-				for (const candidate of analysis.appended) {
-					const verdict = policy.checkAppend(live.ref, state, candidate, actor, related);
+				const verdicts = policy.checkAppends(
+					live.ref,
+					state,
+					analysis.appended,
+					actor,
+					now,
+					related
+				);
+				for (const [index, verdict] of verdicts.entries()) {
 					if (!verdict.ok) {
 						first ??= verdict;
-						ids.push(...idOf(candidate));
+						ids.push(...idOf(analysis.appended[index]));
 					}
 				}
 				return { firstRefusal: first, refusedIds: ids };
@@ -608,10 +616,18 @@ export class DocumentRegistry {
 		return live.run(async () => {
 			await this.#ownServerClient(live);
 			for (const event of events) {
-				const verdict = await this.#resolve((related) =>
-					this.#deps.policy.checkAppend(live.ref, live.projector.state, event, actor, related)
+				const now = this.#now();
+				const [verdict] = await this.#resolve((related) =>
+					this.#deps.policy.checkAppends(
+						live.ref,
+						live.projector.state,
+						[event],
+						actor,
+						now,
+						related
+					)
 				);
-				if (!verdict.ok) {
+				if (verdict && !verdict.ok) {
 					return { ok: false, code: verdict.code, message: verdict.message, eventIds: idOf(event) };
 				}
 				let update: Uint8Array | null = null;
@@ -673,24 +689,27 @@ export class DocumentRegistry {
 			if ('refused' in decision)
 				return { ok: true as const, value: decision.refused, refused: true };
 			const { policy, validator } = this.#deps;
+			const now = this.#now();
 			for (const [index, live] of docs.entries()) {
-				for (const event of decision.events[index] ?? []) {
-					const author = typeof actor === 'function' ? actor(event) : actor;
-					// The services decide their partners' standing inside `decide`; this looks only at
-					// what is loaded (no await between the decision and the writes).
-					const verdict = policy.checkAppend(
-						live.ref,
-						live.projector.state,
-						event,
-						author,
-						(ref) => this.#docs.get(policy.name(ref))?.projector.state
-					);
+				const events = decision.events[index] ?? [];
+				// Judged together: no two of them may claim one id. The services decide their partners'
+				// standing inside `decide`; this looks only at what is loaded (no await between the
+				// decision and the writes).
+				const verdicts = policy.checkAppends(
+					live.ref,
+					live.projector.state,
+					events,
+					actor,
+					now,
+					(ref) => this.#docs.get(policy.name(ref))?.projector.state
+				);
+				for (const [at, verdict] of verdicts.entries()) {
 					if (!verdict.ok)
 						return {
 							ok: false as const,
 							code: verdict.code,
 							message: verdict.message,
-							eventIds: idOf(event)
+							eventIds: idOf(events[at])
 						};
 				}
 			}

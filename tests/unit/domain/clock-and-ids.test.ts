@@ -2,11 +2,16 @@ import { describe, expect, it } from 'vitest';
 import {
 	compareHlc,
 	createHlc,
+	eventTimeRefusal,
+	formatHlc,
 	hlcMillis,
 	HybridLogicalClock,
 	isHlcTimestamp,
+	MAX_FUTURE_SKEW_MS,
+	MAX_PAST_AGE_MS,
 	parseHlc,
 	receive,
+	serverClockOffset,
 	tick
 } from '$lib/domain/clock';
 import {
@@ -55,6 +60,67 @@ describe('hybrid logical clock', () => {
 		expect(parseHlc(at)).toEqual({ wall: 1_750_000_000_123, counter: 0, node: 'node-1' });
 		expect(isHlcTimestamp('2025-01-01T00:00:00Z')).toBe(false);
 		expect(() => createHlc('Bad Node')).toThrow();
+	});
+});
+
+describe('clock bounds', () => {
+	const NOW = 1_750_000_000_000;
+	const stamp = (wall: number) => formatHlc({ wall, counter: 0, node: 'x' });
+
+	it('lets the server refuse stamps beyond the skew ahead of its clock, or older than new work may be', () => {
+		expect(MAX_FUTURE_SKEW_MS).toBe(5 * 60_000);
+		expect(MAX_PAST_AGE_MS).toBe(90 * 86_400_000);
+		expect(eventTimeRefusal(stamp(NOW), NOW)).toBeNull();
+		expect(eventTimeRefusal(stamp(NOW + MAX_FUTURE_SKEW_MS), NOW)).toBeNull();
+		expect(eventTimeRefusal(stamp(NOW + MAX_FUTURE_SKEW_MS + 1), NOW)).toBe(
+			'error_event_in_future'
+		);
+		expect(eventTimeRefusal('999999999999999-99999-x', NOW)).toBe('error_event_in_future');
+		// A laptop offline for weeks delivers its work; 1970 is not late work.
+		expect(eventTimeRefusal(stamp(NOW - 30 * 86_400_000), NOW)).toBeNull();
+		expect(eventTimeRefusal(stamp(NOW - MAX_PAST_AGE_MS), NOW)).toBeNull();
+		expect(eventTimeRefusal(stamp(NOW - MAX_PAST_AGE_MS - 1), NOW)).toBe('error_event_too_old');
+		expect(eventTimeRefusal(stamp(1_000), NOW)).toBe('error_event_too_old');
+	});
+
+	it('is not dragged past the skew by a far-future remote stamp, and still makes valid ones', () => {
+		const clock = new HybridLogicalClock('phone');
+		clock.observe('999999999999999-99999-x', NOW);
+		const at = clock.now(NOW);
+		expect(isHlcTimestamp(at)).toBe(true);
+		expect(hlcMillis(at)).toBe(NOW);
+		expect(eventTimeRefusal(at, NOW)).toBeNull();
+		// Just past the skew is ignored too; within it, the remote stamp is followed as before.
+		clock.observe(stamp(NOW + MAX_FUTURE_SKEW_MS + 1), NOW);
+		expect(hlcMillis(clock.now(NOW))).toBe(NOW);
+		clock.observe(stamp(NOW + 60_000), NOW);
+		expect(hlcMillis(clock.now(NOW))).toBe(NOW + 60_000);
+	});
+
+	it('recovers from a state already beyond the skew (dragged before stamps were bounded)', () => {
+		const [next, at] = tick({ wall: 999_999_999_999_999, counter: 99_999, node: 'a' }, NOW);
+		expect(next).toEqual({ wall: NOW, counter: 0, node: 'a' });
+		expect(isHlcTimestamp(at)).toBe(true);
+		const merged = receive(
+			{ wall: 999_999_999_999_999, counter: 5, node: 'a' },
+			stamp(NOW - 1),
+			NOW
+		);
+		expect(merged).toEqual({ wall: NOW, counter: 1, node: 'a' });
+	});
+
+	it('reads how far the server’s clock is from the device’s off a response Date', () => {
+		const date = (ms: number) => Date.parse(new Date(ms).toUTCString());
+		// A clock that agrees within the header's second and the round trip is left as it is.
+		expect(serverClockOffset(NOW, NOW + 80, date(NOW + 40))).toBe(0);
+		// Two hours behind the server: corrected to within a second.
+		const offset = serverClockOffset(NOW, NOW + 80, date(NOW + 40 + 7_200_000));
+		expect(Math.abs((offset ?? 0) - 7_200_000)).toBeLessThan(1_000);
+		// Ten minutes ahead (a device with its clock set forward).
+		const behind = serverClockOffset(NOW, NOW + 80, date(NOW + 40 - 600_000));
+		expect(Math.abs((behind ?? 0) + 600_000)).toBeLessThan(1_000);
+		expect(serverClockOffset(NOW, NOW + 80, Number.NaN)).toBeUndefined();
+		expect(serverClockOffset(NOW + 80, NOW, date(NOW))).toBeUndefined();
 	});
 });
 

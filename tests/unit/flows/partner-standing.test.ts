@@ -10,7 +10,7 @@ import {
 	standingRefusal,
 	standingRefusalFor
 } from '$lib/flows/partner-standing';
-import { checkAppend, type DocumentProjection } from '$lib/flows/projection';
+import { checkAppend, type AppendContext, type DocumentProjection } from '$lib/flows/projection';
 import { createLog, SYSTEM, userAdded } from '../factories';
 import { SAMPLE_PAYLOADS } from './samples';
 import {
@@ -71,13 +71,16 @@ function pendingReseller() {
 
 const provider = project(providerRef, orgLog(PROVIDER, 'indirectProvider', 'pat').log);
 
-function related(reseller: DocumentProjection) {
-	return (ref: DocumentRef) =>
-		ref.kind === 'org' && ref.orgId === RESELLER
-			? reseller
-			: ref.kind === 'org' && ref.orgId === PROVIDER
-				? provider
-				: undefined;
+/** The append context the server gives: the partners' org documents, with this reseller's. */
+function related(reseller: DocumentProjection): AppendContext {
+	return {
+		related: (ref: DocumentRef) =>
+			ref.kind === 'org' && ref.orgId === RESELLER
+				? reseller
+				: ref.kind === 'org' && ref.orgId === PROVIDER
+					? provider
+					: undefined
+	};
 }
 
 let counter = 0;

@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppDatabase, AWAY_SUMMARY_SETTING } from '$lib/db/app-database';
 import type { AwaySummary } from '$lib/sync/away';
+import { hlcMillis, isHlcTimestamp } from '$lib/domain/clock';
 import { LOG_KEY } from '$lib/domain/documents';
 import type { DomainEvent } from '$lib/domain/events';
 import { NO_ACCESS_CODE, SyncEngine, type DocumentEntry } from '$lib/sync/sync-engine';
@@ -44,10 +45,11 @@ function seed(name: string, events: DomainEvent[]) {
 	server.docs.set(name, doc);
 }
 
-function engine(database = db, now?: () => number): SyncEngine {
+function engine(database = db, now?: () => number, serverNow?: () => number): SyncEngine {
 	const created = new SyncEngine({
 		db: database,
 		...(now ? { now } : {}),
+		...(serverNow ? { serverNow } : {}),
 		user: RESELLER,
 		serverUrl: server.url,
 		listDocuments: () =>
@@ -109,8 +111,8 @@ afterEach(async () => {
 	await Dexie.delete(db.name);
 });
 
-async function started(database = db): Promise<SyncEngine> {
-	const created = engine(database);
+async function started(database = db, serverNow?: () => number): Promise<SyncEngine> {
+	const created = engine(database, undefined, serverNow);
 	await created.start();
 	await until(() => !!created.connection(CUSTOMER_DOC)?.synced, 'customer doc synced');
 	await until(() => !!created.connection(ORG_DOC)?.synced, 'org doc synced');
@@ -274,6 +276,32 @@ describe('sync engine', () => {
 			expect.arrayContaining([first.eventId, second.eventId])
 		);
 		expect(client.replica(CUSTOMER_DOC)?.doc.clientID).not.toBe(clientIdBefore);
+	});
+
+	it('stamps valid events by the server’s clock after seeing one stamped far in the future', async () => {
+		// A document that took such a stamp before the server bounded them.
+		const far = eventFactory('far')('tenantUser.added', RESELLER, tenantUser('tu-far'));
+		server.docs
+			.get(CUSTOMER_DOC)
+			?.getArray(LOG_KEY)
+			.push([{ ...far, at: '999999999999999-99999-x' }]);
+		// This device's clock is two hours behind the server's.
+		const ahead = 2 * 3_600_000;
+		const client = await started(db, () => Date.now() + ahead);
+		const result = await client.append(
+			CUSTOMER_DOC,
+			'tenantUser.added',
+			tenantUser('tu-next'),
+			summary
+		);
+		expect(result).toMatchObject({ ok: true });
+		const eventId = result.ok ? result.eventId : '';
+		await until(() => server.logIds(CUSTOMER_DOC).includes(eventId), 'delivery');
+		const sent = (server.docs.get(CUSTOMER_DOC)?.getArray(LOG_KEY).toArray() as DomainEvent[]).find(
+			(entry) => entry.id === eventId
+		);
+		expect(isHlcTimestamp(sent?.at)).toBe(true);
+		expect(Math.abs(hlcMillis(sent?.at ?? '') - (Date.now() + ahead))).toBeLessThan(60_000);
 	});
 
 	it('keeps an edit the server was too busy to take (1013) and delivers it on the next try', async () => {
