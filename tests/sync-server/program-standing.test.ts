@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { documentName, type DocumentRef } from '../../src/lib/domain/documents';
-import { checkAppend } from '../../src/lib/flows/projection';
+import { checkAppends } from '../../src/lib/flows/projection';
 import { partnerStanding } from '../../src/lib/flows/partner-standing';
 import { newId } from '../../sync-server/src/accounts/tokens';
 import { domainPolicy, SYSTEM_ACTOR, type AccessPolicy } from '../../sync-server/src/authorize';
@@ -39,14 +39,11 @@ let skipStanding = false;
 const policy: AccessPolicy = {
 	...domainPolicy,
 	checkAppends(ref, state, candidates, actor, now, related) {
+		if (!skipStanding)
+			return domainPolicy.checkAppends(ref, state, candidates, actor, now, related);
 		// Without `related` the domain leaves standing out.
-		return domainPolicy.checkAppends(
-			ref,
-			state,
-			candidates,
-			actor,
-			now,
-			skipStanding ? () => undefined : related
+		return checkAppends(ref, state, candidates, actor, { now }).map((result) =>
+			result.ok ? { ok: true, eventId: result.event.id } : result
 		);
 	}
 };
