@@ -232,7 +232,9 @@ export async function startServer(
 					limiters: {
 						pmc: new RedisSignInLimiter(bus.redis, {}, 'tiertwo:pmc:'),
 						create: new RedisSignInLimiter(bus.redis, CREATE_ACCOUNT_LIMITS, 'tiertwo:create:')
-					}
+					},
+					verifyBudget: (settings: BudgetSettings) =>
+						new RedisWindowBudget(bus.redis, settings, 'tiertwo:verify-email:')
 				}
 			: {}),
 		...(options.now ? { now: options.now } : {})
