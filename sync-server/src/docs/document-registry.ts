@@ -4,6 +4,7 @@
 // also applies the updates other processes stored (heard through the bus, each with the sequence
 // number the store gave it) and fills any gap in those numbers from the store.
 import type { Logger } from 'pino';
+import * as decoding from 'lib0/decoding';
 import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type {
@@ -831,6 +832,17 @@ export class DocumentRegistry {
 		if (!live) return;
 		try {
 			applyAwarenessUpdate(live.awareness, update, REMOTE_ORIGIN);
+			// Presence another process accepted (stamped with its user): the ids are theirs here too.
+			const decoder = decoding.createDecoder(update);
+			for (let count = decoding.readVarUint(decoder); count > 0; count -= 1) {
+				const client = decoding.readVarUint(decoder);
+				decoding.readVarUint(decoder);
+				const state = JSON.parse(decoding.readVarString(decoder)) as {
+					verifiedUser?: { userId?: unknown };
+				} | null;
+				const userId = state?.verifiedUser?.userId;
+				if (typeof userId === 'string') live.bindPresence(client, userId);
+			}
 		} catch (error) {
 			this.#deps.log.warn({ err: error, doc: name }, 'malformed presence from the bus');
 		}
