@@ -28,6 +28,8 @@ export type { Access, DocumentProjection, DocumentProjector, DocumentRef };
 export interface Viewer {
 	readonly userId: string;
 	readonly orgId: string;
+	/** the user's roles when the caller has them (else the registry reads their org document) */
+	readonly roles?: readonly Role[];
 }
 
 export interface Actor extends Viewer {

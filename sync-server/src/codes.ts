@@ -72,6 +72,7 @@ export const ENROLLMENT_CODES = [
 	'enrollment_link_invalid',
 	'enrollment_link_used',
 	'enrollment_link_expired',
+	'enrollment_rate_limited',
 	'enrollment_reviewer_only'
 ] as const;
 

@@ -59,6 +59,8 @@ export interface ServerConfig {
 	publicUrl: string;
 	/** how long the program waits before deciding a submitted order (ORDER_PROVISIONING_DELAY_MS) */
 	orderProvisioningDelayMs: number;
+	/** bearer token `/metrics` requires (METRICS_TOKEN); null: only loopback, not proxied, may read */
+	metricsToken: string | null;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -128,6 +130,7 @@ export function readConfig(
 		smtpUrl: env.SMTP_URL ?? '',
 		mailFrom: env.MAIL_FROM ?? 'Tailspin Cloud Program <no-reply@program.example>',
 		publicUrl: (env.PUBLIC_URL ?? '').replace(/\/+$/, ''),
-		orderProvisioningDelayMs: Math.max(0, Number(env.ORDER_PROVISIONING_DELAY_MS ?? 0) || 0)
+		orderProvisioningDelayMs: Math.max(0, Number(env.ORDER_PROVISIONING_DELAY_MS ?? 0) || 0),
+		metricsToken: env.METRICS_TOKEN || null
 	};
 }

@@ -1,4 +1,7 @@
-// Prometheus metrics (prom-client), one registry per server instance so tests can run several.
+// Prometheus metrics (prom-client), one registry per server instance so tests can run several,
+// and who may read them (`/metrics` says how busy the server is and which refusals it makes).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
@@ -70,4 +73,25 @@ export function createMetrics(defaultMetrics = true): Metrics {
 			registers
 		})
 	};
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/**
+ * With METRICS_TOKEN set, a scraper must send `Authorization: Bearer <token>`; without it, only a
+ * process on the same machine may read them, and not through a proxy there (a proxy's requests come
+ * from loopback too, but carry X-Forwarded-For for whoever outside sent them).
+ */
+export function mayReadMetrics(req: IncomingMessage, token: string | null): boolean {
+	if (token) {
+		const given = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+		// Compared as digests: equal lengths, and no timing difference to learn the token from.
+		const digest = (text: string) => createHash('sha256').update(text).digest();
+		return timingSafeEqual(digest(given), digest(token));
+	}
+	return (
+		LOOPBACK.has(req.socket.remoteAddress ?? '') &&
+		req.headers['x-forwarded-for'] === undefined &&
+		req.headers.forwarded === undefined
+	);
 }

@@ -24,7 +24,7 @@ import { InvitationIndex } from './invitations/invitation-index.js';
 import { InvitationService } from './invitations/invitation-service.js';
 import { OrderProvisioner } from './provisioning/order-provisioner.js';
 import { createLogger } from './log.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { createMetrics, mayReadMetrics, type Metrics } from './metrics.js';
 import { RedisSignInLimiter } from './accounts/redis-sign-in-limiter.js';
 import { RedisBus } from './cluster/redis-bus.js';
 import { RedisWindowBudget } from './cluster/redis-window-budget.js';
@@ -234,7 +234,9 @@ export async function startServer(
 					limiters: {
 						pmc: new RedisSignInLimiter(bus.redis, {}, 'tiertwo:pmc:'),
 						create: new RedisSignInLimiter(bus.redis, CREATE_ACCOUNT_LIMITS, 'tiertwo:create:')
-					}
+					},
+					verifyBudget: (settings: BudgetSettings) =>
+						new RedisWindowBudget(bus.redis, settings, 'tiertwo:verify-email:')
 				}
 			: {}),
 		...(options.now ? { now: options.now } : {})
@@ -359,6 +361,13 @@ export async function startServer(
 			else res.destroy();
 		};
 		if (pathname === '/metrics' && req.method === 'GET') {
+			if (!mayReadMetrics(req, config.metricsToken)) {
+				const message = 'Metrics need the configured bearer token.';
+				sendError(res, 401, 'auth_not_signed_in', message, undefined, {
+					'WWW-Authenticate': 'Bearer'
+				});
+				return;
+			}
 			metrics.registry.metrics().then((text) => {
 				res.writeHead(200, {
 					'Content-Type': metrics.registry.contentType,

@@ -101,6 +101,24 @@ test.describe('signing in', () => {
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Indirect resellers');
 	});
 
+	test('a Billing admin is offered no customers or partners, which the server does not give it', async ({
+		page
+	}) => {
+		await signInThroughForm(page, { email: 'billing@contoso.example', password: 'tiertwo-demo' });
+		await expect(page.getByTestId('dashboard-nothing')).toHaveText(
+			"Your roles don't include work with customers or partners. Ask a Global admin or User management admin of your organization if you need more access."
+		);
+		await expect(page.getByRole('link', { name: /^Open / })).toHaveCount(0);
+		const menu = page.getByRole('navigation');
+		await expect(menu.getByRole('link', { name: 'Settings' })).toBeVisible();
+		await expect(menu.getByRole('link', { name: 'Customers' })).toHaveCount(0);
+		// Reads follow roles: the documents this device may sync are its org's and the directory.
+		const listed = (await (await page.request.get('/api/auth/documents')).json()) as {
+			documents: { name: string }[];
+		};
+		expect(listed.documents.map((d) => d.name).sort()).toEqual(['directory', 'org/contoso']);
+	});
+
 	test('a wrong password is refused with a clear message', async ({ page }) => {
 		await page.goto('/sign-in');
 		await page.getByLabel('Email').fill(DEMO_ADMIN.email);

@@ -199,6 +199,42 @@ describe('sign-in', () => {
 		clock += 10 * 60_000;
 	});
 
+	it('does not lock the owner out of a device signed in to the account: refresh and sign-in still work there', async () => {
+		const email = 'admin@litware.example';
+		const device = cookiesFrom(
+			await post('/api/auth/sign-in', { email, password: 'tiertwo-demo' })
+		);
+		// A stranger elsewhere sets off the account's lock with wrong guesses.
+		for (let i = 0; i < 6; i += 1)
+			await post('/api/auth/sign-in', { email, password: 'wrong-password-123' });
+		const elsewhere = await post('/api/auth/sign-in', { email, password: 'tiertwo-demo' });
+		expect(elsewhere.status).toBe(429);
+		expect((await errorOf(elsewhere)).code).toBe('auth_locked');
+		// The owner's device refreshes its session, and may sign in again with its refresh cookie.
+		const refreshed = await post('/api/auth/refresh', undefined, `tt_refresh=${device.refresh}`);
+		expect(refreshed.status).toBe(200);
+		const rotated = cookiesFrom(refreshed);
+		const again = await post(
+			'/api/auth/sign-in',
+			{ email, password: 'tiertwo-demo' },
+			`tt_refresh=${rotated.refresh}`
+		);
+		expect(again.status).toBe(200);
+		// Another account's refresh cookie opens no one else's lock.
+		const other = cookiesFrom(
+			await post('/api/auth/sign-in', { email: 'admin@wingtip.example', password: 'tiertwo-demo' })
+		);
+		for (let i = 0; i < 6; i += 1)
+			await post('/api/auth/sign-in', { email, password: 'wrong-password-123' });
+		const borrowed = await post(
+			'/api/auth/sign-in',
+			{ email, password: 'tiertwo-demo' },
+			`tt_refresh=${other.refresh}`
+		);
+		expect(borrowed.status).toBe(429);
+		clock += 60 * 60_000;
+	});
+
 	it('refuses a sign-in POST from a foreign Origin with 403', async () => {
 		const response = await post(
 			'/api/auth/sign-in',
@@ -305,8 +341,8 @@ describe('users added by an admin with a temporary password', () => {
 		// What the admin's device does: a random temporary password, PBKDF2 (WebCrypto has no scrypt).
 		const temporary = 'Temp-Passw0rd-123';
 		const salt = randomBytes(16);
-		const key = pbkdf2Sync(temporary, salt, 100_000, 32, 'sha256');
-		const hash = `pbkdf2-sha256$100000$${salt.toString('base64url')}$${key.toString('base64url')}`;
+		const key = pbkdf2Sync(temporary, salt, 600_000, 32, 'sha256');
+		const hash = `pbkdf2-sha256$600000$${salt.toString('base64url')}$${key.toString('base64url')}`;
 		const admin = await t.signIn('admin@cohowinery.example');
 		const doc = new Y.Doc();
 		const provider = t.provider('org/cohowinery', admin, doc);

@@ -135,6 +135,39 @@ describe('who may open a document', () => {
 	});
 });
 
+describe('reads follow roles', () => {
+	it('gives a Billing admin no customer or partnership document, to open or in its list', async () => {
+		const session = await sessionOf('billing@contoso.example');
+		const doc = new Y.Doc();
+		const provider = t.provider('customer/wingtip', session, doc);
+		expect(await closedWith(provider)).toEqual({ code: 4403, reason: 'sync_document_forbidden' });
+		expect(doc.getArray('log').length).toBe(0);
+		const partnership = t.provider('partnership/northwind/contoso', session, new Y.Doc());
+		expect(await closedWith(partnership)).toEqual({
+			code: 4403,
+			reason: 'sync_document_forbidden'
+		});
+		const response = await fetch(`${t.url}/api/auth/documents`, {
+			headers: { cookie: session.cookie }
+		});
+		const { documents } = (await response.json()) as { documents: { name: string }[] };
+		expect(documents.map((d) => d.name)).toEqual(['directory', 'org/contoso']);
+		// The org's Sales agent still gets the org's customers.
+		const sales = await fetch(`${t.url}/api/auth/documents`, {
+			headers: { cookie: (await sessionOf('sales@contoso.example')).cookie }
+		});
+		const listed = ((await sales.json()) as { documents: { name: string }[] }).documents;
+		expect(listed.map((d) => d.name)).toContain('customer/wingtip');
+	});
+
+	it('refuses an org a customer document named after itself (any kind of org)', async () => {
+		const session = await sessionOf('admin@contoso.example');
+		const socket = t.socket('customer/contoso', session.cookie);
+		expect(await socketClosed(socket)).toEqual({ code: 4403, reason: 'sync_document_forbidden' });
+		expect(t.server.registry.peek('customer/contoso')).toBeUndefined();
+	});
+});
+
 describe('refused updates', () => {
 	it('gives a read-only connection the state but refuses its update, which nobody else sees', async () => {
 		const program = await connected('admin@program.example', 'directory');
@@ -222,11 +255,13 @@ describe('refused updates', () => {
 		);
 	});
 
-	it('refuses notes edits from a user whose roles do not allow editing them', async () => {
+	it('refuses edits of a part the user’s roles may not edit (order drafts by a Helpdesk agent)', async () => {
+		// A Helpdesk agent of the provider of record reads the customer, but submits no orders. (A
+		// Billing admin, who used to show this with notes, no longer opens the document at all.)
 		await expectRefused(
-			'billing@contoso.example',
+			'helpdesk@northwind.example',
 			'customer/wingtip',
-			(doc) => doc.getText('notes').insert(0, 'billing was here'),
+			(doc) => doc.getMap('orderDrafts').set('draft-1', 'helpdesk was here'),
 			'sync_part_forbidden'
 		);
 	});
@@ -468,6 +503,35 @@ describe('ids and times at the door', () => {
 });
 
 describe('access follows the log', () => {
+	it('closes a user’s customer documents with 4403 once their roles no longer read them', async () => {
+		const sales = await connected('sales@contoso.example', 'customer/wingtip');
+		const closed = closedWith(sales.provider);
+		const admin = await connected('admin@contoso.example', 'org/contoso');
+		admin.log.push([
+			event('user.rolesChanged', CONTOSO_ADMIN, {
+				userId: 'contoso-sales',
+				roles: ['billingAdmin']
+			})
+		]);
+		expect(await closed).toEqual({ code: 4403, reason: 'sync_access_revoked' });
+		// Back to Sales agent: the document opens again.
+		admin.log.push([
+			event('user.rolesChanged', CONTOSO_ADMIN, { userId: 'contoso-sales', roles: ['salesAgent'] })
+		]);
+		await waitForAsync(async () => {
+			const again = t.provider('customer/wingtip', await sessionOf('sales@contoso.example'));
+			try {
+				await waitForSync(again, 1000);
+				return true;
+			} catch {
+				return false;
+			} finally {
+				again.destroy();
+			}
+		});
+		admin.provider.destroy();
+	});
+
 	it('closes a user’s connections with 4403 once their org disables them', async () => {
 		const sales = await connected('sales@contoso.example', 'customer/wingtip');
 		const closed = closedWith(sales.provider);

@@ -122,6 +122,29 @@ describe('demo workspace', () => {
 });
 
 describe('health and metrics', () => {
+	it('serves /metrics only with the configured bearer token, or without one only to loopback', async () => {
+		const guarded = await startTestServer({
+			demo: false,
+			config: { metricsToken: 's3cret-token' }
+		});
+		try {
+			const read = (headers: Record<string, string> = {}) =>
+				fetch(`${guarded.url}/metrics`, { headers });
+			expect((await read()).status).toBe(401);
+			expect((await read({ authorization: 'Bearer wrong' })).status).toBe(401);
+			const allowed = await read({ authorization: 'Bearer s3cret-token' });
+			expect(allowed.status).toBe(200);
+			expect(await allowed.text()).toContain('tiertwo_sync_connections');
+		} finally {
+			await guarded.close();
+		}
+		// No token: a request a proxy on this machine relays for someone outside is refused.
+		const relayed = await fetch(`${t.url}/metrics`, {
+			headers: { 'x-forwarded-for': '203.0.113.9' }
+		});
+		expect(relayed.status).toBe(401);
+	});
+
 	it('answers /health with ok, the version and no-store', async () => {
 		const response = await fetch(`${t.url}/health`);
 		expect(response.status).toBe(200);

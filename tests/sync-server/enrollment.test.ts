@@ -427,4 +427,20 @@ describe('Create one is throttled', () => {
 			'auth_rate_limited'
 		);
 	});
+
+	it('refuses verification link attempts past the address’s budget, guesses costing more', async () => {
+		let refused: Response | undefined;
+		let guesses = 0;
+		for (; guesses < 30 && !refused; guesses += 1) {
+			const response = await post('/api/enrollment/verify-email', { token: 'B'.repeat(43) });
+			if (response.status === 429) refused = response;
+			else expect(response.status).toBe(404);
+		}
+		// Each guess costs several attempts: the budget ends within a handful of them.
+		expect(guesses).toBeLessThanOrEqual(6);
+		expect(refused?.headers.get('retry-after')).toMatch(/^[0-9]+$/);
+		expect(((await refused?.json()) as { error: { code: string } }).error.code).toBe(
+			'enrollment_rate_limited'
+		);
+	});
 });

@@ -1,7 +1,9 @@
 // Every event type × every role that lacks the capability it needs (generated from EVENT_RULES and
 // ROLE_CAPABILITIES, so a new event type, capability or role is covered without editing this file):
 // a user holding exactly that one role forges the event over a real socket, in a document where
-// they are otherwise a rightful writer, and the server refuses it (4400) and stores nothing.
+// they are otherwise a rightful writer, and the server refuses it (4400) and stores nothing. A role
+// that gives no capability over that kind of document (reads follow roles) is refused the document
+// itself (4403) before it can send anything.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
@@ -13,7 +15,14 @@ import {
 	type EventWriter
 } from '../../src/lib/domain/events';
 import { PROGRAM_ORG_ID } from '../../src/lib/domain/ids';
-import { ROLES, ROLE_CAPABILITIES, type Role } from '../../src/lib/domain/permissions';
+import {
+	OTHER_ORG_READERS,
+	ROLES,
+	ROLE_CAPABILITIES,
+	can,
+	mayReadDocument,
+	type Role
+} from '../../src/lib/domain/permissions';
 import { hashPassword } from '../../sync-server/src/accounts/passwords';
 import { SYSTEM_ACTOR } from '../../sync-server/src/authorize';
 import { messageRefused } from '../../sync-server/src/ws/protocol';
@@ -64,7 +73,15 @@ interface ForgeryCase {
 	role: Role;
 	party: Party;
 	doc: DocumentRef;
-	code: 'error_missing_capability' | 'error_system_only';
+	code: 'error_missing_capability' | 'error_system_only' | 'sync_document_forbidden';
+}
+
+/** Whether a user of `party` holding only `role` may open `doc` at all (reads follow roles). */
+function opens(role: Role, party: Party, doc: DocumentRef): boolean {
+	if (!mayReadDocument([role], doc.kind)) return false;
+	if (doc.kind === 'org' && doc.orgId !== party)
+		return OTHER_ORG_READERS.program.some((capability) => can([role], capability));
+	return true;
 }
 
 const CASES: ForgeryCase[] = EVENT_TYPES.flatMap((type) => {
@@ -77,7 +94,11 @@ const CASES: ForgeryCase[] = EVENT_TYPES.flatMap((type) => {
 		type,
 		role,
 		...where,
-		code: capability === 'system' ? 'error_system_only' : 'error_missing_capability'
+		code: !opens(role, where.party, where.doc)
+			? 'sync_document_forbidden'
+			: capability === 'system'
+				? 'error_system_only'
+				: 'error_missing_capability'
 	}));
 });
 
@@ -152,6 +173,13 @@ describe('forged events', () => {
 				provider.messageHandlers[messageRefused] = (_encoder, decoder) => {
 					refusals.push(JSON.parse(decoding.readVarString(decoder)));
 				};
+				if (code === 'sync_document_forbidden') {
+					// Not even opened: nothing was sent, nothing could be written.
+					expect(await closedWith(provider)).toEqual({ code: 4403, reason: code });
+					expect(ydoc.getArray('log').length).toBe(0);
+					expect((await t.server.registry.get(name))?.log.toArray() ?? []).toEqual(before);
+					return;
+				}
 				await waitForSync(provider);
 				const closed = closedWith(provider);
 				const forged = event(

@@ -18,13 +18,13 @@ import {
 
 let t: TestServer;
 
-/** A raw awareness message announcing `clients` (clock 1) with the same state. */
-function presenceFrame(clients: readonly number[], state: string): Uint8Array {
+/** A raw awareness message announcing `clients` (at `clock`, 1 unless given) with the same state. */
+function presenceFrame(clients: readonly number[], state: string, clock = 1): Uint8Array {
 	const update = encoding.createEncoder();
 	encoding.writeVarUint(update, clients.length);
 	for (const client of clients) {
 		encoding.writeVarUint(update, client);
-		encoding.writeVarUint(update, 1);
+		encoding.writeVarUint(update, clock);
 		encoding.writeVarString(update, state);
 	}
 	const frame = encoding.createEncoder();
@@ -219,6 +219,34 @@ describe('y-websocket interop', () => {
 		expect(Math.max(...frames)).toBeLessThanOrEqual(CLUSTER_MODE ? 20 : 12);
 		expect(sockets.every((socket) => socket.readyState === socket.OPEN)).toBe(true);
 		for (const socket of sockets) socket.terminate();
+	});
+
+	it('keeps a presence id its user’s after they disconnect: another user cannot take it over', async () => {
+		const watcher = t.provider('customer/wingtip', await t.signIn('admin@contoso.example'));
+		await waitForSync(watcher);
+		const viewing = () => watcher.awareness.getStates().get(910_001)?.viewing;
+		const owner = await t.signIn('sales@contoso.example');
+		const first = t.socket('customer/wingtip', owner.cookie);
+		await new Promise((resolve) => first.once('open', resolve));
+		first.send(presenceFrame([910_001], '{"viewing":"owner"}', 1));
+		await waitFor(() => viewing() === 'owner', 5000, 'the owner’s presence');
+		first.terminate();
+		await waitFor(() => viewing() === undefined, 5000, 'the owner gone');
+		// Another user (the customer's own admin) claims the id with a newer clock: dropped.
+		const other = t.socket('customer/wingtip', (await t.signIn('admin@wingtip.example')).cookie);
+		await new Promise((resolve) => other.once('open', resolve));
+		other.send(presenceFrame([910_001], '{"viewing":"taken over"}', 50));
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(viewing()).toBeUndefined();
+		expect(other.readyState).toBe(other.OPEN);
+		// The owner's reconnecting client keeps its id.
+		const again = t.socket('customer/wingtip', owner.cookie);
+		await new Promise((resolve) => again.once('open', resolve));
+		again.send(presenceFrame([910_001], '{"viewing":"owner again"}', 60));
+		await waitFor(() => viewing() === 'owner again', 5000, 'the owner back');
+		other.terminate();
+		again.terminate();
+		watcher.destroy();
 	});
 
 	it('lets one connection announce presence for a few client ids only', async () => {

@@ -37,7 +37,7 @@ async function userAdded(email: string, password: string) {
 		fullName: 'Pat Field',
 		roles: ['salesAgent'],
 		temporaryPassword: {
-			hash: await hashTemporaryPassword(password, 100_000),
+			hash: await hashTemporaryPassword(password),
 			expiresAt: Date.now() + TEMPORARY_PASSWORD_TTL_MS
 		}
 	});
@@ -96,6 +96,31 @@ describe('users added on a device', () => {
 		expect((await t.server.accounts.store.byEmail('admin@northwind.example'))?.org_id).toBe(
 			'northwind'
 		);
+	});
+
+	it('refuses a temporary password hashed with any other PBKDF2 count than the standard one', async () => {
+		const session = await t.signIn('admin@contoso.example');
+		const doc = new Y.Doc();
+		const provider = t.provider('org/contoso', session, doc);
+		await waitForSync(provider);
+		const closed = closedWith(provider);
+		// 5,000,000 rounds: seconds of server time for every sign-in the adding admin asks for.
+		const costly = {
+			...(await userAdded('pat.costly@contoso.example', 'x')),
+			payload: {
+				userId: newId(),
+				email: 'pat.costly@contoso.example',
+				fullName: 'Pat Costly',
+				roles: ['salesAgent'],
+				temporaryPassword: {
+					hash: `pbkdf2-sha256$5000000$${'A'.repeat(22)}$${'B'.repeat(43)}`,
+					expiresAt: Date.now() + TEMPORARY_PASSWORD_TTL_MS
+				}
+			}
+		};
+		doc.getArray('log').push([costly]);
+		expect(await closed).toEqual({ code: 4400, reason: 'error_password_hash_invalid' });
+		expect(await t.server.accounts.store.byEmail('pat.costly@contoso.example')).toBeUndefined();
 	});
 
 	it('refuses a new password that is common or leans on the user’s own name, with a specific code', async () => {

@@ -1,5 +1,6 @@
 // The one table from Partner Center roles to what they allow. The UI shows only what a user's
 // capabilities allow and the sync server refuses the rest, both reading this table.
+import type { DocumentKind } from './documents';
 
 /** Type of agent (職場のエージェント ロール). */
 export const AGENT_ROLES = ['adminAgent', 'salesAgent', 'helpdeskAgent'] as const;
@@ -84,6 +85,67 @@ export const ROLE_CAPABILITIES: Readonly<Record<Role, readonly Capability[]>> = 
 	],
 	helpdeskAgent: ['viewCustomers', 'manageCustomerTenants', 'editSharedNotes']
 };
+
+/**
+ * Reads follow roles: the capabilities that open each kind of shared document to a user of an org
+ * that is a party to it (any one is enough; null: every live user of a party). A role with none
+ * of them gets no such document at all, not even read-only: a customer document holds the
+ * customer's tenant users (names, emails), its orders and the partners' shared notes, which a
+ * Billing, Referrals or Incentives admin has no part in (billing views, when they come, get their
+ * own document). The app's menu (src/lib/ui/page-access.ts) opens pages with a subset of these.
+ */
+export const DOCUMENT_READERS: Readonly<Record<DocumentKind, readonly Capability[] | null>> = {
+	// the user's own org: their roles, the org's users and profile, every user needs it
+	org: null,
+	// Indirect providers / Indirect resellers, the shared notes, View customers
+	partnership: [
+		'managePartnerships',
+		'viewPartnerProfiles',
+		'sendInvitations',
+		'viewCustomers',
+		'submitOrders',
+		'editSharedNotes'
+	],
+	// Customers and the customer's own Organization page
+	customer: [
+		'viewCustomers',
+		'manageCustomerTenants',
+		'submitOrders',
+		'respondToRelationships',
+		'endRelationships'
+	],
+	// the program's directory of indirect providers: public to every signed-in user
+	directory: null
+};
+
+/**
+ * Another org's org document: the program operator's enrollment reviewers read an application, a
+ * provider's partner managers read a reseller that gave it admin access.
+ */
+export const OTHER_ORG_READERS: Readonly<Record<'program' | 'provider', readonly Capability[]>> = {
+	program: ['reviewEnrollment'],
+	provider: ['managePartnerships', 'viewPartnerProfiles']
+};
+
+/** Whether these roles open documents of `kind` (of an org that is a party to it) at all. */
+export function mayReadDocument(roles: readonly Role[], kind: DocumentKind): boolean {
+	const readers = DOCUMENT_READERS[kind];
+	return readers === null || readers.some((capability) => can(roles, capability));
+}
+
+/**
+ * What a user's roles let them read, as one string: two users with the same profile are opened
+ * the same documents (for `accessBasis`: a role change that opens nothing re-decides nothing).
+ */
+export function readProfile(roles: readonly Role[]): string {
+	const kinds = (Object.keys(DOCUMENT_READERS) as DocumentKind[]).filter((kind) =>
+		mayReadDocument(roles, kind)
+	);
+	const others = (['program', 'provider'] as const).filter((side) =>
+		OTHER_ORG_READERS[side].some((capability) => can(roles, capability))
+	);
+	return [...kinds, ...others].join(',');
+}
 
 const roleSet: ReadonlySet<string> = new Set(ROLES);
 const agentRoleSet: ReadonlySet<string> = new Set(AGENT_ROLES);

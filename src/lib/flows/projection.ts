@@ -6,7 +6,15 @@ import { eventTimeRefusal } from '$lib/domain/clock';
 import { EVENT_RULES, parseEvent, type DomainEvent } from '$lib/domain/events';
 import type { ErrorCode } from '$lib/domain/errors';
 import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
-import { can, mayManageUser, type Role } from '$lib/domain/permissions';
+import {
+	can,
+	mayManageUser,
+	mayReadDocument,
+	OTHER_ORG_READERS,
+	readProfile,
+	type Capability,
+	type Role
+} from '$lib/domain/permissions';
 import { mayInvite } from '$lib/domain/rules';
 import { isDeviceHash } from '$lib/domain/temporary-password';
 import { claimsOf, takenClaim } from './claims';
@@ -186,6 +194,31 @@ export type Access = 'none' | 'read' | 'write';
 export interface Viewer {
 	readonly userId: string;
 	readonly orgId: string;
+	/**
+	 * The user's roles, from their org document: reads follow roles (DOCUMENT_READERS). Absent only
+	 * for a question about the org as a whole (the server's listing index keeps one row per org
+	 * and asks again, with the user's roles, when it serves a user's list).
+	 */
+	readonly roles?: readonly Role[];
+}
+
+/** Whether the viewer's roles (when the question is about a user) include one of `capabilities`. */
+function rolesAllow(viewer: Viewer, capabilities: readonly Capability[]): boolean {
+	const roles = viewer.roles;
+	return roles === undefined || capabilities.some((capability) => can(roles, capability));
+}
+
+/**
+ * Whether the server made this a customer's document: it holds the tenant (`customer.created`) or
+ * a relationship the customer was asked for, both written only for an org of kind customer. Until
+ * then the org named in it is no customer of it (a provider or reseller opening `customer/<its own
+ * id>` would otherwise get a customer document of its own to write).
+ */
+function isCustomerDocument(state: DocumentProjection): boolean {
+	return (
+		state.kind === 'customer' &&
+		(state.customer !== null || Object.keys(state.relationships).length > 0)
+	);
 }
 
 /** Other documents' projections, for access that another document grants (partnerships). */
@@ -205,7 +238,8 @@ const REVIEWABLE = new Set([
  * accepted reseller relationship opens the customer document to that reseller, a redeemed provider
  * invitation opens the partnership to both sides, a submitted application opens the applicant's org
  * document to the program operator, and an authorized provider with admin access may read its
- * reseller's org document (pass `related` to let it look at the partnership).
+ * reseller's org document (pass `related` to let it look at the partnership). Reads follow roles:
+ * a user of a party whose roles give no capability over the kind of document gets none of it.
  */
 export function accessFor(
 	ref: DocumentRef,
@@ -214,6 +248,17 @@ export function accessFor(
 	related?: RelatedProjections
 ): Access {
 	if (viewer.userId === SYSTEM_USER_ID) return viewer.orgId === PROGRAM_ORG_ID ? 'write' : 'none';
+	if (viewer.roles !== undefined && !mayReadDocument(viewer.roles, ref.kind)) return 'none';
+	return partyAccess(ref, state, viewer, related);
+}
+
+/** What the viewer's org may do with the document as a party to it (and, for other orgs, its roles). */
+function partyAccess(
+	ref: DocumentRef,
+	state: DocumentProjection,
+	viewer: Viewer,
+	related?: RelatedProjections
+): Access {
 	switch (ref.kind) {
 		case 'org': {
 			if (state.kind !== 'org') return 'none';
@@ -223,7 +268,8 @@ export function accessFor(
 				return user === undefined || isUserLive(user) ? 'write' : 'none';
 			}
 			if (viewer.orgId === PROGRAM_ORG_ID && REVIEWABLE.has(state.enrollment.status))
-				return 'write';
+				return rolesAllow(viewer, OTHER_ORG_READERS.program) ? 'write' : 'none';
+			if (!rolesAllow(viewer, OTHER_ORG_READERS.provider)) return 'none';
 			const partnership = related?.({
 				kind: 'partnership',
 				providerId: viewer.orgId,
@@ -243,7 +289,7 @@ export function accessFor(
 		}
 		case 'customer': {
 			if (state.kind !== 'customer') return 'none';
-			if (viewer.orgId === ref.customerId) return 'write';
+			if (viewer.orgId === ref.customerId) return isCustomerDocument(state) ? 'write' : 'none';
 			return isResellerOfRecord(state, viewer.orgId) || isProviderOfRecord(state, viewer.orgId)
 				? 'write'
 				: 'none';
@@ -262,21 +308,27 @@ export function accessFor(
 export function accessBasis(state: DocumentProjection): string {
 	switch (state.kind) {
 		case 'org':
+			// Users' roles too, as what they open: the org's users read other documents by them.
 			return JSON.stringify([
 				REVIEWABLE.has(state.enrollment.status),
-				Object.entries(state.users).map(([userId, user]) => [userId, isUserLive(user)])
+				Object.entries(state.users).map(([userId, user]) => [
+					userId,
+					isUserLive(user),
+					readProfile(rolesOf(state, userId))
+				])
 			]);
 		case 'partnership':
 			return JSON.stringify([state.partnership.status, state.partnership.adminAccess]);
 		case 'customer':
-			return JSON.stringify(
+			return JSON.stringify([
+				isCustomerDocument(state),
 				Object.values(state.relationships).map((relationship) => [
 					relationship.resellerId,
 					relationship.providerId ?? null,
 					isLive(relationship),
 					relationship.status === 'active'
 				])
-			);
+			]);
 		case 'directory':
 			return '';
 	}

@@ -109,10 +109,16 @@ export class AccountService {
 		return this.#store.insert({ ...account, email: normalizeEmail(account.email) }, this.#now());
 	}
 
+	/**
+	 * Signs in. `deviceRefreshToken` is the refresh cookie the device sent along: when it belongs to
+	 * a live session of this same account, the email's lock does not apply (see SignInLimits), so
+	 * a stranger's wrong guesses cannot lock the owner out of a device already signed in.
+	 */
 	async signIn(
 		emailInput: unknown,
 		passwordInput: unknown,
-		address: string
+		address: string,
+		deviceRefreshToken?: string
 	): Promise<{ ok: true; grant: Grant; account: AccountRow } | AuthFailure> {
 		if (typeof emailInput !== 'string' || typeof passwordInput !== 'string')
 			return fail(400, 'auth_bad_request');
@@ -120,7 +126,8 @@ export class AccountService {
 			return fail(401, 'auth_invalid_credentials');
 		const email = normalizeEmail(emailInput);
 		const now = this.#now();
-		const decision = await this.#limiter.attempt(address, email, now);
+		const knownDevice = await this.#isSignedInDevice(deviceRefreshToken, email, now);
+		const decision = await this.#limiter.attempt(address, email, now, knownDevice);
 		if (!decision.allowed) return fail(429, decision.code, decision.retryAfterSeconds);
 		const account = await this.#store.byEmail(email);
 		// Unknown accounts check a dummy hash: the same work, the same answer, the same time.
@@ -129,7 +136,7 @@ export class AccountService {
 			account?.password_hash ?? (await this.#dummyHash)
 		);
 		if (!account || !matches || account.disabled) {
-			await this.#limiter.failed(address, email, now);
+			await this.#limiter.failed(address, email, now, knownDevice);
 			return fail(401, 'auth_invalid_credentials');
 		}
 		await this.#limiter.succeeded(email);
@@ -149,6 +156,19 @@ export class AccountService {
 		const sessionId = newId();
 		await this.#store.createSession(sessionId, account.id, now, now + this.#settings.sessionMaxMs);
 		return { ok: true, grant: await this.#issue(sessionId, account.id, now), account };
+	}
+
+	/** Whether `refreshToken` is an unused, unexpired token of a live session of `email`'s account. */
+	async #isSignedInDevice(
+		refreshToken: string | undefined,
+		email: string,
+		now: number
+	): Promise<boolean> {
+		if (!refreshToken || refreshToken.length > 128) return false;
+		const token = await this.#store.refreshToken(tokenHash(refreshToken));
+		if (!token || token.used_at !== null || token.expires_at <= now) return false;
+		const live = await this.#liveSession(token.session_id, now, now);
+		return live.ok && live.account.email === email;
 	}
 
 	async #issue(sessionId: string, accountId: string, now: number): Promise<Grant> {

@@ -1,8 +1,9 @@
 // Password hashing: scrypt (memory-hard) from node:crypto, parameters stored with each hash, and a
 // dummy hash so that checking an unknown account costs the same as checking a real one.
 import { pbkdf2, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-// Temporary passwords hashed on a device (WebCrypto has PBKDF2, not scrypt) need this many rounds.
-import { MAX_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS } from '$lib/domain/temporary-password';
+// Temporary passwords hashed on a device (WebCrypto has PBKDF2, not scrypt) use the standard count;
+// one stored before the count was fixed is verified only if it costs no more than the standard.
+import { DEVICE_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS } from '$lib/domain/temporary-password';
 
 const KEY_LENGTH = 32;
 const SALT_LENGTH = 16;
@@ -67,7 +68,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
 			if (
 				!Number.isInteger(iterations) ||
 				iterations < MIN_PBKDF2_ITERATIONS ||
-				iterations > MAX_PBKDF2_ITERATIONS
+				iterations > DEVICE_PBKDF2_ITERATIONS
 			)
 				return false;
 			const expected = Buffer.from(key ?? '', 'base64url');

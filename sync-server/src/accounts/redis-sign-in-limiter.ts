@@ -22,6 +22,7 @@ local count = tonumber(a[2]) or 0
 if not start or now - start >= window then start = now; count = 0 end
 redis.call('HSET', KEYS[1], 'start', start, 'count', count + 1)
 redis.call('PEXPIRE', KEYS[1], window * 2)
+if ARGV[6] == '1' then return 0 end
 local e = redis.call('HMGET', KEYS[2], 'failures', 'last')
 local failures = 0
 if e[1] and now - tonumber(e[2]) < maxLock then failures = tonumber(e[1]) end
@@ -49,7 +50,12 @@ export class RedisSignInLimiter implements SignInLimits {
 		return [`${this.#prefix}addr:${address}`, `${this.#prefix}email:${email}`];
 	}
 
-	async attempt(address: string, email: string, now: number): Promise<LimitDecision> {
+	async attempt(
+		address: string,
+		email: string,
+		now: number,
+		knownDevice = false
+	): Promise<LimitDecision> {
 		const s = this.#settings;
 		const [addressKey, emailKey] = this.#keys(address, email);
 		const [entry, lock] = await Promise.all([
@@ -65,7 +71,7 @@ export class RedisSignInLimiter implements SignInLimits {
 				retryAfterSeconds: Math.ceil((start + s.addressWindowMs - now) / 1000)
 			};
 		}
-		const lockedUntil = Number(lock ?? 0);
+		const lockedUntil = knownDevice ? 0 : Number(lock ?? 0);
 		if (lockedUntil > now) {
 			return {
 				allowed: false,
@@ -76,7 +82,7 @@ export class RedisSignInLimiter implements SignInLimits {
 		return { allowed: true };
 	}
 
-	async failed(address: string, email: string, now: number): Promise<void> {
+	async failed(address: string, email: string, now: number, knownDevice = false): Promise<void> {
 		const s = this.#settings;
 		await this.#redis.eval(
 			FAILED,
@@ -86,7 +92,8 @@ export class RedisSignInLimiter implements SignInLimits {
 			s.addressWindowMs,
 			s.maxLockMs,
 			s.failuresBeforeLock,
-			s.baseLockMs
+			s.baseLockMs,
+			knownDevice ? '1' : '0'
 		);
 	}
 

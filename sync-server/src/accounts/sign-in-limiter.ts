@@ -32,10 +32,20 @@ export type LimitDecision =
 			readonly retryAfterSeconds: number;
 	  };
 
-/** The throttle's surface: in this process's memory (below) or shared through Redis. */
+/**
+ * The throttle's surface: in this process's memory (below) or shared through Redis. `knownDevice`
+ * is an attempt from a device that holds a live session of that very account: the email's lock
+ * (which anyone can set off with a few wrong guesses) does not apply to it, and its failures count
+ * against its address only, so nobody can lock the owner out of a device they are signed in on.
+ */
 export interface SignInLimits {
-	attempt(address: string, email: string, now: number): LimitDecision | Promise<LimitDecision>;
-	failed(address: string, email: string, now: number): void | Promise<void>;
+	attempt(
+		address: string,
+		email: string,
+		now: number,
+		knownDevice?: boolean
+	): LimitDecision | Promise<LimitDecision>;
+	failed(address: string, email: string, now: number, knownDevice?: boolean): void | Promise<void>;
 	succeeded(email: string): void | Promise<void>;
 }
 
@@ -61,10 +71,11 @@ export class SignInLimiter implements SignInLimits {
 	}
 
 	/** Says whether an attempt from `address` for `email` may be checked at all. */
-	attempt(address: string, email: string, now: number): LimitDecision {
+	attempt(address: string, email: string, now: number, knownDevice = false): LimitDecision {
 		const wait = this.#addresses.retryAfter(address, now);
 		if (wait !== null)
 			return { allowed: false, code: 'auth_rate_limited', retryAfterSeconds: wait };
+		if (knownDevice) return { allowed: true };
 		const lock = this.#emails.get(email);
 		if (lock && lock.lockedUntil > now) {
 			return {
@@ -76,9 +87,10 @@ export class SignInLimiter implements SignInLimits {
 		return { allowed: true };
 	}
 
-	failed(address: string, email: string, now: number): void {
+	failed(address: string, email: string, now: number, knownDevice = false): void {
 		const s = this.#settings;
 		this.#addresses.spend(address, 1, now);
+		if (knownDevice) return;
 		const entry = this.#emails.get(email);
 		// A quiet period as long as the longest lock forgives old failures.
 		const fresh = entry && now - entry.lastFailure < s.maxLockMs ? entry : undefined;

@@ -4,6 +4,7 @@
 // also applies the updates other processes stored (heard through the bus, each with the sequence
 // number the store gave it) and fills any gap in those numbers from the store.
 import type { Logger } from 'pino';
+import * as decoding from 'lib0/decoding';
 import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type {
@@ -334,7 +335,9 @@ export class DocumentRegistry {
 		if (!ref || policy.name(ref) !== name || this.#closing) return 'invalid';
 		if (!this.#docs.has(name) && !(await this.#stored(name))) {
 			const empty = policy.project(ref).state;
-			const access = await this.#resolve((related) => policy.access(ref, empty, viewer, related));
+			const access = await this.#resolve((related) =>
+				policy.access(ref, empty, this.#withRoles(viewer, related), related)
+			);
 			if (access === 'none') return 'none';
 		}
 		const live = await this.get(name);
@@ -373,7 +376,28 @@ export class DocumentRegistry {
 			dependents.add(live.name);
 			return lookup(ref);
 		};
-		return this.#deps.policy.access(live.ref, live.projector.state, viewer, related);
+		return this.#deps.policy.access(
+			live.ref,
+			live.projector.state,
+			this.#withRoles(viewer, lookup),
+			related
+		);
+	}
+
+	/**
+	 * Reads follow roles: a user is asked about with the roles their org document gives them now
+	 * (not recorded as a dependency: a role change re-decides the connections of that org's users,
+	 * see SyncHub, and a user's list is decided when served). An org-level viewer (no user, the
+	 * listing index) and one whose roles are given are asked about as they are.
+	 */
+	#withRoles(viewer: Viewer, lookup: Related): Viewer {
+		if (viewer.userId === '' || viewer.roles !== undefined) return viewer;
+		const org = lookup({ kind: 'org', orgId: viewer.orgId });
+		return {
+			userId: viewer.userId,
+			orgId: viewer.orgId,
+			roles: this.#deps.policy.rolesOf(org, viewer.userId)
+		};
 	}
 
 	/** Documents whose access depends on `name`'s log. */
@@ -927,6 +951,17 @@ export class DocumentRegistry {
 		if (!live) return;
 		try {
 			applyAwarenessUpdate(live.awareness, update, REMOTE_ORIGIN);
+			// Presence another process accepted (stamped with its user): the ids are theirs here too.
+			const decoder = decoding.createDecoder(update);
+			for (let count = decoding.readVarUint(decoder); count > 0; count -= 1) {
+				const client = decoding.readVarUint(decoder);
+				decoding.readVarUint(decoder);
+				const state = JSON.parse(decoding.readVarString(decoder)) as {
+					verifiedUser?: { userId?: unknown };
+				} | null;
+				const userId = state?.verifiedUser?.userId;
+				if (typeof userId === 'string') live.bindPresence(client, userId);
+			}
 		} catch (error) {
 			this.#deps.log.warn({ err: error, doc: name }, 'malformed presence from the bus');
 		}

@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import type { AccessPolicy, DocumentProjector, DocumentRef } from '../authorize.js';
 import type { StoredDocument } from '../store/storage.js';
 import type { ShadowSpec } from '../validation/update-analysis.js';
+import { remember } from '../http/window-budget.js';
 import { encodeAwareness } from '../ws/protocol.js';
 
 /**
@@ -15,6 +16,9 @@ import { encodeAwareness } from '../ws/protocol.js';
  * whatever its size. Changes meanwhile go out together in the next frame.
  */
 export const PRESENCE_MS_PER_PEER = 1;
+
+/** presence client ids a document remembers the user of (a few per viewer it has had) */
+const MAX_PRESENCE_BINDINGS = 10_000;
 
 /** The origin of changes another process made (heard through the cluster bus). */
 export const REMOTE_ORIGIN = Symbol('remote');
@@ -48,6 +52,12 @@ export class LiveDocument {
 	readonly awarenessOwners = new Map<number, SyncPeer>();
 	/** owners of Yjs client ids learnt from the store (ownership never changes: safe to keep) */
 	readonly clientOwners = new Map<number, string>();
+	/**
+	 * The user who first used each presence client id on this document, kept after they disconnect:
+	 * the id stays theirs (their reconnecting client reuses it), so nobody else can take it over and
+	 * be shown where their presence was. Bounded, the least recently used forgotten first.
+	 */
+	readonly #presenceUsers = new Map<number, string>();
 	projector: DocumentProjector;
 	/** the access basis its access listeners last heard of (null: none yet since it was loaded) */
 	accessBasis: string | null = null;
@@ -193,5 +203,16 @@ export class LiveDocument {
 		if (this.gapTimer) clearTimeout(this.gapTimer);
 		this.awareness.destroy();
 		this.doc.destroy();
+	}
+
+	/**
+	 * Binds a presence client id to `userId` unless another user has it: false when it is
+	 * another's (the claim is dropped).
+	 */
+	bindPresence(client: number, userId: string): boolean {
+		const bound = this.#presenceUsers.get(client);
+		if (bound !== undefined && bound !== userId) return false;
+		remember(this.#presenceUsers, client, userId, MAX_PRESENCE_BINDINGS);
+		return true;
 	}
 }

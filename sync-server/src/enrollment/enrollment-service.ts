@@ -26,6 +26,7 @@ import { createDummyHash, hashPassword, verifyPassword } from '../accounts/passw
 import { SignInLimiter, type SignInLimits } from '../accounts/sign-in-limiter.js';
 import { newId, newToken, tokenHash } from '../accounts/tokens.js';
 import { SYSTEM_ACTOR } from '../authorize.js';
+import { WindowBudget, type AddressBudget, type BudgetSettings } from '../http/window-budget.js';
 import type { AuthCode, EnrollmentCode } from '../codes.js';
 import type { DocumentRegistry } from '../docs/document-registry.js';
 import type { LiveDocument } from '../docs/live-document.js';
@@ -101,11 +102,25 @@ export interface EnrollmentDeps {
 	readonly onNewOrg: (orgId: string) => void;
 	/** shared throttles (a cluster keeps them in Redis); in this process's memory by default */
 	readonly limiters?: { readonly pmc: SignInLimits; readonly create: SignInLimits };
+	/** the verification link's per-address budget (a cluster shares it through Redis) */
+	readonly verifyBudget?: (settings: BudgetSettings) => AddressBudget;
 	readonly now?: () => number;
 }
 
 /** Create one is open to anyone: each address may create a few work accounts per window. */
 export const CREATE_ACCOUNT_LIMITS = { perAddress: 10, addressWindowMs: 10 * 60_000 };
+
+/**
+ * The verification link is open to anyone (the token is the capability): each address may try a
+ * few per window, and a wrong or malformed token costs more, so the link API cannot be used to
+ * load the store (a primary contact opens one link, perhaps twice).
+ */
+export const VERIFY_EMAIL_LIMITS = {
+	limit: 20,
+	windowMs: 10 * 60_000,
+	maxEntries: 100_000,
+	failureCost: 4
+};
 
 export function fieldErrors(error: z.ZodError): Record<string, string> {
 	const fields: Record<string, string> = {};
@@ -128,6 +143,7 @@ export class EnrollmentService {
 	readonly #clock = new HybridLogicalClock('sync-server-enrollment');
 	readonly #pmcLimiter: SignInLimits;
 	readonly #createLimiter: SignInLimits;
+	readonly #verifyBudget: AddressBudget;
 	readonly #dummyHash: Promise<string>;
 
 	constructor(deps: EnrollmentDeps) {
@@ -136,6 +152,9 @@ export class EnrollmentService {
 		this.#dummyHash = createDummyHash(deps.hashLogN);
 		this.#pmcLimiter = deps.limiters?.pmc ?? new SignInLimiter();
 		this.#createLimiter = deps.limiters?.create ?? new SignInLimiter(CREATE_ACCOUNT_LIMITS);
+		this.#verifyBudget = (deps.verifyBudget ?? ((settings) => new WindowBudget(settings)))(
+			VERIFY_EMAIL_LIMITS
+		);
 	}
 
 	async #org(orgId: string): Promise<OrgDocumentState | undefined> {
@@ -310,8 +329,27 @@ export class EnrollmentService {
 		return refusal ? fail(409, refusal) : { ok: true };
 	}
 
-	/** The primary contact opened the verification link (the token is the capability). */
-	async verifyEmail(body: Record<string, unknown>): Promise<{ ok: true; orgId: string } | Failure> {
+	/**
+	 * The primary contact opened the verification link (the token is the capability), from
+	 * `address`, whose budget every attempt spends from (a link that is not valid, more).
+	 */
+	async verifyEmail(
+		body: Record<string, unknown>,
+		address: string
+	): Promise<{ ok: true; orgId: string } | Failure> {
+		const wait = await this.#verifyBudget.retryAfter(address, this.#now());
+		if (wait !== null) return fail(429, 'enrollment_rate_limited', { retryAfterSeconds: wait });
+		const result = await this.#verify(body);
+		const guessed = !result.ok && result.code === 'enrollment_link_invalid';
+		await this.#verifyBudget.spend(
+			address,
+			guessed ? VERIFY_EMAIL_LIMITS.failureCost : 1,
+			this.#now()
+		);
+		return result;
+	}
+
+	async #verify(body: Record<string, unknown>): Promise<{ ok: true; orgId: string } | Failure> {
 		const token = body.token;
 		if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token))
 			return fail(404, 'enrollment_link_invalid');

@@ -230,7 +230,12 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 		...deps.routes,
 		'POST /api/auth/sign-in': async (req, res) => {
 			const body = await readJson(req);
-			const result = await accounts.signIn(body.email, body.password, clientAddress(req, policy));
+			const result = await accounts.signIn(
+				body.email,
+				body.password,
+				clientAddress(req, policy),
+				parseCookies(req.headers.cookie).get(REFRESH_COOKIE)
+			);
 			if (!result.ok) return sendFailure(res, result);
 			await grantResponse(req, res, result.grant, result.account);
 		},

@@ -127,7 +127,10 @@ export function enrollmentRoutes(deps: EnrollmentApiDeps): Record<string, Route>
 			send(res, 204, undefined);
 		},
 		'POST /api/enrollment/verify-email': async (req, res) => {
-			const result = await enrollment.verifyEmail(await readJson(req));
+			const result = await enrollment.verifyEmail(
+				await readJson(req),
+				clientAddress(req, deps.policy)
+			);
 			if (!result.ok) return sendFailure(res, result);
 			send(res, 200, { verified: true });
 		},

@@ -319,8 +319,9 @@ export class SyncConnection implements SyncPeer {
 	/**
 	 * Presence: entries for client ids another connection announced are dropped (the stock client
 	 * sends every presence change it hears back out, so a frame may carry the whole page's), as are
-	 * stale ones, oversize ones and claims past the few ids one connection may own; each state is
-	 * stamped with the signed-in user so nobody can pose as someone else.
+	 * stale ones, oversize ones, claims past the few ids one connection may own and claims of an id
+	 * another user had here; each state is stamped with the signed-in user so nobody can pose as
+	 * someone else.
 	 */
 	#presence(update: Uint8Array): void {
 		const decoder = decoding.createDecoder(update);
@@ -356,6 +357,9 @@ export class SyncConnection implements SyncPeer {
 					}
 				});
 			}
+			// A claimed id is bound to this user: one another user had on this document stays
+			// theirs after they disconnect (their client reuses it when it reconnects).
+			if (!owner && !this.live.bindPresence(client, this.userId)) continue;
 			this.live.awarenessOwners.set(client, this);
 			this.#ownClients.add(client);
 			entries.push({ client, clock, state: stamped });

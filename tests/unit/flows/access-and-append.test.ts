@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DocumentRef } from '$lib/domain/documents';
 import { buildEvent, EVENT_RULES, EVENT_TYPES } from '$lib/domain/events';
 import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
-import { can, ROLES } from '$lib/domain/permissions';
+import { can, ROLES, type Role } from '$lib/domain/permissions';
 import {
 	accessBasis,
 	accessCandidates,
@@ -136,6 +136,69 @@ describe('accessFor', () => {
 	});
 });
 
+describe('reads follow roles', () => {
+	const as = (viewer: { userId: string; orgId: string }, ...roles: Role[]) => ({
+		...viewer,
+		roles
+	});
+
+	it('gives a Billing admin of a reseller of record no customer document, and its agents the document', () => {
+		const state = project(customerRef, customerLog().log);
+		expect(accessFor(customerRef, state, as(resellerAdmin, 'billingAdmin'))).toBe('none');
+		for (const role of ['referralsAdmin', 'incentivesAdmin', 'accountAdmin'] as const)
+			expect(accessFor(customerRef, state, as(resellerAdmin, role)), role).toBe('none');
+		for (const role of ['globalAdmin', 'adminAgent', 'salesAgent', 'helpdeskAgent'] as const)
+			expect(accessFor(customerRef, state, as(resellerAdmin, role)), role).toBe('write');
+		// The customer's own admins answer relationships there.
+		expect(accessFor(customerRef, state, as(customerAdmin, 'globalAdmin'))).toBe('write');
+		expect(accessFor(customerRef, state, as(customerAdmin, 'billingAdmin'))).toBe('none');
+		// A user with no roles at all (not yet in the org's log) gets nothing either.
+		expect(accessFor(customerRef, state, as(resellerAdmin))).toBe('none');
+	});
+
+	it('gives a Billing admin no partnership, but its own org and the directory', () => {
+		const partnership = project(partnershipRef, partnershipLog().log);
+		expect(accessFor(partnershipRef, partnership, as(resellerAdmin, 'billingAdmin'))).toBe('none');
+		expect(accessFor(partnershipRef, partnership, as(resellerAdmin, 'salesAgent'))).toBe('write');
+		const own = project(providerRef, orgLog(PROVIDER, 'indirectProvider', 'pat').log);
+		expect(accessFor(providerRef, own, as(providerAdmin, 'billingAdmin'))).toBe('write');
+		const directory = project({ kind: 'directory' }, []);
+		expect(accessFor({ kind: 'directory' }, directory, as(resellerAdmin, 'billingAdmin'))).toBe(
+			'read'
+		);
+	});
+
+	it('opens another org’s document only to the roles that work with it', () => {
+		const { log, push } = orgLog(RESELLER, 'indirectReseller', 'rio', {
+			alreadyEnrolledInCsp: true,
+			mpnId: '1234567'
+		});
+		push('enrollment.submitted', resellerAdmin, {
+			track: 'alreadyEnrolled',
+			support: { email: 'help@contoso.com' }
+		});
+		const ref = { kind: 'org', orgId: RESELLER } as const;
+		const application = project(ref, log);
+		expect(accessFor(ref, application, as(reviewer, 'adminAgent'))).toBe('write');
+		expect(accessFor(ref, application, as(reviewer, 'billingAdmin'))).toBe('none');
+		const partnership = partnershipLog();
+		partnership.push('partnership.authorized', resellerAdmin, { acknowledged: true });
+		const related = () => project(partnershipRef, partnership.log);
+		expect(accessFor(ref, application, as(providerAdmin, 'adminAgent'), related)).toBe('read');
+		expect(accessFor(ref, application, as(providerAdmin, 'salesAgent'), related)).toBe('none');
+	});
+
+	it('refuses an org the customer document named after it until the server made it a customer’s', () => {
+		// A provider or reseller opening `customer/<its own id>` would get a customer document to write.
+		const own = { kind: 'customer', customerId: PROVIDER } as const;
+		expect(accessFor(own, project(own, []), providerAdmin)).toBe('none');
+		expect(accessFor(own, project(own, []), as(providerAdmin, 'globalAdmin'))).toBe('none');
+		expect(accessFor(customerRef, project(customerRef, customerLog().log), customerAdmin)).toBe(
+			'write'
+		);
+	});
+});
+
 describe('accessCandidates', () => {
 	const viewers = [resellerAdmin, providerAdmin, customerAdmin, reviewer];
 	const orgViewer = (orgId: string) => ({ userId: '', orgId });
@@ -262,8 +325,33 @@ describe('accessBasis', () => {
 		const org = orgLog(PROVIDER, 'indirectProvider', 'pat');
 		org.push('user.added', providerAdmin, userAdded('sam', ['salesAgent']));
 		const orgBefore = accessBasis(project(providerRef, org.log));
-		org.push('user.rolesChanged', providerAdmin, { userId: 'sam', roles: ['adminAgent'] });
+		// Reads follow roles: a role change that opens nothing new (a Helpdesk agent reads what a
+		// Sales agent does) re-decides nothing; one that does (below) changes the basis.
+		org.push('user.rolesChanged', providerAdmin, {
+			userId: 'sam',
+			roles: ['salesAgent', 'helpdeskAgent']
+		});
 		expect(accessBasis(project(providerRef, org.log))).toBe(orgBefore);
+	});
+
+	it('changes when a user’s roles change what they may read (their connections are re-decided)', () => {
+		const org = orgLog(PROVIDER, 'indirectProvider', 'pat');
+		org.push('user.added', providerAdmin, userAdded('sam', ['salesAgent']));
+		const before = accessBasis(project(providerRef, org.log));
+		org.push('user.rolesChanged', providerAdmin, { userId: 'sam', roles: ['billingAdmin'] });
+		expect(accessBasis(project(providerRef, org.log))).not.toBe(before);
+	});
+
+	it('changes when the server makes a document a customer’s (its own org may open it then)', () => {
+		const { event } = createLog('customer');
+		const created = event('customer.created', SYSTEM, {
+			legalName: 'Tailspin',
+			domain: 'tailspin.example.com',
+			country: 'JP'
+		});
+		expect(accessBasis(project(customerRef, [created]))).not.toBe(
+			accessBasis(project(customerRef, []))
+		);
 	});
 });
 

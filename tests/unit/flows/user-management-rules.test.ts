@@ -55,6 +55,15 @@ describe('temporary password hashes', () => {
 	it.each([
 		['a scrypt hash (made on a server)', `scrypt$15$8$1$${'A'.repeat(22)}$${'B'.repeat(43)}`],
 		['too few PBKDF2 rounds', `pbkdf2-sha256$1000$${'A'.repeat(22)}$${'B'.repeat(43)}`],
+		// The adding device does not choose the cost of the new user's every sign-in.
+		[
+			'more PBKDF2 rounds than the standard',
+			`pbkdf2-sha256$5000000$${'A'.repeat(22)}$${'B'.repeat(43)}`
+		],
+		[
+			'fewer PBKDF2 rounds than the standard',
+			`pbkdf2-sha256$100000$${'A'.repeat(22)}$${'B'.repeat(43)}`
+		],
 		['a short key', `pbkdf2-sha256$600000$${'A'.repeat(22)}$${'B'.repeat(20)}`],
 		['no salt', `pbkdf2-sha256$600000$$${'B'.repeat(43)}`],
 		['a plain password', 'hunter2-hunter2']

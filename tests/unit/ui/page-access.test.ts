@@ -1,8 +1,14 @@
 // Which pages each role opens: read from the capability table, so the menu and the direct-URL
 // guard follow a role change without a second list.
 import { describe, expect, it } from 'vitest';
-import { capabilitiesOf, type Role } from '$lib/domain/permissions';
-import { mayOpenPage, pageCapabilities, pageOrgKinds, rolesOpening } from '$lib/ui/page-access';
+import { capabilitiesOf, DOCUMENT_READERS, type Role } from '$lib/domain/permissions';
+import {
+	mayOpenPage,
+	PAGE_CAPABILITIES,
+	pageCapabilities,
+	pageOrgKinds,
+	rolesOpening
+} from '$lib/ui/page-access';
 
 const pages = (roles: Role[]) =>
 	[
@@ -89,5 +95,34 @@ describe('pages by kind of organization', () => {
 		expect(mayOpenPage(admin, '/organization')).toBe(true);
 		expect(pageOrgKinds('/customers/wingtip')).toEqual(['indirectProvider', 'indirectReseller']);
 		expect(pageOrgKinds('/settings')).toBeNull();
+	});
+});
+
+describe('pages and the documents the server gives', () => {
+	// Each page shows documents of one kind: every capability that opens it must also open those
+	// documents on the server (reads follow roles), or the page would open empty.
+	const shows = {
+		'/customers': 'customer',
+		'/organization': 'customer',
+		'/indirect-providers': 'partnership',
+		'/indirect-resellers': 'partnership',
+		'/partnerships': 'partnership'
+	} as const;
+
+	it('opens a page only with capabilities that also open its documents', () => {
+		for (const [page, kind] of Object.entries(shows)) {
+			const readers = DOCUMENT_READERS[kind] ?? [];
+			for (const capability of PAGE_CAPABILITIES[page] ?? [])
+				expect(readers, `${page} by ${capability}`).toContain(capability);
+		}
+		expect(Object.keys(PAGE_CAPABILITIES).filter((page) => !page.startsWith('/settings'))).toEqual(
+			expect.arrayContaining(Object.keys(shows))
+		);
+	});
+
+	it('offers a Billing admin no page of documents the server does not give it', () => {
+		const billing = capabilitiesOf(['billingAdmin']);
+		for (const page of Object.keys(shows))
+			expect(mayOpenPage(billing, page, 'indirectReseller'), page).toBe(false);
 	});
 });
