@@ -28,8 +28,6 @@ export interface RegistryLimits {
 	readonly compactEveryUpdates: number;
 	readonly compactEveryBytes: number;
 	readonly idleUnloadMs: number;
-	/** how long a projection may keep concurrent appends in arrival order before it is replayed */
-	readonly reorderDelayMs: number;
 	/** how long a gap in the sequence numbers heard from other processes may last before the store fills it */
 	readonly gapRepairMs?: number;
 }
@@ -435,7 +433,7 @@ export class DocumentRegistry {
 				// A busy machine (not the update) may have made it slow: the client sends it again.
 				return refuse('sync_server_busy', analysis.detail);
 			}
-			if (!analysis.ok) return refuse(analysis.code, analysis.detail);
+			if (!analysis.ok) return refuse(analysis.code, analysis.detail, analysis.eventIds);
 			if (analysis.noop) return afterDurable();
 			if (peer.access !== 'write') {
 				validator.drop(live.name);
@@ -469,7 +467,7 @@ export class DocumentRegistry {
 				return refuse(admission.code, admission.message, admission.eventIds);
 			}
 			metrics.validateSeconds.observe((performance.now() - started) / 1000);
-			const durable = this.#commit(live, update, peer, analysis.appended, analysis.tailOnly);
+			const durable = this.#commit(live, update, peer, analysis.appended);
 			return { verdict: { ok: true } as Verdict, durable };
 		});
 	}
@@ -535,7 +533,7 @@ export class DocumentRegistry {
 				}
 				if (update === null) continue;
 				this.#deps.validator.applyTrusted(live.name, update);
-				await this.#commit(live, update, null, [event], true, false);
+				await this.#commit(live, update, null, [event], false);
 			}
 			return { ok: true } as Verdict;
 		});
@@ -610,7 +608,7 @@ export class DocumentRegistry {
 					}
 					if (update === null) continue;
 					validator.applyTrusted(live.name, update);
-					commits.push(this.#commit(live, update, null, [event], true, false));
+					commits.push(this.#commit(live, update, null, [event], false));
 				}
 			}
 			await Promise.all(commits);
@@ -645,7 +643,6 @@ export class DocumentRegistry {
 		update: Uint8Array,
 		origin: SyncPeer | null,
 		appended: readonly unknown[],
-		tailOnly: boolean,
 		apply = true
 	): Promise<void> {
 		if (apply) Y.applyUpdate(live.doc, update, origin ?? SERVER_ORIGIN);
@@ -653,13 +650,9 @@ export class DocumentRegistry {
 		live.bytes += update.byteLength;
 		live.updatesSinceCompaction += 1;
 		live.lastUsed = this.#now();
-		if (appended.length > 0) {
-			live.projector.append(appended);
-			// A concurrent append landed before events we had. Until the log is replayed in its new
-			// order, the projection has it in arrival order; replaying is O(log), so it is done at most
-			// once per `reorderDelayMs` per document, whoever keeps causing it.
-			if (!tailOnly) this.#scheduleReplay(live);
-		}
+		// The analysis admitted only appends at the tail (server events are pushed at it): the
+		// projection grows by exactly these events, in this order, and what it already had stays.
+		if (appended.length > 0) live.projector.append(appended);
 		return new Promise((resolve) => {
 			this.#pending.push({ live, update, origin, logChanged: appended.length > 0, resolve });
 			this.#scheduleFlush();
@@ -815,6 +808,10 @@ export class DocumentRegistry {
 
 	/** Applies a durable update (stored by another process) and relays it to every peer here. */
 	#applyStored(live: LiveDocument, update: Uint8Array): void {
+		// Its appends were decided at the tail of the log as the process that stored it had it. Two
+		// processes that each admitted an append at their own tail in the same moment can still make
+		// one of them land mid-log here (client updates are not yet decided at the store's head): the
+		// projection is then replayed in the log's order.
 		const before = live.log.length;
 		let tailOnly = true;
 		let logChanged = false;
@@ -847,21 +844,6 @@ export class DocumentRegistry {
 			void this.#logChanged(live);
 		}
 		this.#maybeCompact(live);
-	}
-
-	#scheduleReplay(live: LiveDocument): void {
-		if (live.replayScheduled) return;
-		live.replayScheduled = true;
-		const timer = setTimeout(() => {
-			void live.run(() => {
-				live.replayScheduled = false;
-				if (!this.#docs.has(live.name)) return;
-				live.projector = this.#deps.policy.project(live.ref);
-				live.projector.append(live.log.toArray());
-				void this.#logChanged(live);
-			});
-		}, this.#deps.limits.reorderDelayMs);
-		timer.unref();
 	}
 
 	#maybeCompact(live: LiveDocument): void {
