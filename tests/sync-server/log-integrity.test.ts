@@ -128,7 +128,7 @@ describe('the log as the server holds it never changes', () => {
 		await serverHas(ORG, demoted.id);
 		const rolesOfSales = async () =>
 			t.server.registry.policy.rolesOf(
-				await t.server.registry.projection({ kind: 'org', orgId: 'contoso' }),
+				await t.server.registry.current({ kind: 'org', orgId: 'contoso' }),
 				CONTOSO_SALES.userId
 			);
 		expect(await rolesOfSales()).toEqual(['salesAgent']);
