@@ -262,16 +262,21 @@ export function rebaseOnRefusal(provider: WebsocketProvider): void {
 	};
 	provider.on('closed', ({ reason }: { reason: string }) => {
 		if (reason !== 'sync_log_not_at_tail') return;
-		const log = provider.doc.getArray<{ id?: unknown } | null>('log');
-		provider.doc.transact(() => {
-			const entries = log.toArray();
-			const at = entries.flatMap((entry, index) =>
-				typeof entry?.id === 'string' && refused.has(entry.id) ? [index] : []
-			);
-			for (const index of [...at].reverse()) log.delete(index, 1);
-			log.push(at.map((index) => entries[index] ?? null));
-		});
+		moveToTail(provider.doc, refused);
 		setTimeout(() => provider.connect(), 20);
+	});
+}
+
+/** The rebase itself: these events' items are deleted and appended again, in one transaction. */
+export function moveToTail(doc: Y.Doc, eventIds: ReadonlySet<string>): void {
+	const log = doc.getArray<{ id?: unknown } | null>('log');
+	doc.transact(() => {
+		const entries = log.toArray();
+		const at = entries.flatMap((entry, index) =>
+			typeof entry?.id === 'string' && eventIds.has(entry.id) ? [index] : []
+		);
+		for (const index of [...at].reverse()) log.delete(index, 1);
+		log.push(at.map((index) => entries[index] ?? null));
 	});
 }
 
