@@ -27,7 +27,8 @@ const CLUSTER_SUITES = [
 	'tests/sync-server/enrollment.test.ts',
 	'tests/sync-server/customer-invitations.test.ts',
 	'tests/sync-server/provisioning.test.ts',
-	'tests/sync-server/program-standing.test.ts'
+	'tests/sync-server/program-standing.test.ts',
+	'tests/sync-server/log-integrity.test.ts'
 ];
 const missingServers = [
 	['redis-server', ['/usr/bin/redis-server', '/usr/local/bin/redis-server']],

@@ -26,6 +26,7 @@ export const SYNC_CODES = [
 	'sync_access_revoked',
 	'sync_read_only',
 	'sync_log_changed',
+	'sync_log_not_at_tail',
 	'sync_log_not_json',
 	'sync_unknown_part',
 	'sync_part_forbidden',

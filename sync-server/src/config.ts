@@ -25,7 +25,6 @@ export interface ServerLimits {
 	readonly compactEveryUpdates: number;
 	readonly compactEveryBytes: number;
 	readonly idleUnloadMs: number;
-	readonly reorderDelayMs: number;
 	readonly heartbeatMs: number;
 	/** invitation link lookups and redemptions one client address may make per minute */
 	readonly invitationAttemptsPerMinute: number;
@@ -80,7 +79,6 @@ export const DEFAULT_LIMITS: ServerLimits = {
 	compactEveryUpdates: 500,
 	compactEveryBytes: 4 * 1024 * 1024,
 	idleUnloadMs: 5 * 60_000,
-	reorderDelayMs: 500,
 	heartbeatMs: 30_000,
 	invitationAttemptsPerMinute: 30
 };

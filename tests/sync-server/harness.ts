@@ -5,6 +5,7 @@
 // them (each its own store pool, bus connections, validator and hub: nothing shared but Redis and
 // PostgreSQL), behind the round-robin proxy, so consecutive requests and connections land on
 // different instances. `server` is then the first instance.
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +27,7 @@ import {
 import { missingServices, startLocalServices } from '../../sync-server/src/cluster/local-services';
 import { startRoundRobinProxy } from '../../sync-server/src/cluster/round-robin-proxy';
 import { startServer, type RunningServer } from '../../sync-server/src/server';
+import { messageRefused } from '../../sync-server/src/ws/protocol';
 
 /** whether this run's suites go against a cluster (set by the `cluster` Vitest project) */
 export const CLUSTER_MODE = process.env.TIERTWO_TEST_CLUSTER === '1';
@@ -244,6 +246,41 @@ export function closedWith(provider: WebsocketProvider): Promise<{ code: number;
 export function socketClosed(socket: WebSocket): Promise<{ code: number; reason: string }> {
 	return new Promise((resolve) => {
 		socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+	});
+}
+
+/**
+ * Makes a stock client do what the app does when the server refuses its events for not landing at
+ * the log's tail (sync_log_not_at_tail): in one transaction it deletes them and appends them again
+ * at the tail of its document, then reconnects and sends the tombstones with the new tail items.
+ */
+export function rebaseOnRefusal(provider: WebsocketProvider): void {
+	let refused = new Set<string>();
+	const previous = provider.messageHandlers[messageRefused];
+	provider.messageHandlers[messageRefused] = (encoder, decoder, ...rest) => {
+		const peek = decoding.clone(decoder);
+		refused = new Set(
+			(JSON.parse(decoding.readVarString(peek)) as { eventIds: string[] }).eventIds
+		);
+		previous?.(encoder, decoder, ...rest);
+	};
+	provider.on('closed', ({ reason }: { reason: string }) => {
+		if (reason !== 'sync_log_not_at_tail') return;
+		moveToTail(provider.doc, refused);
+		setTimeout(() => provider.connect(), 20);
+	});
+}
+
+/** The rebase itself: these events' items are deleted and appended again, in one transaction. */
+export function moveToTail(doc: Y.Doc, eventIds: ReadonlySet<string>): void {
+	const log = doc.getArray<{ id?: unknown } | null>('log');
+	doc.transact(() => {
+		const entries = log.toArray();
+		const at = entries.flatMap((entry, index) =>
+			typeof entry?.id === 'string' && eventIds.has(entry.id) ? [index] : []
+		);
+		for (const index of [...at].reverse()) log.delete(index, 1);
+		log.push(at.map((index) => entries[index] ?? null));
 	});
 }
 

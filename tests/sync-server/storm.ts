@@ -11,7 +11,14 @@ import path from 'node:path';
 import * as Y from 'yjs';
 import { LOG_KEY } from '../../src/lib/domain/documents';
 import { DocumentConnection } from '../../src/lib/sync/document-connection';
-import { cookiesFrom, socketClass, tenantUserAdded, DEMO_PASSWORD, type Session } from './harness';
+import {
+	cookiesFrom,
+	moveToTail,
+	socketClass,
+	tenantUserAdded,
+	DEMO_PASSWORD,
+	type Session
+} from './harness';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -219,7 +226,16 @@ export async function runReconnectStorm(options: StormOptions): Promise<StormRes
 				doc,
 				{
 					acknowledged: () => {},
-					refused: (refusal) => errors.push(`${index} ${entry.name}: refused ${refusal.code}`),
+					refused: (refusal) => {
+						// Offline writers of one document landing before each other's acknowledged events
+						// rebase onto the tail and try again, as the app does: not a refusal.
+						if (refusal.code === 'sync_log_not_at_tail') {
+							moveToTail(doc, new Set(refusal.eventIds));
+							client.connection.retry();
+							return;
+						}
+						errors.push(`${index} ${entry.name}: refused ${refusal.code}`);
+					},
 					sessionExpired: () => errors.push(`${index} ${entry.name}: session expired`),
 					forbidden: (code, reason) => errors.push(`${index} ${entry.name}: ${code} ${reason}`),
 					synced: (synced) => {
@@ -232,7 +248,11 @@ export async function runReconnectStorm(options: StormOptions): Promise<StormRes
 				// null: closed here (destroy, watchdog). 1000/1001/1005/1006: the restart itself;
 				// anything else is a refusal or a fault.
 				const code = event?.code;
-				if (code !== undefined && ![1000, 1001, 1005, 1006].includes(code))
+				if (
+					code !== undefined &&
+					![1000, 1001, 1005, 1006].includes(code) &&
+					event?.reason !== 'sync_log_not_at_tail'
+				)
 					errors.push(`${index} ${entry.name}: closed ${code} ${event?.reason ?? ''}`);
 			});
 			clients.push(client);

@@ -40,8 +40,7 @@ describe('update analysis', () => {
 		expect(result).toMatchObject({
 			ok: true,
 			noop: false,
-			appended: [entry(2), entry(3)],
-			tailOnly: true
+			appended: [entry(2), entry(3)]
 		});
 	});
 
@@ -53,26 +52,66 @@ describe('update analysis', () => {
 		expect(shadow.analyze(state, new Set())).toMatchObject({ ok: true, noop: true, appended: [] });
 	});
 
-	it('finds a concurrent append that lands before an event the server already had', () => {
+	it('refuses a concurrent append that lands before an event the server already had', () => {
 		const base = replica(null, 5);
 		base.getArray('log').push([entry(0)]);
 		const state = Y.encodeStateAsUpdate(base);
-		// Two offline replicas append after the same event; Yjs orders them by client id.
+		// Two offline replicas append after the same event; Yjs puts the smaller client id first.
 		const low = replica(state, 1);
 		const high = replica(state, 9);
 		const fromHigh = delta(high, (d) => d.getArray('log').push([entry(9)]));
 		const fromLow = delta(low, (d) => d.getArray('log').push([entry(1)]));
 		const shadow = new Shadow(spec, state);
-		expect(shadow.analyze(fromHigh, everything)).toMatchObject({ ok: true, tailOnly: true });
-		const second = shadow.analyze(fromLow, everything);
-		expect(second).toMatchObject({ ok: true, appended: [entry(1)] });
-		const merged = replica(state, 7);
-		Y.applyUpdate(merged, fromHigh);
-		Y.applyUpdate(merged, fromLow);
-		const order = merged.getArray('log').toJSON() as { n: number }[];
-		// Whichever order Yjs chose, the analysis says whether the new one ended up last.
-		expect(second.ok && second.tailOnly).toBe(order.at(-1)?.n === 1);
-		expect(shadow.log.toJSON()).toEqual(order);
+		expect(shadow.analyze(fromHigh, everything)).toMatchObject({ ok: true, appended: [entry(9)] });
+		// Admitted, it would sit before e9, which the server acknowledged: the log as the server
+		// holds it never changes, so it is refused, naming the event, and e9 keeps its place.
+		expect(shadow.analyze(fromLow, everything)).toMatchObject({
+			ok: false,
+			code: 'sync_log_not_at_tail',
+			eventIds: ['e1']
+		});
+		// The writer rebases: the misplaced item becomes a tombstone, its event goes to the tail.
+		Y.applyUpdate(low, fromHigh);
+		const rebased = delta(low, (d) => {
+			const log = d.getArray('log');
+			log.delete(1, 1);
+			log.push([entry(1)]);
+		});
+		const again = new Shadow(spec, state);
+		again.analyze(fromHigh, everything);
+		expect(again.analyze(Y.mergeUpdates([fromLow, rebased]), everything)).toMatchObject({
+			ok: true,
+			appended: [entry(1)]
+		});
+		expect(again.log.toJSON()).toEqual([entry(0), entry(9), entry(1)]);
+	});
+
+	it('admits a log item inserted and deleted in the same update, never the deletion of a known one', () => {
+		const origin = replica(null, 1);
+		origin.getArray('log').push([entry(1), entry(2)]);
+		const state = Y.encodeStateAsUpdate(origin);
+		const writer = replica(state, 2);
+		writer.getArray('log').push([entry(3)]);
+		// Not yet sent: the writer's own pending item, which another writer must not delete either.
+		const pending = Y.encodeStateAsUpdate(writer, Y.encodeStateVector(origin));
+		const tombstone = delta(replica(state, 3), (d) => {
+			const log = d.getArray('log');
+			log.push([entry(4)]);
+			log.delete(2, 1);
+			log.push([entry(5)]);
+		});
+		expect(new Shadow(spec, state).analyze(tombstone, everything)).toMatchObject({
+			ok: true,
+			appended: [entry(5)]
+		});
+		const withPending = Y.mergeUpdates([state, pending]);
+		const otherDeletes = delta(replica(withPending, 3), (d) => d.getArray('log').delete(2, 1));
+		const shadow = new Shadow(spec, state);
+		expect(shadow.analyze(pending, everything)).toMatchObject({ ok: true });
+		expect(shadow.analyze(otherDeletes, everything)).toMatchObject({
+			ok: false,
+			code: 'sync_log_changed'
+		});
 	});
 
 	it('refuses deleting, inserting before, or nesting types in the log', () => {

@@ -100,11 +100,14 @@ export class DocumentConnection {
 		this.provider.connect();
 	}
 
-	/** The session was renewed after a 4401: connect again after the backoff (never a tight loop). */
-	retry(): void {
+	/**
+	 * Connect again after the backoff (never a tight loop): the session was renewed after a 4401, or
+	 * refused events were rebased (then the caller says how long to wait: its own backoff).
+	 */
+	retry(delayMs?: number): void {
 		if (this.#destroyed) return;
 		this.#waitingForSession = false;
-		this.#scheduleReconnect();
+		this.#scheduleReconnect(delayMs);
 	}
 
 	/** The network (or a session) is back: try now instead of waiting out the backoff. */
@@ -177,8 +180,10 @@ export class DocumentConnection {
 		}
 	};
 
-	#scheduleReconnect(): void {
-		const delay = this.#retryAtOnce ? 0 : backoffDelay(this.#attempt++, this.#random());
+	#scheduleReconnect(delayMs?: number): void {
+		const delay = this.#retryAtOnce
+			? 0
+			: (delayMs ?? backoffDelay(this.#attempt++, this.#random()));
 		this.#retryAtOnce = false;
 		clearTimeout(this.#timer);
 		this.#timer = setTimeout(() => {

@@ -132,6 +132,35 @@ export class DocumentReplica implements QueuedWriter {
 		return this.#queue.save(this);
 	}
 
+	/**
+	 * Moves the log items of pending events to the tail of the log, in their order (the server
+	 * refused them with sync_log_not_at_tail: Yjs placed them before events it already had). In one
+	 * local transaction each is deleted, leaving a tombstone the server admits because it is new in
+	 * the same update, and appended again: same event, new items of this client, so the outbox rows
+	 * follow the new clocks. Everything else of the document (Notes text typed in the same spell)
+	 * stays as it is and goes out with them. Resolves with the moved ids once saved.
+	 */
+	rebaseOntoTail(pending: readonly OutboxRow[]): Promise<string[]> {
+		if (this.#closed) return Promise.reject(new Error(`${this.name} is closed`));
+		const rows = new Map(pending.map((row) => [row.eventId, row]));
+		const entries = this.#log.toArray();
+		const moved: { index: number; row: OutboxRow }[] = [];
+		entries.forEach((entry, index) => {
+			const id = (entry as { id?: unknown } | null)?.id;
+			const row = typeof id === 'string' ? rows.get(id) : undefined;
+			if (row) moved.push({ index, row });
+		});
+		if (moved.length === 0) return Promise.resolve([]);
+		this.#doc.transact(() => {
+			for (const { index } of [...moved].reverse()) this.#log.delete(index, 1);
+			this.#log.push(moved.map(({ index }) => entries[index]));
+		}, LOCAL_ORIGIN);
+		const clientId = this.#doc.clientID;
+		const clock = Y.getState(this.#doc.store, clientId);
+		for (const { row } of moved) this.#pendingOutbox.push({ ...row, clientId, clock });
+		return this.#queue.save(this).then(() => moved.map(({ row }) => row.eventId));
+	}
+
 	/** Outbox entries made here that are not in IndexedDB yet (a failed save): for the export. */
 	get unsavedOutbox(): readonly OutboxRow[] {
 		return this.#pendingOutbox;

@@ -10,7 +10,7 @@ import { AWAY_SUMMARY_SETTING, LAST_CONTACT_SETTING, type AppDatabase } from '$l
 import { claimDeviceData } from '$lib/db/device-data';
 import { removeDocument, type DocumentChange } from '$lib/db/document-store';
 import type { DocumentAccess, Summary } from '$lib/db/local-records';
-import { markDelivered, refuseEntries, pendingOf } from '$lib/db/outbox';
+import { isDelivered, markDelivered, refuseEntries, pendingOf } from '$lib/db/outbox';
 import { isUserLive } from '$lib/flows/org-queries';
 import { checkAppend, rolesOf, type Actor } from '$lib/flows/projection';
 import { backoffDelay } from './backoff';
@@ -83,6 +83,11 @@ interface PresenceWatch {
 export type AppendResult =
 	{ ok: true; eventId: string } | { ok: false; code: string; eventId?: string };
 
+/**
+ * The server refused events that Yjs placed before ones it already had: they are not refused work,
+ * they are appended again at the tail (see #rebase).
+ */
+export const LOG_NOT_AT_TAIL_CODE = 'sync_log_not_at_tail';
 /** Lost access (4403, or gone from the documents list): pending work is kept aside with this. */
 export const NO_ACCESS_CODE = 'data_refused_no_access';
 /** The server refused an update without naming events: every pending one is kept aside. */
@@ -127,6 +132,8 @@ export class SyncEngine {
 	#accessSignatures = new Map<string, string>();
 	/** What the server has acknowledged per document (an ack may arrive before its entry is saved). */
 	#serverVectors = new Map<string, Map<number, number>>();
+	/** Rebases in a row per document (reset once the server stores some of its pending events). */
+	#rebases = new Map<string, number>();
 	#presence = new Map<string, PresenceWatch>();
 	/** Per document, its state when contact was lost (or as stored at start): see away.ts. */
 	#baselines = new Map<string, StateVector>();
@@ -412,7 +419,10 @@ export class SyncEngine {
 					this.#acknowledged(name, vector);
 					this.#heardFromServer();
 				},
-				refused: (refusal) => void this.#refused(name, refusal),
+				refused: (refusal) =>
+					void (refusal.code === LOG_NOT_AT_TAIL_CODE
+						? this.#rebase(name, connection)
+						: this.#refused(name, refusal)),
 				sessionExpired: () => void this.#sessionExpired(connection),
 				forbidden: () => void this.#drop(name),
 				synced: (synced) => {
@@ -498,7 +508,12 @@ export class SyncEngine {
 	/** Drops the outbox entries of `name` the server has stored (those saved so far). */
 	#deliver(name: string): void {
 		const vector = this.#serverVectors.get(name);
-		if (vector) void markDelivered(this.#db, name, vector).catch(this.#reportStorage);
+		if (!vector) return;
+		void markDelivered(this.#db, name, vector)
+			.then((delivered) => {
+				if (delivered > 0) this.#rebases.delete(name);
+			})
+			.catch(this.#reportStorage);
 	}
 
 	async #sessionExpired(connection: DocumentConnection): Promise<void> {
@@ -519,6 +534,7 @@ export class SyncEngine {
 		this.#replicas.get(name)?.close();
 		this.#replicas.delete(name);
 		this.#serverVectors.delete(name);
+		this.#rebases.delete(name);
 		this.#baselines.delete(name);
 		await this.#queue.settled();
 		await removeDocument(this.#db, name, NO_ACCESS_CODE).catch(this.#reportStorage);
@@ -556,6 +572,37 @@ export class SyncEngine {
 		} finally {
 			this.#rebuilding.delete(name);
 		}
+	}
+
+	/**
+	 * The server refused pending events of `name` because Yjs placed them before events it already
+	 * had (sync_log_not_at_tail; another device's append got there first). Nothing is refused:
+	 * in the same Y.Doc (same client id, so Notes text and other parts typed with them stay) the
+	 * pending events still undelivered move to the tail in one transaction, and the connection
+	 * tries again after a backoff that grows while it keeps happening. Who got there first is what
+	 * the server accepted, the same on every replica; the person only sees "waiting to sync".
+	 */
+	async #rebase(name: string, connection: DocumentConnection): Promise<void> {
+		const replica = this.#replicas.get(name);
+		if (!replica || this.#stopped || replica.closed) return;
+		try {
+			await withLock(`tiertwo-rebuild:${name}`, async () => {
+				await this.#queue.settled();
+				// Rows the server already stored (their ack not processed yet) are history now: moving
+				// them would delete an acknowledged item, which the server rightly refuses.
+				const server = this.#serverVectors.get(name) ?? new Map<number, number>();
+				const pending = (await pendingOf(this.#db, name)).filter(
+					(row) => !isDelivered(row, server)
+				);
+				if (!replica.closed) await replica.rebaseOntoTail(pending);
+			});
+		} catch (error) {
+			this.#reportStorage(error);
+		}
+		const attempt = this.#rebases.get(name) ?? 0;
+		this.#rebases.set(name, attempt + 1);
+		const random = this.#options.random ?? Math.random;
+		connection.retry(backoffDelay(attempt, random()));
 	}
 
 	async #replayOrphans(name: string): Promise<void> {

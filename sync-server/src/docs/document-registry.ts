@@ -30,8 +30,6 @@ export interface RegistryLimits {
 	readonly compactEveryUpdates: number;
 	readonly compactEveryBytes: number;
 	readonly idleUnloadMs: number;
-	/** how long a projection may keep concurrent appends in arrival order before it is replayed */
-	readonly reorderDelayMs: number;
 	/** how long a gap in the sequence numbers heard from other processes may last before the store fills it */
 	readonly gapRepairMs?: number;
 }
@@ -430,11 +428,7 @@ export class DocumentRegistry {
 		update: Uint8Array,
 		peer: SyncPeer
 	): Promise<Verdict | { verdict: Verdict; durable: Promise<void> }> {
-		const { validator, policy, metrics, limits } = this.#deps;
-		const afterDurable = (): { verdict: Verdict; durable: Promise<void> } => ({
-			verdict: { ok: true },
-			durable: new Promise((resolve) => this.whenDurable(resolve))
-		});
+		const { validator, policy, metrics } = this.#deps;
 		return live.run(async () => {
 			// Updates queued behind a refused one depend on it: they are never looked at.
 			if (!peer.open)
@@ -478,55 +472,93 @@ export class DocumentRegistry {
 				// A busy machine (not the update) may have made it slow: the client sends it again.
 				return refuse('sync_server_busy', analysis.detail);
 			}
-			if (!analysis.ok) return refuse(analysis.code, analysis.detail);
-			if (analysis.noop) return afterDurable();
-			if (peer.access !== 'write') {
-				validator.drop(live.name);
-				return refuse('sync_read_only', 'read-only access', analysis.appended.flatMap(idOf));
+			if (!analysis.ok || analysis.noop || analysis.appended.length === 0 || !this.#deps.bus) {
+				return this.#admit(live, update, peer, actor, analysis, refuse);
 			}
-			if (live.bytes + update.byteLength > limits.maxDocumentBytes) {
-				validator.drop(live.name);
-				return refuse(
-					'sync_document_too_large',
-					'document size limit',
-					analysis.appended.flatMap(idOf)
-				);
-			}
-			const state = live.projector.state;
-			// Decided with the other documents it looks at loaded (a partner's org document: its standing).
-			const now = this.#now();
-			const { firstRefusal, refusedIds } = await this.#resolve((related) => {
-				let first: { code: string; message: string } | null = null;
-				const ids: string[] = [];
-				const verdicts = policy.checkAppends(
-					live.ref,
-					state,
-					analysis.appended,
-					actor,
-					now,
-					related
-				);
-				for (const [index, verdict] of verdicts.entries()) {
-					if (!verdict.ok) {
-						first ??= verdict;
-						ids.push(...idOf(analysis.appended[index]));
-					}
+			// In a cluster an append is decided at the document's head: under its lock across the
+			// processes, after catching up with the store, and stored before the lock is let go. Two
+			// processes can then never each admit an append at their own tail, one of which would land
+			// before the other's (acknowledged) event once they exchange them. The document's queue
+			// is taken before its cross-process lock everywhere (see appendAtomically).
+			const decided = analysis;
+			return this.#deps.store.withLocks([live.name], async () => {
+				let atHead: Analysis = decided;
+				if ((await this.#catchUp(live)) > 0) {
+					// The shadow holds this update over a state that was not the head: decide it again.
+					validator.drop(live.name);
+					atHead = await analyze();
+					if (!atHead.ok && atHead.code === 'sync_update_incomplete')
+						return {
+							ok: false,
+							code: atHead.code,
+							eventIds: [],
+							message: atHead.detail
+						} as Verdict;
 				}
-				return { firstRefusal: first, refusedIds: ids };
+				const result = await this.#admit(live, update, peer, actor, atHead, refuse);
+				if ('durable' in result) await result.durable;
+				return result;
 			});
-			if (firstRefusal) {
-				validator.drop(live.name);
-				return refuse(firstRefusal.code, firstRefusal.message, refusedIds);
-			}
-			const admission = await this.#admission(live, analysis.appended);
-			if (admission) {
-				validator.drop(live.name);
-				return refuse(admission.code, admission.message, admission.eventIds);
-			}
-			metrics.validateSeconds.observe((performance.now() - started) / 1000);
-			const durable = this.#commit(live, update, peer, analysis.appended, analysis.tailOnly);
-			return { verdict: { ok: true } as Verdict, durable };
 		});
+	}
+
+	/** The rest of a decision once the update's analysis is known (inside the document's queue). */
+	async #admit(
+		live: LiveDocument,
+		update: Uint8Array,
+		peer: SyncPeer,
+		actor: Actor,
+		analysis: Analysis,
+		refuse: (code: string, message: string, eventIds?: string[]) => Verdict
+	): Promise<Verdict | { verdict: Verdict; durable: Promise<void> }> {
+		const { validator, policy, metrics, limits } = this.#deps;
+		const started = performance.now();
+		if (!analysis.ok) return refuse(analysis.code, analysis.detail, analysis.eventIds);
+		if (analysis.noop) {
+			return {
+				verdict: { ok: true },
+				durable: new Promise((resolve) => this.whenDurable(resolve))
+			};
+		}
+		if (peer.access !== 'write') {
+			validator.drop(live.name);
+			return refuse('sync_read_only', 'read-only access', analysis.appended.flatMap(idOf));
+		}
+		if (live.bytes + update.byteLength > limits.maxDocumentBytes) {
+			validator.drop(live.name);
+			return refuse(
+				'sync_document_too_large',
+				'document size limit',
+				analysis.appended.flatMap(idOf)
+			);
+		}
+		const state = live.projector.state;
+		// Decided with the other documents it looks at loaded (a partner's org document: its standing).
+		const now = this.#now();
+		const { firstRefusal, refusedIds } = await this.#resolve((related) => {
+			let first: { code: string; message: string } | null = null;
+			const ids: string[] = [];
+			const verdicts = policy.checkAppends(live.ref, state, analysis.appended, actor, now, related);
+			for (const [index, verdict] of verdicts.entries()) {
+				if (!verdict.ok) {
+					first ??= verdict;
+					ids.push(...idOf(analysis.appended[index]));
+				}
+			}
+			return { firstRefusal: first, refusedIds: ids };
+		});
+		if (firstRefusal) {
+			validator.drop(live.name);
+			return refuse(firstRefusal.code, firstRefusal.message, refusedIds);
+		}
+		const admission = await this.#admission(live, analysis.appended);
+		if (admission) {
+			validator.drop(live.name);
+			return refuse(admission.code, admission.message, admission.eventIds);
+		}
+		metrics.validateSeconds.observe((performance.now() - started) / 1000);
+		const durable = this.#commit(live, update, peer, analysis.appended);
+		return { verdict: { ok: true } as Verdict, durable };
 	}
 
 	/**
@@ -637,38 +669,58 @@ export class DocumentRegistry {
 	async appendEvents(name: string, events: readonly unknown[], actor: Actor): Promise<Verdict> {
 		const live = await this.get(name);
 		if (!live) return { ok: false, code: 'sync_document_invalid', eventIds: [], message: name };
-		return live.run(async () => {
-			await this.#ownServerClient(live);
-			for (const event of events) {
-				const now = this.#now();
-				const [verdict] = await this.#resolve((related) =>
-					this.#deps.policy.checkAppends(
-						live.ref,
-						live.projector.state,
-						[event],
-						actor,
-						now,
-						related
-					)
-				);
-				if (verdict && !verdict.ok) {
-					return { ok: false, code: verdict.code, message: verdict.message, eventIds: idOf(event) };
+		return live.run(() =>
+			this.#atHead(live, async () => {
+				await this.#ownServerClient(live);
+				for (const event of events) {
+					const now = this.#now();
+					const [verdict] = await this.#resolve((related) =>
+						this.#deps.policy.checkAppends(
+							live.ref,
+							live.projector.state,
+							[event],
+							actor,
+							now,
+							related
+						)
+					);
+					if (verdict && !verdict.ok) {
+						return {
+							ok: false,
+							code: verdict.code,
+							message: verdict.message,
+							eventIds: idOf(event)
+						};
+					}
+					let update: Uint8Array | null = null;
+					const capture = (u: Uint8Array) => {
+						update = u;
+					};
+					live.doc.on('update', capture);
+					try {
+						live.doc.transact(() => live.log.push([event]), SERVER_ORIGIN);
+					} finally {
+						live.doc.off('update', capture);
+					}
+					if (update === null) continue;
+					this.#deps.validator.applyTrusted(live.name, update);
+					await this.#commit(live, update, null, [event], false);
 				}
-				let update: Uint8Array | null = null;
-				const capture = (u: Uint8Array) => {
-					update = u;
-				};
-				live.doc.on('update', capture);
-				try {
-					live.doc.transact(() => live.log.push([event]), SERVER_ORIGIN);
-				} finally {
-					live.doc.off('update', capture);
-				}
-				if (update === null) continue;
-				this.#deps.validator.applyTrusted(live.name, update);
-				await this.#commit(live, update, null, [event], true, false);
-			}
-			return { ok: true } as Verdict;
+				return { ok: true } as Verdict;
+			})
+		);
+	}
+
+	/**
+	 * Runs `task` (which appends to the log and waits until it is stored) at the document's head:
+	 * in a cluster under its cross-process lock, after catching up with the store. Call it inside
+	 * the document's queue (the queue first, then the lock, everywhere: no two wait on each other).
+	 */
+	async #atHead<T>(live: LiveDocument, task: () => Promise<T>): Promise<T> {
+		if (!this.#deps.bus) return task();
+		return this.#deps.store.withLocks([live.name], async () => {
+			await this.#catchUp(live);
+			return task();
 		});
 	}
 
@@ -753,7 +805,7 @@ export class DocumentRegistry {
 					}
 					if (update === null) continue;
 					validator.applyTrusted(live.name, update);
-					commits.push(this.#commit(live, update, null, [event], true, false));
+					commits.push(this.#commit(live, update, null, [event], false));
 				}
 			}
 			await Promise.all(commits);
@@ -761,13 +813,17 @@ export class DocumentRegistry {
 		};
 		const under = (index: number): Promise<Awaited<ReturnType<typeof body>>> => {
 			const live = locked[index];
-			return live ? live.run(() => under(index + 1)) : body();
+			return live
+				? live.run(() => under(index + 1))
+				: this.#deps.store.withLocks(
+						locked.map((each) => each.name),
+						body
+					);
 		};
-		// Locked across processes first (the store's locks), then in this process (the queues).
-		return this.#deps.store.withLocks(
-			locked.map((live) => live.name),
-			() => under(0)
-		);
+		// Locked in this process first (the queues), then across processes (the store's locks): the
+		// order every decision at a document's head takes, so none waits for another's queue while
+		// holding a lock that one needs (see #decide).
+		return under(0);
 	}
 
 	/**
@@ -788,7 +844,6 @@ export class DocumentRegistry {
 		update: Uint8Array,
 		origin: SyncPeer | null,
 		appended: readonly unknown[],
-		tailOnly: boolean,
 		apply = true
 	): Promise<void> {
 		if (apply) Y.applyUpdate(live.doc, update, origin ?? SERVER_ORIGIN);
@@ -796,13 +851,9 @@ export class DocumentRegistry {
 		live.bytes += update.byteLength;
 		live.updatesSinceCompaction += 1;
 		live.lastUsed = this.#now();
-		if (appended.length > 0) {
-			live.projector.append(appended);
-			// A concurrent append landed before events we had. Until the log is replayed in its new
-			// order, the projection has it in arrival order; replaying is O(log), so it is done at most
-			// once per `reorderDelayMs` per document, whoever keeps causing it.
-			if (!tailOnly) this.#scheduleReplay(live);
-		}
+		// The analysis admitted only appends at the tail (server events are pushed at it): the
+		// projection grows by exactly these events, in this order, and what it already had stays.
+		if (appended.length > 0) live.projector.append(appended);
 		return new Promise((resolve) => {
 			this.#pending.push({ live, update, origin, logChanged: appended.length > 0, resolve });
 			this.#scheduleFlush();
@@ -931,13 +982,22 @@ export class DocumentRegistry {
 		});
 	}
 
-	/** Applies what the store has past `seenThrough` (inside the document's queue). */
-	async #catchUp(live: LiveDocument): Promise<void> {
+	/** Applies what the store has past `seenThrough` (inside the document's queue); how many. */
+	async #catchUp(live: LiveDocument): Promise<number> {
 		const tail = await this.#deps.store.since(live.name, live.seenThrough);
-		if (!tail) return;
-		if (tail.snapshot) this.#applyStored(live, tail.snapshot);
-		for (const { seq, data } of tail.updates) if (!live.hasSeq(seq)) this.#applyStored(live, data);
+		if (!tail) return 0;
+		let applied = 0;
+		if (tail.snapshot) {
+			this.#applyStored(live, tail.snapshot);
+			applied += 1;
+		}
+		for (const { seq, data } of tail.updates) {
+			if (live.hasSeq(seq)) continue;
+			this.#applyStored(live, data);
+			applied += 1;
+		}
 		live.markThrough(tail.lastSeq);
+		return applied;
 	}
 
 	/** Every loaded document catches up with the store (the bus reconnected: messages may be lost). */
@@ -969,6 +1029,9 @@ export class DocumentRegistry {
 
 	/** Applies a durable update (stored by another process) and relays it to every peer here. */
 	#applyStored(live: LiveDocument, update: Uint8Array): void {
+		// Its appends were decided at the document's head (under its lock across the processes, after
+		// catching up: see #decide), so they land at this replica's tail. A log that changes order
+		// anyway (a store written by an older version) is replayed in the log's order.
 		const before = live.log.length;
 		let tailOnly = true;
 		let logChanged = false;
@@ -1001,21 +1064,6 @@ export class DocumentRegistry {
 			void this.#logChanged(live);
 		}
 		this.#maybeCompact(live);
-	}
-
-	#scheduleReplay(live: LiveDocument): void {
-		if (live.replayScheduled) return;
-		live.replayScheduled = true;
-		const timer = setTimeout(() => {
-			void live.run(() => {
-				live.replayScheduled = false;
-				if (!this.#docs.has(live.name)) return;
-				live.projector = this.#deps.policy.project(live.ref);
-				live.projector.append(live.log.toArray());
-				void this.#logChanged(live);
-			});
-		}, this.#deps.limits.reorderDelayMs);
-		timer.unref();
 	}
 
 	#maybeCompact(live: LiveDocument): void {

@@ -71,8 +71,6 @@ export class LiveDocument {
 	updatesSinceCompaction: number;
 	/** accepted updates applied here but not yet committed to the store */
 	unflushed = 0;
-	/** the projection holds concurrent appends in arrival order; a replay in log order is due */
-	replayScheduled = false;
 	lastUsed: number;
 	#queue: Promise<unknown> = Promise.resolve();
 	/** presence clients changed since the last presence frame went out */

@@ -1,7 +1,8 @@
 // What an incoming Yjs update would do to a document, found by applying it to a shadow copy (never
 // the live document): the plain-JSON events it appends to the log, the collaborative parts it
-// touches, the client ids it writes for, and anything else (log edits or deletions, unknown parts,
-// bad content, structs that erase or skip clocks instead of carrying them), which refuses it.
+// touches, the client ids it writes for, and anything else (log edits or deletions, an append that
+// does not land at the log's tail, unknown parts, bad content, structs that erase or skip clocks
+// instead of carrying them), which refuses it.
 import * as Y from 'yjs';
 import type { SyncCode } from '../codes.js';
 
@@ -26,10 +27,8 @@ export type Analysis =
 			readonly ok: true;
 			/** nothing new at all (e.g. an empty sync step 2) */
 			readonly noop: boolean;
-			/** values appended to the log, in log order */
+			/** values appended to the log, in log order: all after every event the log had before */
 			readonly appended: unknown[];
-			/** false when a concurrent append landed before events the server already had */
-			readonly tailOnly: boolean;
 			/** collaborative parts inserted into or deleted from */
 			readonly parts: string[];
 			/**
@@ -43,6 +42,8 @@ export type Analysis =
 			readonly ok: false;
 			readonly code: SyncCode;
 			readonly detail: string;
+			/** the ids of the log values the refusal is about (those that landed mid-log) */
+			readonly eventIds?: string[];
 			/** refused without being applied: the shadow is unchanged and may be kept */
 			readonly untouched?: true;
 	  };
@@ -190,7 +191,6 @@ export class Shadow {
 			ok: true,
 			noop: true,
 			appended: [],
-			tailOnly: true,
 			parts: [],
 			clients: [],
 			elapsedMs: 0
@@ -240,21 +240,22 @@ export class Shadow {
 				if (root === null) continue; // parent collected: Yjs keeps it as deleted content
 				if (root.name === this.spec.logKey) {
 					// An append names no right neighbour; one that does was inserted before a known event.
-					if (
-						!root.direct ||
-						struct.parentSub !== null ||
-						struct.deleted ||
-						struct.rightOrigin !== null
-					) {
+					if (!root.direct || struct.parentSub !== null || struct.rightOrigin !== null) {
 						return refuse('sync_log_changed', 'only plain appends to the log');
 					}
-					if (!(struct.content instanceof Y.ContentAny)) {
+					// Every struct here is new in this update, so a deleted one was inserted and deleted
+					// in it: a tombstone nobody's log shows (the app's rebase onto the tail leaves them).
+					const tombstone = struct.deleted && struct.content instanceof Y.ContentDeleted;
+					if (!tombstone && !(struct.content instanceof Y.ContentAny)) {
 						return refuse('sync_log_not_json', 'log entries are plain JSON');
 					}
-					if (!struct.content.arr.every((value) => isPlainJson(value))) {
+					if (
+						struct.content instanceof Y.ContentAny &&
+						!struct.content.arr.every((value) => isPlainJson(value))
+					) {
 						return refuse('sync_log_not_json', 'log entries are plain JSON');
 					}
-					appendedLength += struct.length;
+					if (!struct.deleted) appendedLength += struct.length;
 				} else {
 					const refusal = root.name
 						? checkPart(root.name, struct, root.direct)
@@ -275,9 +276,12 @@ export class Shadow {
 					if (!(struct instanceof Y.Item)) continue;
 					const root = this.#rootOf(struct);
 					if (root === null) continue;
-					if (root.name === this.spec.logKey) {
+					// Only a log item this very update inserts may be deleted (a tombstone, see above): one
+					// the server had before is history, even if nobody acknowledged it to its writer yet.
+					if (root.name === this.spec.logKey && !isNew(struct.id.client, struct.id.clock)) {
 						return refuse('sync_log_changed', 'log entries are never deleted');
 					}
+					if (root.name === this.spec.logKey) continue;
 					const refusal = root.name
 						? checkPart(root.name, struct, false)
 						: refuse('sync_unknown_part', 'unknown top-level type');
@@ -286,42 +290,57 @@ export class Shadow {
 			}
 		}
 
-		const { appended, tailOnly } = this.#collectAppends(appendedLength, isNew);
+		const appends = this.#collectAppends(appendedLength, isNew);
+		if (!appends.ok) return appends;
 		return {
 			ok: true,
 			noop: !touched,
-			appended,
-			tailOnly,
+			appended: appends.appended,
 			parts: [...parts],
 			clients,
 			elapsedMs: 0
 		};
 	}
 
-	/** The new log values in log order; whether they all follow every value the log had before. */
+	/**
+	 * The new visible log values in log order, if they all follow every visible value the log had
+	 * before (the tail rule: the log as the server holds it is a prefix that never changes). New
+	 * tombstones may lie anywhere, and so may old ones: neither is in anybody's log. A new value
+	 * Yjs places before a known one (an old origin, no right origin, a smaller client id) would
+	 * change what every later event means, so the update is refused naming the values that landed
+	 * mid-log, and the app appends them again at the tail.
+	 */
 	#collectAppends(
 		expected: number,
 		isNew: (client: number, clock: number) => boolean
-	): { appended: unknown[]; tailOnly: boolean } {
-		if (expected === 0) return { appended: [], tailOnly: true };
-		const collect = (from: Y.Item | null) => {
-			const values: unknown[] = [];
-			let onlyNew = true;
-			for (let item = from; item !== null; item = item.right) {
-				if (!isNew(item.id.client, item.id.clock)) {
-					onlyNew = false;
-					continue;
-				}
-				if (item.content instanceof Y.ContentAny) values.push(...item.content.arr);
-			}
-			return { values, onlyNew };
-		};
-		const fromTail = collect(this.#tail ? this.#tail.right : this.log._start);
-		if (fromTail.onlyNew && fromTail.values.length === expected) {
-			return { appended: fromTail.values, tailOnly: true };
+	): { ok: true; appended: unknown[] } | Extract<Analysis, { ok: false }> {
+		if (expected === 0) return { ok: true, appended: [] };
+		const values: unknown[] = [];
+		let last = lastItem(this.#tail ?? this.log._start);
+		// Backwards from the end to the last value the log already showed: only new values may follow it.
+		for (; last !== null; last = last.left) {
+			if (last.deleted) continue;
+			if (!isNew(last.id.client, last.id.clock)) break;
+			if (last.content instanceof Y.ContentAny) values.unshift(...last.content.arr);
 		}
-		return { appended: collect(this.log._start).values, tailOnly: false };
+		if (values.length === expected) return { ok: true, appended: values };
+		const misplaced: string[] = [];
+		for (let item = this.log._start; item !== null && item !== last; item = item.right) {
+			if (item.deleted || !isNew(item.id.client, item.id.clock)) continue;
+			if (item.content instanceof Y.ContentAny) misplaced.push(...item.content.arr.flatMap(idOf));
+		}
+		return {
+			ok: false,
+			code: 'sync_log_not_at_tail',
+			detail: 'new log entries land before ones the server already had',
+			eventIds: misplaced
+		};
 	}
+}
+
+function idOf(value: unknown): string[] {
+	const id = (value as { id?: unknown } | null)?.id;
+	return typeof id === 'string' ? [id.slice(0, 64)] : [];
 }
 
 function refuse(code: SyncCode, detail: string): Analysis {

@@ -1,6 +1,7 @@
 // A small in-process server that speaks the sync contract (y-websocket sync + tiertwo's ack 100/101
 // messages and 44xx closes) for the sync client's unit tests. Not the real sync server: it accepts
-// or refuses updates by a rule the test gives, so each client behaviour can be provoked.
+// or refuses updates by a rule the test gives, so each client behaviour can be provoked, and by the
+// real server's tail rule (the log it holds is a prefix that never changes).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as decoding from 'lib0/decoding';
@@ -36,6 +37,22 @@ export interface ContractServer {
 
 function logEntries(doc: Y.Doc): Array<{ id: string }> {
 	return doc.getArray<{ id: string }>(LOG_KEY).toArray();
+}
+
+/**
+ * The real server's tail rule, by event ids: what the log held stays its prefix. A known event
+ * gone is a deletion (sync_log_changed); a new one before a known one landed mid-log.
+ */
+function tailRule(before: readonly string[], after: ReadonlyArray<{ id: string }>): Refusal | null {
+	const ids = after.map((entry) => entry.id);
+	if (before.every((id, index) => ids[index] === id)) return null;
+	if (before.some((id) => !ids.includes(id))) return { code: 'sync_log_changed', eventIds: [] };
+	const lastKnown = Math.max(...before.map((id) => ids.indexOf(id)));
+	const known = new Set(before);
+	return {
+		code: 'sync_log_not_at_tail',
+		eventIds: ids.slice(0, lastKnown).filter((id) => !known.has(id))
+	};
 }
 
 export async function startContractServer(port = 0): Promise<ContractServer> {
@@ -121,10 +138,12 @@ export async function startContractServer(port = 0): Promise<ContractServer> {
 			// An update (sync step 2 or a live update): look at the events it would add.
 			const trial = new Y.Doc();
 			Y.applyUpdate(trial, Y.encodeStateAsUpdate(doc));
-			const known = new Set(logEntries(trial).map((entry) => entry.id));
+			const before = logEntries(trial).map((entry) => entry.id);
+			const known = new Set(before);
 			Y.applyUpdate(trial, payload);
-			const added = logEntries(trial).filter((entry) => !known.has(entry.id));
-			const refusal = api.refuse(name, added);
+			const after = logEntries(trial);
+			const added = after.filter((entry) => !known.has(entry.id));
+			const refusal = tailRule(before, after) ?? api.refuse(name, added);
 			if (refusal === 'busy') {
 				socket.close(1013, 'sync_server_busy');
 				return;

@@ -417,6 +417,81 @@ describe('sync engine', () => {
 		expect(await db.outbox.count()).toBe(2);
 	});
 
+	it('delivers what two devices appended offline at the same time, in the order the server took them', async () => {
+		const other = new AppDatabase(`sync-${Math.random().toString(36).slice(2)}`);
+		extraDatabases.push(other);
+		const a = { engine: await started(), db };
+		const b = { engine: await started(other), db: other };
+		await server.stop();
+		reachable = false;
+		const docOf = (device: SyncEngine) => {
+			const doc = device.replica(CUSTOMER_DOC)?.doc;
+			if (!doc) throw new Error('no replica');
+			return doc;
+		};
+		// Yjs puts the smaller client id first: the device with the smaller one reconnects second,
+		// so its event would land before the one the server acknowledged first.
+		const [first, second] = docOf(a.engine).clientID > docOf(b.engine).clientID ? [a, b] : [b, a];
+		const fromFirst = await first.engine.append(
+			CUSTOMER_DOC,
+			'tenantUser.added',
+			tenantUser('tu-1st'),
+			summary
+		);
+		const fromSecond = await second.engine.append(
+			CUSTOMER_DOC,
+			'tenantUser.added',
+			tenantUser('tu-2nd'),
+			summary
+		);
+		if (!fromFirst.ok || !fromSecond.ok) throw new Error('append failed');
+		// Notes typed offline in the same spell go with the events.
+		docOf(second.engine).getText('notes').insert(0, 'typed offline');
+		await second.engine.settled();
+
+		await server.restart();
+		reachable = true;
+		first.engine.reconnect();
+		await until(async () => (await first.db.outbox.count()) === 0, 'the first event acknowledged');
+		const acknowledged = server.logIds(CUSTOMER_DOC);
+		expect(acknowledged.at(-1)).toBe(fromFirst.eventId);
+
+		const closes: string[] = [];
+		second.engine
+			.connection(CUSTOMER_DOC)
+			?.provider.on('closed', ({ reason }: { reason: string }) => {
+				closes.push(reason);
+			});
+		second.engine.reconnect();
+		await until(async () => (await second.db.outbox.count()) === 0, 'the second event delivered');
+		// It was refused once for landing before the acknowledged event, rebased, and taken.
+		expect(closes).toContain('sync_log_not_at_tail');
+		expect(await a.db.refused.count()).toBe(0);
+		expect(await b.db.refused.count()).toBe(0);
+		expect(server.logIds(CUSTOMER_DOC)).toEqual([...acknowledged, fromSecond.eventId]);
+		expect(server.docs.get(CUSTOMER_DOC)?.getText('notes').toString()).toBe('typed offline');
+		// Every replica ends with the server's order.
+		const idsOf = (device: SyncEngine) =>
+			docOf(device)
+				.getArray<{ id: string }>(LOG_KEY)
+				.toArray()
+				.map((entry) => entry.id);
+		await until(
+			() =>
+				idsOf(first.engine).includes(fromSecond.eventId) &&
+				idsOf(second.engine).includes(fromFirst.eventId),
+			'both devices have both events'
+		);
+		for (const device of [first, second]) {
+			expect(idsOf(device.engine)).toEqual(server.logIds(CUSTOMER_DOC));
+		}
+		await second.engine.settled();
+		expect((await second.db.tenantUsers.toArray()).map((u) => u.tenantUserId).sort()).toEqual([
+			'tu-1st',
+			'tu-2nd'
+		]);
+	});
+
 	it('lists the people already on a page when this tab opens it, to every listener of it', async () => {
 		const client = await started();
 		// Their presence reached this tab before the page was opened.
