@@ -692,23 +692,32 @@ export class DocumentRegistry {
 							eventIds: idOf(event)
 						};
 					}
-					let update: Uint8Array | null = null;
-					const capture = (u: Uint8Array) => {
-						update = u;
-					};
-					live.doc.on('update', capture);
-					try {
-						live.doc.transact(() => live.log.push([event]), SERVER_ORIGIN);
-					} finally {
-						live.doc.off('update', capture);
-					}
+					const update = this.#pushServerEvent(live, event);
 					if (update === null) continue;
-					this.#deps.validator.applyTrusted(live.name, update);
 					await this.#commit(live, update, null, [event], false);
 				}
 				return { ok: true } as Verdict;
 			})
 		);
+	}
+
+	/**
+	 * Appends one server-written event to the live document (and the validator's shadow) and
+	 * returns the update it made, to be committed; null when it changed nothing.
+	 */
+	#pushServerEvent(live: LiveDocument, event: unknown): Uint8Array | null {
+		let update: Uint8Array | null = null;
+		const capture = (made: Uint8Array) => {
+			update = made;
+		};
+		live.doc.on('update', capture);
+		try {
+			live.doc.transact(() => live.log.push([event]), SERVER_ORIGIN);
+		} finally {
+			live.doc.off('update', capture);
+		}
+		if (update !== null) this.#deps.validator.applyTrusted(live.name, update);
+		return update;
 	}
 
 	/**
@@ -764,7 +773,7 @@ export class DocumentRegistry {
 			const decision = decide(docs.map((live) => live.projector.state));
 			if ('refused' in decision)
 				return { ok: true as const, value: decision.refused, refused: true };
-			const { policy, validator } = this.#deps;
+			const { policy } = this.#deps;
 			const now = this.#now();
 			for (const [index, live] of docs.entries()) {
 				const events = decision.events[index] ?? [];
@@ -793,18 +802,8 @@ export class DocumentRegistry {
 			const commits: Promise<void>[] = [];
 			for (const [index, live] of docs.entries()) {
 				for (const event of decision.events[index] ?? []) {
-					let update: Uint8Array | null = null;
-					const capture = (u: Uint8Array) => {
-						update = u;
-					};
-					live.doc.on('update', capture);
-					try {
-						live.doc.transact(() => live.log.push([event]), SERVER_ORIGIN);
-					} finally {
-						live.doc.off('update', capture);
-					}
+					const update = this.#pushServerEvent(live, event);
 					if (update === null) continue;
-					validator.applyTrusted(live.name, update);
 					commits.push(this.#commit(live, update, null, [event], false));
 				}
 			}
