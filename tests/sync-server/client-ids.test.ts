@@ -189,6 +189,42 @@ describe('client ids belong to their writer', () => {
 		expect(serverClock(own + 1)).toBe(0);
 	});
 
+	it('makes a client id its writer’s once its presence shows it, so what it then writes offline arrives', async () => {
+		// The victim opens the record (its presence shows its client id to everyone on it) and has
+		// written nothing yet; it goes offline and adds a user. Whoever wrote under that id first
+		// would own it, and the victim's edit at the same clock would look already known.
+		const victim = await writer(t, 'admin@contoso.example');
+		const id = victim.doc.clientID;
+		victim.provider.awareness.setLocalState({ view: 'record' });
+		await waitFor(
+			() => t.server.registry.peek(DOC)?.awareness.getStates().has(id) === true,
+			5000,
+			'the victim’s presence on the server'
+		);
+		// The claim is stored in the background, before anyone could have seen the id.
+		await waitFor(() => t.server.registry.peek(DOC)?.clientOwners.has(id) === true, 5000, 'claim');
+		victim.provider.disconnect();
+		victim.log.push([tenantUserAdded(CONTOSO_ADMIN, 'Made Offline By The Victim')]);
+
+		const attacker = await writer(t, 'sales@contoso.example');
+		const closed = closedSoon(attacker.provider);
+		const own = attacker.doc.clientID;
+		attacker.doc.clientID = id;
+		attacker.log.push([tenantUserAdded(CONTOSO_ADMIN, 'Forged Before The Victim Syncs')]);
+		expect(await closed).toEqual({ code: 4400, reason: 'sync_client_id_taken' });
+		attacker.doc.clientID = own;
+		attacker.provider.destroy();
+
+		victim.provider.connect();
+		const clock = Y.getState(victim.doc.store, id);
+		await waitFor(() => (victim.acked.get(id) ?? 0) >= clock, 5000, 'ack of the offline edit');
+		const log = JSON.stringify(t.server.registry.peek(DOC)?.log.toArray());
+		expect(log).toContain('Made Offline By The Victim');
+		expect(log).not.toContain('Forged Before The Victim Syncs');
+		expect(victim.refusals).toEqual([]);
+		victim.provider.destroy();
+	});
+
 	it('lets one user write from two devices, and pass on another’s edits it synced', async () => {
 		const laptop = await writer(t, 'admin@contoso.example');
 		const phone = await writer(t, 'admin@contoso.example');

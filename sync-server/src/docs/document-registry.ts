@@ -18,6 +18,7 @@ import type {
 } from '../authorize.js';
 import { candidateId } from '../authorize.js';
 import type { Metrics } from '../metrics.js';
+import { claimsFor } from './client-claims.js';
 import { SERVER_OWNER, type DocumentStorage } from '../store/storage.js';
 import type { Analysis } from '../validation/update-analysis.js';
 import type { UpdateValidator } from '../validation/update-validator.js';
@@ -83,7 +84,6 @@ const OVER_BUDGET_MAX_ENTRIES = 10_000;
  * Client ids one update may claim: a device's offline work from several page loads (each has its
  * own id) and the tabs it shared them with, with room to spare; each claim is a stored row.
  */
-const MAX_NEW_CLIENTS_PER_UPDATE = 64;
 
 interface PendingWrite {
 	readonly live: LiveDocument;
@@ -573,27 +573,19 @@ export class DocumentRegistry {
 		clients: readonly (readonly [number, number])[],
 		owner: string
 	): Promise<Analysis | null> {
-		const fresh: number[] = [];
-		const existing: number[] = [];
 		const taken = (client: number): Analysis => ({
 			ok: false,
 			code: 'sync_client_id_taken',
 			detail: `client id ${client} is someone else's`
 		});
-		for (const [client, from] of clients) {
-			const known = live.clientOwners.get(client);
-			if (known === owner) continue;
-			if (known !== undefined) return taken(client);
-			(from === 0 ? fresh : existing).push(client);
+		const claims = claimsFor(clients, live.clientOwners, owner);
+		if (!claims.ok) {
+			return claims.code === 'sync_client_id_taken'
+				? taken(claims.client)
+				: { ok: false, code: claims.code, detail: `${claims.count} new client ids in one update` };
 		}
+		const { fresh, existing } = claims;
 		if (fresh.length + existing.length === 0) return null;
-		if (fresh.length > MAX_NEW_CLIENTS_PER_UPDATE) {
-			return {
-				ok: false,
-				code: 'sync_client_id_limit',
-				detail: `${fresh.length} new client ids in one update`
-			};
-		}
 		const owners = await this.#deps.store.claimClients(live.name, fresh, existing, owner);
 		for (const [client, claimed] of owners) live.clientOwners.set(client, claimed);
 		// An id with stored structs and no owner is the server's from before ownership was recorded.
@@ -601,6 +593,30 @@ export class DocumentRegistry {
 			if (owners.get(client) !== owner) return taken(client);
 		}
 		return null;
+	}
+
+	/**
+	 * Claims `client` for `owner` before it writes anything: a client shows its id to everyone on
+	 * the document in its presence, and whoever wrote under that id first would own it, so the
+	 * edits the device then makes offline would look already known and be dropped unseen. Called
+	 * when a writer's connection announces a presence id; the first claim wins (an id someone
+	 * already claimed stays theirs, and the device's writes are refused and re-sent under a new id).
+	 */
+	async reserveClient(live: LiveDocument, client: number, owner: string): Promise<void> {
+		if (live.clientOwners.has(client)) return;
+		const written = live.doc.store.clients.has(client);
+		try {
+			const owners = await this.#deps.store.claimClients(
+				live.name,
+				written ? [] : [client],
+				written ? [client] : [],
+				owner
+			);
+			for (const [claimed, by] of owners) live.clientOwners.set(claimed, by);
+		} catch (error) {
+			// Not reserved: its first write claims it, as for a client that shows no presence.
+			this.#deps.log.warn({ err: error, doc: live.name }, 'client id not reserved');
+		}
 	}
 
 	/**

@@ -360,6 +360,11 @@ export class SyncConnection implements SyncPeer {
 			// A claimed id is bound to this user: one another user had on this document stays
 			// theirs after they disconnect (their client reuses it when it reconnects).
 			if (!owner && !this.live.bindPresence(client, this.userId)) continue;
+			if (!owner && this.access === 'write') {
+				// The id is shown to everyone here from now on: it is this writer's before anyone
+				// could write under it (what it then writes offline cannot be pre-empted).
+				void this.#registry.reserveClient(this.live, client, this.accountId);
+			}
 			this.live.awarenessOwners.set(client, this);
 			this.#ownClients.add(client);
 			entries.push({ client, clock, state: stamped });
