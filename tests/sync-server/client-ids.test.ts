@@ -18,6 +18,7 @@ import {
 	startTestServer,
 	tenantUserAdded,
 	waitFor,
+	waitForAsync,
 	waitForSync,
 	type CraftedStruct,
 	type TestServer
@@ -196,13 +197,12 @@ describe('client ids belong to their writer', () => {
 		const victim = await writer(t, 'admin@contoso.example');
 		const id = victim.doc.clientID;
 		victim.provider.awareness.setLocalState({ view: 'record' });
-		await waitFor(
-			() => t.server.registry.peek(DOC)?.awareness.getStates().has(id) === true,
+		// The claim is stored (in the store every process reads) before anyone could have seen the id.
+		await waitForAsync(
+			async () => (await t.server.storage.documents.claimClients(DOC, [], [id], 'lookup')).has(id),
 			5000,
-			'the victim’s presence on the server'
+			'the claim of the victim’s client id'
 		);
-		// The claim is stored in the background, before anyone could have seen the id.
-		await waitFor(() => t.server.registry.peek(DOC)?.clientOwners.has(id) === true, 5000, 'claim');
 		victim.provider.disconnect();
 		victim.log.push([tenantUserAdded(CONTOSO_ADMIN, 'Made Offline By The Victim')]);
 
