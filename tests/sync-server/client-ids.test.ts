@@ -117,6 +117,28 @@ async function expectRefused(
 	});
 }
 
+/**
+ * Has a stock client of `email` append an event named `name` under `client` (its replica takes
+ * that id after syncing, so a local change uses it); expects the server to refuse it as someone
+ * else's id, and returns the refusals the client heard.
+ */
+async function expectWriteUnderRefused(
+	email: string,
+	client: number,
+	by: { userId: string; orgId: string },
+	name: string
+): Promise<string[]> {
+	const attacker = await writer(t, email);
+	const closed = closedSoon(attacker.provider);
+	const own = attacker.doc.clientID;
+	attacker.doc.clientID = client;
+	attacker.log.push([tenantUserAdded(by, name)]);
+	expect(await closed).toEqual({ code: 4400, reason: 'sync_client_id_taken' });
+	attacker.doc.clientID = own; // its presence is keyed by the id it started with
+	attacker.provider.destroy();
+	return attacker.refusals;
+}
+
 describe('client ids belong to their writer', () => {
 	it('refuses a GC struct over another user’s next 2^40 clocks; that user’s next edit is kept', async () => {
 		// The issue's attacker was a Billing admin, who since reads follow roles does not get the
@@ -142,19 +164,18 @@ describe('client ids belong to their writer', () => {
 		const victim = await writer(t, 'admin@contoso.example');
 		await appendAcknowledged(t, victim, 'Victim First');
 		// The attacker's replica takes the victim's id after syncing (a local change then uses it).
-		const attacker = await writer(t, 'admin@wingtip.example');
-		const closed = closedSoon(attacker.provider);
-		const own = attacker.doc.clientID;
-		attacker.doc.clientID = victim.doc.clientID;
-		attacker.log.push([tenantUserAdded(WINGTIP_ADMIN, 'Forged Under Victim Id')]);
-		expect(await closed).toEqual({ code: 4400, reason: 'sync_client_id_taken' });
-		attacker.doc.clientID = own; // its presence is keyed by the id it started with
-		expect(attacker.refusals).toEqual(['sync_client_id_taken']);
+		expect(
+			await expectWriteUnderRefused(
+				'admin@wingtip.example',
+				victim.doc.clientID,
+				WINGTIP_ADMIN,
+				'Forged Under Victim Id'
+			)
+		).toEqual(['sync_client_id_taken']);
 		await appendAcknowledged(t, victim, 'Victim Second');
 		const log = JSON.stringify(t.server.registry.peek(DOC)?.log.toArray());
 		expect(log).not.toContain('Forged Under Victim Id');
 		victim.provider.destroy();
-		attacker.provider.destroy();
 	});
 
 	it('refuses an item written under the server’s own client id', async () => {
@@ -162,14 +183,12 @@ describe('client ids belong to their writer', () => {
 		if (!live) throw new Error(DOC);
 		// The demo workspace was written by the server: its log items carry the server's client ids.
 		const serverClient = (live.log._start as Y.Item).id.client;
-		const attacker = await writer(t, 'admin@contoso.example');
-		const closed = closedSoon(attacker.provider);
-		const own = attacker.doc.clientID;
-		attacker.doc.clientID = serverClient;
-		attacker.log.push([tenantUserAdded(CONTOSO_ADMIN, 'Forged Under Server Id')]);
-		expect(await closed).toEqual({ code: 4400, reason: 'sync_client_id_taken' });
-		attacker.doc.clientID = own;
-		attacker.provider.destroy();
+		await expectWriteUnderRefused(
+			'admin@contoso.example',
+			serverClient,
+			CONTOSO_ADMIN,
+			'Forged Under Server Id'
+		);
 	});
 
 	it('refuses a GC struct, and deleted items, claiming 2^40 clocks of one’s own new client id', async () => {
@@ -206,14 +225,12 @@ describe('client ids belong to their writer', () => {
 		victim.provider.disconnect();
 		victim.log.push([tenantUserAdded(CONTOSO_ADMIN, 'Made Offline By The Victim')]);
 
-		const attacker = await writer(t, 'sales@contoso.example');
-		const closed = closedSoon(attacker.provider);
-		const own = attacker.doc.clientID;
-		attacker.doc.clientID = id;
-		attacker.log.push([tenantUserAdded(CONTOSO_ADMIN, 'Forged Before The Victim Syncs')]);
-		expect(await closed).toEqual({ code: 4400, reason: 'sync_client_id_taken' });
-		attacker.doc.clientID = own;
-		attacker.provider.destroy();
+		await expectWriteUnderRefused(
+			'sales@contoso.example',
+			id,
+			CONTOSO_ADMIN,
+			'Forged Before The Victim Syncs'
+		);
 
 		victim.provider.connect();
 		const clock = Y.getState(victim.doc.store, id);
