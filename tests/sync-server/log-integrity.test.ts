@@ -12,6 +12,7 @@ import {
 	CONTOSO_SALES,
 	closedWith,
 	event,
+	rebaseOnRefusal,
 	startTestServer,
 	tenantUserAdded,
 	waitFor,
@@ -192,5 +193,48 @@ describe('the log as the server holds it never changes', () => {
 		expect(refusals.map((r) => r.code)).toEqual(['sync_log_changed']);
 		expect(await serverLog(WINGTIP)).toEqual([...before, mine]);
 		admin.provider.destroy();
+	});
+
+	it('shows a writer refused for landing mid-log the tail it had not seen, so one rebase lands there while the server is busy committing', async () => {
+		const admin = await connected('admin@wingtip.example', WINGTIP);
+		const doc = new Y.Doc();
+		doc.clientID = 7; // small: Yjs orders its concurrent appends before the others’ (1 is taken above)
+		const writer = await connected('admin@contoso.example', WINGTIP, doc);
+		writer.provider.disconnect();
+		// Commits are slow: the answer to a sync step 1 waits for them (it is sent from durable state).
+		let release = () => {};
+		const released = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		const stores = t.servers.map((server) => server.storage.documents);
+		const appends = stores.map((store) => store.append.bind(store));
+		stores.forEach((store, index) => {
+			store.append = async (...args) => {
+				await released;
+				return appends[index]!(...args);
+			};
+		});
+		try {
+			const other = tenantUserAdded({ userId: 'wingtip-admin', orgId: 'wingtip' }, 'Other');
+			admin.log.push([other]);
+			const mine = tenantUserAdded(CONTOSO_ADMIN, 'Mine');
+			writer.log.push([mine]);
+			const refusals = captureRefusal(writer.provider);
+			rebaseOnRefusal(writer.provider);
+			writer.provider.connect();
+			await new Promise((resolve) => setTimeout(resolve, 600));
+			release();
+			await serverHas(WINGTIP, mine.id);
+			// Refused once (it landed before `other`), shown `other` with the refusal, rebased once.
+			expect(refusals.map((refusal) => refusal.code)).toEqual(['sync_log_not_at_tail']);
+			expect((await serverLog(WINGTIP)).slice(-2)).toEqual([other, mine]);
+		} finally {
+			release();
+			stores.forEach((store, index) => {
+				store.append = appends[index]!;
+			});
+			writer.provider.destroy();
+			admin.provider.destroy();
+		}
 	});
 });

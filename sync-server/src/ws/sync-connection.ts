@@ -100,6 +100,10 @@ export class SyncConnection implements SyncPeer {
 	#held: { update: Uint8Array; since: number; tries: number; timer: NodeJS.Timeout | null } | null =
 		null;
 	#open = true;
+	/** A refusal is decided and waits to be sent: nothing more of this client is taken. */
+	#refusing = false;
+	/** the state vector of the client's sync step 1: what it surely has */
+	#peerVector: Uint8Array | null = null;
 	alive = true;
 	/** whether this client asked for `messageAck` after each accepted update */
 	acknowledges = false;
@@ -197,7 +201,7 @@ export class SyncConnection implements SyncPeer {
 	}
 
 	#receive(data: Buffer, isBinary: boolean): void {
-		if (!this.#open) return;
+		if (!this.#open || this.#refusing) return;
 		if (!this.#messages.take(1) || !this.#bytes.take(data.byteLength)) {
 			this.close(CLOSE_RATE, 'sync_rate_limited');
 			return;
@@ -213,6 +217,7 @@ export class SyncConnection implements SyncPeer {
 				case 'syncStep1': {
 					// Answered from durable state only: a client never receives what a crash could lose.
 					const { stateVector } = message;
+					this.#peerVector = stateVector;
 					this.#registry.whenDurable(() => {
 						try {
 							this.send(encodeSyncStep2(this.live.doc, stateVector));
@@ -299,21 +304,45 @@ export class SyncConnection implements SyncPeer {
 
 	#retryHeld(): void {
 		const held = this.#held;
-		if (!held || !this.#open) return;
+		if (!held || !this.#open || this.#refusing) return;
 		this.#held = null;
 		if (held.timer) clearTimeout(held.timer);
 		this.#submit(held.update, { since: held.since, tries: held.tries + 1 });
 	}
 
 	#refuse(verdict: Exclude<Verdict, { ok: true }>): void {
-		if (!this.#open) return;
+		if (!this.#open || this.#refusing) return;
 		if (verdict.code === 'sync_server_busy') {
 			// Not a refusal: the client keeps its changes and sends them again after its backoff.
 			this.close(CLOSE_TRY_AGAIN, verdict.code);
 			return;
 		}
-		this.send(encodeRefused({ code: verdict.code, eventIds: verdict.eventIds }));
-		this.close(CLOSE_REFUSED, verdict.code.slice(0, 123));
+		const refuse = () => {
+			this.send(encodeRefused({ code: verdict.code, eventIds: verdict.eventIds }));
+			this.close(CLOSE_REFUSED, verdict.code.slice(0, 123));
+		};
+		if (verdict.code !== 'sync_log_not_at_tail') {
+			refuse();
+			return;
+		}
+		// The client's events landed before ones it has not seen: it appends them again after its
+		// log's tail, so it must hold the server's tail first. The answer to its sync step 1 may still
+		// wait for a commit (or, in a cluster, predate what the decision at the head saw); without
+		// this it would rebase onto the same stale tail and be refused again for as long as writes
+		// keep the server committing. So, once durable (after that answer, in order): what it lacks
+		// since its sync step 1, then the refusal.
+		this.#refusing = true;
+		this.#registry.whenDurable(() => {
+			const vector = this.#peerVector;
+			if (vector) {
+				try {
+					this.send(encodeSyncStep2(this.live.doc, vector));
+				} catch {
+					// its vector was malformed: the step 1 answer already refused it
+				}
+			}
+			refuse();
+		});
 	}
 
 	/**
