@@ -122,7 +122,10 @@ test('a provider invites a reseller, the reseller authorizes it, and both lists 
 	await expect(resellerRow(northwind, /Adatum Solutions/)).toContainText('Authorized', {
 		timeout: 5_000
 	});
-	// The link is used now (as is the one Contoso used in the demo workspace).
+	// The link is used now (as is the one Contoso used in the demo workspace): pending links are
+	// listed by default, used ones a choice away.
+	await expect(northwind.getByText('No link is pending.')).toBeVisible();
+	await northwind.getByLabel('Show', { exact: true }).selectOption('all');
 	await expect(links.getByRole('row').filter({ hasText: 'Pending' })).toHaveCount(0);
 	await expect(links.getByRole('row').filter({ hasText: 'Used' })).toHaveCount(2);
 
@@ -306,6 +309,8 @@ test('expired, revoked, reused and guessed links are refused with a clear page',
 	const { page: fabrikam } = await signedInPage(browser, FABRIKAM_ADMIN);
 	const revoked = await createInvitationLink(fabrikam);
 	const links = fabrikam.getByRole('table', { name: 'Invitation links' });
+	// Revoked links too (pending ones are listed by default).
+	await fabrikam.getByLabel('Show', { exact: true }).selectOption('all');
 	// Newest first: the link just made (Fabrikam also has an older one pending in the demo).
 	await links
 		.getByRole('row')
@@ -446,4 +451,53 @@ test('roles without the capability see no invite or partnership controls', async
 	).toBeVisible();
 	await expect(helpdesk.getByRole('button', { name: 'Request a partnership' })).toHaveCount(0);
 	await expect(helpdesk.getByRole('button', { name: /End the partnership/ })).toHaveCount(0);
+});
+
+test('an indirect provider with many used links sees its pending ones, the rest a choice away and 50 rows at a time, in English and Japanese', async ({
+	browser
+}) => {
+	// Fabrikam has one pending link in the demo workspace; 120 expired ones are written as its admin.
+	const expiredAt = Date.now() - 1_000;
+	await appendWithStockClient(
+		url(),
+		FABRIKAM_ADMIN,
+		'org/fabrikam',
+		Array.from({ length: 120 }, (_, index) => ({
+			id: crypto.randomUUID(),
+			type: 'invitation.created',
+			at: formatHlc({ wall: Date.now() - 60_000, counter: index, node: 'e2e-admin' }),
+			by: { userId: 'fabrikam-admin', orgId: 'fabrikam' },
+			payload: {
+				invitationId: randomBytes(16).toString('hex'),
+				kind: 'reseller',
+				tokenHash: createHash('sha256').update(randomBytes(32)).digest('hex'),
+				expiresAt: expiredAt
+			}
+		}))
+	);
+	const { page } = await signedInPage(browser, FABRIKAM_ADMIN);
+	await page.goto('/indirect-resellers');
+	const links = page.getByRole('table', { name: 'Invitation links' });
+	const show = page.getByLabel('Show', { exact: true });
+	await expect(show.getByRole('option', { name: 'All links (121)' })).toBeAttached();
+	await expect(show).toHaveValue('pending');
+	await expect(links.getByRole('row')).toHaveCount(2); // the header and the pending link
+	await expect(links.getByRole('row').nth(1)).toContainText('Pending');
+
+	await show.selectOption('all');
+	await expect(links.getByRole('row')).toHaveCount(51);
+	await page.getByRole('button', { name: 'Show 50 more (71 not shown)' }).click();
+	await expect(links.getByRole('row')).toHaveCount(101);
+	await page.getByRole('button', { name: 'Show 21 more (21 not shown)' }).click();
+	await expect(links.getByRole('row')).toHaveCount(122);
+	await expect(page.getByRole('button', { name: /^Show \d+ more/ })).toHaveCount(0);
+	await expectNoAxeViolations(page, 'Indirect resellers with many links');
+
+	await page.getByLabel('Language').selectOption('ja');
+	const showJa = page.getByLabel('表示', { exact: true });
+	await expect(showJa.getByRole('option', { name: '保留中のリンク (1)' })).toBeAttached();
+	await expect(showJa.getByRole('option', { name: 'すべてのリンク (121)' })).toBeAttached();
+	await showJa.selectOption('pending');
+	await showJa.selectOption('all');
+	await expect(page.getByRole('button', { name: 'さらに 50 件表示 (未表示 71 件)' })).toBeVisible();
 });
