@@ -392,8 +392,10 @@ describe('the channel', () => {
 });
 
 describe('channel limits', () => {
-	it('refuses documents past the per-channel limit, one by one', async () => {
-		const limited = await startTestServer({ limits: { maxDocumentsPerChannel: 2 } });
+	it('refuses documents past the per-channel limit one by one, and a flood with the whole channel', async () => {
+		const limited = await startTestServer({
+			limits: { maxDocumentsPerChannel: 2, channelMessagesPerSecond: 100 }
+		});
 		try {
 			const session = await limited.signIn('admin@wingtip.example');
 			const client = new ChannelClient(
@@ -420,7 +422,9 @@ describe('channel limits', () => {
 				'opened after a close',
 				opened
 			);
-			client.terminate();
+			// The channel's own rate limit, over all its documents, ends the whole channel.
+			for (let i = 0; i < 300; i += 1) client.sendDoc('org/elsewhere', new Uint8Array([3]));
+			expect(await client.closed).toEqual({ code: 1008, reason: 'sync_rate_limited' });
 		} finally {
 			await limited.close();
 		}
