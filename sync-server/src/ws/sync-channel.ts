@@ -86,8 +86,6 @@ export class SyncChannel {
 	#listTimer: NodeJS.Timeout | null = null;
 	#listing: Promise<void> = Promise.resolve();
 	onClosed: (channel: SyncChannel) => void = () => {};
-	/** the number of documents open in it changed */
-	onDocumentsChanged: () => void = () => {};
 
 	constructor(
 		ws: WebSocket,
@@ -115,11 +113,6 @@ export class SyncChannel {
 
 	get open(): boolean {
 		return this.#open;
-	}
-
-	/** documents open (or being opened) in this channel */
-	get documentCount(): number {
-		return this.#documents.size;
 	}
 
 	/** Whether the document list last sent named `name`. */
@@ -185,7 +178,6 @@ export class SyncChannel {
 			document.ended = true;
 			document.connection?.detach();
 		}
-		this.onDocumentsChanged();
 		this.onClosed(this);
 	}
 
@@ -263,7 +255,6 @@ export class SyncChannel {
 		}
 		const document: ChannelDocument = { name, connection: null, early: [], ended: false };
 		this.#documents.set(name, document);
-		this.onDocumentsChanged();
 		const transport: SyncTransport = {
 			send: (message) => {
 				if (!document.ended) this.#send(encodeDocFrame(name, message));
@@ -309,20 +300,14 @@ export class SyncChannel {
 			return;
 		}
 		document.ended = true;
-		if (this.#documents.get(document.name) === document) {
-			this.#documents.delete(document.name);
-			this.onDocumentsChanged();
-		}
+		if (this.#documents.get(document.name) === document) this.#documents.delete(document.name);
 		this.#control({ type: 'closed', doc: document.name, code, reason });
 	}
 
 	/** The client is done with a document: it goes as a closed socket would, nothing sent. */
 	#forget(document: ChannelDocument): void {
 		document.ended = true;
-		if (this.#documents.get(document.name) === document) {
-			this.#documents.delete(document.name);
-			this.onDocumentsChanged();
-		}
+		if (this.#documents.get(document.name) === document) this.#documents.delete(document.name);
 		document.connection?.detach();
 	}
 }
