@@ -28,7 +28,8 @@ const CLUSTER_SUITES = [
 	'tests/sync-server/customer-invitations.test.ts',
 	'tests/sync-server/provisioning.test.ts',
 	'tests/sync-server/program-standing.test.ts',
-	'tests/sync-server/log-integrity.test.ts'
+	'tests/sync-server/log-integrity.test.ts',
+	'tests/sync-server/channel.test.ts'
 ];
 const missingServers = [
 	['redis-server', ['/usr/bin/redis-server', '/usr/local/bin/redis-server']],

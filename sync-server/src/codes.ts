@@ -43,6 +43,7 @@ export const SYNC_CODES = [
 	'sync_message_too_large',
 	'sync_rate_limited',
 	'sync_too_many_connections',
+	'sync_too_many_documents',
 	'sync_server_error',
 	'sync_server_busy',
 	'sync_server_shutting_down'

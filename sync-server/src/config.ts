@@ -20,6 +20,11 @@ export interface ServerLimits {
 	readonly incompleteHoldMs: number;
 	readonly maxConnectionsPerUser: number;
 	readonly maxConnectionsPerAddress: number;
+	/** documents one channel (`/sync`, one websocket per device) may have open at once */
+	readonly maxDocumentsPerChannel: number;
+	/** a channel's own rate limits, over all its documents (each also has the per-document ones) */
+	readonly channelMessagesPerSecond: number;
+	readonly channelBytesPerSecond: number;
 	readonly maxAwarenessStateBytes: number;
 	readonly maxAwarenessEntries: number;
 	readonly compactEveryUpdates: number;
@@ -74,6 +79,9 @@ export const DEFAULT_LIMITS: ServerLimits = {
 	incompleteHoldMs: 5000,
 	maxConnectionsPerUser: 64,
 	maxConnectionsPerAddress: 512,
+	maxDocumentsPerChannel: 20_000,
+	channelMessagesPerSecond: 3000,
+	channelBytesPerSecond: 20 * 1024 * 1024,
 	maxAwarenessStateBytes: 16 * 1024,
 	maxAwarenessEntries: 8,
 	compactEveryUpdates: 500,

@@ -7,6 +7,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface Metrics {
 	readonly registry: Registry;
 	readonly connections: Gauge;
+	readonly documentsOpen: Gauge;
 	readonly documentsLoaded: Gauge;
 	readonly updatesAccepted: Counter;
 	readonly updatesRefused: Counter<'code'>;
@@ -25,7 +26,12 @@ export function createMetrics(defaultMetrics = true): Metrics {
 		registry,
 		connections: new Gauge({
 			name: 'tiertwo_sync_connections',
-			help: 'Open sync websocket connections',
+			help: 'Open sync websockets (one per document, or one channel carrying many)',
+			registers
+		}),
+		documentsOpen: new Gauge({
+			name: 'tiertwo_sync_documents_open',
+			help: 'Documents open by clients, over their own websockets or in channels',
 			registers
 		}),
 		documentsLoaded: new Gauge({

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { can } from '$lib/domain/permissions';
 import { AccountService, type SessionUser } from './accounts/account-service.js';
 import { AccountSync } from './accounts/account-sync.js';
-import { domainPolicy, type AccessPolicy } from './authorize.js';
+import { domainPolicy, type AccessPolicy, type Viewer } from './authorize.js';
 import type { ServerConfig } from './config.js';
 import { seedDemoWorkspace, type DemoSignIn } from './demo-seed.js';
 import { AccessIndex } from './docs/access-index.js';
@@ -126,7 +126,16 @@ export async function startServer(
 		...(options.now ? { now: options.now } : {})
 	});
 	const origins = { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy };
-	const hub = new SyncHub({ registry, accounts, origins, metrics, log, limits: config.limits });
+	const hub = new SyncHub({
+		registry,
+		accounts,
+		origins,
+		metrics,
+		log,
+		limits: config.limits,
+		// Channels are sent the same list, and again whenever it changes.
+		documentsFor: (viewer) => documentsFor(viewer)
+	});
 	bus?.listen({
 		update: (name, seq, update) => {
 			registry.receiveUpdate(name, seq, update).catch((error: unknown) => {
@@ -203,6 +212,11 @@ export async function startServer(
 			await refreshIndex();
 		}
 		await indexing;
+	};
+	/** Every document a user may open, with their access, as of every change accepted so far. */
+	const documentsFor = async (viewer: Viewer) => {
+		await settleIndex();
+		return index.documentsFor(viewer);
 	};
 	registry.onLogChanged((live) => accountSync.syncOrg(live));
 	registry.onAccessChanged((live) => {
@@ -345,10 +359,7 @@ export async function startServer(
 			describe
 		}),
 		indexed: settleIndex,
-		documentsFor: async (account) => {
-			await settleIndex();
-			return index.documentsFor({ userId: account.id, orgId: account.org_id });
-		}
+		documentsFor: (account) => documentsFor({ userId: account.id, orgId: account.org_id })
 	});
 	const serveApp = options.serveApp === false ? null : createAppHandler(config.appDir);
 

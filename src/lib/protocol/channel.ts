@@ -73,7 +73,9 @@ export function decodeFrame(frame: Uint8Array): ChannelFrame {
 	if (doc.length > 0) {
 		return { kind: 'doc', doc, message: frame.subarray(decoder.pos) };
 	}
-	return { kind: 'control', control: JSON.parse(decoding.readVarString(decoder)) as unknown };
+	const control = JSON.parse(decoding.readVarString(decoder)) as unknown;
+	if (decoding.hasContent(decoder)) throw new RangeError('trailing bytes after a control message');
+	return { kind: 'control', control };
 }
 
 function isName(value: unknown): value is string {

@@ -1,5 +1,6 @@
-// One websocket on one document: rate limits, frame decoding, sync step answers, presence that
-// may only speak for its own clients, and refusals (a `messageRefused` frame, then close 4400).
+// One client on one document: rate limits, frame decoding, sync step answers, presence that may
+// only speak for its own clients, and refusals (a `messageRefused` frame, then close 4400). It
+// speaks through a transport: the document's own websocket, or its place in a channel.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import {
@@ -7,8 +8,6 @@ import {
 	encodeAwarenessUpdate,
 	removeAwarenessStates
 } from 'y-protocols/awareness';
-import type { Socket } from 'node:net';
-import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { CLOSE_REFUSED } from '$lib/protocol/sync-messages';
 import type { DocumentRegistry, Verdict } from '../docs/document-registry.js';
@@ -45,6 +44,21 @@ export interface ConnectionIdentity {
 	readonly address: string;
 }
 
+/**
+ * Where a connection's messages go: a websocket of its own (`/sync/<name>`), or its document's
+ * place in a channel (`/sync`). Whoever owns it hands the client's messages to `receive` and calls
+ * `detach` once the client is gone.
+ */
+export interface SyncTransport {
+	/** sends one message (dropped once the transport is closed) */
+	send(message: Uint8Array): void;
+	/** ends this document's conversation with the client, telling it why */
+	close(code: number, reason: string): void;
+	/** holds writes to the network until `uncork` (many messages, one system call) */
+	cork(): void;
+	uncork(): void;
+}
+
 export const CLOSE_RATE = 1008;
 export const CLOSE_TOO_BIG = 1009;
 export const CLOSE_INTERNAL = 1011;
@@ -58,7 +72,7 @@ export {
 } from '$lib/protocol/sync-messages';
 
 /** Token bucket: `rate` per second, bursts up to twice that. */
-class Bucket {
+export class Bucket {
 	#tokens: number;
 	#last = performance.now();
 	constructor(readonly rate: number) {
@@ -86,7 +100,7 @@ export class SyncConnection implements SyncPeer {
 	readonly identity: ConnectionIdentity;
 	access: 'read' | 'write';
 	readonly live: LiveDocument;
-	readonly #ws: WebSocket;
+	readonly #transport: SyncTransport;
 	readonly #registry: DocumentRegistry;
 	readonly #limits: ConnectionLimits;
 	readonly #messages: Bucket;
@@ -104,20 +118,19 @@ export class SyncConnection implements SyncPeer {
 	#refusing = false;
 	/** the state vector of the client's sync step 1: what it surely has */
 	#peerVector: Uint8Array | null = null;
-	alive = true;
 	/** whether this client asked for `messageAck` after each accepted update */
 	acknowledges = false;
 	onClosed: (connection: SyncConnection) => void = () => {};
 
 	constructor(
-		ws: WebSocket,
+		transport: SyncTransport,
 		live: LiveDocument,
 		identity: ConnectionIdentity,
 		access: 'read' | 'write',
 		registry: DocumentRegistry,
 		limits: ConnectionLimits
 	) {
-		this.#ws = ws;
+		this.#transport = transport;
 		this.live = live;
 		this.identity = identity;
 		this.accountId = identity.accountId;
@@ -129,12 +142,6 @@ export class SyncConnection implements SyncPeer {
 		this.#limits = limits;
 		this.#messages = new Bucket(limits.messagesPerSecond);
 		this.#bytes = new Bucket(limits.bytesPerSecond);
-		ws.on('message', (data, isBinary) => this.#receive(data as Buffer, isBinary));
-		ws.on('close', () => this.#closed());
-		ws.on('error', () => this.#closed());
-		ws.on('pong', () => {
-			this.alive = true;
-		});
 	}
 
 	get open(): boolean {
@@ -152,38 +159,27 @@ export class SyncConnection implements SyncPeer {
 	}
 
 	send(message: Uint8Array): void {
-		if (this.#open && this.#ws.readyState === this.#ws.OPEN) this.#ws.send(message);
+		if (this.#open) this.#transport.send(message);
 	}
 
 	cork(): void {
-		this.#socket()?.cork();
+		this.#transport.cork();
 	}
 
 	uncork(): void {
-		this.#socket()?.uncork();
-	}
-
-	/** ws keeps its TCP socket private; corking it batches the frames of one flush into one write. */
-	#socket(): Socket | undefined {
-		return (this.#ws as unknown as { _socket?: Socket })._socket;
+		this.#transport.uncork();
 	}
 
 	close(code: number, reason: string): void {
 		if (!this.#open) return;
 		this.#open = false;
-		this.#ws.close(code, reason);
+		this.#transport.close(code, reason);
 		this.#closed();
 	}
 
-	/** For the heartbeat: a peer that did not answer the last ping is gone. */
-	ping(): void {
-		if (!this.alive) {
-			this.#ws.terminate();
-			this.#closed();
-			return;
-		}
-		this.alive = false;
-		this.#ws.ping();
+	/** The client is gone (its socket closed, or it closed the document in its channel). */
+	detach(): void {
+		this.#closed();
 	}
 
 	#closed(): void {
@@ -200,7 +196,8 @@ export class SyncConnection implements SyncPeer {
 		this.onClosed(this);
 	}
 
-	#receive(data: Buffer, isBinary: boolean): void {
+	/** One message of the client's (`isBinary` false: a text frame, which the protocol has none of). */
+	receive(data: Uint8Array, isBinary = true): void {
 		if (!this.#open || this.#refusing) return;
 		if (!this.#messages.take(1) || !this.#bytes.take(data.byteLength)) {
 			this.close(CLOSE_RATE, 'sync_rate_limited');
@@ -210,9 +207,8 @@ export class SyncConnection implements SyncPeer {
 			this.close(CLOSE_REFUSED, 'sync_message_malformed');
 			return;
 		}
-		const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 		try {
-			const message = readMessage(bytes);
+			const message = readMessage(data);
 			switch (message.type) {
 				case 'syncStep1': {
 					// Answered from durable state only: a client never receives what a crash could lose.

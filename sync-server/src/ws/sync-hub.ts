@@ -1,5 +1,7 @@
-// The websocket endpoint `/sync/<document>`: Origin check, session cookie, per-document access,
-// connection caps, then a SyncConnection. Also closes connections whose session or access ended.
+// The websocket endpoints: `/sync/<document>` (one document per socket, the stock client's) and
+// `/sync` (a channel carrying every document of a device). Origin check, session cookie,
+// per-document access and connection caps, then a SyncConnection per document. Also closes
+// connections whose session or access ended, and tells channels when their document list changed.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -10,16 +12,20 @@ import type { LiveDocument } from '../docs/live-document.js';
 import { ACCESS_COOKIE, parseCookies } from '../http/cookies.js';
 import { clientAddress, hasTrustedOrigin, type OriginPolicy } from '../http/origin.js';
 import type { Metrics } from '../metrics.js';
+import { CHANNEL_PATH, MAX_NAME_LENGTH, type ListedDocument } from '$lib/protocol/channel';
+import { DocumentSocket } from './document-socket.js';
+import { SyncChannel, type ChannelHost, type ChannelLimits } from './sync-channel.js';
 import {
 	CLOSE_FORBIDDEN,
 	CLOSE_GOING_AWAY,
 	CLOSE_RATE,
 	CLOSE_UNAUTHENTICATED,
 	SyncConnection,
-	type ConnectionLimits
+	type ConnectionLimits,
+	type SyncTransport
 } from './sync-connection.js';
 
-export interface HubLimits extends ConnectionLimits {
+export interface HubLimits extends ConnectionLimits, ChannelLimits {
 	readonly maxMessageBytes: number;
 	readonly maxConnectionsPerUser: number;
 	readonly maxConnectionsPerAddress: number;
@@ -33,21 +39,41 @@ export interface HubDeps {
 	readonly metrics: Metrics;
 	readonly log: Logger;
 	readonly limits: HubLimits;
+	/** every document the user may open, with their access (what `GET /api/auth/documents` lists) */
+	readonly documentsFor: (viewer: Viewer) => Promise<readonly ListedDocument[]>;
+}
+
+interface Viewer {
+	readonly userId: string;
+	readonly orgId: string;
 }
 
 const SYNC_PREFIX = '/sync/';
 
-type Decision =
-	| { readonly ok: false; readonly code: number; readonly reason: string }
-	| {
-			readonly ok: true;
-			readonly auth: Authenticated;
-			readonly viewer: { userId: string; orgId: string };
-			/** the viewer's org's legal name, for presence */
-			readonly orgName: string;
-			readonly live: LiveDocument;
-			readonly access: 'read' | 'write';
-	  };
+/** A websocket's closing code and reason, for a refused upgrade or document. */
+interface Refusal {
+	readonly ok: false;
+	readonly code: number;
+	readonly reason: string;
+}
+
+/** The viewer behind an upgrade's access cookie, once it may sync at all. */
+interface SignedIn {
+	readonly ok: true;
+	readonly auth: Authenticated;
+	readonly viewer: Viewer;
+}
+
+/** One document the viewer may open. */
+interface Opened {
+	readonly ok: true;
+	/** the viewer's org's legal name, for presence */
+	readonly orgName: string;
+	readonly live: LiveDocument;
+	readonly access: 'read' | 'write';
+}
+
+type Decision = Refusal | (SignedIn & Opened);
 
 const STATUS_TEXT: Record<number, string> = {
 	403: 'Forbidden',
@@ -70,7 +96,13 @@ function rejectUpgrade(socket: Duplex, status: number, code: string): void {
 export class SyncHub {
 	readonly #deps: HubDeps;
 	readonly #wss: WebSocketServer;
+	/** channels carry a name before each message: their frames may be that much longer */
+	readonly #channelWss: WebSocketServer;
+	/** every document connection, over its own socket or in a channel */
 	readonly #connections = new Set<SyncConnection>();
+	/** the connections that have a websocket of their own */
+	readonly #sockets = new Map<SyncConnection, DocumentSocket>();
+	readonly #channels = new Set<SyncChannel>();
 	readonly #perAddress = new Map<string, number>();
 	readonly #perUser = new Map<string, number>();
 	/** open connections by the org of their user, for role and liveness changes in its document */
@@ -86,21 +118,39 @@ export class SyncHub {
 			maxPayload: deps.limits.maxMessageBytes,
 			perMessageDeflate: false
 		});
+		this.#channelWss = new WebSocketServer({
+			noServer: true,
+			// a varString name: its length, then up to 3 bytes per UTF-16 unit
+			maxPayload: deps.limits.maxMessageBytes + 5 + 3 * MAX_NAME_LENGTH,
+			perMessageDeflate: false
+		});
 		this.#heartbeat = setInterval(() => {
-			for (const connection of this.#connections) connection.ping();
+			for (const [connection, socket] of this.#sockets) {
+				if (!socket.ping()) connection.detach();
+			}
+			for (const channel of this.#channels) channel.ping();
 		}, deps.limits.heartbeatMs);
 		this.#heartbeat.unref();
-		deps.registry.onAccessChanged((live) => this.recheck(live));
+		deps.registry.onAccessChanged((live) => {
+			this.recheck(live);
+			this.#refreshLists(live);
+		});
 	}
 
+	/** every open document connection, over its own socket or in a channel */
 	get connections(): ReadonlySet<SyncConnection> {
 		return this.#connections;
+	}
+
+	get channels(): ReadonlySet<SyncChannel> {
+		return this.#channels;
 	}
 
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
 		const { limits, origins } = this.#deps;
 		const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-		if (!pathname.startsWith(SYNC_PREFIX) || this.#closing) {
+		const channel = pathname === CHANNEL_PATH;
+		if ((!channel && !pathname.startsWith(SYNC_PREFIX)) || this.#closing) {
 			rejectUpgrade(socket, 404, 'not_found');
 			return;
 		}
@@ -114,27 +164,55 @@ export class SyncHub {
 			rejectUpgrade(socket, 429, 'sync_too_many_connections');
 			return;
 		}
+		this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
+		socket.on('error', () => {});
+		if (channel) {
+			this.#upgrade(
+				req,
+				socket,
+				head,
+				address,
+				this.#channelWss,
+				this.#authenticate(req),
+				(ws, d) => this.#acceptChannel(ws, d, address)
+			);
+			return;
+		}
 		let name: string;
 		try {
 			name = decodeURIComponent(pathname.slice(SYNC_PREFIX.length));
 		} catch {
 			name = '';
 		}
-		this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
-		socket.on('error', () => {});
-		// The session and the document are looked up before the handshake completes, so the
-		// connection exists (and hears the client's first frames) the moment the socket opens.
-		this.#decide(req, name).then(
+		this.#upgrade(req, socket, head, address, this.#wss, this.#decide(req, name), (ws, d) =>
+			this.#accept(ws, req, d, address)
+		);
+	}
+
+	/**
+	 * Completes the handshake once `deciding` settles: the session (and the document) are looked up
+	 * before, so the connection exists (and hears the client's first frames) the moment it opens.
+	 */
+	#upgrade<D>(
+		req: IncomingMessage,
+		socket: Duplex,
+		head: Buffer,
+		address: string,
+		wss: WebSocketServer,
+		deciding: Promise<D>,
+		accept: (ws: WebSocket, decision: D) => boolean
+	): void {
+		deciding.then(
 			(decision) => {
 				if (socket.destroyed || this.#closing) {
 					socket.destroy();
 					this.#release(address, null);
 					return;
 				}
-				this.#wss.handleUpgrade(req, socket, head, (ws) => {
+				wss.handleUpgrade(req, socket, head, (ws) => {
 					let accepted = false;
 					try {
-						accepted = this.#accept(ws, req, decision, address);
+						accepted = accept(ws, decision);
 					} finally {
 						if (!accepted) this.#release(address, null);
 					}
@@ -148,35 +226,48 @@ export class SyncHub {
 		);
 	}
 
-	async #decide(req: IncomingMessage, name: string): Promise<Decision> {
-		const { accounts, registry } = this.#deps;
-		const auth = await accounts.authenticate(parseCookies(req.headers.cookie).get(ACCESS_COOKIE));
+	/** The access cookie's viewer, who must have a live session and no password to change. */
+	async #authenticate(req: IncomingMessage): Promise<Refusal | SignedIn> {
+		const auth = await this.#deps.accounts.authenticate(
+			parseCookies(req.headers.cookie).get(ACCESS_COOKIE)
+		);
 		if (!auth.ok) return { ok: false, code: CLOSE_UNAUTHENTICATED, reason: auth.code };
 		if (auth.account.must_change_password)
 			return { ok: false, code: CLOSE_FORBIDDEN, reason: 'auth_password_change_required' };
-		const viewer = { userId: auth.account.id, orgId: auth.account.org_id };
+		return { ok: true, auth, viewer: { userId: auth.account.id, orgId: auth.account.org_id } };
+	}
+
+	/** Whether the viewer may open the document, and how (the same for a socket and a channel). */
+	async #decideDocument(viewer: Viewer, name: string): Promise<Refusal | Opened> {
+		const { registry } = this.#deps;
 		const opened = await registry.openFor(name, viewer);
 		if (opened === 'invalid')
 			return { ok: false, code: CLOSE_FORBIDDEN, reason: 'sync_document_invalid' };
 		if (opened === 'none')
 			return { ok: false, code: CLOSE_FORBIDDEN, reason: 'sync_document_forbidden' };
 		const orgName = await orgNameOf(registry, viewer.orgId);
-		return { ok: true, auth, viewer, orgName, live: opened.live, access: opened.access };
+		return { ok: true, orgName, live: opened.live, access: opened.access };
 	}
 
-	#accept(ws: WebSocket, req: IncomingMessage, decision: Decision, address: string): boolean {
-		const { registry, limits, metrics, log } = this.#deps;
-		if (!decision.ok) {
-			ws.close(decision.code, decision.reason);
-			return false;
-		}
-		const { auth, viewer, orgName, live, access } = decision;
-		if ((this.#perUser.get(viewer.userId) ?? 0) >= limits.maxConnectionsPerUser) {
-			ws.close(CLOSE_RATE, 'sync_too_many_connections');
-			return false;
-		}
+	async #decide(req: IncomingMessage, name: string): Promise<Decision> {
+		const signedIn = await this.#authenticate(req);
+		if (!signedIn.ok) return signedIn;
+		const opened = await this.#decideDocument(signedIn.viewer, name);
+		return opened.ok ? { ...signedIn, ...opened } : opened;
+	}
+
+	/** A document's connection over `transport`, known to rechecks and sign-outs until it closes. */
+	#connect(
+		transport: SyncTransport,
+		{ auth, viewer }: SignedIn,
+		{ orgName, live, access }: Opened,
+		address: string,
+		acknowledges: boolean,
+		onClosed: () => void
+	): SyncConnection {
+		const { registry, limits, metrics } = this.#deps;
 		const connection = new SyncConnection(
-			ws,
+			transport,
 			live,
 			{
 				accountId: auth.account.id,
@@ -191,26 +282,96 @@ export class SyncHub {
 			registry,
 			limits
 		);
-		// Only clients that ask (the app, with `?ack=1`) get acknowledgements: the stock client logs
-		// an error for every message type it does not know.
-		connection.acknowledges =
-			new URL(req.url ?? '/', 'http://localhost').searchParams.get('ack') === '1';
-		this.#perUser.set(viewer.userId, (this.#perUser.get(viewer.userId) ?? 0) + 1);
+		// Only clients that ask (the app) get acknowledgements: the stock client logs an error for
+		// every message type it does not know.
+		connection.acknowledges = acknowledges;
 		this.#connections.add(connection);
 		let orgConnections = this.#byOrg.get(viewer.orgId);
 		if (!orgConnections) this.#byOrg.set(viewer.orgId, (orgConnections = new Set()));
 		orgConnections.add(connection);
-		metrics.connections.set(this.#connections.size);
+		metrics.documentsOpen.set(this.#connections.size);
 		connection.onClosed = (closed) => {
 			this.#connections.delete(closed);
 			const sameOrg = this.#byOrg.get(closed.orgId);
 			sameOrg?.delete(closed);
 			if (sameOrg?.size === 0) this.#byOrg.delete(closed.orgId);
-			this.#release(address, closed.userId);
-			metrics.connections.set(this.#connections.size);
+			metrics.documentsOpen.set(this.#connections.size);
+			onClosed();
 		};
+		return connection;
+	}
+
+	#countSockets(): void {
+		this.#deps.metrics.connections.set(this.#sockets.size + this.#channels.size);
+	}
+
+	#accept(ws: WebSocket, req: IncomingMessage, decision: Decision, address: string): boolean {
+		const { limits, log } = this.#deps;
+		if (!decision.ok) {
+			ws.close(decision.code, decision.reason);
+			return false;
+		}
+		const { viewer, live, access } = decision;
+		if ((this.#perUser.get(viewer.userId) ?? 0) >= limits.maxConnectionsPerUser) {
+			ws.close(CLOSE_RATE, 'sync_too_many_connections');
+			return false;
+		}
+		const socket = new DocumentSocket(ws);
+		const acknowledges =
+			new URL(req.url ?? '/', 'http://localhost').searchParams.get('ack') === '1';
+		const connection = this.#connect(socket, decision, decision, address, acknowledges, () => {
+			this.#sockets.delete(connection);
+			this.#release(address, viewer.userId);
+			this.#countSockets();
+		});
+		socket.attach(connection);
+		this.#perUser.set(viewer.userId, (this.#perUser.get(viewer.userId) ?? 0) + 1);
+		this.#sockets.set(connection, socket);
+		this.#countSockets();
 		connection.start();
 		log.debug({ doc: live.name, user: viewer.userId, access }, 'sync connection opened');
+		return true;
+	}
+
+	/** A channel: signed in once here, then each document decided as its own upgrade would be. */
+	#acceptChannel(ws: WebSocket, signedIn: Refusal | SignedIn, address: string): boolean {
+		const { limits, log, documentsFor } = this.#deps;
+		if (!signedIn.ok) {
+			ws.close(signedIn.code, signedIn.reason);
+			return false;
+		}
+		const { viewer, auth } = signedIn;
+		// A channel is one connection of its user's, however many documents it carries.
+		if ((this.#perUser.get(viewer.userId) ?? 0) >= limits.maxConnectionsPerUser) {
+			ws.close(CLOSE_RATE, 'sync_too_many_connections');
+			return false;
+		}
+		const host: ChannelHost = {
+			open: async (name, transport, acknowledges, wanted) => {
+				const opened = await this.#decideDocument(viewer, name);
+				if (!opened.ok) return opened;
+				if (!wanted() || !channel.open) return null;
+				return this.#connect(transport, signedIn, opened, address, acknowledges, () => {});
+			},
+			documents: () => documentsFor(viewer)
+		};
+		const channel = new SyncChannel(
+			ws,
+			{ sessionId: auth.sessionId, userId: viewer.userId, orgId: viewer.orgId },
+			host,
+			limits,
+			log
+		);
+		this.#perUser.set(viewer.userId, (this.#perUser.get(viewer.userId) ?? 0) + 1);
+		this.#channels.add(channel);
+		this.#countSockets();
+		channel.onClosed = () => {
+			this.#channels.delete(channel);
+			this.#release(address, viewer.userId);
+			this.#countSockets();
+		};
+		channel.start();
+		log.debug({ user: viewer.userId }, 'sync channel opened');
 		return true;
 	}
 
@@ -224,12 +385,16 @@ export class SyncHub {
 		if (userId !== null) decrement(this.#perUser, userId);
 	}
 
-	/** Ends the connections of sessions that were signed out or revoked. */
+	/** Ends the connections (and whole channels) of sessions that were signed out or revoked. */
 	closeSessions(sessionIds: readonly string[]): void {
 		const ended = new Set(sessionIds);
-		for (const connection of [...this.#connections]) {
+		for (const connection of [...this.#sockets.keys()]) {
 			if (ended.has(connection.sessionId))
 				connection.close(CLOSE_UNAUTHENTICATED, 'auth_session_expired');
+		}
+		for (const channel of [...this.#channels]) {
+			if (ended.has(channel.sessionId))
+				channel.close(CLOSE_UNAUTHENTICATED, 'auth_session_expired');
 		}
 	}
 
@@ -264,14 +429,46 @@ export class SyncHub {
 		}
 	}
 
+	/**
+	 * After an access change: the channels whose document list may differ now ask for it again
+	 * (those of the orgs that could have access to the changed document or the ones that look at
+	 * it, and those that listed them). Each sends it only if it changed.
+	 */
+	#refreshLists(changed: LiveDocument): void {
+		if (this.#channels.size === 0) return;
+		const { registry } = this.#deps;
+		const names = [changed.name, ...registry.dependentsOf(changed.name)];
+		const orgs = new Set<string>();
+		// Roles live in the org's document: its users' lists may change with any of its events.
+		if (changed.ref.kind === 'org') orgs.add(changed.ref.orgId);
+		let anyOrg = false;
+		for (const name of names) {
+			const live = name === changed.name ? changed : registry.peek(name);
+			const candidates = live ? registry.accessCandidates(live) : null;
+			if (candidates === null) {
+				anyOrg = true;
+				break;
+			}
+			for (const orgId of candidates) orgs.add(orgId);
+		}
+		for (const channel of this.#channels) {
+			if (anyOrg || orgs.has(channel.orgId) || names.some((name) => channel.lists(name)))
+				channel.refreshDocuments();
+		}
+	}
+
 	/** Closes every connection with "going away" (clients reconnect to the next server). */
 	close(): void {
 		this.#closing = true;
 		clearInterval(this.#heartbeat);
-		for (const connection of [...this.#connections]) {
+		for (const connection of [...this.#sockets.keys()]) {
 			connection.close(CLOSE_GOING_AWAY, 'sync_server_shutting_down');
 		}
+		for (const channel of [...this.#channels]) {
+			channel.close(CLOSE_GOING_AWAY, 'sync_server_shutting_down');
+		}
 		this.#wss.close();
+		this.#channelWss.close();
 	}
 }
 
