@@ -20,7 +20,6 @@ async function writeOffline(options: {
 		db,
 		user: { userId: options.userId, orgId: options.orgId },
 		serverUrl: `ws://${location.host}/sync`,
-		listDocuments: () => Promise.reject(new Error('offline')),
 		refreshSession: () => Promise.resolve(true)
 	});
 	await engine.start();

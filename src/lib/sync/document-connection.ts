@@ -1,5 +1,6 @@
-// One document's websocket to the sync server (stock y-websocket client): acknowledgements, refusals,
-// expired sessions and lost access, and reconnects with backoff and jitter.
+// One document's connection to the sync server (stock y-websocket client, its socket a virtual one on
+// the tab's channel): acknowledgements, refusals, expired sessions and lost access, and reconnects
+// with backoff and jitter.
 import * as decoding from 'lib0/decoding';
 import { WebsocketProvider } from 'y-websocket';
 import * as syncProtocol from 'y-protocols/sync';
@@ -34,6 +35,7 @@ export interface ConnectionEvents {
 export interface ConnectionOptions {
 	/** e.g. `wss://host/sync` */
 	serverUrl: string;
+	/** the socket class (the engine gives its channel's `socketClass`) */
 	WebSocketPolyfill?: typeof WebSocket;
 	random?: () => number;
 }

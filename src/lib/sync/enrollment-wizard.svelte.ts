@@ -204,7 +204,6 @@ class EnrollmentWizard {
 		};
 		while (!ready()) {
 			if (Date.now() > deadline) throw new EnrollmentCallError('data_document_unavailable');
-			void syncClient.engine?.refreshDocuments();
 			await sleep(250);
 		}
 		const result = await syncClient.append(name, 'enrollment.submitted', submission, {

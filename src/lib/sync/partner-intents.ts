@@ -160,22 +160,17 @@ export function redeemInvitation(token: string): Promise<ApiOutcome<InvitationRe
 	return call('/api/invitations/redeem', redeemSchema, { token });
 }
 
-/** How often to ask for the documents list while a just-redeemed partnership has not arrived. */
-const DOCUMENTS_POLL_MS = 2_000;
-
 /**
  * Resolves once the partnership document `doc` is on this device with the invitation `invitationId`
- * pending (the server opened it on redeem; the engine opens it after the documents list names it).
+ * pending (the server opened it on redeem; the engine opens it once the channel's documents list names
+ * it, which the server pushes when it changes).
  * Waits as long as it takes: offline, it goes on once the device is back.
  */
 export function waitForInvitedPartnership(doc: string, invitationId: string): Promise<void> {
 	return new Promise((resolveWait) => {
-		void syncClient.engine?.refreshDocuments();
-		const poll = setInterval(() => void syncClient.engine?.refreshDocuments(), DOCUMENTS_POLL_MS);
 		const subscription = liveQuery(() => db.partnerships.get(doc)).subscribe({
 			next: (row) => {
 				if (row?.status === 'invited' && row.invitationId === invitationId) {
-					clearInterval(poll);
 					subscription.unsubscribe();
 					resolveWait();
 				}

@@ -4,7 +4,6 @@
 import { z } from 'zod';
 import { call, type ApiOutcome } from './partner-intents';
 import { session } from './session.svelte';
-import { syncClient } from './sync-client.svelte';
 
 const answerSchema = z.object({
 	document: z.string(),
@@ -17,14 +16,12 @@ const answerSchema = z.object({
 export type CustomerAnswer = z.infer<typeof answerSchema>;
 
 /** Accept or Decline for the signed-in customer's org: the server writes request and answer. */
-export async function answerCustomerInvitation(
+export function answerCustomerInvitation(
 	token: string,
 	answer: 'accept' | 'decline'
 ): Promise<ApiOutcome<CustomerAnswer>> {
-	const outcome = await call('/api/invitations/redeem', answerSchema, { token, answer });
-	// The customer document may be new to this device: list the documents again now.
-	if (outcome.ok) void syncClient.engine?.refreshDocuments();
-	return outcome;
+	// A customer document new to this device comes with the channel's next documents list.
+	return call('/api/invitations/redeem', answerSchema, { token, answer });
 }
 
 export interface NewCustomerAccount {

@@ -1,20 +1,14 @@
 // The app's sync client: starts the signed-in user's SyncEngine, keeps the session fresh, reports
 // "N changes waiting to sync" (also to the connection indicator), storage errors, export and sign-out.
 import { liveQuery, type Subscription } from 'dexie';
-import { z } from 'zod';
 import { db } from '$lib/db/db';
 import { clearDeviceData, exportPendingWork } from '$lib/db/device-data';
 import type { Summary } from '$lib/db/local-records';
 import { isQuotaError } from '$lib/db/storage';
 import type { EventType, PayloadOf } from '$lib/domain/events';
-import { ApiError, callJson } from './api-client';
 import { connection } from './connection.svelte';
 import { session } from './session.svelte';
-import { SyncEngine, type AppendResult, type DocumentEntry } from './sync-engine';
-
-const documentsSchema = z.object({
-	documents: z.array(z.object({ name: z.string(), access: z.enum(['read', 'write']) }))
-});
+import { SyncEngine, type AppendResult } from './sync-engine';
 
 /** Refresh the access cookie this long before it expires. */
 const REFRESH_AHEAD_MS = 60_000;
@@ -61,7 +55,6 @@ class SyncClient {
 			db,
 			user: { userId: user.id, orgId: user.orgId },
 			serverUrl: `${secure ? 'wss' : 'ws'}://${location.host}/sync`,
-			listDocuments: () => this.#listDocuments(),
 			refreshSession: () => session.refresh(),
 			serverNow: () => connection.serverNow(),
 			sessionEnded: () => void session.ended().catch(reportError),
@@ -147,17 +140,6 @@ class SyncClient {
 		this.#subscriptions.push(
 			liveQuery(querier).subscribe({ next, error: (error: unknown) => this.#storageFailed(error) })
 		);
-	}
-
-	async #listDocuments(): Promise<DocumentEntry[]> {
-		try {
-			return (await callJson('GET', '/api/auth/documents', documentsSchema)).documents;
-		} catch (error) {
-			if (error instanceof ApiError && error.status === 401 && (await session.refresh())) {
-				return (await callJson('GET', '/api/auth/documents', documentsSchema)).documents;
-			}
-			throw error;
-		}
 	}
 
 	#scheduleRefresh(accessExpiresAt: string | number): void {

@@ -1,6 +1,7 @@
 // The signed-in user's documents on this device: opens each one from IndexedDB (offline first),
-// connects it to the sync server, follows other tabs' writes, appends the user's events, tracks
-// what the server has stored, and handles refused updates, expired sessions and lost access.
+// connects it to the sync server over the tab's one channel as the server lists it, follows other
+// tabs' writes, appends the user's events, tracks what the server has stored, and handles refused
+// updates, expired sessions and lost access.
 import { liveQuery, type Subscription } from 'dexie';
 import * as Y from 'yjs';
 import { HybridLogicalClock, isHlcTimestamp } from '$lib/domain/clock';
@@ -8,7 +9,7 @@ import { documentName, LOG_KEY } from '$lib/domain/documents';
 import type { DomainEvent, EventType, PayloadOf } from '$lib/domain/events';
 import { AWAY_SUMMARY_SETTING, LAST_CONTACT_SETTING, type AppDatabase } from '$lib/db/app-database';
 import { claimDeviceData } from '$lib/db/device-data';
-import { removeDocument, type DocumentChange } from '$lib/db/document-store';
+import { removeDocument } from '$lib/db/document-store';
 import type { DocumentAccess, Summary } from '$lib/db/local-records';
 import { isDelivered, markDelivered, refuseEntries, pendingOf } from '$lib/db/outbox';
 import { isUserLive } from '$lib/flows/org-queries';
@@ -16,6 +17,7 @@ import { checkAppend, rolesOf, type Actor } from '$lib/flows/projection';
 import { backoffDelay } from './backoff';
 import { DocumentConnection } from './document-connection';
 import { DocumentReplica } from './document-replica';
+import { SyncChannel } from './sync-channel';
 import { ORPHAN_CLIENT_ID, replayPending } from './pending-replay';
 import { peersOn, type Peer } from './presence';
 import {
@@ -27,6 +29,7 @@ import {
 	type AwaySummary,
 	type StateVector
 } from './away';
+import type { ListedDocument } from '$lib/protocol/channel';
 import type { Refusal } from '$lib/protocol/sync-messages';
 import { WriteQueue } from './write-queue';
 
@@ -43,10 +46,8 @@ export interface SyncUser {
 export interface SyncEngineOptions {
 	db: AppDatabase;
 	user: SyncUser;
-	/** the websocket endpoint, e.g. `wss://host/sync` */
+	/** the channel's websocket endpoint, e.g. `wss://host/sync` (it pushes the documents list) */
 	serverUrl: string;
-	/** GET /api/auth/documents; throws when the server cannot be reached */
-	listDocuments(): Promise<DocumentEntry[]>;
 	/** renews the session; false when it is over */
 	refreshSession(): Promise<boolean>;
 	/**
@@ -54,6 +55,7 @@ export interface SyncEngineOptions {
 	 * Pending work stays in the outbox; `reconnect()` (or a new engine) delivers it afterwards.
 	 */
 	sessionEnded?(): void;
+	/** the real socket's class (default: the global WebSocket) */
 	WebSocketPolyfill?: typeof WebSocket;
 	random?: () => number;
 	/** a storage write failed (e.g. the disk is full): nothing saved is lost, the change waits */
@@ -90,8 +92,6 @@ export type AppendResult =
 export const LOG_NOT_AT_TAIL_CODE = 'sync_log_not_at_tail';
 /** Lost access (4403, or gone from the documents list): pending work is kept aside with this. */
 export const NO_ACCESS_CODE = 'data_refused_no_access';
-/** The server refused an update without naming events: every pending one is kept aside. */
-const ACCESS_REFRESH_DELAY_MS = 500;
 /** While in contact, the time of last contact is saved at most this often. */
 const CONTACT_SAVE_INTERVAL_MS = 60_000;
 
@@ -129,7 +129,15 @@ export class SyncEngine {
 	#opening = new Map<string, Promise<DocumentReplica>>();
 	#connections = new Map<string, DocumentConnection>();
 	#rebuilding = new Set<string>();
-	#accessSignatures = new Map<string, string>();
+	readonly #channel: SyncChannel;
+	#releaseChannel: (() => void) | undefined;
+	/** The latest documents list pushed and not applied yet (only the newest one matters). */
+	#listed: readonly ListedDocument[] | null = null;
+	#applyingList: Promise<void> | undefined;
+	/** Resolves once the documents stored on this device are open (a list is applied after). */
+	#storedOpened: Promise<void> | undefined;
+	/** A session refresh under way: every document closed with 4401 waits for the same one. */
+	#renewing: Promise<boolean> | undefined;
 	/** What the server has acknowledged per document (an ack may arrive before its entry is saved). */
 	#serverVectors = new Map<string, Map<number, number>>();
 	/** Rebases in a row per document (reset once the server stores some of its pending events). */
@@ -145,12 +153,6 @@ export class SyncEngine {
 	#feed: Subscription | undefined;
 	#lastSeq = 0;
 	#ownSeqs = new Set<number>();
-	#listing: Promise<void> | undefined;
-	#listAgain = false;
-	#listTimer: ReturnType<typeof setTimeout> | undefined;
-	/** Failed listings in a row: the next try waits out their backoff. */
-	#listFailures = 0;
-	#listRetry: ReturnType<typeof setTimeout> | undefined;
 	#stopped = false;
 
 	constructor(options: SyncEngineOptions) {
@@ -158,6 +160,10 @@ export class SyncEngine {
 		this.#db = options.db;
 		this.#now = options.now ?? Date.now;
 		const random = options.random ?? Math.random;
+		this.#channel = new SyncChannel(options.serverUrl, {
+			...(options.WebSocketPolyfill ? { WebSocketImpl: options.WebSocketPolyfill } : {}),
+			random
+		});
 		this.#clock = new HybridLogicalClock(
 			`d${Math.floor(random() * 2 ** 48)
 				.toString(36)
@@ -170,7 +176,6 @@ export class SyncEngine {
 				for (const change of changes) {
 					if (change.outbox.length > 0) this.#deliver(change.doc);
 				}
-				this.#noticeAccessChanges(changes);
 			},
 			failed: (error) => options.storageFailed?.(error)
 		});
@@ -180,8 +185,20 @@ export class SyncEngine {
 		return this.#options.user;
 	}
 
-	/** Opens the documents stored on this device, then asks the server which ones to sync. */
-	async start(): Promise<void> {
+	/**
+	 * Opens the documents stored on this device and the channel, whose documents list (pushed when
+	 * it opens and whenever it changes) says which ones to sync.
+	 */
+	start(): Promise<void> {
+		this.#channel.onDocuments((documents) => this.#documentsListed(documents));
+		this.#channel.onSessionExpired(() => void this.#channelSessionExpired());
+		// Open at once, even with no document on the device yet: the first list comes over it.
+		this.#releaseChannel = this.#channel.hold();
+		this.#storedOpened = this.#openStored();
+		return this.#storedOpened;
+	}
+
+	async #openStored(): Promise<void> {
 		const stash = await claimDeviceData(this.#db, this.user.userId);
 		if (stash && stash.pending.length > 0) {
 			// Their Yjs items were cleared with the other user's data: append them again on sync.
@@ -208,18 +225,17 @@ export class SyncEngine {
 			);
 			if (at + OPEN_BATCH < known.length) await yieldToPage();
 		}
-		void this.refreshDocuments();
 	}
 
 	stop(): void {
 		this.#stopped = true;
-		clearTimeout(this.#listTimer);
-		clearTimeout(this.#listRetry);
 		this.#feed?.unsubscribe();
 		for (const connection of this.#connections.values()) connection.destroy();
 		for (const replica of this.#replicas.values()) replica.close();
 		this.#connections.clear();
 		this.#replicas.clear();
+		this.#releaseChannel?.();
+		this.#channel.destroy();
 	}
 
 	/** Resolves when every change so far is in IndexedDB. */
@@ -244,44 +260,10 @@ export class SyncEngine {
 		return [...this.#replicas.values()].flatMap((replica) => replica.unsavedOutbox);
 	}
 
-	/** Fetches the documents list and opens, connects and closes documents to match it. */
-	refreshDocuments(): Promise<void> {
-		if (this.#listing) {
-			this.#listAgain = true;
-			return this.#listing;
-		}
-		clearTimeout(this.#listRetry);
-		this.#listRetry = undefined;
-		this.#listing = this.#refreshDocuments()
-			.then(() => {
-				this.#listFailures = 0;
-			})
-			.catch(() => {
-				// Offline or the server is down: the stored documents stay open and the listing is tried
-				// again after a backoff. Documents connect only once listed, so a listing lost to a
-				// server restart must not wait for a reachability change that may never be seen (the
-				// server can be back before the next health check): that left a reloaded device's
-				// changes waiting to sync for good.
-				if (this.#stopped) return;
-				const random = this.#options.random ?? Math.random;
-				const delay = backoffDelay(this.#listFailures++, random());
-				this.#listRetry = setTimeout(() => void this.refreshDocuments(), delay);
-			})
-			.finally(() => {
-				this.#listing = undefined;
-				if (this.#listAgain && !this.#stopped) {
-					this.#listAgain = false;
-					void this.refreshDocuments();
-				}
-			});
-		return this.#listing;
-	}
-
-	/** The network is back: reconnect now and look for documents shared meanwhile. */
+	/** The network is back: reconnect now (the channel's list then says what was shared meanwhile). */
 	reconnect(): void {
-		this.#listFailures = 0;
+		this.#channel.reconnectNow();
 		for (const connection of this.#connections.values()) connection.reconnectNow();
-		void this.refreshDocuments();
 	}
 
 	/**
@@ -369,9 +351,24 @@ export class SyncEngine {
 		return { ok: true, eventId: check.event.id };
 	}
 
-	async #refreshDocuments(): Promise<void> {
-		const entries = await this.#options.listDocuments();
-		if (this.#stopped) return;
+	/** A documents list arrived: applied once the stored documents are open, newest list only. */
+	#documentsListed(documents: readonly ListedDocument[]): void {
+		this.#listed = documents;
+		if (!this.#applyingList) this.#applyingList = this.#applyListed();
+	}
+
+	async #applyListed(): Promise<void> {
+		await this.#storedOpened?.catch(() => undefined);
+		while (this.#listed && !this.#stopped) {
+			const documents = this.#listed;
+			this.#listed = null;
+			await this.#applyDocuments(documents).catch(this.#reportStorage);
+		}
+		this.#applyingList = undefined;
+	}
+
+	/** Opens, connects and closes documents to match the list the server pushed. */
+	async #applyDocuments(entries: readonly ListedDocument[]): Promise<void> {
 		const listed = new Map(entries.map((entry) => [entry.name, entry.access]));
 		for (const [name, access] of listed) {
 			const replica = await this.#open(name, access);
@@ -433,9 +430,7 @@ export class SyncEngine {
 			},
 			{
 				serverUrl: this.#options.serverUrl,
-				...(this.#options.WebSocketPolyfill
-					? { WebSocketPolyfill: this.#options.WebSocketPolyfill }
-					: {}),
+				WebSocketPolyfill: this.#channel.socketClass,
 				...(this.#options.random ? { random: this.#options.random } : {})
 			}
 		);
@@ -520,8 +515,30 @@ export class SyncEngine {
 		// Queued work stays either way. A renewed session reconnects after the backoff (a server
 		// that keeps answering 4401 must not be hammered); one that is over ends in the shell (sign
 		// in again), and the connection waits for `reconnect()` instead of being given up.
-		if (await this.#options.refreshSession()) connection.retry();
-		else if (!this.#stopped) this.#options.sessionEnded?.();
+		if (await this.#renewSession()) connection.retry();
+	}
+
+	/** The channel itself was closed with 4401: with a renewed session it opens again at once. */
+	async #channelSessionExpired(): Promise<void> {
+		if (await this.#renewSession()) this.#channel.reconnectNow();
+	}
+
+	/** One refresh for every document (and the channel) that heard 4401 at the same time. */
+	#renewSession(): Promise<boolean> {
+		this.#renewing ??= this.#options.refreshSession().then(
+			(renewed) => {
+				this.#renewing = undefined;
+				if (!renewed && !this.#stopped) this.#options.sessionEnded?.();
+				return renewed && !this.#stopped;
+			},
+			() => {
+				// The refresh could not reach the server: the session may still be good, so nothing
+				// ends; the documents wait for `reconnect()` (the network back) to try again.
+				this.#renewing = undefined;
+				return false;
+			}
+		);
+		return this.#renewing;
 	}
 
 	/** No access any more: close it, remove its rows, keep its pending work aside as refused. */
@@ -620,32 +637,6 @@ export class SyncEngine {
 			if (this.#ownSeqs.delete(seq)) continue;
 			// Another tab stored it (tabs do not share Y.Docs or sockets): merge it here too.
 			this.#replicas.get(row.doc)?.applyStoredUpdate(row.update);
-		}
-	}
-
-	/** A change to who may see what (relationships, partnerships, invitations, users) may change the list. */
-	#noticeAccessChanges(changes: readonly DocumentChange[]): void {
-		let changed = false;
-		for (const change of changes) {
-			if (!change.rows || change.kind === 'directory') continue;
-			const signature = JSON.stringify([
-				change.rows.customerRelationships?.map((row) => row),
-				change.rows.partnerships,
-				// a redeemed invitation link opens a partnership document for the inviting org
-				change.rows.invitations?.map((row) => (row as { status?: unknown }).status),
-				change.rows.orgUsers,
-				change.rows.enrollment
-			]);
-			if (this.#accessSignatures.get(change.doc) !== signature) {
-				// A first look counts too: after a reload the first change a document shows may be the
-				// one that shared another (it would be missed until something else refreshed the list).
-				changed = true;
-				this.#accessSignatures.set(change.doc, signature);
-			}
-		}
-		if (changed && !this.#stopped) {
-			clearTimeout(this.#listTimer);
-			this.#listTimer = setTimeout(() => void this.refreshDocuments(), ACCESS_REFRESH_DELAY_MS);
 		}
 	}
 

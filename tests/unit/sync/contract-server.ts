@@ -1,7 +1,9 @@
 // A small in-process server that speaks the sync contract (y-websocket sync + tiertwo's ack 100/101
 // messages and 44xx closes) for the sync client's unit tests. Not the real sync server: it accepts
 // or refuses updates by a rule the test gives, so each client behaviour can be provoked, and by the
-// real server's tail rule (the log it holds is a prefix that never changes).
+// real server's tail rule (the log it holds is a prefix that never changes). `/sync` itself is the
+// channel (src/lib/protocol/channel.ts): its frames are demultiplexed onto the same per-document
+// logic, a close of a document becoming its `closed` frame, and it pushes the test's documents list.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as decoding from 'lib0/decoding';
@@ -10,6 +12,13 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { LOG_KEY } from '$lib/domain/documents';
+import {
+	decodeFrame,
+	encodeControl,
+	encodeDocFrame,
+	readClientControl,
+	type ListedDocument
+} from '$lib/protocol/channel';
 import { encodeAck, encodeRefusal, type Refusal } from '$lib/protocol/sync-messages';
 
 export interface ContractServer {
@@ -27,9 +36,20 @@ export interface ContractServer {
 	forbidden: Set<string>;
 	/** true: every connection is closed with 4401 at once (the session cookie is gone) */
 	expired: boolean;
-	/** closes every open socket of `name` with `code` */
+	/** closes every open socket of `name` with `code` (on a channel: its `closed` frame) */
 	closeAll(name: string, code: number, reason: string): void;
 	connections(name: string): number;
+	/** the user's documents, pushed to every channel when it opens and by `pushDocuments` */
+	documents: ListedDocument[];
+	pushDocuments(): void;
+	/** websockets open now (channels and per-document sockets) */
+	sockets(): number;
+	/** channel sockets open now */
+	channels(): number;
+	/** channel sockets opened since the start */
+	channelsOpened: number;
+	/** closes every channel socket with `code` (the app sees every document on it close) */
+	closeChannels(code: number, reason: string): void;
 	stop(): Promise<void>;
 	/** listens again on the same port (after stop) */
 	restart(): Promise<void>;
@@ -55,9 +75,31 @@ function tailRule(before: readonly string[], after: ReadonlyArray<{ id: string }
 	};
 }
 
+/** One document's socket as the per-document logic sees it: a real socket or one on a channel. */
+interface DocumentSocket {
+	send(message: Uint8Array): void;
+	close(code: number, reason: string): void;
+	/** the document is open (on a channel: its `opened` frame; a real socket is open already) */
+	opened(): void;
+	onMessage(handler: (message: Uint8Array) => void): void;
+	onClose(handler: () => void): void;
+}
+
+function realDocumentSocket(socket: WebSocket): DocumentSocket {
+	return {
+		send: (message) => socket.send(message),
+		close: (code, reason) => socket.close(code, reason),
+		opened: () => undefined,
+		onMessage: (handler) => socket.on('message', (data: Buffer) => handler(new Uint8Array(data))),
+		onClose: (handler) => socket.on('close', handler)
+	};
+}
+
 export async function startContractServer(port = 0): Promise<ContractServer> {
 	const docs = new Map<string, Y.Doc>();
-	const sockets = new Map<string, Set<WebSocket>>();
+	const sockets = new Map<string, Set<DocumentSocket>>();
+	const channels = new Set<WebSocket>();
+	const realSockets = new Set<WebSocket>();
 	let server: http.Server;
 	let wss: WebSocketServer;
 
@@ -73,9 +115,19 @@ export async function startContractServer(port = 0): Promise<ContractServer> {
 			for (const socket of sockets.get(name) ?? []) socket.close(code, reason);
 		},
 		connections: (name) => sockets.get(name)?.size ?? 0,
+		documents: [],
+		pushDocuments() {
+			for (const channel of channels) sendDocuments(channel);
+		},
+		sockets: () => realSockets.size,
+		channels: () => channels.size,
+		channelsOpened: 0,
+		closeChannels(code, reason) {
+			for (const channel of channels) channel.close(code, reason);
+		},
 		stop: () =>
 			new Promise<void>((resolve) => {
-				for (const set of sockets.values()) for (const socket of set) socket.terminate();
+				for (const socket of realSockets) socket.terminate();
 				wss.close();
 				server.closeAllConnections();
 				server.close(() => resolve());
@@ -92,7 +144,69 @@ export async function startContractServer(port = 0): Promise<ContractServer> {
 		return doc;
 	}
 
-	function onConnection(socket: WebSocket, name: string) {
+	function sendDocuments(channel: WebSocket) {
+		channel.send(encodeControl({ type: 'documents', documents: api.documents }));
+	}
+
+	function onChannel(channel: WebSocket) {
+		api.channelsOpened += 1;
+		if (api.expired) {
+			channel.close(4401, 'auth_session_expired');
+			return;
+		}
+		channels.add(channel);
+		const open = new Map<string, { deliver(message: Uint8Array): void; gone(): void }>();
+		channel.on('close', () => {
+			channels.delete(channel);
+			for (const entry of [...open.values()]) entry.gone();
+		});
+		channel.on('message', (data: Buffer) => {
+			const frame = decodeFrame(new Uint8Array(data));
+			if (frame.kind === 'doc') {
+				open.get(frame.doc)?.deliver(frame.message);
+				return;
+			}
+			const control = readClientControl(frame.control);
+			if (!control) {
+				channel.close(4400, 'sync_channel_malformed');
+				return;
+			}
+			if (control.type === 'close') {
+				open.get(control.doc)?.gone();
+				return;
+			}
+			if (open.has(control.doc)) return;
+			const doc = control.doc;
+			let messageHandler: (message: Uint8Array) => void = () => undefined;
+			const closeHandlers: Array<() => void> = [];
+			const gone = () => {
+				if (open.get(doc) !== entry) return;
+				open.delete(doc);
+				for (const handler of closeHandlers) handler();
+			};
+			const entry = { deliver: (message: Uint8Array) => messageHandler(message), gone };
+			open.set(doc, entry);
+			onConnection(
+				{
+					send: (message) => channel.send(encodeDocFrame(doc, message)),
+					close: (code, reason) => {
+						if (open.get(doc) !== entry) return;
+						gone();
+						channel.send(encodeControl({ type: 'closed', doc, code, reason }));
+					},
+					opened: () => channel.send(encodeControl({ type: 'opened', doc })),
+					onMessage: (handler) => {
+						messageHandler = handler;
+					},
+					onClose: (handler) => closeHandlers.push(handler)
+				},
+				doc
+			);
+		});
+		sendDocuments(channel);
+	}
+
+	function onConnection(socket: DocumentSocket, name: string) {
 		if (api.expired) {
 			socket.close(4401, 'auth_session_expired');
 			return;
@@ -105,6 +219,7 @@ export async function startContractServer(port = 0): Promise<ContractServer> {
 		const set = sockets.get(name) ?? new Set();
 		sockets.set(name, set);
 		set.add(socket);
+		socket.opened();
 		const relay = (update: Uint8Array, origin: unknown) => {
 			if (origin === socket) return;
 			const encoder = encoding.createEncoder();
@@ -113,7 +228,7 @@ export async function startContractServer(port = 0): Promise<ContractServer> {
 			socket.send(encoding.toUint8Array(encoder));
 		};
 		doc.on('update', relay);
-		socket.on('close', () => {
+		socket.onClose(() => {
 			doc.off('update', relay);
 			set.delete(socket);
 		});
@@ -122,8 +237,8 @@ export async function startContractServer(port = 0): Promise<ContractServer> {
 		syncProtocol.writeSyncStep1(step1, doc);
 		socket.send(encoding.toUint8Array(step1));
 
-		socket.on('message', (data: Buffer) => {
-			const decoder = decoding.createDecoder(new Uint8Array(data));
+		socket.onMessage((data) => {
+			const decoder = decoding.createDecoder(data);
 			const type = decoding.readVarUint(decoder);
 			if (type !== 0) return; // awareness and the rest: not needed here
 			const step = decoding.readVarUint(decoder);
@@ -162,10 +277,15 @@ export async function startContractServer(port = 0): Promise<ContractServer> {
 		server = http.createServer((_req, res) => res.writeHead(404).end());
 		wss = new WebSocketServer({ server });
 		wss.on('connection', (socket, request) => {
-			const name = decodeURIComponent(
-				(request.url ?? '').replace(/^\/sync\//, '').split('?')[0] ?? ''
-			);
-			onConnection(socket, name);
+			realSockets.add(socket);
+			socket.on('close', () => realSockets.delete(socket));
+			const path = (request.url ?? '').split('?')[0] ?? '';
+			if (path === '/sync') {
+				onChannel(socket);
+				return;
+			}
+			const name = decodeURIComponent(path.replace(/^\/sync\//, ''));
+			onConnection(realDocumentSocket(socket), name);
 		});
 		await new Promise<void>((resolve) => server.listen(on, '127.0.0.1', resolve));
 		api.port = (server.address() as AddressInfo).port;

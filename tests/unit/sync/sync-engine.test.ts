@@ -33,7 +33,6 @@ let server: ContractServer;
 let db: AppDatabase;
 let engines: SyncEngine[] = [];
 let extraDatabases: AppDatabase[] = [];
-let reachable = true;
 let refreshes = 0;
 /** what the server answers to a refresh (false: the session is over) */
 let refreshWorks = true;
@@ -52,8 +51,6 @@ function engine(database = db, now?: () => number, serverNow?: () => number): Sy
 		...(serverNow ? { serverNow } : {}),
 		user: RESELLER,
 		serverUrl: server.url,
-		listDocuments: () =>
-			reachable ? Promise.resolve(DOCUMENTS) : Promise.reject(new Error('unreachable')),
 		refreshSession: () => {
 			refreshes += 1;
 			return Promise.resolve(refreshWorks);
@@ -95,7 +92,7 @@ beforeEach(async () => {
 		...subscriptionBought(make, 'o-1', 'sub-1', 3)
 	]);
 	db = new AppDatabase(`sync-${Math.random().toString(36).slice(2)}`);
-	reachable = true;
+	server.documents = [...DOCUMENTS];
 	refreshes = 0;
 	refreshWorks = true;
 	sessionsEnded = 0;
@@ -175,7 +172,6 @@ describe('sync engine', () => {
 	it('keeps edits made offline across a reload and delivers them once the server is back', async () => {
 		const first = await started();
 		await server.stop();
-		reachable = false;
 		const made = await first.append(CUSTOMER_DOC, 'tenantUser.added', tenantUser('tu-2'), summary);
 		expect(made.ok).toBe(true);
 		first.stop();
@@ -187,29 +183,26 @@ describe('sync engine', () => {
 		expect(await db.outbox.count()).toBe(1);
 
 		await server.restart();
-		reachable = true;
 		reloaded.reconnect();
 		await until(async () => (await db.outbox.count()) === 0, 'delivery after reconnect');
 		expect(server.logIds(CUSTOMER_DOC)).toContain(made.ok ? made.eventId : '');
 	});
 
-	it('delivers edits of a reload whose document listing failed while the server restarted, with no reconnect signal', async () => {
-		// Chaos seed 1232298027: the provider reloaded, its listing hit the restarting server, and
-		// the server was back before the next health check, so no "reachable again" ever came: no
-		// document connected and nine changes waited to sync for good.
+	it('delivers edits of a reload that started while the server restarted, with no reconnect signal', async () => {
+		// Chaos seed 1232298027: the provider reloaded while the server restarted, and the server
+		// was back before the next health check, so no "reachable again" ever came: no document
+		// connected and nine changes waited to sync for good. The channel opens again by itself.
 		const first = await started();
 		await server.stop();
 		const made = await first.append(CUSTOMER_DOC, 'tenantUser.added', tenantUser('tu-r'), summary);
 		if (!made.ok) throw new Error('append failed');
 		first.stop();
 
-		reachable = false;
 		const reloaded = engine();
 		await reloaded.start();
 		await until(() => reloaded.replica(CUSTOMER_DOC) !== undefined, 'opened from IndexedDB');
 		await server.restart();
-		reachable = true;
-		// No reconnect(): the engine tries the listing again by itself.
+		// No reconnect(): the channel tries again by itself, and its documents list connects them.
 		await until(async () => (await db.outbox.count()) === 0, 'delivery without a reconnect');
 		expect(server.logIds(CUSTOMER_DOC)).toContain(made.eventId);
 	});
@@ -320,25 +313,41 @@ describe('sync engine', () => {
 		expect(await db.tenantUsers.count()).toBe(1);
 	});
 
-	it('after a reload, opens a document shared by the first change it hears of', async () => {
+	it('after a reload, opens a document shared meanwhile as soon as the server lists it', async () => {
 		const first = await started();
 		first.stop();
 		// The same device again (a reload): its documents come from IndexedDB, nothing new yet.
-		await started();
+		const reloaded = await started();
 		const shared = 'customer/fabrikam-shared';
 		seed(shared, customerWithReseller(eventFactory('s')));
-		DOCUMENTS.push({ name: shared, access: 'write' });
-		try {
-			// The server's next change to the org document is what shares it (here: a new user).
-			server.docs
-				.get(ORG_DOC)!
-				.getArray(LOG_KEY)
-				.push([eventFactory('org3')('user.added', SYSTEM, userAdded('rafa', ['salesAgent']))]);
-			await until(async () => (await db.orgUsers.count()) === 2, 'the change arrived');
-			await until(async () => (await db.documents.get(shared)) !== undefined, 'shared document');
-		} finally {
-			DOCUMENTS.pop();
-		}
+		server.documents = [...DOCUMENTS, { name: shared, access: 'write' }];
+		server.pushDocuments();
+		await until(() => !!reloaded.connection(shared)?.synced, 'shared document synced');
+		await until(async () => (await db.documents.get(shared)) !== undefined, 'shared document');
+		expect(server.channels()).toBe(1);
+	});
+
+	it('opens the channel on a new device and syncs the documents its first list names', async () => {
+		const client = engine();
+		await client.start();
+		expect(await db.documents.count()).toBe(0);
+		await until(() => !!client.connection(CUSTOMER_DOC)?.synced, 'customer doc synced');
+		await until(() => !!client.connection(ORG_DOC)?.synced, 'org doc synced');
+		expect(server.channelsOpened).toBe(1);
+	});
+
+	it('removes a document the list no longer names, keeping its pending work as refused', async () => {
+		const client = await started();
+		await server.stop();
+		const made = await client.append(CUSTOMER_DOC, 'tenantUser.added', tenantUser('tu-r'), summary);
+		if (!made.ok) throw new Error('append failed');
+		server.documents = DOCUMENTS.filter((entry) => entry.name !== CUSTOMER_DOC);
+		await server.restart();
+		client.reconnect();
+		await until(() => client.replica(CUSTOMER_DOC) === undefined, 'document dropped');
+		await until(async () => (await db.customers.count()) === 0, 'rows removed');
+		expect((await db.refused.get(made.eventId))?.code).toBe(NO_ACCESS_CODE);
+		expect(!!client.connection(ORG_DOC)).toBe(true);
 	});
 
 	it('removes a document the user lost access to (4403) and keeps its pending work as refused', async () => {
@@ -423,7 +432,6 @@ describe('sync engine', () => {
 		const a = { engine: await started(), db };
 		const b = { engine: await started(other), db: other };
 		await server.stop();
-		reachable = false;
 		const docOf = (device: SyncEngine) => {
 			const doc = device.replica(CUSTOMER_DOC)?.doc;
 			if (!doc) throw new Error('no replica');
@@ -450,7 +458,6 @@ describe('sync engine', () => {
 		await second.engine.settled();
 
 		await server.restart();
-		reachable = true;
 		first.engine.reconnect();
 		await until(async () => (await first.db.outbox.count()) === 0, 'the first event acknowledged');
 		const acknowledged = server.logIds(CUSTOMER_DOC);
