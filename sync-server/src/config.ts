@@ -45,6 +45,8 @@ export interface ServerConfig {
 	redisUrl: string | null;
 	appDir: string;
 	demo: boolean;
+	/** generated customers the demo reseller has at start (`--demo-customers N`, TIERTWO_DEMO_CUSTOMERS) */
+	demoCustomers: number;
 	version: string;
 	/** origins allowed besides the server's own (comma-separated ALLOWED_ORIGINS) */
 	allowedOrigins: string[];
@@ -102,11 +104,44 @@ function packageVersion(root: string): string {
 	}
 }
 
+/** The most generated customers `--demo-customers` adds (their names are unique up to 22,816). */
+export const MAX_DEMO_CUSTOMERS = 20_000;
+
+/**
+ * `--demo-customers N` (or `--demo-customers=N`), else TIERTWO_DEMO_CUSTOMERS: a whole number from
+ * 0 to MAX_DEMO_CUSTOMERS. Throws with a message for the command line otherwise.
+ */
+export function readDemoCustomers(env: NodeJS.ProcessEnv, argv: readonly string[]): number {
+	let raw: string | undefined = env.TIERTWO_DEMO_CUSTOMERS;
+	let source = 'TIERTWO_DEMO_CUSTOMERS';
+	for (const [at, arg] of argv.entries()) {
+		if (arg === '--demo-customers') {
+			raw = argv[at + 1] ?? '';
+			source = '--demo-customers';
+		} else if (arg.startsWith('--demo-customers=')) {
+			raw = arg.slice('--demo-customers='.length);
+			source = '--demo-customers';
+		}
+	}
+	if (raw === undefined) return 0;
+	const count = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+	if (!Number.isSafeInteger(count) || count > MAX_DEMO_CUSTOMERS) {
+		throw new Error(
+			`${source} must be a whole number from 0 to ${MAX_DEMO_CUSTOMERS} (got ${JSON.stringify(raw)})`
+		);
+	}
+	return count;
+}
+
 export function readConfig(
 	env: NodeJS.ProcessEnv = process.env,
 	argv: readonly string[] = process.argv.slice(2)
 ): ServerConfig {
 	const root = process.cwd();
+	const demo = !(argv.includes('--no-demo') || env.TIERTWO_DEMO === '0');
+	const demoCustomers = readDemoCustomers(env, argv);
+	if (demoCustomers > 0 && !demo)
+		throw new Error('--demo-customers adds to the demo workspace: it cannot go with --no-demo');
 	return {
 		port: Number(env.PORT ?? 4173),
 		host: env.HOST ?? '127.0.0.1',
@@ -114,7 +149,8 @@ export function readConfig(
 		databaseUrl: env.DATABASE_URL || null,
 		redisUrl: env.REDIS_URL || null,
 		appDir: path.resolve(root, env.APP_DIR ?? 'build'),
-		demo: !(argv.includes('--no-demo') || env.TIERTWO_DEMO === '0'),
+		demo,
+		demoCustomers,
 		version: env.TIERTWO_BUILD_LABEL || packageVersion(root),
 		allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
 			.split(',')

@@ -8,6 +8,7 @@ import { AccountService, type SessionUser } from './accounts/account-service.js'
 import { AccountSync } from './accounts/account-sync.js';
 import { domainPolicy, type AccessPolicy, type Viewer } from './authorize.js';
 import type { ServerConfig } from './config.js';
+import { seedDemoCustomers, type DemoCustomersSeeded } from './demo-customers.js';
 import { seedDemoWorkspace, type DemoSignIn } from './demo-seed.js';
 import { AccessIndex } from './docs/access-index.js';
 import { DocumentRegistry } from './docs/document-registry.js';
@@ -50,6 +51,16 @@ export interface RunningServer {
 	readonly bus: RedisBus | null;
 	/** demo sign-ins created on this start (empty unless the demo workspace was just seeded) */
 	readonly demoSignIns: readonly DemoSignIn[];
+	/** what `--demo-customers N` added on this start (null without it) */
+	readonly demoCustomers: DemoCustomersSeeded | null;
+	/**
+	 * Makes sure the demo reseller has the first `count` generated customers (adds the missing ones,
+	 * through the normal append path; see demo-customers.ts). Needs the demo workspace.
+	 */
+	seedDemoCustomers(
+		count: number,
+		progress?: (done: number, wanted: number) => void
+	): Promise<DemoCustomersSeeded>;
 	/** Stops accepting, closes connections, finishes queued updates, compacts, closes the store. */
 	close(): Promise<void>;
 }
@@ -302,6 +313,23 @@ export async function startServer(
 		}
 		if (!storage.shared) await storage.meta.delete('clean_shutdown');
 	});
+	const addDemoCustomers = (count: number, progress?: (done: number, wanted: number) => void) =>
+		storage.exclusive(async () => {
+			const seeded = await seedDemoCustomers(
+				{
+					registry,
+					accounts,
+					...(options.now ? { now: options.now } : {}),
+					onNewOrgs: (orgIds) => indexTask(() => index.admitOrgs(orgIds)),
+					...(progress ? { progress } : {})
+				},
+				count
+			);
+			if (seeded.added > 0) log.info(seeded, 'demo customers added');
+			return seeded;
+		});
+	const demoCustomers =
+		config.demoCustomers > 0 ? await addDemoCustomers(config.demoCustomers) : null;
 	// After the demo seed: its finished applications are history, not news for anyone's inbox.
 	registry.onLogChanged((live) => {
 		enrollment
@@ -430,6 +458,8 @@ export async function startServer(
 		storage,
 		bus,
 		demoSignIns,
+		demoCustomers,
+		seedDemoCustomers: addDemoCustomers,
 		close() {
 			closing ??= (async () => {
 				clearInterval(purge);

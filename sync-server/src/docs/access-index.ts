@@ -96,6 +96,22 @@ export class AccessIndex {
 		}
 	}
 
+	/**
+	 * `rebuild(orgId)` for many new orgs in one pass over the documents (the demo customers: one
+	 * pass per org would read every document once per customer).
+	 */
+	async admitOrgs(orgIds: readonly string[]): Promise<void> {
+		const admitted = new Set(orgIds);
+		for (const name of await this.#registry.names()) {
+			const live = await this.#registry.get(name);
+			if (!live) continue;
+			const candidates = this.#registry.accessCandidates(live);
+			const deciding = candidates ? candidates.filter((orgId) => admitted.has(orgId)) : orgIds;
+			if (deciding.length > 0)
+				await this.#decide(live, deciding, await this.#store.forDocument(live.name));
+		}
+	}
+
 	async isEmpty(): Promise<boolean> {
 		return (await this.#store.count()) === 0;
 	}

@@ -127,7 +127,8 @@ const newCustomerSchema = z.strictObject({
 	})
 });
 
-const NEW_CUSTOMER_ROLES: readonly Role[] = ['globalAdmin'];
+/** The roles of a new customer org's first user (also the demo customers' admins). */
+export const NEW_CUSTOMER_ROLES: readonly Role[] = ['globalAdmin'];
 
 /** A new customer org to write together with its first answer. */
 interface NewCustomerOrg {
