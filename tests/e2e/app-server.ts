@@ -43,8 +43,13 @@ function hasExited(child: ChildProcess): boolean {
 	return child.exitCode !== null || child.signalCode !== null;
 }
 
-async function waitForHealth(url: string, child: ChildProcess, log: () => string): Promise<void> {
-	const deadline = Date.now() + 30_000;
+async function waitForHealth(
+	url: string,
+	child: ChildProcess,
+	log: () => string,
+	timeoutMs = 30_000
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		if (hasExited(child)) throw new Error(`server exited early:\n${log()}`);
 		try {
@@ -55,7 +60,7 @@ async function waitForHealth(url: string, child: ChildProcess, log: () => string
 		}
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
-	throw new Error(`server did not answer /health within 30 s:\n${log()}`);
+	throw new Error(`server did not answer /health within ${timeoutMs / 1000} s:\n${log()}`);
 }
 
 /** Runs sync-server/src/main.ts serving `appDir` on `port` with `dataDir` (reused across restarts). */
@@ -63,15 +68,19 @@ export async function startAppServer(options: {
 	port: number;
 	dataDir: string;
 	appDir?: string;
+	/** more environment for the server (e.g. TIERTWO_DEMO_CUSTOMERS) */
+	env?: Record<string, string>;
+	/** how long its first start may take (seeding thousands of customers takes a while) */
+	startTimeoutMs?: number;
 }): Promise<AppServer> {
-	const { port, dataDir, appDir = DEFAULT_BUILD_DIR } = options;
+	const { port, dataDir, appDir = DEFAULT_BUILD_DIR, env = {}, startTimeoutMs } = options;
 	const url = `http://localhost:${port}`;
 	let printed = '';
 	const spawnServer = async (): Promise<ChildProcess> => {
 		let output = '';
 		const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
 			cwd: ROOT,
-			env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, APP_DIR: appDir },
+			env: { ...process.env, ...env, PORT: String(port), DATA_DIR: dataDir, APP_DIR: appDir },
 			stdio: ['ignore', 'pipe', 'pipe']
 		});
 		const record = (chunk: Buffer) => {
@@ -80,7 +89,7 @@ export async function startAppServer(options: {
 		};
 		child.stdout?.on('data', record);
 		child.stderr?.on('data', record);
-		await waitForHealth(url, child, () => output);
+		await waitForHealth(url, child, () => output, startTimeoutMs);
 		return child;
 	};
 	const stopServer = (child: ChildProcess) =>

@@ -17,6 +17,7 @@ class Connection {
 	#reachable = $state(typeof navigator === 'undefined' ? false : navigator.onLine);
 	/** Unsynced work per sync source (e.g. one entry per open document). */
 	#unsynced = new SvelteMap<string, number>();
+	#catchUp = $state.raw({ synced: 0, total: 0 });
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	#retryDelay = RETRY_FIRST_MS;
 	#checking: Promise<void> | undefined;
@@ -33,8 +34,24 @@ class Connection {
 
 	get state(): ConnectionState {
 		if (!this.#reachable) return 'offline';
+		if (this.catchingUp) return 'syncing';
 		for (const count of this.#unsynced.values()) if (count > 0) return 'syncing';
 		return 'online';
+	}
+
+	/** How many of the user's documents synced since the app started, of how many. */
+	get catchUp(): { readonly synced: number; readonly total: number } {
+		return this.#catchUp;
+	}
+
+	/** Some listed documents have not synced yet since the app started (a new device, say). */
+	get catchingUp(): boolean {
+		return this.#catchUp.synced < this.#catchUp.total;
+	}
+
+	/** The sync client reports how far the documents are from having all synced once. */
+	reportCatchUp(synced: number, total: number): void {
+		this.#catchUp = { synced, total };
 	}
 
 	get reachable(): boolean {

@@ -38,12 +38,18 @@ export interface ConnectionOptions {
 	/** the socket class (the engine gives its channel's `socketClass`) */
 	WebSocketPolyfill?: typeof WebSocket;
 	random?: () => number;
+	/**
+	 * Runs `connect` when this document's turn comes (the engine's SyncQueue: a dropped channel
+	 * must not reopen every document at once); at once when omitted.
+	 */
+	admit?: (connect: () => void) => void;
 }
 
 export class DocumentConnection {
 	readonly provider: WebsocketProvider;
 	#events: ConnectionEvents;
 	#random: () => number;
+	#admit: (connect: () => void) => void;
 	#attempt = 0;
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	#refusal: Refusal | null = null;
@@ -55,6 +61,7 @@ export class DocumentConnection {
 	constructor(name: string, doc: Y.Doc, events: ConnectionEvents, options: ConnectionOptions) {
 		this.#events = events;
 		this.#random = options.random ?? Math.random;
+		this.#admit = options.admit ?? ((connect) => connect());
 		this.provider = new WebsocketProvider(options.serverUrl, name, doc, {
 			connect: false,
 			// Each tab keeps its own documents and providers; tabs share IndexedDB instead.
@@ -116,7 +123,7 @@ export class DocumentConnection {
 	reconnectNow(): void {
 		this.#attempt = 0;
 		// A connection stopped by 4401 has no timer running: without this it would stay closed.
-		if (this.#timer !== undefined || this.#waitingForSession) this.connect();
+		if (this.#timer !== undefined || this.#waitingForSession) this.#admit(() => this.connect());
 		// An attempt still under way may have started before the network came back: if it fails,
 		// retry at once rather than after its backoff.
 		else this.#retryAtOnce = !this.connected;
@@ -190,7 +197,7 @@ export class DocumentConnection {
 		clearTimeout(this.#timer);
 		this.#timer = setTimeout(() => {
 			this.#timer = undefined;
-			this.connect();
+			this.#admit(() => this.connect());
 		}, delay);
 	}
 }

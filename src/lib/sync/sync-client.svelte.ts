@@ -59,6 +59,7 @@ class SyncClient {
 			serverNow: () => connection.serverNow(),
 			sessionEnded: () => void session.ended().catch(reportError),
 			storageFailed: (error) => this.#storageFailed(error),
+			progress: (synced, total) => connection.reportCatchUp(synced, total),
 			storageRecovered: () => {
 				this.#storageErrorCode = null;
 			}
@@ -97,6 +98,7 @@ class SyncClient {
 		this.#engine?.stop();
 		this.#engine = null;
 		connection.reportUnsyncedWork('outbox', 0);
+		connection.reportCatchUp(0, 0);
 	}
 
 	/** Appends an event through the engine; storage failures come back as i18n codes. */

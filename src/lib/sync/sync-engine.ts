@@ -18,6 +18,7 @@ import { backoffDelay } from './backoff';
 import { DocumentConnection } from './document-connection';
 import { DocumentReplica } from './document-replica';
 import { SyncChannel } from './sync-channel';
+import { documentRank, SyncQueue } from './sync-queue';
 import { ORPHAN_CLIENT_ID, replayPending } from './pending-replay';
 import { peersOn, type Peer } from './presence';
 import {
@@ -61,6 +62,11 @@ export interface SyncEngineOptions {
 	/** a storage write failed (e.g. the disk is full): nothing saved is lost, the change waits */
 	storageFailed?(error: unknown): void;
 	storageRecovered?(): void;
+	/**
+	 * How many of the listed documents have synced since start, of how many (a new device catching
+	 * up with a distributor's workspace); called as it changes, at most every PROGRESS_INTERVAL_MS.
+	 */
+	progress?(synced: number, total: number): void;
 	/** the clock (tests) */
 	now?: () => number;
 	/**
@@ -95,6 +101,9 @@ export const NO_ACCESS_CODE = 'data_refused_no_access';
 /** While in contact, the time of last contact is saved at most this often. */
 const CONTACT_SAVE_INTERVAL_MS = 60_000;
 
+/** Documents connecting at once (the rest wait their turn in the SyncQueue). */
+const CONNECTING_AT_ONCE = 24;
+const PROGRESS_INTERVAL_MS = 100;
 /** Documents opened together at start before the page gets a turn. */
 const OPEN_BATCH = 16;
 /**
@@ -143,6 +152,13 @@ export class SyncEngine {
 	/** Rebases in a row per document (reset once the server stores some of its pending events). */
 	#rebases = new Map<string, number>();
 	#presence = new Map<string, PresenceWatch>();
+	/** Every connect and reconnect waits its turn here. */
+	readonly #syncQueue = new SyncQueue({ limit: CONNECTING_AT_ONCE, rank: documentRank });
+	/** Listed documents that synced since start (the progress of catching up). */
+	#syncedOnce = new Set<string>();
+	/** The documents of the last list, less those dropped since (their access ended). */
+	#listedNames = new Set<string>();
+	#progressTimer: ReturnType<typeof setTimeout> | undefined;
 	/** Per document, its state when contact was lost (or as stored at start): see away.ts. */
 	#baselines = new Map<string, StateVector>();
 	#lastContact = 0;
@@ -229,6 +245,8 @@ export class SyncEngine {
 
 	stop(): void {
 		this.#stopped = true;
+		this.#syncQueue.clear();
+		clearTimeout(this.#progressTimer);
 		this.#feed?.unsubscribe();
 		for (const connection of this.#connections.values()) connection.destroy();
 		for (const replica of this.#replicas.values()) replica.close();
@@ -271,6 +289,8 @@ export class SyncEngine {
 	 * other people on it (live; empty while offline). Returns the function that leaves the page.
 	 */
 	watchPresence(name: string, view: string, listener: (peers: Peer[]) => void): () => void {
+		// A page of it is open: it syncs before the documents nobody is looking at.
+		this.#syncQueue.want(name);
 		const watch = this.#presence.get(name);
 		const current: PresenceWatch =
 			watch?.view === view ? watch : { view, listeners: new Set(), peers: [] };
@@ -326,6 +346,7 @@ export class SyncEngine {
 		const replica = this.#replicas.get(name);
 		if (!replica) return { ok: false, code: 'data_document_unavailable' };
 		if (this.#rebuilding.has(name)) return { ok: false, code: 'data_document_rebuilding' };
+		this.#syncQueue.want(name);
 		if (replica.access !== 'write') return { ok: false, code: 'data_read_only' };
 		const actor = this.actor();
 		if (!actor) return { ok: false, code: 'data_roles_unknown' };
@@ -370,15 +391,30 @@ export class SyncEngine {
 	/** Opens, connects and closes documents to match the list the server pushed. */
 	async #applyDocuments(entries: readonly ListedDocument[]): Promise<void> {
 		const listed = new Map(entries.map((entry) => [entry.name, entry.access]));
-		for (const [name, access] of listed) {
-			const replica = await this.#open(name, access);
-			if (this.#stopped) return;
-			if (replica.access !== access) {
-				replica.access = access;
-				this.#queue.saveInBackground(replica);
-			}
-			if (!this.#connections.has(name) && !this.#rebuilding.has(name)) this.#connect(replica);
+		this.#listedNames = new Set(listed.keys());
+		for (const name of this.#syncedOnce) if (!listed.has(name)) this.#syncedOnce.delete(name);
+		this.#reportProgress();
+		// A page open on one of them first, then the org, partnerships, customers; a few at a time,
+		// each connecting (in its turn) as soon as it is open.
+		const order = [...listed].sort(
+			([a], [b]) =>
+				(this.#presence.has(a) ? -1 : documentRank(a)) -
+				(this.#presence.has(b) ? -1 : documentRank(b))
+		);
+		for (let at = 0; at < order.length && !this.#stopped; at += OPEN_BATCH) {
+			await Promise.all(
+				order.slice(at, at + OPEN_BATCH).map(async ([name, access]) => {
+					const replica = await this.#open(name, access);
+					if (this.#stopped) return;
+					if (replica.access !== access) {
+						replica.access = access;
+						this.#queue.saveInBackground(replica);
+					}
+					if (!this.#connections.has(name) && !this.#rebuilding.has(name)) this.#connect(replica);
+				})
+			);
 		}
+		if (this.#stopped) return;
 		for (const name of [...this.#replicas.keys()]) {
 			if (!listed.has(name)) await this.#drop(name);
 		}
@@ -423,6 +459,11 @@ export class SyncEngine {
 				sessionExpired: () => void this.#sessionExpired(connection),
 				forbidden: () => void this.#drop(name),
 				synced: (synced) => {
+					this.#syncQueue.done(name);
+					if (synced && this.#listedNames.has(name) && !this.#syncedOnce.has(name)) {
+						this.#syncedOnce.add(name);
+						this.#reportProgress();
+					}
 					if (synced) this.#contact(name, doc);
 					else this.#lostContact(name, doc);
 					if (synced && !this.#rebuilding.has(name)) void this.#replayOrphans(name);
@@ -431,13 +472,39 @@ export class SyncEngine {
 			{
 				serverUrl: this.#options.serverUrl,
 				WebSocketPolyfill: this.#channel.socketClass,
+				admit: (connect) => this.#admit(name, connect),
 				...(this.#options.random ? { random: this.#options.random } : {})
 			}
 		);
 		this.#connections.set(name, connection);
 		this.#announce(name, connection);
-		connection.connect();
+		this.#admit(name, () => connection.connect());
 		return connection;
+	}
+
+	/** Connects `name` when its turn comes (its slot is freed once it syncs or closes). */
+	#admit(name: string, connect: () => void): void {
+		this.#syncQueue.request(name, () => {
+			connect();
+			// Already connected, or destroyed meanwhile: no sync event will free the slot.
+			const connection = this.#connections.get(name);
+			if (!connection || connection.synced) this.#syncQueue.done(name);
+		});
+	}
+
+	/** How far catching up is: how many listed documents synced since start, of how many. */
+	get syncProgress(): { synced: number; total: number } {
+		return { synced: this.#syncedOnce.size, total: this.#listedNames.size };
+	}
+
+	#reportProgress(): void {
+		if (this.#progressTimer !== undefined || !this.#options.progress) return;
+		this.#progressTimer = setTimeout(() => {
+			this.#progressTimer = undefined;
+			if (this.#stopped) return;
+			const { synced, total } = this.syncProgress;
+			this.#options.progress?.(synced, total);
+		}, PROGRESS_INTERVAL_MS);
 	}
 
 	#lostContact(name: string, doc: Y.Doc): void {
@@ -546,6 +613,11 @@ export class SyncEngine {
 		const watch = this.#presence.get(name);
 		watch?.stop?.();
 		for (const listener of watch?.listeners ?? []) listener([]);
+		this.#syncQueue.cancel(name);
+		if (this.#listedNames.delete(name)) {
+			this.#syncedOnce.delete(name);
+			this.#reportProgress();
+		}
 		this.#connections.get(name)?.destroy();
 		this.#connections.delete(name);
 		this.#replicas.get(name)?.close();
@@ -564,6 +636,7 @@ export class SyncEngine {
 	 */
 	async #refused(name: string, refusal: Refusal): Promise<void> {
 		const replica = this.#replicas.get(name);
+		this.#syncQueue.cancel(name);
 		this.#connections.get(name)?.destroy();
 		this.#connections.delete(name);
 		if (!replica || this.#stopped) return;

@@ -32,6 +32,8 @@ export interface ContractServer {
 		name: string,
 		newEvents: Array<{ id: string; payload?: unknown }>
 	) => Refusal | 'busy' | null;
+	/** how long the answer to a client's sync step 1 waits (a busy server); 0: at once */
+	stepTwoDelayMs: number;
 	/** documents whose connections are closed with 4403 at once */
 	forbidden: Set<string>;
 	/** true: every connection is closed with 4401 at once (the session cookie is gone) */
@@ -109,6 +111,7 @@ export async function startContractServer(port = 0): Promise<ContractServer> {
 		docs,
 		logIds: (name) => logEntries(docs.get(name) ?? new Y.Doc()).map((entry) => entry.id),
 		refuse: () => null,
+		stepTwoDelayMs: 0,
 		forbidden: new Set(),
 		expired: false,
 		closeAll(name, code, reason) {
@@ -244,10 +247,14 @@ export async function startContractServer(port = 0): Promise<ContractServer> {
 			const step = decoding.readVarUint(decoder);
 			const payload = decoding.readVarUint8Array(decoder);
 			if (step === syncProtocol.messageYjsSyncStep1) {
-				const encoder = encoding.createEncoder();
-				encoding.writeVarUint(encoder, 0);
-				syncProtocol.writeSyncStep2(encoder, doc, payload);
-				socket.send(encoding.toUint8Array(encoder));
+				const answer = () => {
+					const encoder = encoding.createEncoder();
+					encoding.writeVarUint(encoder, 0);
+					syncProtocol.writeSyncStep2(encoder, doc, payload);
+					socket.send(encoding.toUint8Array(encoder));
+				};
+				if (api.stepTwoDelayMs > 0) setTimeout(answer, api.stepTwoDelayMs);
+				else answer();
 				return;
 			}
 			// An update (sync step 2 or a live update): look at the events it would add.

@@ -44,9 +44,15 @@ function seed(name: string, events: DomainEvent[]) {
 	server.docs.set(name, doc);
 }
 
-function engine(database = db, now?: () => number, serverNow?: () => number): SyncEngine {
+function engine(
+	database = db,
+	now?: () => number,
+	serverNow?: () => number,
+	progress?: (synced: number, total: number) => void
+): SyncEngine {
 	const created = new SyncEngine({
 		db: database,
+		...(progress ? { progress } : {}),
 		...(now ? { now } : {}),
 		...(serverNow ? { serverNow } : {}),
 		user: RESELLER,
@@ -64,8 +70,12 @@ function engine(database = db, now?: () => number, serverNow?: () => number): Sy
 	return created;
 }
 
-async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-	const deadline = Date.now() + 10_000;
+async function until(
+	condition: () => boolean | Promise<boolean>,
+	what: string,
+	timeoutMs = 10_000
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
 	while (!(await condition())) {
 		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
 		await new Promise((resolve) => setTimeout(resolve, 20));
@@ -325,6 +335,48 @@ describe('sync engine', () => {
 		await until(() => !!reloaded.connection(shared)?.synced, 'shared document synced');
 		await until(async () => (await db.documents.get(shared)) !== undefined, 'shared document');
 		expect(server.channels()).toBe(1);
+	});
+
+	it('connects a big workspace a few documents at a time, a page being opened first, and reports how far it is', async () => {
+		const names = Array.from(
+			{ length: 150 },
+			(_, index) => `customer/bulk-${String(index).padStart(3, '0')}`
+		);
+		for (const name of names) seed(name, customerWithReseller(eventFactory(name)));
+		server.documents = [...DOCUMENTS, ...names.map((name) => ({ name, access: 'write' as const }))];
+		// A busy server: each document takes a while to sync, so a flood would show.
+		server.stepTwoDelayMs = 150;
+		const reports: Array<[number, number]> = [];
+		const client = engine(db, undefined, undefined, (synced, total) =>
+			reports.push([synced, total])
+		);
+		let peak = 0;
+		const connecting = () =>
+			names.filter((name) => {
+				const provider = client.connection(name)?.provider;
+				return !!provider && (provider.wsconnecting || (provider.wsconnected && !provider.synced));
+			}).length;
+		const sampler = setInterval(() => {
+			peak = Math.max(peak, connecting());
+		}, 1);
+		// Someone opens the last customer's page (from a link) as the app starts on a new device.
+		const opened = names.at(-1) as string;
+		const stopWatching = client.watchPresence(opened, 'customer', () => {});
+		await client.start();
+		await until(() => !!client.connection(opened)?.synced, 'the opened customer synced');
+		const syncedBefore = names.filter((name) => client.connection(name)?.synced).length;
+		await until(() => names.every((name) => client.connection(name)?.synced), 'all synced', 30_000);
+		clearInterval(sampler);
+		stopWatching();
+		expect(peak).toBeGreaterThan(0);
+		expect(peak).toBeLessThanOrEqual(24);
+		// It went ahead of most of the 150 (it was listed last).
+		expect(syncedBefore).toBeLessThan(75);
+		expect(server.channels()).toBe(1);
+		await until(() => reports.at(-1)?.[0] === 152, 'progress reported complete');
+		expect(reports.at(-1)).toEqual([152, 152]);
+		expect(reports.some(([synced, total]) => total === 152 && synced < total)).toBe(true);
+		expect(client.syncProgress).toEqual({ synced: 152, total: 152 });
 	});
 
 	it('opens the channel on a new device and syncs the documents its first list names', async () => {
