@@ -13,11 +13,13 @@ import { can, type Role } from '$lib/domain/permissions';
 import {
 	accessBasis,
 	accessCandidates,
+	accessGrants,
 	accessFor,
 	checkAppends,
 	createProjector,
 	rolesOf,
 	type Access,
+	type AccessGrant,
 	type DocumentProjection,
 	type DocumentProjector
 } from '$lib/flows/projection';
@@ -55,8 +57,10 @@ export interface AccessPolicy {
 	name(ref: DocumentRef): string;
 	project(ref: DocumentRef): DocumentProjector;
 	access(ref: DocumentRef, state: DocumentProjection, viewer: Viewer, related: Related): Access;
-	/** the orgs `access` could open the document to, or null for any org */
+	/** the orgs `access` could open the document to by its own state, or null for any org */
 	candidates(ref: DocumentRef, state: DocumentProjection): readonly string[] | null;
+	/** the other documents whose access this one's state decides, and for which org */
+	grants(ref: DocumentRef): readonly AccessGrant[];
 	/** all that `access` and `candidates` read of the state: access is unchanged while it is */
 	basis(state: DocumentProjection): string;
 	/** the viewer's current roles, from their org document's projection */
@@ -86,6 +90,7 @@ export const domainPolicy: AccessPolicy = {
 	project: (ref) => createProjector(ref),
 	access: (ref, state, viewer, related) => accessFor(ref, state, viewer, related),
 	candidates: (ref, state) => accessCandidates(ref, state),
+	grants: (ref) => accessGrants(ref),
 	basis: (state) => accessBasis(state),
 	rolesOf: (orgState, userId) => (orgState?.kind === 'org' ? rolesOf(orgState, userId) : []),
 	checkAppends: (ref, state, candidates, actor, now, related) =>

@@ -335,8 +335,10 @@ export function accessBasis(state: DocumentProjection): string {
 }
 
 /**
- * Every org `accessFor` could open `ref` to (as an org, whichever its user), given its state; null
- * when that can be any org (an org document opens to its providers, the directory to everyone).
+ * Every org `accessFor` could open `ref` to (as an org, whichever its user) by its own state; null
+ * when that can be any org (the directory opens to everyone). Access another document grants is
+ * named by that document (`accessGrants`: a partnership opens its reseller's org document to the
+ * provider), so an org document's parties are itself and the program, however many orgs there are.
  * Lets the server re-decide a busy document's listing for its few parties instead of every org.
  */
 export function accessCandidates(
@@ -356,9 +358,27 @@ export function accessCandidates(
 			return [...parties];
 		}
 		case 'org':
+			return [ref.orgId, PROGRAM_ORG_ID];
 		case 'directory':
 			return null;
 	}
+}
+
+/** A document whose access for `orgId` another document's state decides (see `accessGrants`). */
+export interface AccessGrant {
+	readonly ref: DocumentRef;
+	readonly orgId: string;
+}
+
+/**
+ * The access `ref`'s state decides in other documents, beyond their own candidates: a partnership
+ * with admin access opens the reseller's org document to its provider (see `partyAccess`). When
+ * `ref`'s basis changes, these are re-decided for these orgs.
+ */
+export function accessGrants(ref: DocumentRef): readonly AccessGrant[] {
+	return ref.kind === 'partnership'
+		? [{ ref: { kind: 'org', orgId: ref.resellerId }, orgId: ref.providerId }]
+		: [];
 }
 
 export interface Actor extends Viewer {

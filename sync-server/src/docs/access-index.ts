@@ -65,12 +65,24 @@ export class AccessIndex {
 		await this.#store.write(rows);
 	}
 
+	/**
+	 * Re-decides what `live`'s state grants in other documents (a partnership: its reseller's org
+	 * document for the provider), for the granted orgs `admits`.
+	 */
+	async #decideGrants(live: LiveDocument, admits: (orgId: string) => boolean = () => true) {
+		for (const { live: granted, orgId } of await this.#registry.accessGrants(live)) {
+			if (admits(orgId))
+				await this.#decide(granted, [orgId], await this.#store.forDocument(granted.name));
+		}
+	}
+
 	/** Refreshes `live` and the documents whose access looked at it. */
 	async refreshWithDependents(live: LiveDocument): Promise<void> {
 		// Every known org is read once, and only if some document needs them.
 		let all: Promise<readonly string[]> | null = null;
 		const orgs = () => (all ??= this.#orgs());
 		await this.refresh(live, orgs);
+		await this.#decideGrants(live);
 		for (const name of this.#registry.dependentsOf(live.name)) {
 			const dependent = await this.#registry.get(name);
 			if (dependent) await this.refresh(dependent, orgs);
@@ -83,7 +95,9 @@ export class AccessIndex {
 			const orgs = await this.#orgs();
 			for (const name of await this.#registry.names()) {
 				const live = await this.#registry.get(name);
-				if (live) await this.refresh(live, async () => orgs);
+				if (!live) continue;
+				await this.refresh(live, async () => orgs);
+				await this.#decideGrants(live);
 			}
 			return;
 		}
@@ -93,6 +107,7 @@ export class AccessIndex {
 			if (live && (!candidates || candidates.includes(orgId))) {
 				await this.#decide(live, [orgId], await this.#store.forDocument(live.name));
 			}
+			if (live) await this.#decideGrants(live, (granted) => granted === orgId);
 		}
 	}
 
@@ -109,6 +124,7 @@ export class AccessIndex {
 			const deciding = candidates ? candidates.filter((orgId) => admitted.has(orgId)) : orgIds;
 			if (deciding.length > 0)
 				await this.#decide(live, deciding, await this.#store.forDocument(live.name));
+			await this.#decideGrants(live, (granted) => admitted.has(granted));
 		}
 	}
 

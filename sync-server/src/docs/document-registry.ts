@@ -29,6 +29,7 @@ export interface RegistryLimits {
 	/** stored size (snapshot plus updates) a document may reach */
 	readonly maxDocumentBytes: number;
 	readonly compactEveryUpdates: number;
+	/** updates stored after the snapshot weighing this much are folded into it */
 	readonly compactEveryBytes: number;
 	readonly idleUnloadMs: number;
 	/** how long a gap in the sequence numbers heard from other processes may last before the store fills it */
@@ -359,6 +360,18 @@ export class DocumentRegistry {
 	/** The orgs that could have access to the document now (null: any org could). */
 	accessCandidates(live: LiveDocument): readonly string[] | null {
 		return this.#deps.policy.candidates(live.ref, live.projector.state);
+	}
+
+	/** The documents (stored ones only) whose access for an org this one's state decides. */
+	async accessGrants(live: LiveDocument): Promise<{ live: LiveDocument; orgId: string }[]> {
+		const granted: { live: LiveDocument; orgId: string }[] = [];
+		for (const grant of this.#deps.policy.grants(live.ref)) {
+			const name = this.#deps.policy.name(grant.ref);
+			if (!this.#docs.has(name) && !(await this.#stored(name))) continue;
+			const other = await this.get(name);
+			if (other) granted.push({ live: other, orgId: grant.orgId });
+		}
+		return granted;
 	}
 
 	/** A viewer's access to a document, loading the stored documents the answer looks at. */
@@ -865,6 +878,7 @@ export class DocumentRegistry {
 		live.unflushed += 1;
 		live.bytes += update.byteLength;
 		live.updatesSinceCompaction += 1;
+		live.bytesSinceCompaction += update.byteLength;
 		live.lastUsed = this.#now();
 		// The analysis admitted only appends at the tail (server events are pushed at it): the
 		// projection grows by exactly these events, in this order, and what it already had stays.
@@ -1067,6 +1081,7 @@ export class DocumentRegistry {
 		this.#deps.validator.applyTrusted(live.name, update);
 		live.bytes += update.byteLength;
 		live.updatesSinceCompaction += 1;
+		live.bytesSinceCompaction += update.byteLength;
 		live.lastUsed = this.#now();
 		const message = encodeUpdate(update);
 		for (const peer of live.peers) peer.send(message);
@@ -1085,7 +1100,9 @@ export class DocumentRegistry {
 		const { limits } = this.#deps;
 		if (
 			live.updatesSinceCompaction >= limits.compactEveryUpdates ||
-			(live.updatesSinceCompaction > 1 && live.bytes >= limits.compactEveryBytes)
+			// The tail, not the whole document: a document past the threshold would otherwise be
+			// re-encoded whole on every write.
+			(live.updatesSinceCompaction > 1 && live.bytesSinceCompaction >= limits.compactEveryBytes)
 		) {
 			// Off the update path: the next turn of the event loop, atomically with respect to updates.
 			setImmediate(() => {
@@ -1105,6 +1122,7 @@ export class DocumentRegistry {
 	async compact(live: LiveDocument): Promise<void> {
 		if (live.seenThrough === 0 || live.updatesSinceCompaction <= 1 || live.unflushed > 0) return;
 		live.updatesSinceCompaction = 0;
+		live.bytesSinceCompaction = 0;
 		live.bytes = await this.#deps.store.compact(
 			live.name,
 			Y.encodeStateAsUpdate(live.doc),

@@ -69,6 +69,8 @@ export class LiveDocument {
 	/** stored bytes (snapshot plus updates since) */
 	bytes: number;
 	updatesSinceCompaction: number;
+	/** bytes of the updates stored after the snapshot (what compaction folds into it) */
+	bytesSinceCompaction: number;
 	/** accepted updates applied here but not yet committed to the store */
 	unflushed = 0;
 	lastUsed: number;
@@ -106,6 +108,7 @@ export class LiveDocument {
 		this.seenThrough = stored?.lastSeq ?? 0;
 		this.bytes = stored?.bytes ?? 0;
 		this.updatesSinceCompaction = stored?.updates.length ?? 0;
+		this.bytesSinceCompaction = (stored?.updates ?? []).reduce((sum, u) => sum + u.byteLength, 0);
 		this.projector = policy.project(ref);
 		this.projector.append(this.log.toArray());
 		this.awareness = new Awareness(this.doc);

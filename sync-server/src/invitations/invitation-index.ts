@@ -15,20 +15,35 @@ export interface IndexedInvitation {
 /** At most this many rows per hash are read: more than one already means a forged duplicate. */
 const MAX_MATCHES = 4;
 
-function rowsOf(state: OrgDocumentState) {
-	return Object.values(state.invitations).map((invitation) => ({
+function rowsOf(state: OrgDocumentState, invitations = Object.values(state.invitations)) {
+	return invitations.map((invitation) => ({
 		tokenHash: invitation.tokenHash,
 		orgId: state.orgId,
 		invitationId: invitation.invitationId
 	}));
 }
 
+/** The invitations that `invitation.created` events among `entries` (log entries) put in `state`. */
+function createdIn(state: OrgDocumentState, entries: readonly unknown[]) {
+	const created: OrgDocumentState['invitations'][string][] = [];
+	for (const entry of entries) {
+		const event = entry as { type?: unknown; payload?: { invitationId?: unknown } } | null;
+		if (event?.type !== 'invitation.created') continue;
+		const id = event.payload?.invitationId;
+		const invitation = typeof id === 'string' ? state.invitations[id] : undefined;
+		if (invitation && Object.hasOwn(state.invitations, id as string)) created.push(invitation);
+	}
+	return created;
+}
+
 export class InvitationIndex {
 	readonly #registry: DocumentRegistry;
 	readonly #store: InvitationTokenStorage;
 	/**
-	 * How many invitations each org document's projection had when it was last indexed. A projection
-	 * object is replaced when its log is replayed or reloaded, which indexes it afresh.
+	 * How many log entries each org document's projection had when it was last indexed: only the
+	 * entries after them can add invitations (one is added by its own `invitation.created` and
+	 * never dropped, and the projection takes the log in order). A projection object is replaced
+	 * when its log is replayed or reloaded, which indexes it afresh.
 	 */
 	readonly #seen = new WeakMap<OrgDocumentState, number>();
 	/** writes run one at a time, in order; `find` waits for them (a link is indexed once durable) */
@@ -50,10 +65,15 @@ export class InvitationIndex {
 	update(live: LiveDocument): Promise<void> {
 		const state = live.projector.state;
 		if (state.kind !== 'org') return Promise.resolve();
-		const rows = rowsOf(state);
-		// Invitations are never dropped from a projection: an unchanged count means nothing new.
-		if (this.#seen.get(state) === rows.length) return Promise.resolve();
-		this.#seen.set(state, rows.length);
+		const seen = this.#seen.get(state);
+		if (seen === state.length) return Promise.resolve();
+		this.#seen.set(state, state.length);
+		// Only what the new entries created: a reseller with thousands of links rewrites none of them.
+		const rows =
+			seen === undefined
+				? rowsOf(state)
+				: rowsOf(state, createdIn(state, live.log.slice(seen, state.length)));
+		if (rows.length === 0) return Promise.resolve();
 		return this.#write(() => this.#store.put(rows));
 	}
 
@@ -66,7 +86,7 @@ export class InvitationIndex {
 			const state = await this.#registry.projection(ref);
 			if (state?.kind !== 'org') continue;
 			rows.push(...rowsOf(state));
-			this.#seen.set(state, Object.keys(state.invitations).length);
+			this.#seen.set(state, state.length);
 		}
 		await this.#write(() => this.#store.put(rows, true));
 	}

@@ -7,6 +7,7 @@ import {
 	accessBasis,
 	accessCandidates,
 	accessFor,
+	accessGrants,
 	checkAppend,
 	createProjector,
 	rolesOf,
@@ -229,9 +230,44 @@ describe('accessCandidates', () => {
 		);
 	});
 
-	it('leaves org documents and the directory to every org (providers and everyone may read them)', () => {
-		expect(accessCandidates(providerRef, project(providerRef, []))).toBeNull();
+	it('leaves the directory to every org (everyone may read it)', () => {
 		expect(accessCandidates({ kind: 'directory' }, project({ kind: 'directory' }, []))).toBeNull();
+	});
+
+	it('names an org and the program for its org document, and a provider only through its partnership', () => {
+		const resellerRef = { kind: 'org', orgId: RESELLER } as const;
+		const { log, push } = orgLog(RESELLER, 'indirectReseller', 'rio', {
+			alreadyEnrolledInCsp: true,
+			mpnId: '1234567'
+		});
+		push('enrollment.submitted', resellerAdmin, {
+			track: 'alreadyEnrolled',
+			support: { email: 'help@contoso.com' }
+		});
+		const partnership = partnershipLog();
+		partnership.push('partnership.authorized', resellerAdmin, { acknowledged: true });
+		const related = (ref: DocumentRef) =>
+			ref.kind === 'partnership' &&
+			ref.providerId === partnershipRef.providerId &&
+			ref.resellerId === partnershipRef.resellerId
+				? project(partnershipRef, partnership.log)
+				: undefined;
+		const granted = accessGrants(partnershipRef).map((grant) => [grant.ref, grant.orgId]);
+		for (let n = 0; n <= log.length; n += 1) {
+			const state = project(resellerRef, log.slice(0, n));
+			const candidates = accessCandidates(resellerRef, state);
+			expect(candidates).toEqual([RESELLER, PROGRAM_ORG_ID]);
+			for (const viewer of viewers) {
+				if (accessFor(resellerRef, state, orgViewer(viewer.orgId), related) === 'none') continue;
+				if (candidates?.includes(viewer.orgId)) continue;
+				expect(granted).toContainEqual([resellerRef, viewer.orgId]);
+			}
+		}
+		expect(accessFor(resellerRef, project(resellerRef, log), orgViewer(PROVIDER), related)).toBe(
+			'read'
+		);
+		expect(accessGrants(customerRef)).toEqual([]);
+		expect(accessGrants(resellerRef)).toEqual([]);
 	});
 });
 
