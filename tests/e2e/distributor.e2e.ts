@@ -41,6 +41,11 @@ test('a reseller with 1,000 more customers signs in on a new device: all listed 
 }) => {
 	test.setTimeout(300_000);
 	const page = await newPage(browser);
+	// Signed out, the app's session check answers 401 (two "Failed to load resource" lines): the
+	// errors counted are those from signing in on.
+	await page.goto('/sign-in');
+	await page.getByLabel('Email').fill(RESELLER.email);
+	await page.getByLabel('Password').fill(RESELLER.password);
 	const sockets: string[] = [];
 	const errors: string[] = [];
 	page.on('websocket', (socket) => sockets.push(socket.url()));
@@ -50,17 +55,18 @@ test('a reseller with 1,000 more customers signs in on a new device: all listed 
 	page.on('pageerror', (error) => errors.push(error.message));
 
 	const started = Date.now();
-	await signInThroughForm(page, RESELLER);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
 	await page.getByRole('navigation').getByRole('link', { name: 'Customers', exact: true }).click();
 	const count = page.getByRole('status').filter({ hasText: /^Customers found: / });
-	await expect(count).toHaveText(/^Customers found: 1,?00\d$/, { timeout: 180_000 });
+	await expect(count).toHaveText(/^Customers found: 1,?00\d$/, { timeout: 60_000 });
 	const listed = Date.now() - started;
 	console.log(`distributor e2e: ${GENERATED} more customers listed ${listed} ms after sign-in`);
 
 	// The header says how far it is until every document synced once, then that it is online.
 	const header = page.getByRole('banner');
 	await expect(
-		header.getByRole('status').filter({ hasText: /^Connection:\s*Online$/ })
+		header.getByRole('status').filter({ hasText: /Connection:\s*Online/ })
 	).toBeVisible({ timeout: 180_000 });
 	console.log(`distributor e2e: every document synced ${Date.now() - started} ms after sign-in`);
 	expect(sockets.filter((url) => new URL(url).pathname.startsWith('/sync'))).toHaveLength(1);

@@ -1,0 +1,140 @@
+// A distributor's workspace on a new device (issue 20). For each size N (BENCH_DISTRIBUTOR_SIZES,
+// default "2000"), a server seeds N more customers for Contoso through its own write path
+// (TIERTWO_DEMO_CUSTOMERS), then Contoso's admin signs in on a new Chromium profile with the built
+// app. Prints: seeding time, sign-in to the complete Customers list, sign-in to every document
+// synced (the header says Online), websockets opened, console errors, JS heap after GC, IndexedDB
+// usage, and the provider's order showing on the reseller's open record (p50/p95 over
+// BENCH_DISTRIBUTOR_ORDERS tries). Targets (issue 20): 2,000 listed <= 3 s, 20,000 <= 10 s,
+// 1 websocket, 0 errors, live order <= 1 s p95. Needs `npm run build` first.
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { demoCustomer } from '../../sync-server/src/demo-customers';
+import { CHROMIUM_FLAGS, findChromium } from '../e2e/browser';
+import { DEFAULT_BUILD_DIR, freePort, newDataDir, startAppServer } from '../e2e/app-server';
+import { percentile } from './bench-workspace';
+
+const SIZES = (process.env.BENCH_DISTRIBUTOR_SIZES ?? '2000').split(',').map(Number);
+const ORDERS = Number(process.env.BENCH_DISTRIBUTOR_ORDERS ?? 10);
+const PASSWORD = 'tiertwo-demo';
+
+if (!existsSync(path.join(DEFAULT_BUILD_DIR, 'index.html'))) {
+	console.log('distributor skipped: run `npm run build` first');
+	process.exit(0);
+}
+
+const print = (name: string, value: number, unit: string) =>
+	console.log(`${name} ${Number.isFinite(value) ? value.toFixed(1) : 'NaN'} ${unit}`);
+
+async function signIn(page: Page, email: string): Promise<void> {
+	if (!page.url().endsWith('/sign-in')) await page.goto('/sign-in');
+	await page.getByLabel('Email').waitFor();
+	await page.getByLabel('Email').fill(email);
+	await page.getByLabel('Password').fill(PASSWORD);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+}
+
+async function measure(browser: Browser, size: number): Promise<void> {
+	const seedStarted = performance.now();
+	const server = await startAppServer({
+		port: await freePort(),
+		dataDir: newDataDir(),
+		env: { TIERTWO_DEMO_CUSTOMERS: String(size) },
+		startTimeoutMs: 60 * 60_000
+	});
+	print(
+		`distributor_${size}_seed`,
+		(performance.now() - seedStarted) / 1000,
+		's (server start with seeding)'
+	);
+	try {
+		const context = await browser.newContext({ baseURL: server.url });
+		const page = await context.newPage();
+		const sockets: string[] = [];
+		let errors = 0;
+		page.on('websocket', (socket) => sockets.push(socket.url()));
+		page.on('console', (message) => {
+			if (message.type() === 'error') errors += 1;
+		});
+		// Signed out, the session check answers 401: errors count from signing in on.
+		await page.goto('/sign-in');
+		errors = 0;
+		const started = performance.now();
+		await signIn(page, 'admin@contoso.example');
+		await page
+			.getByRole('navigation')
+			.getByRole('link', { name: 'Customers', exact: true })
+			.click();
+		const complete = new RegExp(`^Customers found: ${size + 8}$|^Customers found: ${size + 7}$`);
+		await page
+			.getByRole('status')
+			.filter({ hasText: complete })
+			.waitFor({ timeout: 30 * 60_000 });
+		print(
+			`distributor_${size}_list_complete`,
+			(performance.now() - started) / 1000,
+			's after sign-in'
+		);
+		await page
+			.getByRole('banner')
+			.getByRole('status')
+			.filter({ hasText: /Connection:\s*Online/ })
+			.waitFor({ timeout: 60 * 60_000 });
+		print(
+			`distributor_${size}_all_synced`,
+			(performance.now() - started) / 1000,
+			's after sign-in'
+		);
+		print(`distributor_${size}_websockets`, sockets.length, 'opened');
+		print(`distributor_${size}_console_errors`, errors, '');
+		const cdp = await context.newCDPSession(page);
+		await cdp.send('HeapProfiler.collectGarbage');
+		const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+		print(`distributor_${size}_heap_after_gc`, heap.usedSize / 2 ** 20, 'MiB');
+		const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+		print(`distributor_${size}_indexeddb`, usage / 2 ** 20, 'MiB (storage estimate)');
+
+		// Live: the provider orders for the last generated customer, whose record the reseller has open.
+		const last = demoCustomer(size - 1);
+		await page.getByRole('searchbox', { name: 'Search customers by name' }).fill(last.legalName);
+		await page.getByRole('link', { name: last.legalName, exact: true }).first().click();
+		await page.getByRole('heading', { level: 1, name: last.legalName }).waitFor();
+		const providerContext = await browser.newContext({ baseURL: server.url });
+		const provider = await providerContext.newPage();
+		await signIn(provider, 'admin@northwind.example');
+		await provider.goto(`/customers/${last.customerId}`);
+		const form = provider.getByRole('form', { name: 'Submit an order' });
+		const latencies: number[] = [];
+		for (let n = 1; n <= ORDERS; n += 1) {
+			await form.getByLabel('Offer').selectOption({ label: 'Business Basic' });
+			await form.getByLabel('Term').selectOption({ label: 'Annual' });
+			await form.getByLabel('Quantity').fill(String(n + 1));
+			const line = `New subscription: Business Basic, Annual, ${n + 1} licenses`;
+			const row = page.getByRole('region', { name: 'Orders' }).getByRole('row', { name: line });
+			const seen = row.first().waitFor({ timeout: 60_000 });
+			const sent = performance.now();
+			await form.getByRole('button', { name: 'Submit order' }).click();
+			await seen;
+			latencies.push(performance.now() - sent);
+		}
+		print(`distributor_${size}_live_order_p50`, percentile(latencies, 50), 'ms');
+		print(`distributor_${size}_live_order_p95`, percentile(latencies, 95), `ms (${ORDERS} orders)`);
+		await providerContext.close();
+		await context.close();
+	} finally {
+		await server.stop();
+	}
+}
+
+const executablePath = findChromium();
+const browser = await chromium.launch({
+	headless: true,
+	args: CHROMIUM_FLAGS,
+	...(executablePath ? { executablePath } : {})
+});
+try {
+	for (const size of SIZES) await measure(browser, size);
+} finally {
+	await browser.close();
+}
