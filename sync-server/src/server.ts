@@ -10,6 +10,7 @@ import { domainPolicy, type AccessPolicy, type Viewer } from './authorize.js';
 import type { ServerConfig } from './config.js';
 import { seedDemoCustomers, type DemoCustomersSeeded } from './demo-customers.js';
 import { seedDemoWorkspace, type DemoSignIn } from './demo-seed.js';
+import { accessChangeOf, orgsAdmitted } from './docs/access-change.js';
 import { AccessIndex } from './docs/access-index.js';
 import { DocumentRegistry } from './docs/document-registry.js';
 import { seedDemoPmcRegistry } from './enrollment/demo-pmc.js';
@@ -155,6 +156,7 @@ export async function startServer(
 		},
 		awareness: (name, update) => registry.receiveAwareness(name, update),
 		sessionsRevoked: (ids) => hub.closeSessions(ids),
+		accessChanged: (change) => hub.accessChangedElsewhere(change),
 		reconnected: () => {
 			registry.repairAll().catch((error: unknown) => {
 				log.error({ err: error }, 'could not catch up from the store');
@@ -199,18 +201,25 @@ export async function startServer(
 			.catch((error: unknown) => log.error({ err: error }, 'access index update failed'));
 		return indexing;
 	};
-	accountSync.onNewOrg = (orgId) => void indexTask(() => index.rebuild(orgId));
+	// The other processes' channels hear of an access change once the shared index has it.
+	accountSync.onNewOrg = (orgId) =>
+		void indexTask(async () => {
+			await index.rebuild(orgId);
+			bus?.publishAccessChanged(orgsAdmitted([orgId]));
+		});
 	// The listing index is only read by GET /api/auth/documents: refresh it in batches, not on
 	// every update (connections' access is rechecked by the hub).
-	const staleIndex = new Set<LiveDocument>();
+	// Each stale document, and whether this process committed the change (then it tells the others).
+	const staleIndex = new Map<LiveDocument, boolean>();
 	let indexTimer: NodeJS.Timeout | null = null;
 	const refreshIndex = () => {
 		indexTimer = null;
 		const stale = [...staleIndex];
 		staleIndex.clear();
 		return indexTask(async () => {
-			for (const live of stale) {
+			for (const [live, committed] of stale) {
 				await index.refreshWithDependents(live);
+				if (committed) bus?.publishAccessChanged(accessChangeOf(registry, live));
 				// Its store calls may all complete synchronously (SQLite): let sockets in between.
 				await new Promise((resolve) => setImmediate(resolve));
 			}
@@ -230,8 +239,8 @@ export async function startServer(
 		return index.documentsFor(viewer);
 	};
 	registry.onLogChanged((live) => accountSync.syncOrg(live));
-	registry.onAccessChanged((live) => {
-		staleIndex.add(live);
+	registry.onAccessChanged((live, committed) => {
+		staleIndex.set(live, committed || staleIndex.get(live) === true);
 		indexTimer ??= setTimeout(() => void refreshIndex(), 1000);
 	});
 	// Enrollment (issue 7): Partner Membership Center registry, email, verification links.
@@ -320,7 +329,11 @@ export async function startServer(
 					registry,
 					accounts,
 					...(options.now ? { now: options.now } : {}),
-					onNewOrgs: (orgIds) => indexTask(() => index.admitOrgs(orgIds)),
+					onNewOrgs: (orgIds) =>
+						indexTask(async () => {
+							await index.admitOrgs(orgIds);
+							bus?.publishAccessChanged(orgsAdmitted(orgIds));
+						}),
 					...(progress ? { progress } : {})
 				},
 				count

@@ -430,3 +430,57 @@ describe('channel limits', () => {
 		}
 	});
 });
+
+describe('the channel in a cluster', () => {
+	it('hears of access changes committed through another process, for documents it does not hold', async () => {
+		const committing = t.servers[0] as (typeof t.servers)[number];
+		const listening = t.servers.at(-1) as (typeof t.servers)[number];
+		const customerId = 'demo-customer-00001';
+		const name = `customer/${customerId}`;
+		const listed = (c: ServerControl) =>
+			c.type === 'documents' && c.documents.some((d) => d.name === name);
+		const session = await t.signIn('admin@contoso.example');
+		const contoso = new ChannelClient(
+			`${listening.url.replace(/^http/, 'ws')}${CHANNEL_PATH}`,
+			session,
+			listening.url
+		);
+		await contoso.opened;
+		await contoso.expectControl((c) => c.type === 'documents', 'first list');
+		expect(contoso.listed?.some((d) => d.name === name)).toBe(false);
+		// Nothing the change touches is held by the channel's process (in a cluster, another one).
+		await listening.registry.unloadIdle(true);
+
+		// A new customer of Contoso's, created through the first process.
+		const granted = contoso.controls.length;
+		await committing.seedDemoCustomers(1);
+		if (committing !== listening) expect(listening.registry.peek(name)).toBeUndefined();
+		await contoso.expectControl(listed, 'the new customer listed', granted);
+
+		// Its relationship with Contoso ended, through the first process again.
+		await listening.registry.unloadIdle(true);
+		if (committing !== listening) expect(listening.registry.peek(name)).toBeUndefined();
+		const state = await committing.registry.current({ kind: 'customer', customerId });
+		const relationship =
+			state?.kind === 'customer' ? Object.values(state.relationships)[0] : undefined;
+		const revoked = contoso.controls.length;
+		expect(
+			await committing.registry.appendEvents(
+				name,
+				[
+					event('relationship.ended', CONTOSO_ADMIN, {
+						relationshipId: relationship?.relationshipId,
+						scope: 'all'
+					})
+				],
+				await committing.registry.currentActorOf(CONTOSO_ADMIN)
+			)
+		).toEqual({ ok: true });
+		await contoso.expectControl(
+			(c) => c.type === 'documents' && !listed(c),
+			'the ended customer unlisted',
+			revoked
+		);
+		contoso.terminate();
+	});
+});

@@ -1,6 +1,7 @@
 // Fan-out between the processes of a cluster through Redis pub/sub (REDIS_URL). One channel
 // carries, from each process, the updates it stored (each with the sequence number the shared
-// store gave it), its peers' presence and the sessions it ended. Pub/sub, not streams: PostgreSQL
+// store gave it), its peers' presence, the sessions it ended and the access changes it committed
+// (once they are in the shared listing index: each process re-decides its own channels' lists). Pub/sub, not streams: PostgreSQL
 // is already the durable, ordered log, so the bus only has to be fast. What it may drop (a
 // reconnect, a slow subscriber cut off) shows as a gap in a document's sequence numbers, or as
 // the reconnect itself, and the registry then reads what it missed from the store.
@@ -9,16 +10,19 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { AccessChange } from '../docs/access-change.js';
 import type { DocumentBus } from '../docs/document-registry.js';
 
 const UPDATES = 1;
 const AWARENESS = 2;
 const SESSIONS_REVOKED = 3;
+const ACCESS_CHANGED = 4;
 
 export interface BusHandlers {
 	update(name: string, seq: number, update: Uint8Array): void;
 	awareness(name: string, update: Uint8Array): void;
 	sessionsRevoked(sessionIds: readonly string[]): void;
+	accessChanged(change: AccessChange): void;
 	/** the subscription was lost and is back: messages may have been missed */
 	reconnected(): void;
 }
@@ -116,8 +120,15 @@ export class RedisBus implements DocumentBus {
 
 	publishSessionsRevoked(sessionIds: readonly string[]): void {
 		const encoder = this.#header(SESSIONS_REVOKED);
-		encoding.writeVarUint(encoder, sessionIds.length);
-		for (const id of sessionIds) encoding.writeVarString(encoder, id);
+		writeStrings(encoder, sessionIds);
+		this.#publish(encoder);
+	}
+
+	publishAccessChanged(change: AccessChange): void {
+		const encoder = this.#header(ACCESS_CHANGED);
+		writeStrings(encoder, change.names);
+		writeStrings(encoder, change.orgs);
+		encoding.writeUint8(encoder, change.anyOrg ? 1 : 0);
 		this.#publish(encoder);
 	}
 
@@ -143,10 +154,11 @@ export class RedisBus implements DocumentBus {
 			const name = decoding.readVarString(decoder);
 			handlers.awareness(name, decoding.readVarUint8Array(decoder).slice());
 		} else if (type === SESSIONS_REVOKED) {
-			const count = decoding.readVarUint(decoder);
-			const ids: string[] = [];
-			for (let i = 0; i < count; i += 1) ids.push(decoding.readVarString(decoder));
-			handlers.sessionsRevoked(ids);
+			handlers.sessionsRevoked(readStrings(decoder));
+		} else if (type === ACCESS_CHANGED) {
+			const names = readStrings(decoder);
+			const orgs = readStrings(decoder);
+			handlers.accessChanged({ names, orgs, anyOrg: decoding.readUint8(decoder) === 1 });
 		}
 	}
 
@@ -156,4 +168,16 @@ export class RedisBus implements DocumentBus {
 		this.#subscriber.disconnect();
 		this.redis.disconnect();
 	}
+}
+
+function writeStrings(encoder: encoding.Encoder, strings: readonly string[]): void {
+	encoding.writeVarUint(encoder, strings.length);
+	for (const string of strings) encoding.writeVarString(encoder, string);
+}
+
+function readStrings(decoder: decoding.Decoder): string[] {
+	const strings: string[] = [];
+	for (let count = decoding.readVarUint(decoder); count > 0; count -= 1)
+		strings.push(decoding.readVarString(decoder));
+	return strings;
 }

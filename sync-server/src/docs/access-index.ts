@@ -101,7 +101,7 @@ export class AccessIndex {
 			}
 			return;
 		}
-		for (const name of await this.#registry.names()) {
+		for (const name of await this.#concerning(orgId)) {
 			const live = await this.#registry.get(name);
 			const candidates = live && this.#registry.accessCandidates(live);
 			if (live && (!candidates || candidates.includes(orgId))) {
@@ -109,6 +109,21 @@ export class AccessIndex {
 			}
 			if (live) await this.#decideGrants(live, (granted) => granted === orgId);
 		}
+	}
+
+	/**
+	 * The documents whose listing for `orgId` could depend on whether the org is known: those open
+	 * to every org (the only ones decided for known orgs alone) and, to be sure, every one its name
+	 * or its listed access names. Not every document: a sign-up loads what concerns its org, not the
+	 * whole store. The orgs a document's state names (a customer's resellers and providers) were
+	 * decided when that state changed (`refresh` decides them all, known or not).
+	 */
+	async #concerning(orgId: string): Promise<string[]> {
+		const names = new Set(await this.#store.forOrg(orgId));
+		for (const name of await this.#registry.names()) {
+			if (this.#registry.namedFor(name, orgId)) names.add(name);
+		}
+		return [...names].sort();
 	}
 
 	/**

@@ -57,6 +57,8 @@ export type Verdict =
 	{ readonly ok: true } | ({ readonly ok: false; readonly message: string } & Refusal);
 
 export type LogListener = (live: LiveDocument) => void;
+/** `committed`: this process stored the change (not heard from another process of the cluster). */
+export type AccessListener = (live: LiveDocument, committed: boolean) => void;
 /** A listener whose work the writer's acknowledgement waits for. */
 export type AcknowledgedListener = (live: LiveDocument) => Promise<void>;
 
@@ -99,7 +101,7 @@ export class DocumentRegistry {
 	readonly #docs = new Map<string, LiveDocument>();
 	readonly #listeners = new Set<LogListener>();
 	readonly #beforeAck = new Set<AcknowledgedListener>();
-	readonly #accessListeners = new Set<LogListener>();
+	readonly #accessListeners = new Set<AccessListener>();
 	/** for each document, the documents whose access was decided by looking at it */
 	readonly #dependents = new Map<string, Set<string>>();
 	readonly #unloadTimer: NodeJS.Timeout;
@@ -148,12 +150,6 @@ export class DocumentRegistry {
 	}
 
 	/**
-	 * Called after a document's log grew in a way that may change who has access to it or to the
-	 * documents that look at it (its access basis changed; always the first time after loading).
-	 * Most edits change no one's access, and rechecking a crowded document's connections costs one
-	 * decision per connection.
-	 */
-	/**
 	 * Like `onLogChanged`, but the writer's acknowledgement waits until `listener` has settled: for
 	 * what must be findable once an event is acknowledged (an invitation link's index entry, which
 	 * every process of a cluster reads from the shared store). Keep it short: acks wait for it.
@@ -163,19 +159,25 @@ export class DocumentRegistry {
 		return () => this.#beforeAck.delete(listener);
 	}
 
-	onAccessChanged(listener: LogListener): () => void {
+	/**
+	 * Called after a document's log grew in a way that may change who has access to it or to the
+	 * documents that look at it (its access basis changed; always the first time after loading).
+	 * Most edits change no one's access, and rechecking a crowded document's connections costs one
+	 * decision per connection.
+	 */
+	onAccessChanged(listener: AccessListener): () => void {
 		this.#accessListeners.add(listener);
 		return () => this.#accessListeners.delete(listener);
 	}
 
 	/** Tells the listeners; returns what an acknowledgement of this change must wait for. */
-	#logChanged(live: LiveDocument): Promise<unknown>[] {
+	#logChanged(live: LiveDocument, committed: boolean): Promise<unknown>[] {
 		const gates = [...this.#beforeAck].map((listener) => listener(live));
 		for (const listener of this.#listeners) listener(live);
 		const basis = this.#deps.policy.basis(live.projector.state);
 		if (basis !== live.accessBasis) {
 			live.accessBasis = basis;
-			for (const listener of this.#accessListeners) listener(live);
+			for (const listener of this.#accessListeners) listener(live, committed);
 		}
 		return gates;
 	}
@@ -360,6 +362,23 @@ export class DocumentRegistry {
 	/** The orgs that could have access to the document now (null: any org could). */
 	accessCandidates(live: LiveDocument): readonly string[] | null {
 		return this.#deps.policy.candidates(live.ref, live.projector.state);
+	}
+
+	/**
+	 * Whether a document's name alone may concern `orgId`: its candidates before any event name it
+	 * (or any org), or it grants access to it. Loads nothing. The orgs its state adds (a customer's
+	 * resellers and providers) are decided whenever that state changes, known org or not.
+	 */
+	namedFor(name: string, orgId: string): boolean {
+		const { policy } = this.#deps;
+		const ref = policy.parse(name);
+		if (!ref) return false;
+		const candidates = policy.candidates(ref, policy.project(ref).state);
+		return (
+			candidates === null ||
+			candidates.includes(orgId) ||
+			policy.grants(ref).some((grant) => grant.orgId === orgId)
+		);
 	}
 
 	/** The documents (stored ones only) whose access for an org this one's state decides. */
@@ -952,7 +971,7 @@ export class DocumentRegistry {
 				}
 				peer.send(message);
 			}
-			const gates = write.logChanged ? this.#logChanged(write.live) : [];
+			const gates = write.logChanged ? this.#logChanged(write.live, true) : [];
 			this.#maybeCompact(write.live);
 			if (gates.length === 0) write.resolve();
 			else void Promise.allSettled(gates).then(write.resolve);
@@ -1091,7 +1110,7 @@ export class DocumentRegistry {
 				live.projector = this.#deps.policy.project(live.ref);
 				live.projector.append(live.log.toArray());
 			}
-			void this.#logChanged(live);
+			void this.#logChanged(live, false);
 		}
 		this.#maybeCompact(live);
 	}

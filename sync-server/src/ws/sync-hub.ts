@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AccountService, Authenticated } from '../accounts/account-service.js';
+import { accessChangeOf, type AccessChange } from '../docs/access-change.js';
 import type { DocumentRegistry } from '../docs/document-registry.js';
 import type { LiveDocument } from '../docs/live-document.js';
 import { ACCESS_COOKIE, parseCookies } from '../http/cookies.js';
@@ -133,7 +134,7 @@ export class SyncHub {
 		this.#heartbeat.unref();
 		deps.registry.onAccessChanged((live) => {
 			this.recheck(live);
-			this.#refreshLists(live);
+			this.refreshLists(accessChangeOf(deps.registry, live));
 		});
 	}
 
@@ -400,8 +401,12 @@ export class SyncHub {
 
 	/** After a document's log changed: access may have been granted, lowered or withdrawn. */
 	recheck(changed: LiveDocument): void {
+		this.#queueRecheck(changed.name, () => changed.peers);
+	}
+
+	#queueRecheck(name: string, peers: () => Iterable<unknown>): void {
 		this.#rechecks = this.#rechecks
-			.then(() => this.#recheck(changed))
+			.then(() => this.#recheck(name, peers()))
 			.catch((error: unknown) => this.#deps.log.error({ err: error }, 'access recheck failed'));
 	}
 
@@ -410,15 +415,17 @@ export class SyncHub {
 		return this.#rechecks;
 	}
 
-	async #recheck(changed: LiveDocument): Promise<void> {
+	/** Re-decides the connections to `name` (its `peers`), to the documents that look at it, and of its org. */
+	async #recheck(name: string, peers: Iterable<unknown>): Promise<void> {
 		const { registry } = this.#deps;
-		const affected = new Set(changed.peers);
-		for (const name of registry.dependentsOf(changed.name)) {
-			for (const peer of registry.peek(name)?.peers ?? []) affected.add(peer);
+		const affected = new Set(peers);
+		for (const dependent of registry.dependentsOf(name)) {
+			for (const peer of registry.peek(dependent)?.peers ?? []) affected.add(peer);
 		}
 		// A user's org document holds their roles and whether they may still sign in at all.
-		if (changed.ref.kind === 'org') {
-			for (const connection of this.#byOrg.get(changed.ref.orgId) ?? []) affected.add(connection);
+		const ref = registry.policy.parse(name);
+		if (ref?.kind === 'org') {
+			for (const connection of this.#byOrg.get(ref.orgId) ?? []) affected.add(connection);
 		}
 		for (const peer of affected) {
 			if (!(peer instanceof SyncConnection) || !peer.open) continue;
@@ -434,27 +441,29 @@ export class SyncHub {
 	 * (those of the orgs that could have access to the changed document or the ones that look at
 	 * it, and those that listed them). Each sends it only if it changed.
 	 */
-	#refreshLists(changed: LiveDocument): void {
+	refreshLists(change: AccessChange): void {
 		if (this.#channels.size === 0) return;
-		const { registry } = this.#deps;
-		const names = [changed.name, ...registry.dependentsOf(changed.name)];
-		const orgs = new Set<string>();
-		// Roles live in the org's document: its users' lists may change with any of its events.
-		if (changed.ref.kind === 'org') orgs.add(changed.ref.orgId);
-		let anyOrg = false;
-		for (const name of names) {
-			const live = name === changed.name ? changed : registry.peek(name);
-			const candidates = live ? registry.accessCandidates(live) : null;
-			if (candidates === null) {
-				anyOrg = true;
-				break;
-			}
-			for (const orgId of candidates) orgs.add(orgId);
-		}
+		const orgs = new Set(change.orgs);
 		for (const channel of this.#channels) {
-			if (anyOrg || orgs.has(channel.orgId) || names.some((name) => channel.lists(name)))
+			if (
+				change.anyOrg ||
+				orgs.has(channel.orgId) ||
+				change.names.some((name) => channel.lists(name))
+			)
 				channel.refreshDocuments();
 		}
+	}
+
+	/**
+	 * An access change another process of the cluster committed (heard once it is in the shared
+	 * listing index). The documents held here hear their updates on the bus and are rechecked then;
+	 * connections to ones that look at a document not held here are rechecked now.
+	 */
+	accessChangedElsewhere(change: AccessChange): void {
+		for (const name of change.names) {
+			if (!this.#deps.registry.peek(name)) this.#queueRecheck(name, () => []);
+		}
+		this.refreshLists(change);
 	}
 
 	/** Closes every connection with "going away" (clients reconnect to the next server). */
