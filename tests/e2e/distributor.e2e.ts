@@ -65,9 +65,9 @@ test('a reseller with 1,000 more customers signs in on a new device: all listed 
 
 	// The header says how far it is until every document synced once, then that it is online.
 	const header = page.getByRole('banner');
-	await expect(
-		header.getByRole('status').filter({ hasText: /Connection:\s*Online/ })
-	).toBeVisible({ timeout: 180_000 });
+	await expect(header.getByRole('status').filter({ hasText: /Connection:\s*Online/ })).toBeVisible({
+		timeout: 180_000
+	});
 	console.log(`distributor e2e: every document synced ${Date.now() - started} ms after sign-in`);
 	expect(sockets.filter((url) => new URL(url).pathname.startsWith('/sync'))).toHaveLength(1);
 
