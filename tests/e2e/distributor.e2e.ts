@@ -44,6 +44,7 @@ test('a reseller with 1,000 more customers signs in on a new device: all listed 
 	// Signed out, the app's session check answers 401 (two "Failed to load resource" lines): the
 	// errors counted are those from signing in on.
 	await page.goto('/sign-in');
+	await page.waitForLoadState('networkidle');
 	await page.getByLabel('Email').fill(RESELLER.email);
 	await page.getByLabel('Password').fill(RESELLER.password);
 	const sockets: string[] = [];
