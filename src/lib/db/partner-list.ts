@@ -33,6 +33,39 @@ export async function rememberedPartnerName(
 	return (await nameBook(db, orgId))[partnerId]?.name;
 }
 
+/**
+ * The partnerships of `orgId` on `side` and their partners' names: no customer rows, so a page
+ * that only names partners (Customers) is not queried again for every customer that syncs.
+ */
+export function partnerOrgs(
+	db: AppDatabase,
+	side: PartnerSide,
+	orgId: string
+): Promise<Pick<PartnerListData, 'partnerships' | 'orgs'>> {
+	return db.transaction(
+		'r',
+		[db.partnerships, db.orgs, db.directoryEntries, db.settings],
+		async () => {
+			const partnerships = await db.partnerships
+				.where(side === 'provider' ? 'providerId' : 'resellerId')
+				.equals(orgId)
+				.toArray();
+			const partnerIds = partnerships.map((p) =>
+				side === 'provider' ? p.resellerId : p.providerId
+			);
+			const orgs = new Map<string, OrgFacts>();
+			for (const [id, known] of Object.entries(await nameBook(db, orgId))) orgs.set(id, known);
+			for (const entry of await db.directoryEntries.bulkGet(partnerIds)) {
+				if (entry) orgs.set(entry.providerId, { name: entry.legalName, country: entry.country });
+			}
+			for (const org of await db.orgs.bulkGet(partnerIds)) {
+				if (org) orgs.set(org.orgId, { name: org.legalName, country: org.country });
+			}
+			return { partnerships, orgs };
+		}
+	);
+}
+
 /** Everything the partner list of `orgId` on `side` needs, read in one transaction. */
 export function partnerListData(
 	db: AppDatabase,
@@ -48,19 +81,7 @@ export function partnerListData(
 		db.settings
 	];
 	return db.transaction('r', tables, async () => {
-		const partnerships = await db.partnerships
-			.where(side === 'provider' ? 'providerId' : 'resellerId')
-			.equals(orgId)
-			.toArray();
-		const partnerIds = partnerships.map((p) => (side === 'provider' ? p.resellerId : p.providerId));
-		const orgs = new Map<string, OrgFacts>();
-		for (const [id, known] of Object.entries(await nameBook(db, orgId))) orgs.set(id, known);
-		for (const entry of await db.directoryEntries.bulkGet(partnerIds)) {
-			if (entry) orgs.set(entry.providerId, { name: entry.legalName, country: entry.country });
-		}
-		for (const org of await db.orgs.bulkGet(partnerIds)) {
-			if (org) orgs.set(org.orgId, { name: org.legalName, country: org.country });
-		}
+		const { partnerships, orgs } = await partnerOrgs(db, side, orgId);
 		const relationships = await db.customerRelationships
 			.where(side === 'provider' ? 'providerId' : 'resellerId')
 			.equals(orgId)
