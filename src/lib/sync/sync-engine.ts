@@ -232,9 +232,12 @@ export class SyncEngine {
 			next: (rows) => this.#applyStoredUpdates(rows),
 			error: (error: unknown) => this.#options.storageFailed?.(error)
 		});
-		const known = await this.#db.documents.toArray();
+		const known = (await this.#db.documents.toArray()).sort((a, b) =>
+			this.#beforeOther(a.name, b.name)
+		);
 		// A device with many documents (a reseller with 100,000 customers) opens them a few at a
-		// time, yielding to the page between batches: its queries and input come first.
+		// time, yielding to the page between batches: its queries and input come first, and so do
+		// the documents the page needs (the one it shows, the org's roles), not the name order.
 		for (let at = 0; at < known.length && !this.#stopped; at += OPEN_BATCH) {
 			await Promise.all(
 				known.slice(at, at + OPEN_BATCH).map((row) => this.#open(row.name, row.access))
@@ -396,11 +399,7 @@ export class SyncEngine {
 		this.#reportProgress();
 		// A page open on one of them first, then the org, partnerships, customers; a few at a time,
 		// each connecting (in its turn) as soon as it is open.
-		const order = [...listed].sort(
-			([a], [b]) =>
-				(this.#presence.has(a) ? -1 : documentRank(a)) -
-				(this.#presence.has(b) ? -1 : documentRank(b))
-		);
+		const order = [...listed].sort(([a], [b]) => this.#beforeOther(a, b));
 		for (let at = 0; at < order.length && !this.#stopped; at += OPEN_BATCH) {
 			await Promise.all(
 				order.slice(at, at + OPEN_BATCH).map(async ([name, access]) => {
@@ -480,6 +479,12 @@ export class SyncEngine {
 		this.#announce(name, connection);
 		this.#admit(name, () => connection.connect());
 		return connection;
+	}
+
+	/** Sort order of opening: a page open on it first, then the org, partnerships, customers. */
+	#beforeOther(a: string, b: string): number {
+		const rank = (name: string) => (this.#presence.has(name) ? -1 : documentRank(name));
+		return rank(a) - rank(b);
 	}
 
 	/** Connects `name` when its turn comes (its slot is freed once it syncs or closes). */
