@@ -353,6 +353,75 @@ describe('the channel', () => {
 		sales.terminate();
 	});
 
+	it('answers summaries of the documents it lists, and nothing of the others', async () => {
+		const reseller = await channelOf('admin@contoso.example');
+		await reseller.expectControl((c) => c.type === 'documents', 'documents');
+		const listed = reseller.listed?.find((d) => d.name === 'customer/wingtip');
+		expect(listed).toBeDefined();
+		reseller.control({
+			type: 'summaries',
+			docs: ['customer/wingtip', 'org/northwind', 'customer/nowhere', 'org/contoso']
+		});
+		const answer = await reseller.expectControl((c) => c.type === 'summaries', 'summaries');
+		if (answer.type !== 'summaries') throw new Error('not summaries');
+		expect(answer.summaries.map((summary) => summary.name).sort()).toEqual([
+			'customer/wingtip',
+			'org/contoso'
+		]);
+		const wingtip = answer.summaries.find((summary) => summary.name === 'customer/wingtip');
+		expect(wingtip?.version).toBe(listed?.version);
+		const live = await t.server.registry.get('customer/wingtip');
+		expect(wingtip?.rows.customers).toEqual([
+			expect.objectContaining({ customerId: 'wingtip', legalName: expect.any(String) })
+		]);
+		expect(wingtip?.rows.customers?.[0]).toMatchObject({
+			legalName:
+				live?.projector.state.kind === 'customer' ? live.projector.state.customer?.legalName : ''
+		});
+		// Only the list tables: nothing of the tenant's users, orders or licenses.
+		expect(Object.keys(wingtip?.rows ?? {}).sort()).toEqual(['customerRelationships', 'customers']);
+		reseller.terminate();
+	});
+
+	it('tells a device when a listed document it does not have open changes, and only that device', async () => {
+		const reseller = await channelOf('admin@contoso.example');
+		const provider = await channelOf('admin@northwind.example');
+		await reseller.expectControl((c) => c.type === 'documents', 'documents');
+		await provider.expectControl((c) => c.type === 'documents', 'documents');
+		const before = reseller.listed?.find((d) => d.name === 'customer/wingtip')?.version ?? 0;
+		const providerLists = provider.listed?.some((d) => d.name === 'customer/wingtip') ?? false;
+		const stock = t.provider('customer/wingtip', await t.signIn('admin@contoso.example'));
+		await waitForSync(stock);
+		stock.doc.getArray('log').push([tenantUserAdded(CONTOSO_ADMIN, 'Noticed Pat')]);
+		const notice = await reseller.expectControl(
+			(c) => c.type === 'changed' && c.documents.some((d) => d.name === 'customer/wingtip'),
+			'changed'
+		);
+		if (notice.type !== 'changed') throw new Error('not a notice');
+		const changed = notice.documents.find((d) => d.name === 'customer/wingtip');
+		expect(changed?.version).toBeGreaterThan(before);
+		expect(changed?.changedAt).not.toBe('');
+		const live = await t.server.registry.get('customer/wingtip');
+		await waitFor(
+			() =>
+				reseller.controls.some(
+					(c) =>
+						c.type === 'changed' &&
+						c.documents.some(
+							(d) => d.name === 'customer/wingtip' && d.version === live?.seenThrough
+						)
+				),
+			5000,
+			'the stored version'
+		);
+		if (!providerLists) {
+			expect(provider.controls.some((c) => c.type === 'changed')).toBe(false);
+		}
+		stock.destroy();
+		reseller.terminate();
+		provider.terminate();
+	});
+
 	it('closes the whole channel with 4401 when its session is signed out', async () => {
 		const session = await t.signIn('admin@wingtip.example');
 		const client = await channelOf(session);
@@ -480,6 +549,37 @@ describe('the channel in a cluster', () => {
 			(c) => c.type === 'documents' && !listed(c),
 			'the ended customer unlisted',
 			revoked
+		);
+		contoso.terminate();
+	});
+
+	it('hears that a listed document changed through another process', async () => {
+		const committing = t.servers[0] as (typeof t.servers)[number];
+		const listening = t.servers.at(-1) as (typeof t.servers)[number];
+		const session = await t.signIn('admin@contoso.example');
+		const contoso = new ChannelClient(
+			`${listening.url.replace(/^http/, 'ws')}${CHANNEL_PATH}`,
+			session,
+			listening.url
+		);
+		await contoso.opened;
+		await contoso.expectControl((c) => c.type === 'documents', 'first list');
+		await listening.registry.unloadIdle(true);
+		const before = contoso.controls.length;
+		expect(
+			await committing.registry.appendEvents(
+				'customer/wingtip',
+				[tenantUserAdded(CONTOSO_ADMIN, 'Cluster Pat')],
+				await committing.registry.currentActorOf(CONTOSO_ADMIN)
+			)
+		).toEqual({ ok: true });
+		const stored = (await committing.registry.get('customer/wingtip'))?.seenThrough;
+		await contoso.expectControl(
+			(c) =>
+				c.type === 'changed' &&
+				c.documents.some((d) => d.name === 'customer/wingtip' && d.version === stored),
+			'changed',
+			before
 		);
 		contoso.terminate();
 	});

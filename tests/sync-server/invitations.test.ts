@@ -127,7 +127,9 @@ function harnessFor(t: () => TestServer) {
 			headers: { cookie: (await sessionOf(email)).cookie }
 		});
 		expect(response.status).toBe(200);
-		return ((await response.json()) as { documents: { name: string; access: string }[] }).documents;
+		return (
+			(await response.json()) as { documents: { name: string; access: string }[] }
+		).documents.map(({ name, access }) => ({ name, access }));
 	}
 
 	return { sessionOf, post, connected, serverHas, serverLog, invite, documentsOf };

@@ -3,6 +3,7 @@ import { Dexie, type EntityTable, type Table } from 'dexie';
 import type {
 	DocUpdateRow,
 	DraftRow,
+	DocVersionRow,
 	KnownDocumentRow,
 	OutboxRow,
 	RefusedRow
@@ -80,6 +81,8 @@ export class AppDatabase extends Dexie {
 	enrollment!: EntityTable<EnrollmentRow, 'orgId'>;
 	directoryEntries!: EntityTable<DirectoryEntryRow, 'providerId'>;
 	superseded!: Table<SupersededRow, [string, string]>;
+	// Version 3: what the server's list said of each document (issue 20).
+	docVersions!: EntityTable<DocVersionRow, 'name'>;
 
 	constructor(name = 'tiertwo') {
 		super(name);
@@ -131,5 +134,10 @@ export class AppDatabase extends Dexie {
 					});
 				}
 			});
+		// Version 3: per document, the server version this device holds all of, and that of the
+		// summary rows written for it while it is not held (a new device's lists, complete at once).
+		this.version(3).stores({
+			docVersions: 'name' // all rows at start: which listed documents are behind
+		});
 	}
 }

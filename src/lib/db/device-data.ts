@@ -17,6 +17,7 @@ function documentTables(db: AppDatabase) {
 	return [
 		db.docUpdates,
 		db.documents,
+		db.docVersions,
 		db.outbox,
 		db.refused,
 		db.drafts,

@@ -237,7 +237,7 @@ export async function loadDocument(db: AppDatabase, doc: string): Promise<Stored
  * still waiting to sync are kept aside as refused with `code`, never dropped silently.
  */
 export async function removeDocument(db: AppDatabase, doc: string, code: string): Promise<void> {
-	await db.transaction('rw', [...tablesOf(db), db.refused], async () => {
+	await db.transaction('rw', [...tablesOf(db), db.refused, db.docVersions], async () => {
 		const pending = await db.outbox.where('doc').equals(doc).toArray();
 		const refusedAt = Date.now();
 		await db.refused.bulkPut(pending.map((row) => refusedRow(row, code, refusedAt)));
@@ -250,6 +250,7 @@ export async function removeDocument(db: AppDatabase, doc: string, code: string)
 			}
 		}
 		await db.documents.delete(doc);
+		await db.docVersions.delete(doc);
 	});
 }
 

@@ -22,6 +22,15 @@ export interface KnownDocumentRow {
 	updatedAt: number;
 }
 
+/** Where this device is with a listed document, against the server's log (see sync-engine.ts). */
+export interface DocVersionRow {
+	name: string;
+	/** the server version this device holds all of (-1: none yet) */
+	synced: number;
+	/** the version of the summary rows written for it while not held (-1: none) */
+	summary: number;
+}
+
 /** A message key and its inputs, rendered in the reader's language when shown. */
 export interface Summary {
 	key: string;

@@ -76,10 +76,13 @@ export class DocumentReplica implements QueuedWriter {
 			STORAGE_ORIGIN
 		);
 		replica.#attach();
-		// Rows are only ever written with their document's bookkeeping row: none means no rows.
-		if (!stored.known) replica.#snapshot = emptySnapshot(ref.kind);
+		// Rows are only ever written with their document's bookkeeping row: none means no rows,
+		// unless a summary's rows stand in for it until its first content arrives (that save then
+		// compares with what is stored; an empty projection must not blank the list before).
+		const summarized = !stored.known && ((await db.docVersions.get(name))?.summary ?? -1) >= 0;
+		if (!stored.known && !summarized) replica.#snapshot = emptySnapshot(ref.kind);
 		const current = sameBytes(stored.known?.vector, Y.encodeStateVector(replica.#doc));
-		if (!current || stored.known?.access !== access) {
+		if (!summarized && (!current || stored.known?.access !== access)) {
 			replica.#rowsDirty = !current;
 			replica.#queue.saveInBackground(replica);
 		}

@@ -8,6 +8,8 @@ import {
 	encodeDocFrame,
 	readServerControl,
 	type ClientControl,
+	type DocumentSummary,
+	type DocumentVersion,
 	type ListedDocument
 } from '$lib/protocol/channel';
 import { CLOSE_SESSION_EXPIRED } from '$lib/protocol/sync-messages';
@@ -49,6 +51,8 @@ export class SyncChannel {
 	#destroyed = false;
 	readonly #documentListeners = new Set<(documents: readonly ListedDocument[]) => void>();
 	readonly #sessionListeners = new Set<() => void>();
+	readonly #changedListeners = new Set<(documents: readonly DocumentVersion[]) => void>();
+	readonly #summaryListeners = new Set<(summaries: readonly DocumentSummary[]) => void>();
 
 	constructor(url: string, options: SyncChannelOptions = {}) {
 		this.#url = new URL(url);
@@ -95,6 +99,28 @@ export class SyncChannel {
 		return () => this.#documentListeners.delete(listener);
 	}
 
+	/** Hears every `changed` notice (listed documents that changed); returns the unsubscribe. */
+	onChanged(listener: (documents: readonly DocumentVersion[]) => void): () => void {
+		this.#changedListeners.add(listener);
+		return () => this.#changedListeners.delete(listener);
+	}
+
+	/** Hears the summaries the server answers `askSummaries` with; returns the unsubscribe. */
+	onSummaries(listener: (summaries: readonly DocumentSummary[]) => void): () => void {
+		this.#summaryListeners.add(listener);
+		return () => this.#summaryListeners.delete(listener);
+	}
+
+	/**
+	 * Asks for the list summaries of listed documents (at most MAX_SUMMARIES_ASKED): false when the
+	 * channel is not open (ask again once a list arrives on the next one).
+	 */
+	askSummaries(docs: readonly string[]): boolean {
+		if (!this.#socketOpen || docs.length === 0) return false;
+		this.#control({ type: 'summaries', docs });
+		return true;
+	}
+
 	/** Hears the server closing the whole channel with 4401; returns the unsubscribe. */
 	onSessionExpired(listener: () => void): () => void {
 		this.#sessionListeners.add(listener);
@@ -105,6 +131,8 @@ export class SyncChannel {
 		this.#destroyed = true;
 		this.#documentListeners.clear();
 		this.#sessionListeners.clear();
+		this.#changedListeners.clear();
+		this.#summaryListeners.clear();
 		this.#closeSocket();
 		const sockets = [...this.#sockets.values()];
 		this.#sockets.clear();
@@ -217,6 +245,14 @@ export class SyncChannel {
 		if (!control) return;
 		if (control.type === 'documents') {
 			for (const listener of this.#documentListeners) listener(control.documents);
+			return;
+		}
+		if (control.type === 'changed') {
+			for (const listener of this.#changedListeners) listener(control.documents);
+			return;
+		}
+		if (control.type === 'summaries') {
+			for (const listener of this.#summaryListeners) listener(control.summaries);
 			return;
 		}
 		const socket = this.#sockets.get(control.doc);

@@ -11,6 +11,7 @@ import { AWAY_SUMMARY_SETTING, LAST_CONTACT_SETTING, type AppDatabase } from '$l
 import { claimDeviceData } from '$lib/db/device-data';
 import { removeDocument } from '$lib/db/document-store';
 import type { DocumentAccess, Summary } from '$lib/db/local-records';
+import { saveSyncedVersions, writeSummaries } from '$lib/db/summaries';
 import { isDelivered, markDelivered, refuseEntries, pendingOf } from '$lib/db/outbox';
 import { isUserLive } from '$lib/flows/org-queries';
 import { checkAppend, rolesOf, type Actor } from '$lib/flows/projection';
@@ -30,7 +31,12 @@ import {
 	type AwaySummary,
 	type StateVector
 } from './away';
-import type { ListedDocument } from '$lib/protocol/channel';
+import {
+	MAX_SUMMARIES_ASKED,
+	type DocumentSummary,
+	type DocumentVersion,
+	type ListedDocument
+} from '$lib/protocol/channel';
 import type { Refusal } from '$lib/protocol/sync-messages';
 import { WriteQueue } from './write-queue';
 
@@ -69,6 +75,8 @@ export interface SyncEngineOptions {
 	progress?(synced: number, total: number): void;
 	/** the clock (tests) */
 	now?: () => number;
+	/** how long a document synced in the background stays open afterwards (default LINGER_MS) */
+	lingerMs?: number;
 	/**
 	 * The server's time as this device knows it (its clock corrected by the server's), which new
 	 * events are stamped with: the server refuses stamps beyond a small skew of its own clock.
@@ -104,8 +112,13 @@ const CONTACT_SAVE_INTERVAL_MS = 60_000;
 /** Documents connecting at once (the rest wait their turn in the SyncQueue). */
 const CONNECTING_AT_ONCE = 24;
 const PROGRESS_INTERVAL_MS = 100;
-/** Documents opened together at start before the page gets a turn. */
-const OPEN_BATCH = 16;
+/**
+ * How long a document synced in the background stays open after it synced (changes that come in
+ * a burst reuse it), before it is closed: it lives in IndexedDB, the server says when it changes.
+ */
+const LINGER_MS = 2_000;
+/** How often the synced versions are saved at most (one transaction for many documents). */
+const VERSIONS_SAVE_MS = 500;
 /**
  * Refusals of how an update was written, not of its events: under a client id the server counts as
  * someone else's (one written before the server recorded owners, say), or with structs the app never
@@ -117,17 +130,6 @@ const WRITING_REFUSALS: ReadonlySet<string> = new Set([
 	'sync_struct_gc',
 	'sync_clock_jump'
 ]);
-
-/** Resolves once the page has had a chance to run its own work (input, rendering, its queries). */
-function yieldToPage(): Promise<void> {
-	const scheduler = (
-		globalThis as {
-			scheduler?: { postTask?: (task: () => void, options: { priority: string }) => Promise<void> };
-		}
-	).scheduler;
-	if (scheduler?.postTask) return scheduler.postTask(() => undefined, { priority: 'background' });
-	return new Promise((resolve) => setTimeout(resolve, 0));
-}
 
 export class SyncEngine {
 	readonly #options: SyncEngineOptions;
@@ -141,7 +143,31 @@ export class SyncEngine {
 	readonly #channel: SyncChannel;
 	#releaseChannel: (() => void) | undefined;
 	/** The latest documents list pushed and not applied yet (only the newest one matters). */
-	#listed: readonly ListedDocument[] | null = null;
+	#pendingList: readonly ListedDocument[] | null = null;
+	/** The documents of the last list (less those dropped since), with the versions noticed since. */
+	#listed = new Map<string, ListedDocument>();
+	/** Per document, the server version this device holds all of (docVersions, kept here). */
+	#versions = new Map<string, number>();
+	/** Versions synced and not saved yet. */
+	#unsavedVersions = new Map<string, number>();
+	#versionsTimer: ReturnType<typeof setTimeout> | undefined;
+	/** Per document, the version of the summary rows written for it (not held here). */
+	#summaries = new Map<string, number>();
+	/** Summaries asked and not answered yet. */
+	#askedSummaries = new Set<string>();
+	/** Documents held on this device (a `documents` row), with the access stored. */
+	#stored = new Map<string, DocumentAccess>();
+	/** Listed documents this device does not hold all of (what catching up still has to sync). */
+	#behind = new Set<string>();
+	/** Why a document stays open: pages showing it, edits waiting for their ack. */
+	#holds = new Map<string, number>();
+	/** Documents with edits not acknowledged yet (kept open and connected until they are). */
+	#pendingDocs = new Set<string>();
+	/** Background syncs asked for and not started yet. */
+	#scheduled = new Set<string>();
+	#lingerTimers = new Map<string, ReturnType<typeof setTimeout>>();
+	/** Documents being closed: opening one again waits until it is. */
+	#closing = new Map<string, Promise<void>>();
 	#applyingList: Promise<void> | undefined;
 	/** Resolves once the documents stored on this device are open (a list is applied after). */
 	#storedOpened: Promise<void> | undefined;
@@ -154,10 +180,6 @@ export class SyncEngine {
 	#presence = new Map<string, PresenceWatch>();
 	/** Every connect and reconnect waits its turn here. */
 	readonly #syncQueue = new SyncQueue({ limit: CONNECTING_AT_ONCE, rank: documentRank });
-	/** Listed documents that synced since start (the progress of catching up). */
-	#syncedOnce = new Set<string>();
-	/** The documents of the last list, less those dropped since (their access ended). */
-	#listedNames = new Set<string>();
 	#progressTimer: ReturnType<typeof setTimeout> | undefined;
 	/** Per document, its state when contact was lost (or as stored at start): see away.ts. */
 	#baselines = new Map<string, StateVector>();
@@ -207,6 +229,8 @@ export class SyncEngine {
 	 */
 	start(): Promise<void> {
 		this.#channel.onDocuments((documents) => this.#documentsListed(documents));
+		this.#channel.onChanged((documents) => this.#documentsChanged(documents));
+		this.#channel.onSummaries((summaries) => void this.#summarized(summaries));
 		this.#channel.onSessionExpired(() => void this.#channelSessionExpired());
 		// Open at once, even with no document on the device yet: the first list comes over it.
 		this.#releaseChannel = this.#channel.hold();
@@ -232,24 +256,38 @@ export class SyncEngine {
 			next: (rows) => this.#applyStoredUpdates(rows),
 			error: (error: unknown) => this.#options.storageFailed?.(error)
 		});
-		const known = (await this.#db.documents.toArray()).sort((a, b) =>
-			this.#beforeOther(a.name, b.name)
-		);
-		// A device with many documents (a reseller with 100,000 customers) opens them a few at a
-		// time, yielding to the page between batches: its queries and input come first, and so do
-		// the documents the page needs (the one it shows, the org's roles), not the name order.
-		for (let at = 0; at < known.length && !this.#stopped; at += OPEN_BATCH) {
-			await Promise.all(
-				known.slice(at, at + OPEN_BATCH).map((row) => this.#open(row.name, row.access))
-			);
-			if (at + OPEN_BATCH < known.length) await yieldToPage();
+		for (const row of await this.#db.docVersions.toArray()) {
+			if (row.synced >= 0) this.#versions.set(row.name, row.synced);
+			if (row.summary >= 0) this.#summaries.set(row.name, row.summary);
 		}
+		await this.#db.documents.each((row) => {
+			this.#stored.set(row.name, row.access);
+		});
+		for (const doc of await this.#db.outbox.orderBy('doc').uniqueKeys()) {
+			this.#pendingDocs.add(String(doc));
+		}
+		// Only what has to be open: the user's org (their roles), the directory, documents with
+		// edits waiting. A distributor's other documents stay in IndexedDB until a page, an edit
+		// or the server's list (they changed) needs them.
+		const needed = [...this.#stored].filter(
+			([name]) => this.#pinned(name) || this.#pendingDocs.has(name) || this.#holds.has(name)
+		);
+		await Promise.all(needed.map(([name, access]) => this.#open(name, access)));
+	}
+
+	/** Documents kept open all along: the user's own org (their roles) and the directory. */
+	#pinned(name: string): boolean {
+		return name === documentName({ kind: 'org', orgId: this.user.orgId }) || name === 'directory';
 	}
 
 	stop(): void {
 		this.#stopped = true;
 		this.#syncQueue.clear();
 		clearTimeout(this.#progressTimer);
+		for (const timer of this.#lingerTimers.values()) clearTimeout(timer);
+		this.#lingerTimers.clear();
+		clearTimeout(this.#versionsTimer);
+		void saveSyncedVersions(this.#db, this.#unsavedVersions).catch(() => undefined);
 		this.#feed?.unsubscribe();
 		for (const connection of this.#connections.values()) connection.destroy();
 		for (const replica of this.#replicas.values()) replica.close();
@@ -292,8 +330,8 @@ export class SyncEngine {
 	 * other people on it (live; empty while offline). Returns the function that leaves the page.
 	 */
 	watchPresence(name: string, view: string, listener: (peers: Peer[]) => void): () => void {
-		// A page of it is open: it syncs before the documents nobody is looking at.
-		this.#syncQueue.want(name);
+		// A page of it is open: it is held open and syncs before the documents nobody is looking at.
+		const release = this.hold(name);
 		const watch = this.#presence.get(name);
 		const current: PresenceWatch =
 			watch?.view === view ? watch : { view, listeners: new Set(), peers: [] };
@@ -307,6 +345,7 @@ export class SyncEngine {
 		}
 		listener(current.peers);
 		return () => {
+			release();
 			current.listeners.delete(listener);
 			if (current.listeners.size > 0 || this.#presence.get(name) !== current) return;
 			current.stop?.();
@@ -324,6 +363,225 @@ export class SyncEngine {
 			watch.peers = peersOn(states, watch.view, this.user.userId);
 			for (const listener of watch.listeners) listener(watch.peers);
 		});
+	}
+
+	/**
+	 * Keeps document `name` open and live until the returned release is called (a page showing it,
+	 * its Notes): it is opened from IndexedDB at once, syncs before the documents nobody is looking
+	 * at, and changes reach it as they happen.
+	 */
+	hold(name: string): () => void {
+		this.#holds.set(name, (this.#holds.get(name) ?? 0) + 1);
+		this.#syncQueue.want(name);
+		this.#cancelLinger(name);
+		void this.#bringUp(name).catch(this.#reportStorage);
+		let held = true;
+		return () => {
+			if (!held) return;
+			held = false;
+			const left = (this.#holds.get(name) ?? 1) - 1;
+			if (left > 0) this.#holds.set(name, left);
+			else {
+				this.#holds.delete(name);
+				this.#lingerThenClose(name);
+			}
+		};
+	}
+
+	/**
+	 * Opens `name` (listed, or held on this device) and connects it if it is listed; undefined when
+	 * it is neither (not the user's, or not known yet).
+	 */
+	async #bringUp(name: string): Promise<DocumentReplica | undefined> {
+		await this.#storedOpened;
+		const listed = this.#listed.get(name);
+		const access = listed?.access ?? this.#stored.get(name);
+		if (!access || this.#stopped) return undefined;
+		const replica = await this.#open(name, access);
+		if (this.#stopped || replica.closed) return undefined;
+		if (listed && replica.access !== listed.access) {
+			replica.access = listed.access;
+			this.#queue.saveInBackground(replica);
+		}
+		if (listed && !this.#connections.has(name) && !this.#rebuilding.has(name)) {
+			this.#connect(replica);
+		}
+		return replica;
+	}
+
+	/** Why `name` must stay open now (it is not closed while any of these holds). */
+	#needsOpen(name: string): boolean {
+		return (
+			this.#pinned(name) ||
+			this.#holds.has(name) ||
+			this.#pendingDocs.has(name) ||
+			this.#rebuilding.has(name) ||
+			this.#scheduled.has(name) ||
+			this.#presence.has(name)
+		);
+	}
+
+	#cancelLinger(name: string): void {
+		clearTimeout(this.#lingerTimers.get(name));
+		this.#lingerTimers.delete(name);
+	}
+
+	/** Closes `name` a moment after nothing needs it open (if nothing does by then). */
+	#lingerThenClose(name: string): void {
+		if (this.#stopped || this.#needsOpen(name) || this.#lingerTimers.has(name)) return;
+		if (!this.#replicas.has(name)) return;
+		this.#lingerTimers.set(
+			name,
+			setTimeout(() => {
+				this.#lingerTimers.delete(name);
+				void this.#close(name).catch(this.#reportStorage);
+			}, this.#options.lingerMs ?? LINGER_MS)
+		);
+	}
+
+	/**
+	 * Closes a document nothing needs open: its connection (the channel tells the server), then,
+	 * once everything it received is saved, its Y.Doc. It lives on in IndexedDB; the server's
+	 * notices say when it changed (then it is opened again to sync).
+	 */
+	async #close(name: string): Promise<void> {
+		const replica = this.#replicas.get(name);
+		const connection = this.#connections.get(name);
+		if (!replica || this.#needsOpen(name) || this.#closing.has(name)) return;
+		// Still catching up: it lingers again once it synced.
+		if (connection && !connection.synced) return;
+		const closing = (async () => {
+			this.#connections.delete(name);
+			connection?.destroy();
+			this.#syncQueue.done(name);
+			await this.#queue.settled();
+			if (this.#needsOpen(name) && !this.#stopped) {
+				// Needed again meanwhile (an edit, a page): it stays, and connects again.
+				queueMicrotask(() => void this.#bringUp(name).catch(this.#reportStorage));
+				return;
+			}
+			this.#replicas.delete(name);
+			replica.close();
+			this.#serverVectors.delete(name);
+			this.#rebases.delete(name);
+			this.#baselines.delete(name);
+		})();
+		this.#closing.set(name, closing);
+		try {
+			await closing;
+		} finally {
+			this.#closing.delete(name);
+		}
+	}
+
+	/** Syncs `name` in the background when its turn comes (it is behind the server's version). */
+	#scheduleSync(name: string): void {
+		if (this.#stopped || this.#connections.has(name) || this.#scheduled.has(name)) return;
+		this.#scheduled.add(name);
+		this.#syncQueue.request(name, () => {
+			this.#scheduled.delete(name);
+			const connected = this.#connections.has(name);
+			void this.#bringUp(name)
+				.then((replica) => {
+					// No sync of its own to free the slot: nothing to sync, or another one is under way.
+					if (!replica || connected) this.#syncQueue.done(name);
+				})
+				.catch((error: unknown) => {
+					this.#syncQueue.done(name);
+					this.#reportStorage(error);
+				});
+		});
+	}
+
+	/** This device now holds all of `name` up to `version`. */
+	#setVersion(name: string, version: number): void {
+		if (version > (this.#versions.get(name) ?? -1)) {
+			this.#versions.set(name, version);
+			this.#unsavedVersions.set(name, version);
+			if (this.#versionsTimer === undefined) {
+				this.#versionsTimer = setTimeout(() => {
+					this.#versionsTimer = undefined;
+					const saving = this.#unsavedVersions;
+					this.#unsavedVersions = new Map();
+					void saveSyncedVersions(this.#db, saving).catch(this.#reportStorage);
+				}, VERSIONS_SAVE_MS);
+			}
+		}
+		const listed = this.#listed.get(name);
+		if (listed && listed.version <= version && this.#behind.delete(name)) this.#reportProgress();
+	}
+
+	/** Whether this device holds all of listed document `name` (live, or up to its version). */
+	#upToDate(name: string, version: number): boolean {
+		return (
+			this.#connections.get(name)?.synced === true || (this.#versions.get(name) ?? -1) >= version
+		);
+	}
+
+	/** Listed documents changed on the server: the ones not open now sync (before catching up). */
+	#documentsChanged(changes: readonly DocumentVersion[]): void {
+		const summarize: string[] = [];
+		for (const change of changes) {
+			const listed = this.#listed.get(change.name);
+			if (!listed || change.version <= listed.version) continue;
+			this.#listed.set(change.name, {
+				...listed,
+				version: change.version,
+				changedAt: change.changedAt || listed.changedAt
+			});
+			// Open and in sync: the change itself came over its connection before the notice.
+			if (this.#connections.get(change.name)?.synced) {
+				this.#setVersion(change.name, change.version);
+				continue;
+			}
+			if ((this.#versions.get(change.name) ?? -1) >= change.version) continue;
+			if (!this.#behind.has(change.name)) {
+				this.#behind.add(change.name);
+				this.#reportProgress();
+			}
+			if (!this.#stored.has(change.name)) summarize.push(change.name);
+			this.#syncQueue.want(change.name);
+			this.#scheduleSync(change.name);
+		}
+		this.#askSummaries(summarize);
+	}
+
+	/** Summaries asked, one batch per request, in the order the server answers them. */
+	#summaryBatches: string[][] = [];
+
+	#askSummaries(names: readonly string[]): void {
+		const asking = names.filter((name) => !this.#askedSummaries.has(name));
+		for (let at = 0; at < asking.length; at += MAX_SUMMARIES_ASKED) {
+			const batch = asking.slice(at, at + MAX_SUMMARIES_ASKED);
+			if (!this.#channel.askSummaries(batch)) return;
+			for (const name of batch) this.#askedSummaries.add(name);
+			this.#summaryBatches.push(batch);
+		}
+	}
+
+	async #summarized(summaries: readonly DocumentSummary[]): Promise<void> {
+		for (const name of this.#summaryBatches.shift() ?? []) this.#askedSummaries.delete(name);
+		// A document listed no more (or held by now) keeps what it has.
+		const current = summaries.filter(
+			(summary) => this.#listed.has(summary.name) && !this.#stored.has(summary.name)
+		);
+		if (current.length === 0 || this.#stopped) return;
+		try {
+			const written = await writeSummaries(this.#db, current);
+			const versions = new Map(current.map((summary) => [summary.name, summary.version]));
+			for (const name of written) this.#summaries.set(name, versions.get(name) ?? 0);
+		} catch (error) {
+			this.#reportStorage(error);
+		}
+	}
+
+	/** Edits of `name` all acknowledged: it need not stay open for them any more. */
+	async #checkPending(name: string): Promise<void> {
+		if (!this.#pendingDocs.has(name)) return;
+		const left = await this.#db.outbox.where('doc').equals(name).count();
+		if (left > 0 || (this.#replicas.get(name)?.unsavedOutbox.length ?? 0) > 0) return;
+		this.#pendingDocs.delete(name);
+		this.#lingerThenClose(name);
 	}
 
 	/** The user's roles as their org document says now; undefined until it is known. */
@@ -346,8 +604,9 @@ export class SyncEngine {
 		payload: PayloadOf<T>,
 		summary: Summary
 	): Promise<AppendResult> {
-		const replica = this.#replicas.get(name);
-		if (!replica) return { ok: false, code: 'data_document_unavailable' };
+		// Not open (a distributor's devices open documents as they are needed): from IndexedDB.
+		const replica = this.#replicas.get(name) ?? (await this.#bringUp(name));
+		if (!replica || replica.closed) return { ok: false, code: 'data_document_unavailable' };
 		if (this.#rebuilding.has(name)) return { ok: false, code: 'data_document_rebuilding' };
 		this.#syncQueue.want(name);
 		if (replica.access !== 'write') return { ok: false, code: 'data_read_only' };
@@ -366,6 +625,9 @@ export class SyncEngine {
 		};
 		const check = checkAppend(replica.ref, replica.state, candidate, actor);
 		if (!check.ok) return { ok: false, code: check.code };
+		// It stays open and connected until the server acknowledges the edit.
+		this.#pendingDocs.add(name);
+		this.#cancelLinger(name);
 		await replica.appendLocal([{ event: check.event as DomainEvent, summary }]);
 		// The door let it in, but the document as this device has it already rules it out (an order
 		// over a limit that a change the page had not shown yet reached): it stays in the log, shown
@@ -377,49 +639,90 @@ export class SyncEngine {
 
 	/** A documents list arrived: applied once the stored documents are open, newest list only. */
 	#documentsListed(documents: readonly ListedDocument[]): void {
-		this.#listed = documents;
+		this.#pendingList = documents;
 		if (!this.#applyingList) this.#applyingList = this.#applyListed();
 	}
 
 	async #applyListed(): Promise<void> {
 		await this.#storedOpened?.catch(() => undefined);
-		while (this.#listed && !this.#stopped) {
-			const documents = this.#listed;
-			this.#listed = null;
+		while (this.#pendingList && !this.#stopped) {
+			const documents = this.#pendingList;
+			this.#pendingList = null;
 			await this.#applyDocuments(documents).catch(this.#reportStorage);
 		}
 		this.#applyingList = undefined;
 	}
 
-	/** Opens, connects and closes documents to match the list the server pushed. */
+	/**
+	 * Follows the list the server pushed: drops what is no longer listed, asks for the summaries of
+	 * documents not held here (the lists are complete at once), keeps the needed ones open and
+	 * connected, and syncs the ones behind in the background, most recently changed first.
+	 */
 	async #applyDocuments(entries: readonly ListedDocument[]): Promise<void> {
-		const listed = new Map(entries.map((entry) => [entry.name, entry.access]));
-		this.#listedNames = new Set(listed.keys());
-		for (const name of this.#syncedOnce) if (!listed.has(name)) this.#syncedOnce.delete(name);
-		this.#reportProgress();
-		// A page open on one of them first, then the org, partnerships, customers; a few at a time,
-		// each connecting (in its turn) as soon as it is open.
-		const order = [...listed].sort(([a], [b]) => this.#beforeOther(a, b));
-		for (let at = 0; at < order.length && !this.#stopped; at += OPEN_BATCH) {
-			await Promise.all(
-				order.slice(at, at + OPEN_BATCH).map(async ([name, access]) => {
-					const replica = await this.#open(name, access);
-					if (this.#stopped) return;
-					if (replica.access !== access) {
-						replica.access = access;
-						this.#queue.saveInBackground(replica);
-					}
-					if (!this.#connections.has(name) && !this.#rebuilding.has(name)) this.#connect(replica);
-				})
+		const listed = new Map<string, ListedDocument>();
+		for (const entry of entries) {
+			// A notice may have come after the list was made: the newer version stands.
+			const noticed = this.#listed.get(entry.name);
+			listed.set(
+				entry.name,
+				noticed && noticed.version > entry.version
+					? { ...entry, version: noticed.version, changedAt: noticed.changedAt }
+					: entry
 			);
 		}
-		if (this.#stopped) return;
-		for (const name of [...this.#replicas.keys()]) {
-			if (!listed.has(name)) await this.#drop(name);
+		this.#listed = listed;
+		this.#behind = new Set();
+		for (const entry of listed.values()) {
+			if (this.#connections.get(entry.name)?.synced) this.#setVersion(entry.name, entry.version);
+			else if (!this.#upToDate(entry.name, entry.version)) this.#behind.add(entry.name);
+		}
+		this.#reportProgress();
+		const gone = new Set(
+			[...this.#stored.keys(), ...this.#summaries.keys(), ...this.#replicas.keys()].filter(
+				(name) => !listed.has(name)
+			)
+		);
+		for (const name of gone) {
+			if (this.#stopped) return;
+			await this.#drop(name);
+		}
+		// Access changed for documents held here but not open: their rows say so now.
+		const changedAccess = [...listed.values()].filter(
+			(entry) =>
+				this.#stored.has(entry.name) &&
+				this.#stored.get(entry.name) !== entry.access &&
+				!this.#replicas.has(entry.name)
+		);
+		if (changedAccess.length > 0) {
+			await this.#db.transaction('rw', this.#db.documents, async () => {
+				for (const entry of changedAccess) {
+					await this.#db.documents.update(entry.name, { access: entry.access });
+				}
+			});
+			for (const entry of changedAccess) this.#stored.set(entry.name, entry.access);
+		}
+		const byRank = [...listed.values()].sort((a, b) => this.#beforeOther(a, b));
+		this.#askSummaries(
+			byRank
+				.filter(
+					(entry) =>
+						!this.#stored.has(entry.name) && (this.#summaries.get(entry.name) ?? -1) < entry.version
+				)
+				.map((entry) => entry.name)
+		);
+		for (const entry of byRank) {
+			if (this.#needsOpen(entry.name) || this.#replicas.has(entry.name)) {
+				void this.#bringUp(entry.name).catch(this.#reportStorage);
+			}
+		}
+		for (const entry of byRank) {
+			if (this.#behind.has(entry.name)) this.#scheduleSync(entry.name);
 		}
 	}
 
 	#open(name: string, access: DocumentAccess): Promise<DocumentReplica> {
+		const closing = this.#closing.get(name);
+		if (closing) return closing.then(() => this.#open(name, access));
 		const open = this.#replicas.get(name);
 		if (open) return Promise.resolve(open);
 		let opening = this.#opening.get(name);
@@ -429,6 +732,7 @@ export class SyncEngine {
 				if (this.#stopped) replica.close();
 				else {
 					this.#replicas.set(name, replica);
+					this.#stored.set(name, access);
 					// What this device knew when it last had contact: the baseline of "while away".
 					if (replica.doc.store.clients.size > 0 && !this.#baselines.has(name)) {
 						this.#baselines.set(name, stateVectorOf(replica.doc));
@@ -459,13 +763,17 @@ export class SyncEngine {
 				forbidden: () => void this.#drop(name),
 				synced: (synced) => {
 					this.#syncQueue.done(name);
-					if (synced && this.#listedNames.has(name) && !this.#syncedOnce.has(name)) {
-						this.#syncedOnce.add(name);
-						this.#reportProgress();
-					}
+					// In sync: it holds every change noticed so far (each came over it, or in its sync).
+					const listed = synced ? this.#listed.get(name) : undefined;
+					if (listed) this.#setVersion(name, listed.version);
 					if (synced) this.#contact(name, doc);
 					else this.#lostContact(name, doc);
 					if (synced && !this.#rebuilding.has(name)) void this.#replayOrphans(name);
+					if (synced) {
+						if (this.#pendingDocs.has(name))
+							void this.#checkPending(name).catch(this.#reportStorage);
+						else this.#lingerThenClose(name);
+					}
 				}
 			},
 			{
@@ -481,10 +789,15 @@ export class SyncEngine {
 		return connection;
 	}
 
-	/** Sort order of opening: a page open on it first, then the org, partnerships, customers. */
-	#beforeOther(a: string, b: string): number {
-		const rank = (name: string) => (this.#presence.has(name) ? -1 : documentRank(name));
-		return rank(a) - rank(b);
+	/**
+	 * Sort order of syncing: a page open on it first, then the org, partnerships, customers; the
+	 * most recently changed first within each.
+	 */
+	#beforeOther(a: DocumentVersion, b: DocumentVersion): number {
+		const rank = (name: string) => (this.#holds.has(name) ? -1 : documentRank(name));
+		const ranked = rank(a.name) - rank(b.name);
+		if (ranked !== 0) return ranked;
+		return a.changedAt > b.changedAt ? -1 : a.changedAt < b.changedAt ? 1 : 0;
 	}
 
 	/** Connects `name` when its turn comes (its slot is freed once it syncs or closes). */
@@ -499,7 +812,7 @@ export class SyncEngine {
 
 	/** How far catching up is: how many listed documents synced since start, of how many. */
 	get syncProgress(): { synced: number; total: number } {
-		return { synced: this.#syncedOnce.size, total: this.#listedNames.size };
+		return { synced: this.#listed.size - this.#behind.size, total: this.#listed.size };
 	}
 
 	#reportProgress(): void {
@@ -533,7 +846,12 @@ export class SyncEngine {
 			const items = changesSince(doc, name, baseline, this.user.userId);
 			if (items.length > 0) void this.#recordAway(since, now, items);
 		}
-		if ([...this.#baselines.keys()].every((other) => !this.#connections.has(other))) {
+		// Back in contact once nothing is left to catch up with (what changed meanwhile in the
+		// documents still behind counts as "while away" too, whenever they sync).
+		if (
+			this.#behind.size === 0 &&
+			[...this.#baselines.keys()].every((other) => !this.#connections.has(other))
+		) {
 			this.#awaySince = null;
 		}
 		this.#heardFromServer();
@@ -577,8 +895,11 @@ export class SyncEngine {
 		const vector = this.#serverVectors.get(name);
 		if (!vector) return;
 		void markDelivered(this.#db, name, vector)
-			.then((delivered) => {
-				if (delivered > 0) this.#rebases.delete(name);
+			.then(async (delivered) => {
+				if (delivered > 0) {
+					this.#rebases.delete(name);
+					await this.#checkPending(name);
+				}
 			})
 			.catch(this.#reportStorage);
 	}
@@ -619,10 +940,15 @@ export class SyncEngine {
 		watch?.stop?.();
 		for (const listener of watch?.listeners ?? []) listener([]);
 		this.#syncQueue.cancel(name);
-		if (this.#listedNames.delete(name)) {
-			this.#syncedOnce.delete(name);
-			this.#reportProgress();
-		}
+		this.#scheduled.delete(name);
+		this.#cancelLinger(name);
+		if (this.#listed.delete(name) || this.#behind.delete(name)) this.#reportProgress();
+		this.#behind.delete(name);
+		this.#stored.delete(name);
+		this.#summaries.delete(name);
+		this.#versions.delete(name);
+		this.#unsavedVersions.delete(name);
+		this.#pendingDocs.delete(name);
 		this.#connections.get(name)?.destroy();
 		this.#connections.delete(name);
 		this.#replicas.get(name)?.close();

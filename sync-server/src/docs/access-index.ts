@@ -3,15 +3,13 @@
 // final per-user answer is asked again when the list is served. In a cluster every process keeps
 // the shared rows of the documents whose logs it sees change (each process applies every update
 // of the documents it holds, so whichever process notices a change writes the same answer).
+import type { ListedDocument } from '$lib/protocol/channel';
 import type { Viewer } from '../authorize.js';
 import type { AccessStorage } from '../store/storage.js';
 import type { DocumentRegistry } from './document-registry.js';
 import type { LiveDocument } from './live-document.js';
 
-export interface ListedDocument {
-	readonly name: string;
-	readonly access: 'read' | 'write';
-}
+export type { ListedDocument };
 
 export class AccessIndex {
 	readonly #registry: DocumentRegistry;
@@ -154,7 +152,7 @@ export class AccessIndex {
 			const live = await this.#registry.get(doc);
 			if (!live) continue;
 			const access = await this.#registry.accessFor(live, viewer);
-			if (access !== 'none') listed.push({ name: doc, access });
+			if (access !== 'none') listed.push({ name: doc, access, ...live.version() });
 		}
 		return listed;
 	}

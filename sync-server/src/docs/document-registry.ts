@@ -57,6 +57,11 @@ export type Verdict =
 	{ readonly ok: true } | ({ readonly ok: false; readonly message: string } & Refusal);
 
 export type LogListener = (live: LiveDocument) => void;
+/**
+ * A document's stored update `seq` was committed here or heard from another process (`live`: the
+ * document if it is held here, with the update applied).
+ */
+export type StoredListener = (name: string, seq: number, live: LiveDocument | undefined) => void;
 /** `committed`: this process stored the change (not heard from another process of the cluster). */
 export type AccessListener = (live: LiveDocument, committed: boolean) => void;
 /** A listener whose work the writer's acknowledgement waits for. */
@@ -100,6 +105,7 @@ export class DocumentRegistry {
 	readonly #deps: RegistryDeps;
 	readonly #docs = new Map<string, LiveDocument>();
 	readonly #listeners = new Set<LogListener>();
+	readonly #storedListeners = new Set<StoredListener>();
 	readonly #beforeAck = new Set<AcknowledgedListener>();
 	readonly #accessListeners = new Set<AccessListener>();
 	/** for each document, the documents whose access was decided by looking at it */
@@ -147,6 +153,20 @@ export class DocumentRegistry {
 	onLogChanged(listener: LogListener): () => void {
 		this.#listeners.add(listener);
 		return () => this.#listeners.delete(listener);
+	}
+
+	/**
+	 * Called after any update of any document is stored (by this process or, in a cluster, by
+	 * another one, whether or not the document is held here): devices that list the document but
+	 * do not have it open are told it changed.
+	 */
+	onStored(listener: StoredListener): () => void {
+		this.#storedListeners.add(listener);
+		return () => this.#storedListeners.delete(listener);
+	}
+
+	#tellStored(name: string, seq: number, live: LiveDocument | undefined): void {
+		for (const listener of this.#storedListeners) listener(name, seq, live);
 	}
 
 	/**
@@ -972,6 +992,7 @@ export class DocumentRegistry {
 				peer.send(message);
 			}
 			const gates = write.logChanged ? this.#logChanged(write.live, true) : [];
+			this.#tellStored(write.live.name, seq, write.live);
 			this.#maybeCompact(write.live);
 			if (gates.length === 0) write.resolve();
 			else void Promise.allSettled(gates).then(write.resolve);
@@ -1012,15 +1033,21 @@ export class DocumentRegistry {
 		const heard = this.#heardWhileLoading.get(name);
 		if (heard) {
 			heard.push({ seq, update });
+			this.#tellStored(name, seq, undefined);
 			return;
 		}
 		const live = this.#docs.get(name);
-		if (!live) return; // not held here: the store has it for whoever loads it
+		if (!live) {
+			// Not held here: the store has it for whoever loads it.
+			this.#tellStored(name, seq, undefined);
+			return;
+		}
 		await live.run(() => {
 			if (this.#docs.get(name) !== live || live.hasSeq(seq)) return;
 			this.#applyStored(live, update);
 			this.#markSeq(live, seq);
 		});
+		this.#tellStored(name, seq, live);
 	}
 
 	/** Fills this replica's gaps from the store (after a missed message, or a bus reconnect). */

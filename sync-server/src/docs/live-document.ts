@@ -7,6 +7,7 @@ import type { StoredDocument } from '../store/storage.js';
 import type { ShadowSpec } from '../validation/update-analysis.js';
 import { remember } from '../http/window-budget.js';
 import { encodeAwareness } from '../ws/protocol.js';
+import { isHlcTimestamp } from '$lib/domain/clock';
 
 /**
  * A presence frame goes to every peer, and the stock client sends each one it hears back (its echo):
@@ -137,6 +138,16 @@ export class LiveDocument {
 	/** sequence number of the last stored update this replica has in order (0: never stored) */
 	get lastSeq(): number {
 		return this.seenThrough;
+	}
+
+	/**
+	 * Where the document is in its log, as the channel lists it: the last stored update it holds
+	 * without a gap, and when its log's last event was made (a device syncs recent ones first).
+	 */
+	version(): { version: number; changedAt: string } {
+		const last =
+			this.log.length > 0 ? (this.log.get(this.log.length - 1) as { at?: unknown }) : null;
+		return { version: this.seenThrough, changedAt: isHlcTimestamp(last?.at) ? last.at : '' };
 	}
 
 	hasSeq(seq: number): boolean {

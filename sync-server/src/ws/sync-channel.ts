@@ -9,6 +9,8 @@ import {
 	encodeControl,
 	encodeDocFrame,
 	readClientControl,
+	type DocumentSummary,
+	type DocumentVersion,
 	type ListedDocument,
 	type ServerControl
 } from '$lib/protocol/channel';
@@ -52,10 +54,15 @@ export interface ChannelHost {
 	): Promise<SyncConnection | ChannelRefusal | null>;
 	/** every document the viewer may open now (what `GET /api/auth/documents` answers) */
 	documents(): Promise<readonly ListedDocument[]>;
+	/** the list summaries of these documents the viewer may open now (the others are left out) */
+	summaries(names: readonly string[]): Promise<readonly DocumentSummary[]>;
 }
 
 /** How long a channel waits for more access changes before it sends its document list again. */
 export const DOCUMENTS_DEBOUNCE_MS = 50;
+
+/** How many changed documents one `changed` notice names at most (more go in the next ones). */
+const CHANGED_PER_NOTICE = 2_000;
 
 /** One document of the channel: waiting for its decision (no connection yet), or open. */
 interface ChannelDocument {
@@ -85,6 +92,11 @@ export class SyncChannel {
 	#listedNames = new Set<string>();
 	#listTimer: NodeJS.Timeout | null = null;
 	#listing: Promise<void> = Promise.resolve();
+	/** listed documents changed since the last notice, newest version of each */
+	readonly #changed = new Map<string, DocumentVersion>();
+	#changedTimer: NodeJS.Timeout | null = null;
+	/** summaries are answered one request at a time, in order */
+	#summarizing: Promise<void> = Promise.resolve();
 	onClosed: (channel: SyncChannel) => void = () => {};
 
 	constructor(
@@ -135,6 +147,36 @@ export class SyncChannel {
 		this.#listTimer.unref();
 	}
 
+	/** A listed document changed: the device hears it shortly, with the others that did meanwhile. */
+	changed(version: DocumentVersion): void {
+		if (!this.#open) return;
+		const known = this.#changed.get(version.name);
+		if (known && known.version >= version.version) return;
+		this.#changed.set(version.name, version);
+		if (this.#changedTimer) return;
+		this.#changedTimer = setTimeout(() => {
+			this.#changedTimer = null;
+			const documents = [...this.#changed.values()];
+			this.#changed.clear();
+			for (let at = 0; at < documents.length; at += CHANGED_PER_NOTICE) {
+				this.#control({ type: 'changed', documents: documents.slice(at, at + CHANGED_PER_NOTICE) });
+			}
+		}, DOCUMENTS_DEBOUNCE_MS);
+		this.#changedTimer.unref();
+	}
+
+	/** Answers a request for summaries of listed documents (others are not answered at all). */
+	#summarize(names: readonly string[]): void {
+		const listed = names.filter((name) => this.#listedNames.has(name));
+		this.#summarizing = this.#summarizing
+			.then(async () => {
+				if (!this.#open) return;
+				const summaries = listed.length > 0 ? await this.#host.summaries(listed) : [];
+				this.#control({ type: 'summaries', summaries });
+			})
+			.catch((error: unknown) => this.#log.error({ err: error }, 'summaries failed'));
+	}
+
 	#pushDocuments(): void {
 		this.#listing = this.#listing
 			.then(async () => {
@@ -172,6 +214,8 @@ export class SyncChannel {
 		this.#open = false;
 		if (this.#listTimer) clearTimeout(this.#listTimer);
 		this.#listTimer = null;
+		if (this.#changedTimer) clearTimeout(this.#changedTimer);
+		this.#changedTimer = null;
 		const documents = [...this.#documents.values()];
 		this.#documents.clear();
 		for (const document of documents) {
@@ -213,6 +257,7 @@ export class SyncChannel {
 			return;
 		}
 		if (control.type === 'open') this.#openDocument(control.doc, control.ack);
+		else if (control.type === 'summaries') this.#summarize(control.docs);
 		else {
 			const document = this.#documents.get(control.doc);
 			if (document) this.#forget(document);

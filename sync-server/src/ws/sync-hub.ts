@@ -13,7 +13,13 @@ import type { LiveDocument } from '../docs/live-document.js';
 import { ACCESS_COOKIE, parseCookies } from '../http/cookies.js';
 import { clientAddress, hasTrustedOrigin, type OriginPolicy } from '../http/origin.js';
 import type { Metrics } from '../metrics.js';
-import { CHANNEL_PATH, MAX_NAME_LENGTH, type ListedDocument } from '$lib/protocol/channel';
+import {
+	CHANNEL_PATH,
+	MAX_NAME_LENGTH,
+	type DocumentSummary,
+	type ListedDocument
+} from '$lib/protocol/channel';
+import { summaryRows } from '$lib/db/read-models/summary';
 import { DocumentSocket } from './document-socket.js';
 import { SyncChannel, type ChannelHost, type ChannelLimits } from './sync-channel.js';
 import {
@@ -136,6 +142,31 @@ export class SyncHub {
 			this.recheck(live);
 			this.refreshLists(accessChangeOf(deps.registry, live));
 		});
+		deps.registry.onStored((name, seq, live) => {
+			const changedAt = live?.version().changedAt ?? '';
+			for (const channel of this.#channels) {
+				if (channel.lists(name)) channel.changed({ name, version: seq, changedAt });
+			}
+		});
+	}
+
+	/**
+	 * The list summaries of `names` for `viewer`: each decided again as opening it would be (a list
+	 * a moment old may still name a document whose access just ended), none for the others.
+	 */
+	async #summaries(viewer: Viewer, names: readonly string[]): Promise<DocumentSummary[]> {
+		const { registry } = this.#deps;
+		const summaries: DocumentSummary[] = [];
+		for (const name of names) {
+			const live = await registry.get(name);
+			if (!live || (await registry.accessFor(live, viewer)) === 'none') continue;
+			summaries.push({
+				name,
+				version: live.seenThrough,
+				rows: summaryRows(live.projector.state, name)
+			});
+		}
+		return summaries;
 	}
 
 	/** every open document connection, over its own socket or in a channel */
@@ -354,7 +385,8 @@ export class SyncHub {
 				if (!wanted() || !channel.open) return null;
 				return this.#connect(transport, signedIn, opened, address, acknowledges, () => {});
 			},
-			documents: () => documentsFor(viewer)
+			documents: () => documentsFor(viewer),
+			summaries: (names) => this.#summaries(viewer, names)
 		};
 		const channel = new SyncChannel(
 			ws,

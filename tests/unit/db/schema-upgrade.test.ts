@@ -38,7 +38,7 @@ const session = {
 };
 
 describe('schema upgrades', () => {
-	it('opens a version 1 database at version 2 keeping settings and the cached session', async () => {
+	it('opens a version 1 database at the current version keeping settings and the cached session', async () => {
 		const name = uniqueName();
 		const v1 = openVersion1(name);
 		await v1.table('settings').put({ key: 'storagePersistence', value: 'granted' });
@@ -47,7 +47,7 @@ describe('schema upgrades', () => {
 
 		const db = new AppDatabase(name);
 		await db.open();
-		expect(db.verno).toBe(2);
+		expect(db.verno).toBe(3);
 		expect(await db.settings.get('storagePersistence')).toEqual({
 			key: 'storagePersistence',
 			value: 'granted'
@@ -82,7 +82,7 @@ describe('schema upgrades', () => {
 		db.close();
 	});
 
-	it('creates a fresh database at version 2 with every table and index the pages query', async () => {
+	it('creates a fresh database at version 3 with every table and index the pages query', async () => {
 		const db = new AppDatabase(uniqueName());
 		await db.open();
 		const tables = Object.fromEntries(
@@ -95,12 +95,14 @@ describe('schema upgrades', () => {
 		expect(tables.subscriptions).toEqual(['[customerId+subscriptionId]']);
 		expect(tables.orgUsers).toEqual(['[orgId+userId]', '[orgId+emailKey]']);
 		expect(tables.directoryEntries).toContain('*regionsServed');
+		expect(tables.docVersions).toEqual(['name']);
 		expect(Object.keys(tables).sort()).toEqual(
 			[
 				'settings',
 				'session',
 				'docUpdates',
 				'documents',
+				'docVersions',
 				'outbox',
 				'refused',
 				'drafts',

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as encoding from 'lib0/encoding';
 import {
 	MAX_NAME_LENGTH,
+	MAX_SUMMARIES_ASKED,
 	decodeFrame,
 	encodeControl,
 	encodeDocFrame,
@@ -47,7 +48,16 @@ describe('channel frames', () => {
 			{ type: 'close', doc: 'org/contoso' },
 			{ type: 'opened', doc: 'org/contoso' },
 			{ type: 'closed', doc: 'org/contoso', code: 4403, reason: 'sync_access_revoked' },
-			{ type: 'documents', documents: [{ name: 'org/contoso', access: 'write' }] }
+			{
+				type: 'documents',
+				documents: [{ name: 'org/contoso', access: 'write', version: 3, changedAt: '' }]
+			},
+			{ type: 'changed', documents: [{ name: 'org/contoso', version: 4, changedAt: '' }] },
+			{ type: 'summaries', docs: ['customer/wingtip'] },
+			{
+				type: 'summaries',
+				summaries: [{ name: 'customer/wingtip', version: 2, rows: { customers: [] } }]
+			}
 		] as const;
 		for (const control of controls) {
 			expect(decodeFrame(encodeControl(control))).toEqual({ kind: 'control', control });
@@ -86,6 +96,10 @@ describe('control messages', () => {
 			type: 'close',
 			doc: 'org/contoso'
 		});
+		expect(readClientControl({ type: 'summaries', docs: ['org/a', 'org/b', 'org/a'] })).toEqual({
+			type: 'summaries',
+			docs: ['org/a', 'org/b']
+		});
 	});
 
 	it('turns down badly shaped client controls', () => {
@@ -101,7 +115,14 @@ describe('control messages', () => {
 			{ type: 'close' },
 			{ type: 'close', doc: 7 },
 			{ type: 'opened', doc: 'org/contoso' },
-			{ type: 'delete', doc: 'org/contoso' }
+			{ type: 'delete', doc: 'org/contoso' },
+			{ type: 'summaries', docs: [] },
+			{ type: 'summaries', docs: 'org/a' },
+			{ type: 'summaries', docs: ['org/a', ''] },
+			{
+				type: 'summaries',
+				docs: Array.from({ length: MAX_SUMMARIES_ASKED + 1 }, (_, i) => `org/${i}`)
+			}
 		];
 		for (const control of bad) expect(readClientControl(control)).toBeNull();
 	});
@@ -118,13 +139,37 @@ describe('control messages', () => {
 			readServerControl({
 				type: 'documents',
 				documents: [
-					{ name: 'org/contoso', access: 'read', extra: true },
-					{ name: 'org/wingtip', access: 'admin' },
-					{ name: '', access: 'write' },
+					{ name: 'org/contoso', access: 'read', version: 2, changedAt: 'x', extra: true },
+					{ name: 'org/wingtip', access: 'admin', version: 1, changedAt: '' },
+					{ name: 'org/fabrikam', access: 'read', changedAt: '' },
+					{ name: 'org/adatum', access: 'read', version: -1, changedAt: '' },
+					{ name: '', access: 'write', version: 1, changedAt: '' },
 					null
 				]
 			})
-		).toEqual({ type: 'documents', documents: [{ name: 'org/contoso', access: 'read' }] });
+		).toEqual({
+			type: 'documents',
+			documents: [{ name: 'org/contoso', access: 'read', version: 2, changedAt: 'x' }]
+		});
+		expect(
+			readServerControl({
+				type: 'changed',
+				documents: [{ name: 'org/contoso', version: 5, changedAt: '' }, { name: 'org/x' }]
+			})
+		).toEqual({ type: 'changed', documents: [{ name: 'org/contoso', version: 5, changedAt: '' }] });
+		expect(
+			readServerControl({
+				type: 'summaries',
+				summaries: [
+					{ name: 'customer/a', version: 1, rows: { customers: [{ customerId: 'a' }] } },
+					{ name: 'customer/b', version: 1, rows: { customers: 'all' } },
+					{ name: 'customer/c', version: 1, rows: { customers: [7] } }
+				]
+			})
+		).toEqual({
+			type: 'summaries',
+			summaries: [{ name: 'customer/a', version: 1, rows: { customers: [{ customerId: 'a' }] } }]
+		});
 	});
 
 	it('turns down badly shaped server controls', () => {

@@ -19,6 +19,9 @@ import {
 	readClientControl,
 	type ListedDocument
 } from '$lib/protocol/channel';
+import { summaryRows } from '$lib/db/read-models/summary';
+import { parseDocumentName } from '$lib/domain/documents';
+import { createProjector } from '$lib/flows/projection';
 import { encodeAck, encodeRefusal, type Refusal } from '$lib/protocol/sync-messages';
 
 export interface ContractServer {
@@ -41,8 +44,15 @@ export interface ContractServer {
 	/** closes every open socket of `name` with `code` (on a channel: its `closed` frame) */
 	closeAll(name: string, code: number, reason: string): void;
 	connections(name: string): number;
-	/** the user's documents, pushed to every channel when it opens and by `pushDocuments` */
-	documents: ListedDocument[];
+	/**
+	 * the user's documents, pushed to every channel when it opens and by `pushDocuments` (with each
+	 * one's version: how many structs it holds) and noticed to them as `changed` when they change
+	 */
+	documents: Pick<ListedDocument, 'name' | 'access'>[];
+	/** `summaries` asked over channels, by document name (in order) */
+	summariesAsked: string[];
+	/** documents opened over channels since the start, in order */
+	opened: string[];
 	pushDocuments(): void;
 	/** websockets open now (channels and per-document sockets) */
 	sockets(): number;
@@ -119,6 +129,8 @@ export async function startContractServer(port = 0): Promise<ContractServer> {
 		},
 		connections: (name) => sockets.get(name)?.size ?? 0,
 		documents: [],
+		summariesAsked: [],
+		opened: [],
 		pushDocuments() {
 			for (const channel of channels) sendDocuments(channel);
 		},
@@ -147,8 +159,48 @@ export async function startContractServer(port = 0): Promise<ContractServer> {
 		return doc;
 	}
 
+	function lastAt(name: string): string {
+		const log = docs.get(name)?.getArray<{ at?: string }>(LOG_KEY);
+		return log && log.length > 0 ? (log.get(log.length - 1)?.at ?? '') : '';
+	}
+
+	/** A document's version: how many structs it holds (grows with every update that adds any). */
+	function versionOf(name: string) {
+		const doc = docs.get(name);
+		let version = 0;
+		if (doc)
+			for (const clock of Y.decodeStateVector(Y.encodeStateVector(doc)).values()) version += clock;
+		return { name, version, changedAt: lastAt(name) };
+	}
+
+	const watched = new WeakSet<Y.Doc>();
+
+	/** Every change of a listed document, however made, is noticed to every channel. */
+	function watch(name: string) {
+		const doc = docs.get(name);
+		if (!doc || watched.has(doc)) return;
+		watched.add(doc);
+		doc.on('update', () => {
+			if (!api.documents.some((entry) => entry.name === name)) return;
+			for (const channel of channels) {
+				channel.send(encodeControl({ type: 'changed', documents: [versionOf(name)] }));
+			}
+		});
+	}
+
 	function sendDocuments(channel: WebSocket) {
-		channel.send(encodeControl({ type: 'documents', documents: api.documents }));
+		for (const entry of api.documents) watch(entry.name);
+		const documents = api.documents.map((entry) => ({ ...versionOf(entry.name), ...entry }));
+		channel.send(encodeControl({ type: 'documents', documents }));
+	}
+
+	function summaryOf(name: string) {
+		const ref = parseDocumentName(name);
+		const doc = docs.get(name);
+		if (!ref || !doc) return { ...versionOf(name), rows: {} };
+		const projector = createProjector(ref);
+		projector.append(doc.getArray(LOG_KEY).toArray());
+		return { name, version: versionOf(name).version, rows: summaryRows(projector.state, name) };
 	}
 
 	function onChannel(channel: WebSocket) {
@@ -178,8 +230,16 @@ export async function startContractServer(port = 0): Promise<ContractServer> {
 				open.get(control.doc)?.gone();
 				return;
 			}
+			if (control.type === 'summaries') {
+				api.summariesAsked.push(...control.docs);
+				const listed = new Set(api.documents.map((entry) => entry.name));
+				const summaries = control.docs.filter((name) => listed.has(name)).map(summaryOf);
+				channel.send(encodeControl({ type: 'summaries', summaries }));
+				return;
+			}
 			if (open.has(control.doc)) return;
 			const doc = control.doc;
+			api.opened.push(doc);
 			let messageHandler: (message: Uint8Array) => void = () => undefined;
 			const closeHandlers: Array<() => void> = [];
 			const gone = () => {
@@ -219,6 +279,7 @@ export async function startContractServer(port = 0): Promise<ContractServer> {
 			return;
 		}
 		const doc = docFor(name);
+		watch(name);
 		const set = sockets.get(name) ?? new Set();
 		sockets.set(name, set);
 		set.add(socket);

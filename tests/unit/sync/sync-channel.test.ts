@@ -165,8 +165,8 @@ describe('sync channel', () => {
 		server.pushDocuments();
 		await until(() => lists.length === 2, 'the pushed list');
 		expect(lists).toEqual([
-			[{ name: 'customer/a', access: 'write' }],
-			[{ name: 'customer/b', access: 'read' }]
+			[{ name: 'customer/a', access: 'write', version: 0, changedAt: '' }],
+			[{ name: 'customer/b', access: 'read', version: 0, changedAt: '' }]
 		]);
 		release();
 	});

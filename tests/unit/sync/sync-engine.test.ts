@@ -48,10 +48,12 @@ function engine(
 	database = db,
 	now?: () => number,
 	serverNow?: () => number,
-	progress?: (synced: number, total: number) => void
+	progress?: (synced: number, total: number) => void,
+	lingerMs?: number
 ): SyncEngine {
 	const created = new SyncEngine({
 		db: database,
+		...(lingerMs !== undefined ? { lingerMs } : {}),
 		...(progress ? { progress } : {}),
 		...(now ? { now } : {}),
 		...(serverNow ? { serverNow } : {}),
@@ -121,7 +123,12 @@ afterEach(async () => {
 async function started(database = db, serverNow?: () => number): Promise<SyncEngine> {
 	const created = engine(database, undefined, serverNow);
 	await created.start();
-	await until(() => !!created.connection(CUSTOMER_DOC)?.synced, 'customer doc synced');
+	// Caught up: every listed document held up to the server's version (the customer's closes a
+	// moment after it synced; the org's, the user's roles, stays open).
+	await until(() => {
+		const { synced, total } = created.syncProgress;
+		return total === server.documents.length && synced === total;
+	}, 'caught up');
 	await until(() => !!created.connection(ORG_DOC)?.synced, 'org doc synced');
 	await created.settled();
 	return created;
@@ -625,6 +632,137 @@ describe('sync engine', () => {
 
 		it('says nothing after a short blip', async () => {
 			expect(await away(0)).toBeUndefined();
+		});
+	});
+
+	describe('a distributor’s workspace', () => {
+		const CUSTOMERS = 60;
+		const names = Array.from(
+			{ length: CUSTOMERS },
+			(_, index) => `customer/bulk-${String(index).padStart(3, '0')}`
+		);
+
+		function seedCustomers() {
+			for (const name of names) {
+				const customerId = name.slice('customer/'.length);
+				const events = customerWithReseller(eventFactory(customerId.replace('-', '')));
+				// Accepted by the customer's own admin (its org is the customer's id).
+				const accepted = events[2] as DomainEvent;
+				events[2] = { ...accepted, by: { userId: 'carol', orgId: customerId } } as DomainEvent;
+				seed(name, events);
+			}
+			server.documents = [
+				...DOCUMENTS,
+				...names.map((name) => ({ name, access: 'write' as const }))
+			];
+		}
+
+		const open = (client: SyncEngine) =>
+			[CUSTOMER_DOC, ...names].filter((name) => client.replica(name) !== undefined);
+
+		it('shows every customer from the server’s summaries before their documents sync', async () => {
+			seedCustomers();
+			// A slow server: documents take long to sync, summaries come at once.
+			server.stepTwoDelayMs = 400;
+			const client = engine(db, undefined, undefined, undefined, 50);
+			await client.start();
+			await until(async () => (await db.customers.count()) === CUSTOMERS + 1, 'every row');
+			expect(client.syncProgress.synced).toBeLessThan(CUSTOMERS);
+			const row = await db.customers.get('bulk-007');
+			expect(row?.resellerIds).toEqual([RESELLER.orgId]);
+			expect(await db.customerRelationships.where('customerId').equals('bulk-007').count()).toBe(1);
+			expect(server.summariesAsked.length).toBe(CUSTOMERS + 2);
+			// The documents still sync in the background, and replace the summaries' rows.
+			await until(
+				() => client.syncProgress.synced === client.syncProgress.total,
+				'caught up',
+				30_000
+			);
+			await until(
+				async () => (await db.documents.count()) === CUSTOMERS + 2,
+				'every document held'
+			);
+			expect(await db.customers.count()).toBe(CUSTOMERS + 1);
+		});
+
+		it('keeps only what is needed open once synced, and syncs a closed document that changes', async () => {
+			seedCustomers();
+			const client = engine(db, undefined, undefined, undefined, 50);
+			await client.start();
+			await until(() => client.syncProgress.synced === CUSTOMERS + 2, 'caught up', 30_000);
+			// The customers close a moment after they synced; the user's org stays open (their roles).
+			await until(() => open(client).length === 0, 'customers closed');
+			expect(client.replica(ORG_DOC)).toBeDefined();
+			expect(server.connections('customer/bulk-031')).toBe(0);
+			// Someone else buys a subscription for a customer whose document is closed here.
+			const started = Date.now();
+			server.docs
+				.get('customer/bulk-031')
+				?.getArray(LOG_KEY)
+				.push(subscriptionBought(eventFactory('other'), 'o-9', 'sub-9', 7));
+			await until(
+				async () => (await db.customers.get('bulk-031'))?.licenseCount === 7,
+				'the change synced'
+			);
+			expect(Date.now() - started).toBeLessThan(1_000);
+			await until(() => open(client).length === 0, 'closed again');
+		});
+
+		it('opens only the org after a reload with nothing new, and catches up with what changed meanwhile', async () => {
+			seedCustomers();
+			const first = engine(db, undefined, undefined, undefined, 50);
+			await first.start();
+			await until(() => first.syncProgress.synced === CUSTOMERS + 2, 'caught up', 30_000);
+			await first.settled();
+			first.stop();
+			// While the device was off, two customers changed.
+			for (const name of [names[3], names[40]] as string[]) {
+				server.docs
+					.get(name)
+					?.getArray(LOG_KEY)
+					.push(subscriptionBought(eventFactory(`later${name.slice(-3)}`), 'o-2', 'sub-2', 2));
+			}
+			const openedBefore = server.opened.length;
+			const reloaded = engine(db, undefined, undefined, undefined, 50);
+			await reloaded.start();
+			await until(() => reloaded.syncProgress.total === CUSTOMERS + 2, 'listed');
+			await until(() => reloaded.syncProgress.synced === CUSTOMERS + 2, 'caught up again');
+			expect(server.opened.slice(openedBefore).sort()).toEqual(
+				[ORG_DOC, names[3], names[40]].sort()
+			);
+			expect((await db.customers.get('bulk-040'))?.licenseCount).toBe(2);
+			expect(server.summariesAsked.filter((name) => name === names[3])).toHaveLength(1);
+		});
+
+		it('opens a closed document for an edit and keeps it open until the server has it', async () => {
+			seedCustomers();
+			const client = engine(db, undefined, undefined, undefined, 50);
+			await client.start();
+			await until(() => client.syncProgress.synced === CUSTOMERS + 2, 'caught up', 30_000);
+			await until(() => client.replica(names[12] as string) === undefined, 'closed');
+			const made = await client.append(
+				names[12] as string,
+				'tenantUser.added',
+				tenantUser('tu-edit'),
+				summary
+			);
+			expect(made.ok).toBe(true);
+			await until(async () => (await db.outbox.count()) === 0, 'delivered');
+			expect(server.logIds(names[12] as string)).toContain(made.ok ? made.eventId : '');
+			await until(() => client.replica(names[12] as string) === undefined, 'closed after the ack');
+		});
+
+		it('keeps a document a page holds open, and closes it once the page is left', async () => {
+			seedCustomers();
+			const client = engine(db, undefined, undefined, undefined, 50);
+			await client.start();
+			await until(() => client.syncProgress.synced === CUSTOMERS + 2, 'caught up', 30_000);
+			const release = client.hold(names[5] as string);
+			await until(() => !!client.connection(names[5] as string)?.synced, 'held and live');
+			await new Promise((resolve) => setTimeout(resolve, 200));
+			expect(client.replica(names[5] as string)).toBeDefined();
+			release();
+			await until(() => client.replica(names[5] as string) === undefined, 'closed after');
 		});
 	});
 });
