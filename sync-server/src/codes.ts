@@ -13,6 +13,7 @@ export const AUTH_CODES = [
 	'auth_current_password_wrong',
 	'auth_password_too_short',
 	'auth_password_too_long',
+	'auth_password_personal',
 	'auth_password_too_common',
 	'auth_password_unchanged',
 	'auth_origin_refused',

@@ -367,6 +367,7 @@ export async function startServer(
 			orgId: account.org_id,
 			orgKind: profile?.kind ?? 'unknown',
 			orgName: profile?.legalName ?? account.org_id,
+			tenantDomain: profile?.tenant?.domain ?? null,
 			mustChangePassword: account.must_change_password === 1,
 			roles: (await registry.actorOf({ userId: account.id, orgId: account.org_id })).roles
 		};

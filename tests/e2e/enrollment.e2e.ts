@@ -2,6 +2,7 @@
 // in another browser context; the documented rules refuse with their messages; the shortcut for
 // resellers already enrolled in CSP; reload resumes the wizard; Enroll now offline syncs later.
 import type { Browser, Page } from '@playwright/test';
+import { PASSWORD_MIN_LENGTH } from '../../src/lib/domain/password-policy';
 import { expectNoAxeViolations } from './axe';
 import { expect, signInThroughForm, test } from './fixtures';
 
@@ -283,6 +284,52 @@ test('the program operator adds an indirect provider; its first admin signs in w
 	} finally {
 		await operator.context.close();
 	}
+});
+
+test('Create one states the enforced password minimum and refuses, before asking the server, what the policy refuses, in English and Japanese', async ({
+	page
+}) => {
+	const applicant = newApplicant();
+	const strong = 'q7#Lm!2xVb9$Tz4&Wk8@';
+	const creations: string[] = [];
+	page.on('request', (request) => {
+		if (request.method() === 'POST' && request.url().endsWith('/api/enrollment/work-account'))
+			creations.push(request.url());
+	});
+	await page.goto('/enroll');
+	await page.getByRole('link', { name: /Start enrollment|Continue your enrollment/ }).click();
+	await page.getByRole('button', { name: 'Next' }).click();
+	await heading(page, 'Sign in with your work account');
+	const password = page.getByLabel('New password', { exact: true });
+	await expect(password).toHaveAccessibleDescription(
+		new RegExp(`^Use at least ${PASSWORD_MIN_LENGTH} characters\\.`)
+	);
+	await page.getByLabel('Organization name').fill(applicant.legalName);
+	await page.getByLabel('Domain name').fill(applicant.domain);
+	await page.getByLabel('Country/region').selectOption('US');
+	await page.getByLabel('Your full name').fill(applicant.fullName);
+	await page.getByLabel(/Your email address/).fill(applicant.email);
+	await password.fill(strong.slice(0, PASSWORD_MIN_LENGTH - 1));
+	await page.getByRole('button', { name: 'Create one' }).click();
+	await expect(password).toHaveAccessibleDescription(
+		new RegExp(`too short: use at least ${PASSWORD_MIN_LENGTH} characters\\.$`)
+	);
+	await expect(password).toBeFocused();
+
+	await page.getByLabel('Language').selectOption('ja');
+	const passwordJa = page.getByLabel('新しいパスワード', { exact: true });
+	await expect(passwordJa).toHaveAccessibleDescription(
+		new RegExp(`^${PASSWORD_MIN_LENGTH} 文字以上にしてください。`)
+	);
+	await passwordJa.fill('AlexRivera2024!');
+	await page.getByRole('button', { name: '作成', exact: true }).click();
+	await expect(passwordJa).toHaveAccessibleDescription(
+		/名前、メール アドレス、組織名、またはドメイン/
+	);
+	expect(creations).toEqual([]);
+	await passwordJa.fill(strong.slice(0, PASSWORD_MIN_LENGTH));
+	await page.getByRole('button', { name: '作成', exact: true }).click();
+	await heading(page, /MPN ID/);
 });
 
 test('enrollment pages read in Japanese on a phone, without axe violations', async ({

@@ -1,7 +1,10 @@
 // User management end to end: an admin adds a colleague (online and offline), the temporary
-// password is shown once, the colleague is made to change it, sees only what their roles allow,
-// and is promoted live; a duplicate email added offline is reported after reconnect.
+// password is shown once, the colleague is made to change it (by the password policy the page
+// states), sees only what their roles allow, and is promoted live; a duplicate email added offline
+// is reported after reconnect; Remove asks in the app's dialog and is unavailable, with its reason,
+// where the last-Global-admin rule forbids it.
 import type { Browser, Page } from '@playwright/test';
+import { PASSWORD_MIN_LENGTH } from '../../src/lib/domain/password-policy';
 import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
 import { expectNoAxeViolations } from './axe';
 import { expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
@@ -221,7 +224,7 @@ test('account security: change password and sign out everywhere in Settings, and
 		await security.getByLabel('New password', { exact: true }).fill('wingtipadmin');
 		await security.getByLabel('Confirm new password').fill('wingtipadmin');
 		await security.getByRole('button', { name: 'Change password' }).click();
-		await expect(security.getByRole('alert')).toContainText('too common or too easy to guess');
+		await expect(security.getByRole('alert')).toContainText('built on your own name');
 		await security.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
 		await security.getByLabel('Confirm new password').fill(NEW_PASSWORD);
 		await security.getByRole('button', { name: 'Change password' }).click();
@@ -247,6 +250,130 @@ test('account security: change password and sign out everywhere in Settings, and
 		await expect(page.getByRole('alert')).toContainText(
 			/locked for a while after repeated failed sign-ins\. Try again in \d+ seconds/
 		);
+	} finally {
+		await context.close();
+	}
+});
+
+/** Strong but random: cut to any length, it fails only by its length. */
+const RANDOM_PASSWORD = 'q7#Lm!2xVb9$Tz4&Wk8@';
+
+test('a password built on the user’s own name is refused with the stated reason, and the stated minimum length is the enforced one, in English and Japanese', async ({
+	browser
+}) => {
+	const admin = await browser.newContext({ baseURL: server!.url });
+	const page = await admin.newPage();
+	await signInThroughForm(page, CONTOSO_ADMIN);
+	const email = 'yuki@contoso.example';
+	const temporary = await addUser(page, { fullName: 'Yuki Tanaka', email, agent: 'Sales agent' });
+	const yuki = await signInAsNewUser(browser, email, temporary);
+	const first = yuki.page;
+	try {
+		await expect(first.getByText(`Use at least ${PASSWORD_MIN_LENGTH} characters.`)).toBeVisible();
+		await expect(first.getByText('passwords built on your name, email address')).toBeVisible();
+		await changeTemporaryPassword(first, temporary, 'yukitanaka12');
+		await expect(first.getByRole('alert')).toContainText(
+			'This password is built on your own name, email address, organization or domain'
+		);
+		await expect(first.getByLabel('New password', { exact: true })).toHaveValue('yukitanaka12');
+		await changeTemporaryPassword(
+			first,
+			temporary,
+			RANDOM_PASSWORD.slice(0, PASSWORD_MIN_LENGTH - 1)
+		);
+		await expect(first.getByRole('alert')).toHaveText(
+			`The new password is too short: use at least ${PASSWORD_MIN_LENGTH} characters.`
+		);
+
+		await first.getByLabel('Language').selectOption('ja');
+		await expect(
+			first.getByRole('heading', { level: 1, name: '一時パスワードを変更してください' })
+		).toBeVisible();
+		await expect(
+			first.getByText(`${PASSWORD_MIN_LENGTH} 文字以上にしてください。記号`)
+		).toBeVisible();
+		const changeJa = async (next: string) => {
+			await first.getByLabel('一時パスワード').fill(temporary);
+			await first.getByLabel('新しいパスワード', { exact: true }).fill(next);
+			await first.getByLabel('新しいパスワードの確認').fill(next);
+			await first.getByRole('button', { name: 'パスワードの変更' }).click();
+		};
+		await changeJa('yukitanaka12');
+		await expect(first.getByRole('alert')).toContainText(
+			'自分の名前、メール アドレス、組織名、またはドメインに基づいています'
+		);
+		await changeJa(RANDOM_PASSWORD.slice(0, PASSWORD_MIN_LENGTH - 1));
+		await expect(first.getByRole('alert')).toHaveText(
+			`新しいパスワードが短すぎます。${PASSWORD_MIN_LENGTH} 文字以上にしてください。`
+		);
+		// Exactly the stated minimum is accepted, by this device and by the server.
+		await changeJa(RANDOM_PASSWORD.slice(0, PASSWORD_MIN_LENGTH));
+		await expect(first.getByRole('heading', { level: 1, name: 'ダッシュボード' })).toBeVisible();
+	} finally {
+		await yuki.context.close();
+		await admin.close();
+	}
+});
+
+test('Remove is visible and asks in the app’s dialog; for the sole Global admin it is unavailable, with the reason, in English and Japanese', async ({
+	browser
+}) => {
+	const context = await browser.newContext({ baseURL: server!.url });
+	const page = await context.newPage();
+	try {
+		await signInThroughForm(page, CONTOSO_ADMIN);
+		await page.goto('/settings/user-management');
+		await page.getByRole('link', { name: 'Dana Sales' }).click();
+		await expect(page.getByRole('heading', { level: 1, name: 'Dana Sales' })).toBeVisible();
+		const remove = page.getByRole('button', { name: 'Remove', exact: true });
+		await expect(remove).toBeVisible();
+		await expect(remove).toBeEnabled();
+		// The label is drawn in a colour other than the button's own (it once matched it).
+		const colours = await remove.evaluate((button) => {
+			const style = getComputedStyle(button);
+			return { text: style.color, fill: style.backgroundColor };
+		});
+		expect(colours.text).not.toBe(colours.fill);
+		await expectNoAxeViolations(page, 'User detail');
+
+		// The app's own dialog, not the browser's: Cancel keeps the user.
+		const browserDialogs: string[] = [];
+		page.on('dialog', (asked) => {
+			browserDialogs.push(asked.message());
+			void asked.dismiss();
+		});
+		await remove.click();
+		const dialog = page.getByRole('dialog', { name: 'Remove Dana Sales?' });
+		await expect(dialog).toBeVisible();
+		await expect(dialog).toContainText('They lose access to your organization.');
+		await dialog.getByRole('button', { name: 'Cancel' }).click();
+		await expect(dialog).toBeHidden();
+		await remove.click();
+		await dialog.getByRole('button', { name: 'Remove', exact: true }).click();
+		await expect(page.getByRole('heading', { level: 1, name: 'User management' })).toBeVisible();
+		await expect(page.getByRole('rowheader', { name: 'Dana Sales' })).toHaveCount(0);
+
+		// The sole Global admin's own page: Disable and Remove are unavailable, and it says why.
+		await page.getByRole('link', { name: 'Contoso IT Services Admin' }).click();
+		await expect(
+			page.getByRole('heading', { level: 1, name: 'Contoso IT Services Admin' })
+		).toBeVisible();
+		await expect(
+			page.getByText(
+				"You are the only active Global admin of Contoso IT Services, so you can't disable or remove your own account."
+			)
+		).toBeVisible();
+		await expect(remove).toBeDisabled();
+		await expect(remove).toHaveAccessibleDescription(/only active Global admin/);
+		await expect(page.getByRole('button', { name: 'Disable' })).toBeDisabled();
+		await expectNoAxeViolations(page, 'the sole Global admin’s own page');
+
+		await page.getByLabel('Language').selectOption('ja');
+		const removeJa = page.getByRole('button', { name: '削除', exact: true });
+		await expect(removeJa).toBeDisabled();
+		await expect(removeJa).toHaveAccessibleDescription(/唯一の有効な全体管理者/);
+		await expect(page.getByText('Contoso IT Services で唯一の有効な全体管理者')).toBeVisible();
+		expect(browserDialogs).toEqual([]);
 	} finally {
 		await context.close();
 	}

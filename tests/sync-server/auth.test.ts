@@ -75,6 +75,7 @@ describe('sign-in', () => {
 			orgId: 'contoso',
 			orgKind: 'indirectReseller',
 			orgName: 'Contoso IT Services',
+			tenantDomain: 'contoso.example',
 			mustChangePassword: false,
 			roles: ['globalAdmin', 'adminAgent']
 		});

@@ -30,11 +30,11 @@ afterAll(async () => {
 	await t.close();
 });
 
-async function userAdded(email: string, password: string) {
+async function userAdded(email: string, password: string, fullName = 'Pat Field') {
 	return event('user.added', CONTOSO_ADMIN, {
 		userId: newId(),
 		email,
-		fullName: 'Pat Field',
+		fullName,
 		roles: ['salesAgent'],
 		temporaryPassword: {
 			hash: await hashTemporaryPassword(password),
@@ -134,13 +134,44 @@ describe('users added on a device', () => {
 		for (const [password, code] of [
 			['short-one', 'auth_password_too_short'],
 			['password1234', 'auth_password_too_common'],
-			['treyresearchadmin', 'auth_password_too_common']
+			['treyresearchadmin', 'auth_password_personal']
 		] as const) {
 			const response = await change(password);
 			expect(response.status).toBe(400);
 			expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
 		}
 		expect((await change('violet harbor lantern forty two')).status).toBe(204);
+	});
+
+	it('refuses a new password made mostly of the user’s name, email, org name or tenant domain', async () => {
+		const session = await t.signIn('admin@contoso.example');
+		const doc = new Y.Doc();
+		const provider = t.provider('org/contoso', session, doc);
+		await waitForSync(provider);
+		const temporary = generateTemporaryPassword();
+		doc.getArray('log').push([await userAdded('yuki@contoso.example', temporary, 'Yuki Tanaka')]);
+		await waitForAsync(
+			async () => (await t.server.accounts.store.byEmail('yuki@contoso.example')) !== undefined,
+			5000,
+			'the account'
+		);
+		provider.destroy();
+		const { cookie } = cookiesFrom(await signIn('yuki@contoso.example', temporary));
+		const change = (newPassword: string) =>
+			fetch(`${t.url}/api/auth/change-password`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', cookie },
+				body: JSON.stringify({ currentPassword: temporary, newPassword })
+			});
+		// Name parts with digits; the org's name (Contoso IT Services); its tenant (contoso.example).
+		for (const password of ['yukitanaka12', 'ContosoServices9', 'contoso-example-77']) {
+			const response = await change(password);
+			expect(response.status).toBe(400);
+			expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+				'auth_password_personal'
+			);
+		}
+		expect((await change('yuki likes violet harbor lanterns')).status).toBe(204);
 	});
 });
 

@@ -37,6 +37,8 @@ export interface SessionUser {
 	orgId: string;
 	orgKind: string;
 	orgName: string;
+	/** the org's tenant domain, where it has one (absent in sessions cached before issue 21) */
+	tenantDomain?: string | null;
 	mustChangePassword: boolean;
 	/** roles when the server last confirmed the session (absent in sessions cached before) */
 	roles?: Role[];

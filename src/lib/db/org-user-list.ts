@@ -1,5 +1,6 @@
-// User management's queries: an org's users sorted by email, and its user changes that wait to
-// sync or that the server refused (a duplicate email found on reconnect, say).
+// User management's queries: an org's users sorted by email (and by id, for the user rules), and
+// its user changes that wait to sync or that the server refused (a duplicate email found on
+// reconnect, say).
 import { documentName } from '$lib/domain/documents';
 import type { AppDatabase } from './app-database';
 import type { OutboxRow, RefusedRow } from './local-records';
@@ -11,6 +12,18 @@ export interface OrgUserList {
 	pendingUserIds: Set<string>;
 	pending: OutboxRow[];
 	refused: RefusedRow[];
+}
+
+/** An org's users by id, for the user rules of flows/org-queries (the last Global admin). */
+export async function orgUsersById(
+	db: AppDatabase,
+	orgId: string
+): Promise<Record<string, OrgUserRow>> {
+	const users = await db.orgUsers
+		.where('[orgId+userId]')
+		.between([orgId, ''], [orgId, '\uffff'])
+		.toArray();
+	return Object.fromEntries(users.map((user) => [user.userId, user]));
 }
 
 export async function orgUserList(db: AppDatabase, orgId: string): Promise<OrgUserList> {

@@ -1,12 +1,21 @@
-// Questions the org document's guards and access rules ask of its read model.
+// Questions the org document's guards and access rules ask of its read model. The user rules also
+// take a page's rows (User management asks them before a person tries what they would refuse).
 import { SYSTEM_USER_ID } from '$lib/domain/ids';
 import type { OrgUser } from '$lib/domain/model';
 import type { Role } from '$lib/domain/permissions';
 import { normalizeEmail } from '$lib/domain/rules';
 import type { OrgDocumentState } from './document-state';
 
+/** What the user rules read of a user: the org document's user, or a read model's row. */
+export type UserStanding = Pick<OrgUser, 'userId' | 'status' | 'roles'>;
+
+/** An org's users by id, as the org document's state or as rows read from it. */
+export interface OrgUsersView {
+	readonly users: Readonly<Record<string, UserStanding>>;
+}
+
 /** Users who can still sign in and act. */
-export function isUserLive(user: OrgUser | undefined): user is OrgUser {
+export function isUserLive<User extends UserStanding>(user: User | undefined): user is User {
 	return user !== undefined && (user.status === 'active' || user.status === 'awaitingFirstSignIn');
 }
 
@@ -24,7 +33,7 @@ export function isEmailUsedInOrg(state: OrgDocumentState, email: string): boolea
 }
 
 /** Active Global admins other than `userId`: the org may never lose its last one. */
-export function hasOtherActiveGlobalAdmin(state: OrgDocumentState, userId: string): boolean {
+export function hasOtherActiveGlobalAdmin(state: OrgUsersView, userId: string): boolean {
 	return Object.values(state.users).some(
 		(user) =>
 			user.userId !== userId && user.status === 'active' && user.roles.includes('globalAdmin')
@@ -36,7 +45,7 @@ export function hasOtherActiveGlobalAdmin(state: OrgDocumentState, userId: strin
  * removing them) would leave the org with no active Global admin.
  */
 export function losesLastGlobalAdmin(
-	state: OrgDocumentState,
+	state: OrgUsersView,
 	userId: string,
 	rolesAfter: readonly Role[] | null
 ): boolean {

@@ -13,6 +13,8 @@ const userSchema = z.object({
 	orgId: z.string(),
 	orgKind: z.string(),
 	orgName: z.string(),
+	// Absent from servers older than issue 21: the password check then goes without it.
+	tenantDomain: z.string().nullable().optional(),
 	mustChangePassword: z.boolean(),
 	// Unknown role names (a newer server) are dropped, not trusted.
 	roles: z

@@ -1,6 +1,6 @@
 // Accounts and sessions: sign-in with throttling and equal timing, short-lived access tokens,
 // rotating refresh tokens whose reuse revokes the session, sign-out, password changes.
-import { PASSWORD_MAX_LENGTH, checkNewPassword, personalWords } from '$lib/domain/password-policy';
+import { PASSWORD_MAX_LENGTH, checkOwnerPassword } from '$lib/domain/password-policy';
 import { scorePassword } from '$lib/domain/password-strength';
 import { normalizeEmail } from '$lib/domain/rules';
 import type { AuthCode } from '../codes.js';
@@ -32,6 +32,8 @@ export interface SessionUser {
 	readonly orgId: string;
 	readonly orgKind: string;
 	readonly orgName: string;
+	/** the org's tenant domain, where it has one: a new password may not lean on it */
+	readonly tenantDomain: string | null;
 	readonly mustChangePassword: boolean;
 	/** the user's roles as their org document says now (the app follows the document live) */
 	readonly roles: readonly string[];
@@ -251,10 +253,12 @@ export class AccountService {
 		);
 	}
 
+	/** `org`: what the org document says of the account's org (a password may not lean on it). */
 	async changePassword(
 		auth: Authenticated,
 		currentInput: unknown,
-		nextInput: unknown
+		nextInput: unknown,
+		org: { readonly orgName?: string | null; readonly tenantDomain?: string | null } = {}
 	): Promise<{ ok: true } | AuthFailure> {
 		if (typeof currentInput !== 'string' || typeof nextInput !== 'string')
 			return fail(400, 'auth_bad_request');
@@ -264,11 +268,12 @@ export class AccountService {
 		if (!account || !(await verifyPassword(currentInput, account.password_hash)))
 			return fail(400, 'auth_current_password_wrong');
 		if (currentInput === nextInput) return fail(400, 'auth_password_unchanged');
-		const refusal = checkNewPassword(
-			nextInput,
-			scorePassword,
-			personalWords(account.email, account.full_name)
-		);
+		const refusal = checkOwnerPassword(nextInput, scorePassword, {
+			fullName: account.full_name,
+			email: account.email,
+			orgName: org.orgName,
+			tenantDomain: org.tenantDomain
+		});
 		if (refusal) return fail(400, refusal);
 		const wasTemporary = account.must_change_password === 1;
 		await this.#store.setPassword(account.id, await this.hash(nextInput), false, this.#now());

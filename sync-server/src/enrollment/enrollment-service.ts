@@ -15,10 +15,9 @@ import { checkProfileChoice, normalizeEmail, type PartnerNetworkProfile } from '
 import type { OrgDocumentState } from '$lib/flows/document-state';
 import { rolesOf } from '$lib/flows/org-queries';
 import {
-	checkNewPassword,
+	checkOwnerPassword,
 	PASSWORD_MAX_LENGTH,
-	PASSWORD_MIN_LENGTH,
-	personalWords
+	PASSWORD_MIN_LENGTH
 } from '$lib/domain/password-policy';
 import { scorePassword } from '$lib/domain/password-strength';
 import type { AccountService } from '../accounts/account-service.js';
@@ -195,11 +194,12 @@ export class EnrollmentService {
 		if (!parsed.success)
 			return fail(400, 'error_field_invalid', { fields: fieldErrors(parsed.error) });
 		const input = parsed.data;
-		const weak = checkNewPassword(
-			input.password,
-			scorePassword,
-			personalWords(input.email, input.fullName)
-		);
+		const weak = checkOwnerPassword(input.password, scorePassword, {
+			fullName: input.fullName,
+			email: input.email,
+			orgName: input.legalName,
+			tenantDomain: input.domain
+		});
 		if (weak) return fail(400, 'error_field_invalid', { fields: { password: weak } });
 		const email = normalizeEmail(input.email);
 		const decision = await this.#createLimiter.attempt(address, email, this.#now());

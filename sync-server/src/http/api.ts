@@ -9,6 +9,7 @@ import type {
 	SessionUser
 } from '../accounts/account-service.js';
 import type { ErrorCode } from '$lib/domain/errors';
+import { PASSWORD_MIN_LENGTH } from '$lib/domain/password-policy';
 import type { AuthCode, InvitationCode } from '../codes.js';
 import type { InvitationService } from '../invitations/invitation-service.js';
 import type { AccountRow } from '../store/storage.js';
@@ -68,8 +69,10 @@ const MESSAGES: Partial<Record<AuthCode | InvitationCode, string>> = {
 		'The temporary password has expired. Ask an admin for a new one.',
 	auth_password_change_required: 'Change your temporary password first.',
 	auth_current_password_wrong: 'The current password is not correct.',
-	auth_password_too_short: 'The new password is too short.',
+	auth_password_too_short: `The new password is too short: use at least ${PASSWORD_MIN_LENGTH} characters.`,
 	auth_password_too_long: 'The new password is too long.',
+	auth_password_personal:
+		'The new password is built on your own name, email address, organization or domain.',
 	auth_password_too_common: 'The new password is too common or too easy to guess.',
 	auth_password_unchanged: 'The new password must differ from the current one.',
 	auth_origin_refused: 'Requests from this origin are not accepted.',
@@ -265,7 +268,12 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 			const auth = await authenticate(req);
 			if (!auth.ok) return sendFailure(res, auth);
 			const body = await readJson(req);
-			const result = await accounts.changePassword(auth, body.currentPassword, body.newPassword);
+			const result = await accounts.changePassword(
+				auth,
+				body.currentPassword,
+				body.newPassword,
+				await deps.describe(auth.account)
+			);
 			if (!result.ok) return sendFailure(res, result);
 			send(res, 204, undefined);
 		},

@@ -13,10 +13,9 @@ import * as f from '$lib/domain/event-fields';
 import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
 import type { Invitation, Organization } from '$lib/domain/model';
 import {
-	checkNewPassword,
+	checkOwnerPassword,
 	PASSWORD_MAX_LENGTH,
-	PASSWORD_MIN_LENGTH,
-	personalWords
+	PASSWORD_MIN_LENGTH
 } from '$lib/domain/password-policy';
 import { scorePassword } from '$lib/domain/password-strength';
 import type { Role } from '$lib/domain/permissions';
@@ -421,11 +420,12 @@ export class InvitationService {
 			now: this.#now()
 		});
 		if (early) return refusal(early);
-		const weak = checkNewPassword(
-			admin.password,
-			scorePassword,
-			personalWords(admin.email, admin.displayName, company.legalName)
-		);
+		const weak = checkOwnerPassword(admin.password, scorePassword, {
+			fullName: admin.displayName,
+			email: admin.email,
+			orgName: company.legalName,
+			tenantDomain: company.domain
+		});
 		if (weak)
 			return {
 				ok: false,

@@ -2,7 +2,9 @@
 // Global admin is never removed, disabled or demoted, and temporary passwords arrive only as
 // device-made PBKDF2 hashes.
 import { describe, expect, it } from 'vitest';
+import { orgUserRows } from '$lib/db/read-models/org-users';
 import type { OrgDocumentState } from '$lib/flows/document-state';
+import { losesLastGlobalAdmin } from '$lib/flows/org-queries';
 import { checkAppend } from '$lib/flows/projection';
 import { SYSTEM, userAdded } from '../factories';
 import { orgLog, project, PROVIDER, providerAdmin } from './scenarios';
@@ -40,6 +42,26 @@ describe('the last Global admin', () => {
 		push('user.passwordChanged', SYSTEM, { userId: 'gia' });
 		expect(checkAppend(ref, state(log), demote(), admin)).toMatchObject({ ok: true });
 	});
+
+	it.each([
+		{ others: 'no other Global admin', gia: false, signedIn: false, refused: true },
+		{ others: 'another not signed in yet', gia: true, signedIn: false, refused: true },
+		{ others: 'another active one', gia: true, signedIn: true, refused: false }
+	])(
+		'is the same rule on User management’s rows as at the door, with $others',
+		({ gia, signedIn, refused }) => {
+			const { log, push, event } = orgLog(PROVIDER, 'indirectProvider', 'pat');
+			if (gia) push('user.added', providerAdmin, userAdded('gia', ['globalAdmin']));
+			if (signedIn) push('user.passwordChanged', SYSTEM, { userId: 'gia' });
+			const projected = state(log);
+			// What the user detail page reads: the read model's rows, by id.
+			const rows = orgUserRows(projected, 'org/provider');
+			const users = Object.fromEntries(rows.map((row) => [row.userId, row]));
+			expect(losesLastGlobalAdmin({ users }, 'pat', null)).toBe(refused);
+			const remove = event('user.removed', providerAdmin, { userId: 'pat' });
+			expect(checkAppend(ref, projected, remove, admin).ok).toBe(!refused);
+		}
+	);
 
 	it('keeps the role when other roles change', () => {
 		const { log, event } = orgLog(PROVIDER, 'indirectProvider', 'pat');

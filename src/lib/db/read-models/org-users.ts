@@ -1,4 +1,5 @@
 // Read model of a partner organization's users and their roles (User management, and the actor's roles).
+import type { UserStatus } from '$lib/domain/model';
 import type { Role } from '$lib/domain/permissions';
 import type { OrgDocumentState } from '$lib/flows/document-state';
 import { searchKey } from '../text-key';
@@ -12,7 +13,7 @@ export interface OrgUserRow {
 	emailKey: string;
 	fullName: string;
 	roles: Role[];
-	status: string;
+	status: UserStatus;
 	temporaryPasswordExpiresAt: number | null;
 	addedAt: string;
 }
