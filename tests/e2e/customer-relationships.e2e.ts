@@ -287,13 +287,25 @@ test('partner pages are refused to a customer, and Organization to a partner', a
 }) => {
 	const { page: wingtip } = await signedInPage(browser, WINGTIP_ADMIN);
 	await wingtip.goto('/customers');
-	await expect(wingtip.getByText(/This page is for partners/)).toBeVisible();
+	await expect(
+		wingtip.getByRole('heading', { level: 2, name: "Your organization doesn't have this page" })
+	).toBeVisible();
+	await expect(
+		wingtip.getByRole('link', {
+			name: "See Organization for your organization's side of this work"
+		})
+	).toBeVisible();
 	const { page: contoso } = await signedInPage(browser, CONTOSO_ADMIN);
 	await expect(
 		contoso.getByRole('navigation').getByRole('link', { name: 'Organization', exact: true })
 	).toHaveCount(0);
 	await contoso.goto('/organization');
-	await expect(contoso.getByText(/This page shows a customer's own tenant/)).toBeVisible();
+	await expect(
+		contoso.getByText(/is for these kinds of organization only: Customer/)
+	).toBeVisible();
+	await expect(
+		contoso.getByRole('link', { name: "See Customers for your organization's side of this work" })
+	).toBeVisible();
 	await expect(contoso.getByRole('heading', { level: 2, name: 'Resellers of record' })).toHaveCount(
 		0
 	);

@@ -155,7 +155,7 @@ test('a brand-new reseller enrolls end to end, verifies from the mailbox, is app
 	// The program operator opens the verification email from the Mailbox, in another context.
 	const operator = await signedInPage(browser, 'admin@program.example');
 	try {
-		await operator.page.getByRole('link', { name: 'Mailbox' }).click();
+		await operator.page.getByRole('link', { name: 'Mailbox', exact: true }).click();
 		await heading(operator.page, 'Mailbox');
 		const email = operator.page
 			.getByRole('article')
@@ -253,7 +253,7 @@ test('the program operator adds an indirect provider; its first admin signs in w
 	const operator = await signedInPage(browser, 'admin@program.example');
 	const { page } = operator;
 	try {
-		await page.getByRole('link', { name: 'Add indirect provider' }).click();
+		await page.getByRole('link', { name: 'Add indirect provider', exact: true }).click();
 		await heading(page, 'Add an indirect provider');
 		await page.getByRole('button', { name: 'Add indirect provider' }).click();
 		await expect(page.getByLabel('Legal business name')).toHaveAccessibleDescription(

@@ -7,13 +7,16 @@ import path from 'node:path';
 /** A demo account the server seeds (sync-server demo data). */
 export const DEMO_ADMIN = { email: 'admin@contoso.example', password: 'tiertwo-demo' };
 
-/** Menu labels exactly as GLOSSARY.md gives them. */
+/**
+ * The demo admin's menu (an indirect reseller's Global admin and Admin agent: Indirect resellers is
+ * a provider's page), labels exactly as GLOSSARY.md gives them.
+ */
 export const MENU = {
 	en: {
 		'/': 'Dashboard',
 		'/customers': 'Customers',
 		'/indirect-providers': 'Indirect providers',
-		'/indirect-resellers': 'Indirect resellers',
+		'/enrollment': 'Enrollment',
 		'/settings': 'Settings',
 		'/settings/user-management': 'User management'
 	},
@@ -21,7 +24,7 @@ export const MENU = {
 		'/': 'ダッシュボード',
 		'/customers': '顧客',
 		'/indirect-providers': '間接プロバイダー',
-		'/indirect-resellers': '間接リセラー',
+		'/enrollment': '登録',
 		'/settings': '設定',
 		'/settings/user-management': 'ユーザー管理'
 	}

@@ -136,16 +136,18 @@ test('an admin adds a Sales agent who must change the temporary password, sees o
 		await expect(riley.page.getByRole('link', { name: 'Add user' })).toHaveCount(0);
 		await expectNoAxeViolations(riley.page, 'a page the role does not open');
 
-		// The admin promotes Riley to Admin agent; Riley's menu grows without a reload.
+		// The admin promotes Riley to Admin agent and User management admin; Riley's menu grows
+		// without a reload (never with Indirect resellers: only a provider has them).
 		await page.getByRole('radio', { name: /^Admin agent/ }).check();
+		await page.getByRole('checkbox', { name: /^User management admin/ }).check();
 		await page.getByRole('button', { name: 'Update' }).click();
 		await expect(page.getByRole('status').filter({ hasText: 'Roles updated.' })).toBeVisible();
-		await expect(page.getByTestId('user-roles')).toHaveText('Admin agent');
-		await expect(menu(riley.page).getByRole('link', { name: 'Indirect resellers' })).toBeVisible({
+		await expect(page.getByTestId('user-roles')).toHaveText('User management admin, Admin agent');
+		await expect(menu(riley.page).getByRole('link', { name: 'User management' })).toBeVisible({
 			timeout: 20_000
 		});
 		await expect(menu(riley.page).getByRole('link', { name: 'Indirect providers' })).toBeVisible();
-		await expect(menu(riley.page).getByRole('link', { name: 'User management' })).toHaveCount(0);
+		await expect(menu(riley.page).getByRole('link', { name: 'Indirect resellers' })).toHaveCount(0);
 	} finally {
 		await riley.context.close();
 		await admin.close();
