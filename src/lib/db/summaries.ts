@@ -26,19 +26,21 @@ export async function writeSummaries(
 		const versions = await db.docVersions.bulkGet(names);
 		const written: string[] = [];
 		const rows: DocVersionRow[] = [];
+		// Every table's rows in one bulkPut: a new device writes thousands of summaries at once.
+		const puts: Record<string, object[]> = {};
 		for (const [index, summary] of summaries.entries()) {
 			const ref = parseDocumentName(summary.name);
 			const known = versions[index];
 			if (!ref || held[index] || (known && known.summary >= summary.version)) continue;
 			for (const name of SUMMARY_TABLES_BY_KIND[ref.kind]) {
-				const table = db.table(name);
-				await documentRows(table, ref).delete();
-				const put = summary.rows[name];
-				if (put && put.length > 0) await table.bulkPut([...put]);
+				// Rows of an earlier summary may be gone from this one; a first summary has none.
+				if (known && known.summary >= 0) await documentRows(db.table(name), ref).delete();
+				for (const row of summary.rows[name] ?? []) (puts[name] ??= []).push(row);
 			}
 			rows.push({ name: summary.name, synced: known?.synced ?? -1, summary: summary.version });
 			written.push(summary.name);
 		}
+		for (const [name, put] of Object.entries(puts)) await db.table(name).bulkPut(put);
 		await db.docVersions.bulkPut(rows);
 		return written;
 	});

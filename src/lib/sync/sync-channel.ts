@@ -53,6 +53,7 @@ export class SyncChannel {
 	readonly #sessionListeners = new Set<() => void>();
 	readonly #changedListeners = new Set<(documents: readonly DocumentVersion[]) => void>();
 	readonly #summaryListeners = new Set<(summaries: readonly DocumentSummary[]) => void>();
+	readonly #openListeners = new Set<() => void>();
 
 	constructor(url: string, options: SyncChannelOptions = {}) {
 		this.#url = new URL(url);
@@ -105,6 +106,15 @@ export class SyncChannel {
 		return () => this.#changedListeners.delete(listener);
 	}
 
+	/**
+	 * Hears each new real socket opening (what was asked on the last one is not answered any more);
+	 * returns the unsubscribe.
+	 */
+	onOpen(listener: () => void): () => void {
+		this.#openListeners.add(listener);
+		return () => this.#openListeners.delete(listener);
+	}
+
 	/** Hears the summaries the server answers `askSummaries` with; returns the unsubscribe. */
 	onSummaries(listener: (summaries: readonly DocumentSummary[]) => void): () => void {
 		this.#summaryListeners.add(listener);
@@ -133,6 +143,7 @@ export class SyncChannel {
 		this.#sessionListeners.clear();
 		this.#changedListeners.clear();
 		this.#summaryListeners.clear();
+		this.#openListeners.clear();
 		this.#closeSocket();
 		const sockets = [...this.#sockets.values()];
 		this.#sockets.clear();
@@ -206,6 +217,7 @@ export class SyncChannel {
 		socket.onopen = () => {
 			if (this.#socket !== socket) return;
 			this.#socketOpen = true;
+			for (const listener of this.#openListeners) listener();
 			for (const open of this.#sockets.values()) {
 				this.#control({ type: 'open', doc: open.doc, ack: open.ack });
 			}

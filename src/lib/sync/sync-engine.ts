@@ -117,6 +117,8 @@ const PROGRESS_INTERVAL_MS = 100;
  * a burst reuse it), before it is closed: it lives in IndexedDB, the server says when it changes.
  */
 const LINGER_MS = 2_000;
+/** How long background syncs wait for the lists' summaries to be written before they start. */
+const SUMMARY_WAIT_MS = 10_000;
 /** How often the synced versions are saved at most (one transaction for many documents). */
 const VERSIONS_SAVE_MS = 500;
 /**
@@ -231,6 +233,7 @@ export class SyncEngine {
 		this.#channel.onDocuments((documents) => this.#documentsListed(documents));
 		this.#channel.onChanged((documents) => this.#documentsChanged(documents));
 		this.#channel.onSummaries((summaries) => void this.#summarized(summaries));
+		this.#channel.onOpen(() => this.#forgetAskedSummaries());
 		this.#channel.onSessionExpired(() => void this.#channelSessionExpired());
 		// Open at once, even with no document on the device yet: the first list comes over it.
 		this.#releaseChannel = this.#channel.hold();
@@ -287,6 +290,7 @@ export class SyncEngine {
 		for (const timer of this.#lingerTimers.values()) clearTimeout(timer);
 		this.#lingerTimers.clear();
 		clearTimeout(this.#versionsTimer);
+		this.#forgetAskedSummaries();
 		void saveSyncedVersions(this.#db, this.#unsavedVersions).catch(() => undefined);
 		this.#feed?.unsubscribe();
 		for (const connection of this.#connections.values()) connection.destroy();
@@ -548,6 +552,39 @@ export class SyncEngine {
 
 	/** Summaries asked, one batch per request, in the order the server answers them. */
 	#summaryBatches: string[][] = [];
+	/** Summaries answered and being written. */
+	#writingSummaries = 0;
+	/** Called once no summary is asked and unwritten. */
+	#summaryWaiters: (() => void)[] = [];
+
+	/** A new socket: nothing asked on the last one will be answered (the next list asks again). */
+	#forgetAskedSummaries(): void {
+		this.#summaryBatches = [];
+		this.#askedSummaries.clear();
+		this.#summariesSettled();
+	}
+
+	#summariesSettled(): void {
+		if (this.#summaryBatches.length > 0 || this.#writingSummaries > 0) return;
+		const waiters = this.#summaryWaiters;
+		this.#summaryWaiters = [];
+		for (const resolve of waiters) resolve();
+	}
+
+	/**
+	 * Resolves once every summary asked is written (the lists are complete), or after `timeoutMs`:
+	 * the background sync starts after them, so it does not hold up the lists' writes.
+	 */
+	#whenSummarized(timeoutMs: number): Promise<void> {
+		if (this.#summaryBatches.length === 0 && this.#writingSummaries === 0) return Promise.resolve();
+		return new Promise((resolve) => {
+			const timer = setTimeout(resolve, timeoutMs);
+			this.#summaryWaiters.push(() => {
+				clearTimeout(timer);
+				resolve();
+			});
+		});
+	}
 
 	#askSummaries(names: readonly string[]): void {
 		const asking = names.filter((name) => !this.#askedSummaries.has(name));
@@ -560,18 +597,24 @@ export class SyncEngine {
 	}
 
 	async #summarized(summaries: readonly DocumentSummary[]): Promise<void> {
+		// Answered: the oldest batch asked (the server answers in order).
 		for (const name of this.#summaryBatches.shift() ?? []) this.#askedSummaries.delete(name);
+		this.#writingSummaries += 1;
 		// A document listed no more (or held by now) keeps what it has.
 		const current = summaries.filter(
 			(summary) => this.#listed.has(summary.name) && !this.#stored.has(summary.name)
 		);
-		if (current.length === 0 || this.#stopped) return;
 		try {
-			const written = await writeSummaries(this.#db, current);
-			const versions = new Map(current.map((summary) => [summary.name, summary.version]));
-			for (const name of written) this.#summaries.set(name, versions.get(name) ?? 0);
+			if (current.length > 0 && !this.#stopped) {
+				const written = await writeSummaries(this.#db, current);
+				const versions = new Map(current.map((summary) => [summary.name, summary.version]));
+				for (const name of written) this.#summaries.set(name, versions.get(name) ?? 0);
+			}
 		} catch (error) {
 			this.#reportStorage(error);
+		} finally {
+			this.#writingSummaries -= 1;
+			this.#summariesSettled();
 		}
 	}
 
@@ -715,6 +758,8 @@ export class SyncEngine {
 				void this.#bringUp(entry.name).catch(this.#reportStorage);
 			}
 		}
+		// The lists first: the documents' own syncs wait until their summaries are written.
+		await this.#whenSummarized(SUMMARY_WAIT_MS);
 		for (const entry of byRank) {
 			if (this.#behind.has(entry.name)) this.#scheduleSync(entry.name);
 		}
