@@ -17,6 +17,8 @@ export interface AppServer {
 	restart(): Promise<void>;
 	/** What the server processes printed so far (every restart's, in order). */
 	output(): string;
+	/** The server process's id (for benches that read its memory and CPU time). */
+	pid(): number | undefined;
 }
 
 /** A port that was free a moment ago (the server binds it right after). */
@@ -105,6 +107,7 @@ export async function startAppServer(options: {
 		dataDir,
 		stop: () => stopServer(child),
 		output: () => printed,
+		pid: () => child.pid,
 		async restart() {
 			await stopServer(child);
 			child = await spawnServer();

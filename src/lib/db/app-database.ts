@@ -136,8 +136,8 @@ export class AppDatabase extends Dexie {
 					});
 				}
 			});
-		// Version 3: per document, the server version this device holds all of, and that of the
-		// summary rows written for it while it is not held (a new device's lists, complete at once).
+		// Version 3: per document, the server version this device holds all of (what a reload
+		// need not sync again).
 		this.version(3).stores({
 			docVersions: 'name' // all rows at start: which listed documents are behind
 		});

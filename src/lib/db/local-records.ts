@@ -27,8 +27,6 @@ export interface DocVersionRow {
 	name: string;
 	/** the server version this device holds all of (-1: none yet) */
 	synced: number;
-	/** the version of the summary rows written for it while not held (-1: none) */
-	summary: number;
 }
 
 /** A message key and its inputs, rendered in the reader's language when shown. */

@@ -5,43 +5,34 @@
 import { parseDocumentName } from '$lib/domain/documents';
 import type { DocumentSummary } from '$lib/protocol/channel';
 import type { AppDatabase } from './app-database';
-import type { DocVersionRow } from './local-records';
-import { documentRows } from './read-models';
 import { SUMMARY_TABLES_BY_KIND } from './read-models/summary';
 
 const SUMMARY_TABLES = [...new Set(Object.values(SUMMARY_TABLES_BY_KIND).flat())];
 
 /**
  * Writes the summaries of documents not held here, in one transaction (a list never shows half of
- * a batch). Returns the names written; the others are held, or were summarized at a later version.
+ * a batch), each table's rows in one bulkPut: a new device writes thousands at once, and IndexedDB
+ * is the cost. Nothing is deleted first: a later summary of a document has every row an earlier
+ * one had (its rows change state, they do not go away). Returns the names written.
  */
 export async function writeSummaries(
 	db: AppDatabase,
 	summaries: readonly DocumentSummary[]
 ): Promise<string[]> {
 	const tables = SUMMARY_TABLES.map((name) => db.table(name));
-	return db.transaction('rw', [db.documents, db.docVersions, ...tables], async () => {
-		const names = summaries.map((summary) => summary.name);
-		const held = await db.documents.bulkGet(names);
-		const versions = await db.docVersions.bulkGet(names);
+	return db.transaction('rw', [db.documents, ...tables], async () => {
+		const held = await db.documents.bulkGet(summaries.map((summary) => summary.name));
 		const written: string[] = [];
-		const rows: DocVersionRow[] = [];
-		// Every table's rows in one bulkPut: a new device writes thousands of summaries at once.
 		const puts: Record<string, object[]> = {};
 		for (const [index, summary] of summaries.entries()) {
 			const ref = parseDocumentName(summary.name);
-			const known = versions[index];
-			if (!ref || held[index] || (known && known.summary >= summary.version)) continue;
+			if (!ref || held[index]) continue;
 			for (const name of SUMMARY_TABLES_BY_KIND[ref.kind]) {
-				// Rows of an earlier summary may be gone from this one; a first summary has none.
-				if (known && known.summary >= 0) await documentRows(db.table(name), ref).delete();
 				for (const row of summary.rows[name] ?? []) (puts[name] ??= []).push(row);
 			}
-			rows.push({ name: summary.name, synced: known?.synced ?? -1, summary: summary.version });
 			written.push(summary.name);
 		}
-		for (const [name, put] of Object.entries(puts)) await db.table(name).bulkPut(put);
-		await db.docVersions.bulkPut(rows);
+		await Promise.all(Object.entries(puts).map(([name, rows]) => db.table(name).bulkPut(rows)));
 		return written;
 	});
 }
@@ -58,8 +49,7 @@ export async function saveSyncedVersions(
 		await db.docVersions.bulkPut(
 			names.map((name, index) => ({
 				name,
-				synced: Math.max(synced.get(name) ?? -1, known[index]?.synced ?? -1),
-				summary: known[index]?.summary ?? -1
+				synced: Math.max(synced.get(name) ?? -1, known[index]?.synced ?? -1)
 			}))
 		);
 	});

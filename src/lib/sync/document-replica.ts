@@ -76,13 +76,14 @@ export class DocumentReplica implements QueuedWriter {
 			STORAGE_ORIGIN
 		);
 		replica.#attach();
-		// Rows are only ever written with their document's bookkeeping row: none means no rows,
-		// unless a summary's rows stand in for it until its first content arrives (that save then
-		// compares with what is stored; an empty projection must not blank the list before).
-		const summarized = !stored.known && ((await db.docVersions.get(name))?.summary ?? -1) >= 0;
-		if (!stored.known && !summarized) replica.#snapshot = emptySnapshot(ref.kind);
+		// Rows are only ever written with their document's bookkeeping row: none means no rows of
+		// its own (a summary's may stand in; they are overwritten, never deleted, by its first save).
+		if (!stored.known) replica.#snapshot = emptySnapshot(ref.kind);
 		const current = sameBytes(stored.known?.vector, Y.encodeStateVector(replica.#doc));
-		if (!summarized && (!current || stored.known?.access !== access)) {
+		// Nothing of it here yet: nothing to save until its content arrives (a bookkeeping row for
+		// an empty document would make it look held, and its pages would act on an empty state).
+		const empty = !stored.known && replica.#doc.store.clients.size === 0;
+		if (!empty && (!current || stored.known?.access !== access)) {
 			replica.#rowsDirty = !current;
 			replica.#queue.saveInBackground(replica);
 		}

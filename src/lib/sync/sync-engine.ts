@@ -117,8 +117,11 @@ const PROGRESS_INTERVAL_MS = 100;
  * a burst reuse it), before it is closed: it lives in IndexedDB, the server says when it changes.
  */
 const LINGER_MS = 2_000;
-/** How long background syncs wait for the lists' summaries to be written before they start. */
-const SUMMARY_WAIT_MS = 10_000;
+/**
+ * How long background syncs wait for the next batch of the lists' summaries before they start
+ * anyway (they start at once when every summary asked is written).
+ */
+const SUMMARY_WAIT_MS = 5_000;
 /** How often the synced versions are saved at most (one transaction for many documents). */
 const VERSIONS_SAVE_MS = 500;
 /**
@@ -261,7 +264,8 @@ export class SyncEngine {
 		});
 		for (const row of await this.#db.docVersions.toArray()) {
 			if (row.synced >= 0) this.#versions.set(row.name, row.synced);
-			if (row.summary >= 0) this.#summaries.set(row.name, row.summary);
+			// Summary rows of an unknown version: asked again, and dropped if it is not listed.
+			else this.#summaries.set(row.name, -1);
 		}
 		await this.#db.documents.each((row) => {
 			this.#stored.set(row.name, row.access);
@@ -502,17 +506,21 @@ export class SyncEngine {
 		if (version > (this.#versions.get(name) ?? -1)) {
 			this.#versions.set(name, version);
 			this.#unsavedVersions.set(name, version);
-			if (this.#versionsTimer === undefined) {
-				this.#versionsTimer = setTimeout(() => {
-					this.#versionsTimer = undefined;
-					const saving = this.#unsavedVersions;
-					this.#unsavedVersions = new Map();
-					void saveSyncedVersions(this.#db, saving).catch(this.#reportStorage);
-				}, VERSIONS_SAVE_MS);
-			}
+			this.#saveVersionsSoon();
 		}
 		const listed = this.#listed.get(name);
 		if (listed && listed.version <= version && this.#behind.delete(name)) this.#reportProgress();
+	}
+
+	/** Saves the versions recorded since the last save, a moment from now, in one transaction. */
+	#saveVersionsSoon(): void {
+		if (this.#versionsTimer !== undefined) return;
+		this.#versionsTimer = setTimeout(() => {
+			this.#versionsTimer = undefined;
+			const saving = this.#unsavedVersions;
+			this.#unsavedVersions = new Map();
+			void saveSyncedVersions(this.#db, saving).catch(this.#reportStorage);
+		}, VERSIONS_SAVE_MS);
 	}
 
 	/** Whether this device holds all of listed document `name` (live, or up to its version). */
@@ -554,6 +562,8 @@ export class SyncEngine {
 	#summaryBatches: string[][] = [];
 	/** Summaries answered and being written. */
 	#writingSummaries = 0;
+	/** The last summary write (they run one after another). */
+	#summaryWrites: Promise<void> = Promise.resolve();
 	/** Called once no summary is asked and unwritten. */
 	#summaryWaiters: (() => void)[] = [];
 
@@ -564,26 +574,29 @@ export class SyncEngine {
 		this.#summariesSettled();
 	}
 
+	/** A batch was answered (or forgotten): waiters hear of the progress, or that it is done. */
 	#summariesSettled(): void {
-		if (this.#summaryBatches.length > 0 || this.#writingSummaries > 0) return;
 		const waiters = this.#summaryWaiters;
 		this.#summaryWaiters = [];
 		for (const resolve of waiters) resolve();
 	}
 
 	/**
-	 * Resolves once every summary asked is written (the lists are complete), or after `timeoutMs`:
-	 * the background sync starts after them, so it does not hold up the lists' writes.
+	 * Resolves once every summary asked is written (the lists are complete), or once `timeoutMs`
+	 * went by without a batch answered (a server that stopped answering): the background sync starts
+	 * after them, so it does not hold up the lists' writes.
 	 */
-	#whenSummarized(timeoutMs: number): Promise<void> {
-		if (this.#summaryBatches.length === 0 && this.#writingSummaries === 0) return Promise.resolve();
-		return new Promise((resolve) => {
-			const timer = setTimeout(resolve, timeoutMs);
-			this.#summaryWaiters.push(() => {
-				clearTimeout(timer);
-				resolve();
+	async #whenSummarized(timeoutMs: number): Promise<void> {
+		while (this.#summaryBatches.length > 0 || this.#writingSummaries > 0) {
+			const progressed = await new Promise<boolean>((resolve) => {
+				const timer = setTimeout(() => resolve(false), timeoutMs);
+				this.#summaryWaiters.push(() => {
+					clearTimeout(timer);
+					resolve(true);
+				});
 			});
-		});
+			if (!progressed || this.#stopped) return;
+		}
 	}
 
 	#askSummaries(names: readonly string[]): void {
@@ -606,9 +619,23 @@ export class SyncEngine {
 		);
 		try {
 			if (current.length > 0 && !this.#stopped) {
-				const written = await writeSummaries(this.#db, current);
+				// One write at a time: answers come in a burst, and transactions queued together would
+				// hold every read of the lists' tables (the page's own queries) until the last one.
+				const writing = this.#summaryWrites.then(() => writeSummaries(this.#db, current));
+				this.#summaryWrites = writing.then(
+					() => undefined,
+					() => undefined
+				);
+				const written = await writing;
 				const versions = new Map(current.map((summary) => [summary.name, summary.version]));
-				for (const name of written) this.#summaries.set(name, versions.get(name) ?? 0);
+				for (const name of written) {
+					this.#summaries.set(name, versions.get(name) ?? 0);
+					// Known to have rows here (none synced yet): a reload drops them if it is unlisted.
+					if (!this.#versions.has(name) && !this.#unsavedVersions.has(name)) {
+						this.#unsavedVersions.set(name, -1);
+					}
+				}
+				this.#saveVersionsSoon();
 			}
 		} catch (error) {
 			this.#reportStorage(error);
