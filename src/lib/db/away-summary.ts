@@ -1,45 +1,39 @@
 // The "since you were last online" summary as the Dashboard shows it: with names for its documents
-// and orgs from the read models (the ids where this device knows no name).
+// and orgs from the names module (words, never ids, where this device knows no name).
 import { parseDocumentName } from '$lib/domain/documents';
+import { m } from '$lib/i18n/paraglide/messages.js';
 import type { AwaySummary } from '$lib/sync/away';
 import { AWAY_SUMMARY_SETTING, type AppDatabase } from './app-database';
-import { orgLegalName } from './author-names';
+import { readNames, type Names } from './names';
 
 export interface NamedAwaySummary {
 	summary: AwaySummary;
-	/** a label per document name of the summary's items */
-	documents: Map<string, string>;
-	/** a name per org id that wrote them */
-	orgs: Map<string, string>;
+	/** the orgs that wrote its items and those its documents belong to */
+	names: Names;
+}
+
+/** The orgs a document belongs to: a customer, an org, or both sides of a partnership. */
+function documentOrgs(doc: string): string[] {
+	const ref = parseDocumentName(doc);
+	if (ref?.kind === 'customer') return [ref.customerId];
+	if (ref?.kind === 'org') return [ref.orgId];
+	if (ref?.kind === 'partnership') return [ref.providerId, ref.resellerId];
+	return [];
 }
 
 export async function namedAwaySummary(db: AppDatabase): Promise<NamedAwaySummary | null> {
 	const summary = (await db.settings.get(AWAY_SUMMARY_SETTING))?.value as AwaySummary | undefined;
 	if (!summary || summary.items.length === 0) return null;
-	const orgs = new Map<string, string>();
-	const orgName = async (orgId: string) => {
-		let name = orgs.get(orgId);
-		if (name === undefined) {
-			name = (await orgLegalName(db, orgId)) ?? orgId;
-			orgs.set(orgId, name);
-		}
-		return name;
-	};
-	const documents = new Map<string, string>();
-	for (const item of summary.items) {
-		await orgName(item.byOrgId);
-		const ref = parseDocumentName(item.doc);
-		let label = item.doc;
-		if (ref?.kind === 'customer') {
-			label = (await db.customers.get(ref.customerId))?.legalName ?? ref.customerId;
-		} else if (ref?.kind === 'org') {
-			label = await orgName(ref.orgId);
-		} else if (ref?.kind === 'partnership') {
-			label = `${await orgName(ref.providerId)} – ${await orgName(ref.resellerId)}`;
-		}
-		documents.set(item.doc, label);
-	}
-	return { summary, documents, orgs };
+	const orgIds = summary.items.flatMap((item) => [item.byOrgId, ...documentOrgs(item.doc)]);
+	return { summary, names: await readNames(db, { orgIds }) };
+}
+
+/** A summary item's document in words: its org's name, or both partners' for a partnership. */
+export function awayDocumentLabel(names: Names, doc: string): string {
+	if (parseDocumentName(doc)?.kind === 'directory') return m.names_partner_directory();
+	return documentOrgs(doc)
+		.map((orgId) => names.org(orgId))
+		.join(' – ');
 }
 
 export function dismissAwaySummary(db: AppDatabase): Promise<void> {

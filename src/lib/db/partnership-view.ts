@@ -2,8 +2,7 @@
 // names of both orgs (as far as the device knows them) and the changes of it that did not apply.
 import { documentName } from '$lib/domain/documents';
 import type { AppDatabase } from './app-database';
-import { orgLegalName } from './author-names';
-import { rememberedPartnerName } from './partner-list';
+import { knownOrgs, nameTables } from './names';
 import type { PartnershipRow } from './read-models/partnerships';
 import type { SupersededRow } from './read-models/superseded';
 
@@ -21,24 +20,19 @@ export function partnershipView(
 	resellerId: string
 ): Promise<PartnershipView> {
 	const doc = documentName({ kind: 'partnership', providerId, resellerId });
-	return db.transaction(
-		'r',
-		[db.partnerships, db.orgs, db.directoryEntries, db.superseded, db.settings],
-		async () => {
-			return {
-				doc,
-				partnership: await db.partnerships.get(doc),
-				providerName:
-					(await orgLegalName(db, providerId)) ??
-					(await rememberedPartnerName(db, resellerId, providerId)),
-				resellerName:
-					(await orgLegalName(db, resellerId)) ??
-					(await rememberedPartnerName(db, providerId, resellerId)),
-				superseded: await db.superseded
-					.where('[doc+eventId]')
-					.between([doc], [doc, []], true, true)
-					.toArray()
-			};
-		}
-	);
+	return db.transaction('r', [db.partnerships, db.superseded, ...nameTables(db)], async () => {
+		// Each side remembers the other's name: ask with the memory of the side that is not named.
+		const provider = (await knownOrgs(db, [providerId], resellerId)).get(providerId);
+		const reseller = (await knownOrgs(db, [resellerId], providerId)).get(resellerId);
+		return {
+			doc,
+			partnership: await db.partnerships.get(doc),
+			providerName: provider?.name,
+			resellerName: reseller?.name,
+			superseded: await db.superseded
+				.where('[doc+eventId]')
+				.between([doc], [doc, []], true, true)
+				.toArray()
+		};
+	});
 }

@@ -116,6 +116,11 @@ export const PAYLOADS = {
 		'error_field_invalid'
 	),
 	'invitation.revoked': invitationRef,
+	/**
+	 * whom the link was sent to (the draft email's To), recorded once the draft is used: the link
+	 * exists before its draft is addressed, and its rows tell two links apart by it (issue 21)
+	 */
+	'invitation.addressed': z.strictObject({ invitationId: f.id, recipient: f.email }),
 	'invitation.redeemed': z.strictObject({ invitationId: f.id, orgId: f.id }),
 	// partnership/<providerId>/<resellerId>
 	'partnership.invited': z.strictObject({ invitationId: f.id, expiresAt: f.epochMs }),

@@ -86,6 +86,7 @@ export const EVENT_RULES: Readonly<Record<EventType, EventRule>> = {
 	'enrollment.adminAgentConfirmed': { document: 'org', capability: 'enroll', writer: 'member' },
 	'invitation.created': { document: 'org', capability: 'sendInvitations', writer: 'member' },
 	'invitation.revoked': { document: 'org', capability: 'sendInvitations', writer: 'member' },
+	'invitation.addressed': { document: 'org', capability: 'sendInvitations', writer: 'member' },
 	'invitation.redeemed': system('org'),
 	'partnership.invited': system('partnership'),
 	'partnership.authorized': {

@@ -74,6 +74,8 @@ export interface Invitation {
 	status: InvitationStatus;
 	/** the org that redeemed the link */
 	redeemedBy: string | null;
+	/** the email address the link was last sent to (`invitation.addressed`); null until then */
+	recipient: string | null;
 	created: Stamp;
 	closed: Stamp | null;
 }

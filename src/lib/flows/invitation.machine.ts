@@ -8,7 +8,7 @@ import type { Refusals } from './machine-stepper';
 import type { OrgWorld } from './organization.machine';
 
 export type InvitationFact = FactOf<
-	'invitation.created' | 'invitation.revoked' | 'invitation.redeemed',
+	'invitation.created' | 'invitation.revoked' | 'invitation.addressed' | 'invitation.redeemed',
 	OrgWorld
 >;
 
@@ -33,15 +33,21 @@ export const invitationMachine = setup({
 		pending: {
 			on: {
 				'invitation.revoked': 'revoked',
+				'invitation.addressed': 'pending',
 				'invitation.redeemed': [
 					{ guard: 'isBeforeExpiry', target: 'redeemed' },
 					{ target: 'expired' }
 				]
 			}
 		},
-		revoked: {},
-		redeemed: {},
-		expired: { meta: { supersedes: 'error_invitation_expired' } }
+		// Whom a link was sent to is recorded when its draft is used, which may be after the link
+		// was redeemed or revoked elsewhere (offline): the record stays true, so it always counts.
+		revoked: { on: { 'invitation.addressed': 'revoked' } },
+		redeemed: { on: { 'invitation.addressed': 'redeemed' } },
+		expired: {
+			meta: { supersedes: 'error_invitation_expired' },
+			on: { 'invitation.addressed': 'expired' }
+		}
 	}
 });
 

@@ -87,6 +87,7 @@ function decide(state: OrgDocumentState, event: DomainEvent): Step {
 			);
 		case 'invitation.created':
 		case 'invitation.revoked':
+		case 'invitation.addressed':
 		case 'invitation.redeemed':
 			return invitationStepper.step(
 				invitationStepper.snapshotFor(
@@ -194,9 +195,15 @@ function fold(state: OrgDocumentState, event: DomainEvent, stamp: Stamp, status:
 				expiresAt: p.expiresAt,
 				status: status as InvitationStatus,
 				redeemedBy: null,
+				recipient: null,
 				created: stamp,
 				closed: null
 			};
+			return;
+		}
+		case 'invitation.addressed': {
+			const invitation = state.invitations[event.payload.invitationId];
+			if (invitation) invitation.recipient = event.payload.recipient;
 			return;
 		}
 		case 'invitation.revoked':

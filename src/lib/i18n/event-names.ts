@@ -21,6 +21,7 @@ const NAMES: Readonly<Record<EventType, () => string>> = {
 	'enrollment.adminAgentConfirmed': m.event_enrollment_admin_agent_confirmed,
 	'invitation.created': m.event_invitation_created,
 	'invitation.revoked': m.event_invitation_revoked,
+	'invitation.addressed': m.event_invitation_addressed,
 	'invitation.redeemed': m.event_invitation_redeemed,
 	'partnership.invited': m.event_partnership_invited,
 	'partnership.authorized': m.event_partnership_authorized,

@@ -64,6 +64,20 @@ export function revokeInvitation(orgId: string, invitationId: string): Promise<A
 	);
 }
 
+/** Records whom a link's draft email was sent to (its To), so its row tells it apart. */
+export function addressInvitation(
+	orgId: string,
+	invitationId: string,
+	recipient: string
+): Promise<AppendResult> {
+	return syncClient.append(
+		documentName({ kind: 'org', orgId }),
+		'invitation.addressed',
+		{ invitationId, recipient },
+		{ key: 'data_summary_invitation_addressed', params: { recipient } }
+	);
+}
+
 /** The reseller ticked the box and selected Authorize indirect provider. */
 export function authorizeIndirectProvider(
 	doc: string,

@@ -7,6 +7,7 @@ import { z } from 'zod';
 export interface Peer {
 	userId: string;
 	orgId: string;
+	/** '' where the server knows no name (the page says so in words, never the id) */
 	fullName: string;
 	orgName: string;
 	/** the page they have open, e.g. `customer-record` */
@@ -38,8 +39,8 @@ export function peersOn(
 		peers.set(userId, {
 			userId,
 			orgId,
-			fullName: fullName || userId,
-			orgName: orgName || orgId,
+			fullName,
+			orgName,
 			view
 		});
 	}

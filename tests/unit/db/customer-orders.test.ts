@@ -67,8 +67,8 @@ describe('customer orders and relationship history', () => {
 				endedByOrgId: CUSTOMER_ID
 			}
 		]);
-		expect(read.orgNames.get('contoso')).toBe('Contoso IT Services');
-		expect(read.orgNames.get(CUSTOMER_ID)).toBe('Wingtip Toys');
+		expect(read.names.knownOrg('contoso')).toBe('Contoso IT Services');
+		expect(read.names.knownOrg(CUSTOMER_ID)).toBe('Wingtip Toys');
 		replica.close();
 	});
 });

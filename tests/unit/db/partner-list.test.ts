@@ -4,7 +4,8 @@ import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppDatabase } from '$lib/db/app-database';
-import { partnerListData, rememberPartnerNames } from '$lib/db/partner-list';
+import { rememberOrgNames } from '$lib/db/names';
+import { partnerListData } from '$lib/db/partner-list';
 import type { PartnershipRow } from '$lib/db/read-models/partnerships';
 
 let db: AppDatabase;
@@ -61,7 +62,7 @@ describe('partner list reads', () => {
 	});
 
 	it('names a partner from names seen before, the directory, then its org document', async () => {
-		await rememberPartnerNames(
+		await rememberOrgNames(
 			db,
 			'northwind',
 			new Map([['adatum', { name: 'Adatum (seen before)', country: 'US' }]])

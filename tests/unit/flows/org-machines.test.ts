@@ -81,6 +81,7 @@ describe('invitation machine', () => {
 				expiresAt: T0 + 7 * DAY,
 				status: 'pending',
 				redeemedBy: null,
+				recipient: null,
 				created: doc.org!.created,
 				closed: null
 			};
@@ -94,6 +95,9 @@ describe('invitation machine', () => {
 				{ by: admin }
 			),
 			fact('invitation.revoked', { invitationId: 'inv-1' }, provider, { by: admin }),
+			fact('invitation.addressed', SAMPLE_PAYLOADS['invitation.addressed'], provider, {
+				by: admin
+			}),
 			fact('invitation.redeemed', { invitationId: 'inv-1', orgId: 'resl' }, provider),
 			fact('invitation.redeemed', { invitationId: 'inv-1', orgId: 'resl' }, provider, {
 				at: T0 + 8 * DAY

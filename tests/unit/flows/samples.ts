@@ -56,6 +56,7 @@ export const SAMPLE_PAYLOADS: { readonly [T in EventType]: PayloadOf<T> } = {
 		expiresAt: T0 + 7 * DAY
 	},
 	'invitation.revoked': { invitationId: 'inv-1' },
+	'invitation.addressed': { invitationId: 'inv-1', recipient: 'partner@adatum.example.com' },
 	'invitation.redeemed': { invitationId: 'inv-1', orgId: 'contoso' },
 	'partnership.invited': { invitationId: 'inv-1', expiresAt: T0 + 7 * DAY },
 	'partnership.authorized': { acknowledged: true },

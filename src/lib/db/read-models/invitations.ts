@@ -10,6 +10,8 @@ export interface InvitationRow {
 	status: string;
 	expiresAt: number;
 	redeemedBy: string | null;
+	/** whom the link was sent to (absent in rows written before issue 21, null until addressed) */
+	recipient?: string | null;
 	createdAt: string;
 	closedAt: string | null;
 }
@@ -24,6 +26,7 @@ export function invitationRows(state: OrgDocumentState, doc: string): Invitation
 		status: invitation.status,
 		expiresAt: invitation.expiresAt,
 		redeemedBy: invitation.redeemedBy,
+		recipient: invitation.recipient,
 		createdAt: invitation.created.at,
 		closedAt: invitation.closed?.at ?? null
 	}));

@@ -1,0 +1,184 @@
+// The one way the app names an organization or a person: from what this device's read models hold
+// (an org's document, the partner directory, the customers list, the names a reseller relationship
+// carried, the partner names this org's devices remembered; a person from their org's user list).
+// Where this device knows no name the words say so: an id is never shown in its place (issue 21).
+import type { Author } from '$lib/domain/events';
+import { m } from '$lib/i18n/paraglide/messages.js';
+import type { AppDatabase } from './app-database';
+
+/** An org as far as this device knows it. */
+export interface KnownOrg {
+	readonly name: string;
+	readonly country: string | null;
+}
+
+/** Per org: the partner names its users' devices have seen (any of its users may see them). */
+const rememberedNamesSetting = (orgId: string) => `partnerNames:${orgId}`;
+
+type RememberedNames = Record<string, { name: string; country: string | null }>;
+
+/** The tables a names read touches, for callers that read them in their own transaction. */
+export function nameTables(db: AppDatabase) {
+	return [
+		db.orgs,
+		db.orgUsers,
+		db.directoryEntries,
+		db.customers,
+		db.customerRelationships,
+		db.settings
+	];
+}
+
+async function rememberedNames(db: AppDatabase, orgId: string | null): Promise<RememberedNames> {
+	if (!orgId) return {};
+	const row = await db.settings.get(rememberedNamesSetting(orgId));
+	return (row?.value as RememberedNames | undefined) ?? {};
+}
+
+/** The name a reseller relationship carried for `orgId` (a customer cannot read its partners' orgs). */
+async function relationshipName(db: AppDatabase, orgId: string): Promise<string | undefined> {
+	const asReseller = await db.customerRelationships.where('resellerId').equals(orgId).first();
+	if (asReseller?.resellerName) return asReseller.resellerName;
+	const asProvider = await db.customerRelationships.where('providerId').equals(orgId).first();
+	return asProvider?.providerName ?? undefined;
+}
+
+/**
+ * What this device knows of each of `orgIds`, most authoritative source first: the org's own
+ * document, the directory, the customers list, a relationship's request, then the names
+ * `viewerOrgId`'s devices remembered. Orgs it knows nothing of are left out.
+ */
+export async function knownOrgs(
+	db: AppDatabase,
+	orgIds: Iterable<string>,
+	viewerOrgId: string | null = null
+): Promise<Map<string, KnownOrg>> {
+	const remembered = await rememberedNames(db, viewerOrgId);
+	const known = new Map<string, KnownOrg>();
+	for (const orgId of new Set(orgIds)) {
+		if (!orgId) continue;
+		const org = await db.orgs.get(orgId);
+		if (org?.legalName) {
+			known.set(orgId, { name: org.legalName, country: org.country });
+			continue;
+		}
+		const entry = await db.directoryEntries.get(orgId);
+		if (entry) {
+			known.set(orgId, { name: entry.legalName, country: entry.country });
+			continue;
+		}
+		const customer = await db.customers.get(orgId);
+		if (customer) {
+			known.set(orgId, { name: customer.legalName, country: customer.country });
+			continue;
+		}
+		const fromRequest = await relationshipName(db, orgId);
+		const memory = Object.hasOwn(remembered, orgId) ? remembered[orgId] : undefined;
+		if (fromRequest) known.set(orgId, { name: fromRequest, country: memory?.country ?? null });
+		else if (memory) known.set(orgId, { name: memory.name, country: memory.country });
+	}
+	return known;
+}
+
+/** What to name: orgs, people (by author: their org and user id), and who is asking. */
+export interface NameQuery {
+	readonly orgIds?: Iterable<string>;
+	readonly people?: Iterable<Author>;
+	/** the signed-in user's org: the partner names its devices remembered count too */
+	readonly viewerOrgId?: string | null;
+}
+
+const personKey = ({ orgId, userId }: Author) => `${orgId}/${userId}`;
+
+/** The org's name, or words saying this device does not know it. */
+export function orgLabel(name: string | null | undefined): string {
+	return name || m.names_unknown_org();
+}
+
+/** The person's full name, or words saying this device does not know it. */
+export function personLabel(name: string | null | undefined): string {
+	return name || m.names_unknown_person();
+}
+
+/**
+ * Names as a page shows them. Lookups return words in the current language when they are called,
+ * so a change of language re-renders them without reading the database again.
+ */
+export class Names {
+	readonly #orgs: ReadonlyMap<string, string>;
+	readonly #people: ReadonlyMap<string, string>;
+
+	constructor(
+		orgs: ReadonlyMap<string, string> = new Map(),
+		people: ReadonlyMap<string, string> = new Map()
+	) {
+		this.#orgs = orgs;
+		this.#people = people;
+	}
+
+	/** The org's legal name, or undefined where this device knows none. */
+	knownOrg(orgId: string): string | undefined {
+		return this.#orgs.get(orgId);
+	}
+
+	/** The person's full name, or undefined where this device knows none. */
+	knownPerson(author: Author): string | undefined {
+		return this.#people.get(personKey(author));
+	}
+
+	/** The org's legal name, or "an organization not known on this device". */
+	org(orgId: string): string {
+		return orgLabel(this.knownOrg(orgId));
+	}
+
+	/** The person's full name, or "a user not known on this device". */
+	person(author: Author): string {
+		return personLabel(this.knownPerson(author));
+	}
+
+	/** The person with their org: "Ann Lee (Northwind)", "a user of Northwind", or words for both. */
+	personAt(author: Author): string {
+		const person = this.knownPerson(author);
+		const org = this.knownOrg(author.orgId);
+		if (person) return m.names_person_at({ name: person, org: orgLabel(org) });
+		return org ? m.names_unknown_person_at({ org }) : m.names_unknown_person();
+	}
+}
+
+/** The names of `query`'s orgs and people this device knows (run it inside a live query). */
+export async function readNames(db: AppDatabase, query: NameQuery): Promise<Names> {
+	const people = [...(query.people ?? [])];
+	const orgIds = new Set([...(query.orgIds ?? []), ...people.map((person) => person.orgId)]);
+	const orgs = new Map<string, string>();
+	for (const [orgId, org] of await knownOrgs(db, orgIds, query.viewerOrgId ?? null)) {
+		orgs.set(orgId, org.name);
+	}
+	const fullNames = new Map<string, string>();
+	for (const author of people) {
+		const key = personKey(author);
+		if (fullNames.has(key)) continue;
+		const user = await db.orgUsers.get([author.orgId, author.userId]);
+		if (user?.fullName) fullNames.set(key, user.fullName);
+	}
+	return new Names(orgs, fullNames);
+}
+
+/** Keeps org names this device has seen for `viewerOrgId`, so its pages still name them later. */
+export async function rememberOrgNames(
+	db: AppDatabase,
+	viewerOrgId: string,
+	known: ReadonlyMap<string, KnownOrg>
+): Promise<void> {
+	await db.transaction('rw', db.settings, async () => {
+		const book = await rememberedNames(db, viewerOrgId);
+		let changed = false;
+		for (const [id, org] of known) {
+			const old = Object.hasOwn(book, id) ? book[id] : undefined;
+			if (old?.name !== org.name || old.country !== org.country) {
+				book[id] = { name: org.name, country: org.country };
+				changed = true;
+			}
+		}
+		if (changed) await db.settings.put({ key: rememberedNamesSetting(viewerOrgId), value: book });
+	});
+}
