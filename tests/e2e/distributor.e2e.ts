@@ -1,6 +1,6 @@
 // A distributor's size (issue 20): Contoso has 1,000 more customers (the server's own write path,
-// `TIERTWO_DEMO_CUSTOMERS`). Its admin signs in on a new device: every customer is listed, over one
-// websocket, with no console error, while the header says how far syncing is; the provider's order
+// `TIERTWO_DEMO_CUSTOMERS`). Its admin signs in on a new device: every customer is listed at once
+// (the server's summaries), over one websocket, with no console error, while the header says how far syncing is; the provider's order
 // for one of them shows live on the reseller's open record; once everything synced, the device
 // goes offline and any customer's record still opens. Prints the figures it sees.
 import type { Browser, BrowserContext, Page } from '@playwright/test';
@@ -63,6 +63,9 @@ test('a reseller with 1,000 more customers signs in on a new device: all listed 
 	await expect(count).toHaveText(/^Customers found: 1,?00\d$/, { timeout: 60_000 });
 	const listed = Date.now() - started;
 	console.log(`distributor e2e: ${GENERATED} more customers listed ${listed} ms after sign-in`);
+	// From the server's summaries, before the documents sync (issue 20's target is 3 s for 2,000 on
+	// a quiet machine; CI's bound leaves room for a busy one, and `npm run bench` prints the figure).
+	expect(listed).toBeLessThan(10_000);
 
 	// The header says how far it is until every document synced once, then that it is online.
 	const header = page.getByRole('banner');
