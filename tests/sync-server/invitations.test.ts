@@ -209,7 +209,13 @@ describe('a provider invites a reseller', () => {
 		expect(partnershipLog).toEqual([
 			expect.objectContaining({
 				type: 'partnership.invited',
-				payload: { invitationId, expiresAt: lookup.body.expiresAt }
+				// Both names: the provider cannot read Adatum's org document before it authorizes.
+				payload: {
+					invitationId,
+					expiresAt: lookup.body.expiresAt,
+					providerName: 'Northwind Distribution',
+					resellerName: 'Adatum Solutions'
+				}
 			})
 		]);
 

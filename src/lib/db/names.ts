@@ -25,6 +25,7 @@ export function nameTables(db: AppDatabase) {
 		db.directoryEntries,
 		db.customers,
 		db.customerRelationships,
+		db.partnerships,
 		db.settings
 	];
 }
@@ -35,12 +36,27 @@ async function rememberedNames(db: AppDatabase, orgId: string | null): Promise<R
 	return (row?.value as RememberedNames | undefined) ?? {};
 }
 
-/** The name a reseller relationship carried for `orgId` (a customer cannot read its partners' orgs). */
+/**
+ * The name a reseller relationship or a partnership's invitation carried for `orgId` (a customer
+ * cannot read its partners' orgs; a provider, its reseller's until authorized).
+ */
 async function relationshipName(db: AppDatabase, orgId: string): Promise<string | undefined> {
 	const asReseller = await db.customerRelationships.where('resellerId').equals(orgId).first();
 	if (asReseller?.resellerName) return asReseller.resellerName;
 	const asProvider = await db.customerRelationships.where('providerId').equals(orgId).first();
-	return asProvider?.providerName ?? undefined;
+	if (asProvider?.providerName) return asProvider.providerName;
+	const invitedReseller = await db.partnerships
+		.where('resellerId')
+		.equals(orgId)
+		.filter((row) => !!row.resellerName)
+		.first();
+	if (invitedReseller?.resellerName) return invitedReseller.resellerName;
+	const invitedBy = await db.partnerships
+		.where('providerId')
+		.equals(orgId)
+		.filter((row) => !!row.providerName)
+		.first();
+	return invitedBy?.providerName ?? undefined;
 }
 
 /**

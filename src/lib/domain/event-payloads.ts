@@ -123,7 +123,16 @@ export const PAYLOADS = {
 	'invitation.addressed': z.strictObject({ invitationId: f.id, recipient: f.email }),
 	'invitation.redeemed': z.strictObject({ invitationId: f.id, orgId: f.id }),
 	// partnership/<providerId>/<resellerId>
-	'partnership.invited': z.strictObject({ invitationId: f.id, expiresAt: f.epochMs }),
+	'partnership.invited': z.strictObject({
+		invitationId: f.id,
+		expiresAt: f.epochMs,
+		/**
+		 * the parties' names as the server knew them when the link was redeemed (until authorized,
+		 * the provider may not read the reseller's org document, and the names come from here)
+		 */
+		providerName: f.name.optional(),
+		resellerName: f.name.optional()
+	}),
 	/** the reseller ticked the box that says what authorizing grants */
 	'partnership.authorized': z.strictObject({
 		acknowledged: z.literal(true, 'error_field_required')

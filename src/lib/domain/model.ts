@@ -120,6 +120,9 @@ export interface Partnership {
 	invited: Stamp | null;
 	authorized: Stamp | null;
 	closed: Stamp | null;
+	/** the parties' names the last invitation carried (null: it carried none) */
+	providerName?: string | null;
+	resellerName?: string | null;
 }
 
 export interface CustomerTenant {

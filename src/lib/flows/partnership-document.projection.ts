@@ -56,6 +56,8 @@ export function applyPartnershipEvent(
 		case 'partnership.invited':
 			partnership.invitationId = event.payload.invitationId;
 			partnership.expiresAt = event.payload.expiresAt;
+			partnership.providerName = event.payload.providerName ?? partnership.providerName ?? null;
+			partnership.resellerName = event.payload.resellerName ?? partnership.resellerName ?? null;
 			partnership.invited = stamp;
 			partnership.authorized = null;
 			partnership.closed = null;

@@ -319,6 +319,8 @@ export class InvitationService {
 
 		const inviterName = documentName({ kind: 'org', orgId: found.orgId });
 		const partnershipName = documentName(ref);
+		// Both names on the partnership: the provider may not read the reseller's org document yet.
+		const resellerName = (await this.#orgProfile(redeemerOrgId))?.legalName;
 		const system = { userId: SYSTEM_USER_ID, orgId: PROGRAM_ORG_ID };
 		const result = await this.#registry.appendAtomically<RedemptionRefusal | null>(
 			[inviterName, partnershipName],
@@ -334,6 +336,7 @@ export class InvitationService {
 				const refused = redemptionRefusal(context(invitation, partnership, hlcMillis(at)));
 				if (refused) return { refused };
 				const { invitationId, expiresAt } = invitation;
+				const providerName = inviter?.kind === 'org' ? inviter.org?.legalName : undefined;
 				return {
 					events: [
 						[
@@ -351,7 +354,12 @@ export class InvitationService {
 								type: 'partnership.invited',
 								at,
 								by: system,
-								payload: { invitationId, expiresAt }
+								payload: {
+									invitationId,
+									expiresAt,
+									...(providerName ? { providerName } : {}),
+									...(resellerName ? { resellerName } : {})
+								}
 							}
 						]
 					],

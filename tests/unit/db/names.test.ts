@@ -88,6 +88,21 @@ async function seedDevice(): Promise<void> {
 	await db.customerRelationships.put(
 		relationship({ resellerId: 'contoso', resellerName: 'Contoso IT Services' })
 	);
+	// A partnership invitation Litware redeemed: the provider cannot read Litware's org yet.
+	await db.partnerships.put({
+		doc: 'partnership/northwind/litware',
+		providerId: 'northwind',
+		resellerId: 'litware',
+		status: 'invited',
+		adminAccess: false,
+		invitationId: 'inv-9',
+		expiresAt: 0,
+		invitedAt: '000000000000001-00000-x',
+		authorizedAt: null,
+		closedAt: null,
+		providerName: 'Northwind Distribution',
+		resellerName: 'Litware Partners'
+	});
 	await rememberOrgNames(
 		db,
 		'northwind',
@@ -102,6 +117,7 @@ const IDS = [
 	'wingtip',
 	'contoso',
 	'adatum',
+	'litware',
 	'tailspin'
 ];
 
@@ -118,6 +134,7 @@ describe('naming orgs and people', () => {
 		['the partner directory', 'fabrikam', 'Fabrikam Distribution'],
 		['the customers list', 'wingtip', 'Wingtip Toys'],
 		["a reseller relationship's request", 'contoso', 'Contoso IT Services'],
+		["a partnership's invitation", 'litware', 'Litware Partners'],
 		["the names the viewer's org remembered", 'adatum', 'Adatum Solutions']
 	])('names a known org from %s', async (_source, orgId, name) => {
 		const names = await readNames(db, { orgIds: [orgId], viewerOrgId: 'northwind' });

@@ -12,6 +12,9 @@ export interface PartnershipRow {
 	invitedAt: string | null;
 	authorizedAt: string | null;
 	closedAt: string | null;
+	/** the parties' names the invitation carried (null: none; their org documents name them too) */
+	providerName?: string | null;
+	resellerName?: string | null;
 }
 
 export function partnershipRows(state: PartnershipDocumentState, doc: string): PartnershipRow[] {
@@ -28,7 +31,9 @@ export function partnershipRows(state: PartnershipDocumentState, doc: string): P
 			expiresAt: partnership.expiresAt,
 			invitedAt: partnership.invited?.at ?? null,
 			authorizedAt: partnership.authorized?.at ?? null,
-			closedAt: partnership.closed?.at ?? null
+			closedAt: partnership.closed?.at ?? null,
+			providerName: partnership.providerName ?? null,
+			resellerName: partnership.resellerName ?? null
 		}
 	];
 }
