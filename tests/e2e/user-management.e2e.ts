@@ -207,8 +207,12 @@ test('a user added offline can sign in after reconnecting; a duplicate email add
 		await expect(page.getByRole('row', { name: /Northwind Clash/ })).toContainText(
 			'Waiting to sync'
 		);
+		// Only the server knows sign-ins: said as not known while offline, filled in on reconnect.
+		const admin = page.getByRole('row', { name: /Contoso IT Services Admin/ });
+		await expect(admin).toContainText('Not known offline');
 
 		await network.online();
+		await expect(admin).not.toContainText('Not known', { timeout: 30_000 });
 		const refused = page.getByRole('region', { name: 'User changes that were not made' });
 		await expect(refused).toContainText('Add user Northwind Clash (admin@northwind.example)', {
 			timeout: 30_000
