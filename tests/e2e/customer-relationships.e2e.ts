@@ -259,6 +259,10 @@ test('a customer removes its provider of record, then ends the relationship; par
 	await expectNoAxeViolations(wingtip, 'the remove provider dialog');
 	await removeDialog.getByRole('button', { name: 'Remove provider' }).click();
 	await expect(removeDialog).toBeHidden();
+	// Said done once the server recorded it, not when it was only saved on this device.
+	await expect(
+		wingtip.getByRole('status').filter({ hasText: 'Done: the partner no longer has access.' })
+	).toBeVisible();
 	await expect(contosoRelationship.getByRole('cell').nth(1)).toHaveText('—');
 	await expect(customerRow(northwind, 'Wingtip Toys')).toHaveCount(0, { timeout: 15_000 });
 	await expect(customerRow(contosoList, 'Wingtip Toys')).toBeVisible();

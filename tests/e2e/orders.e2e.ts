@@ -2,7 +2,8 @@
 // the provider orders for a customer it shares with its reseller and both see it provisioned; the
 // form refuses quantities outside the offer's limits; a provider with no relationship can neither
 // see the customer nor order (not even with a forged websocket message); orders and license changes
-// made offline are delivered on reconnect; reseller and provider edit the notes together, live.
+// made offline are delivered on reconnect, the page's status following the order from kept on the
+// device to provisioned; reseller and provider edit the notes together, live.
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import * as encoding from 'lib0/encoding';
 import { WebSocket } from 'ws';
@@ -78,6 +79,13 @@ test('a provider orders for a customer it shares with its reseller; both see it 
 	await form.getByRole('button', { name: 'Submit order' }).click();
 	const line = 'New subscription: Business Basic, Annual, 12 licenses';
 	await expect(orderRow(provider.page, line)).toContainText('Provisioned', { timeout: 15_000 });
+	// What the page said of the order follows it: provisioned, not "submitted" any more.
+	const said = provider.page.getByRole('main').getByRole('status');
+	await expect(said.filter({ hasText: 'Order provisioned.' })).toBeVisible();
+	await expect(said.filter({ hasText: 'Order submitted' })).toHaveCount(0);
+	await provider.page.getByLabel('Language').selectOption('ja');
+	await expect(said.filter({ hasText: '注文はプロビジョニングされました。' })).toBeVisible();
+	await provider.page.getByLabel('言語').selectOption('en');
 
 	// The reseller sees the order (submitted by the provider for it) and the subscription, live.
 	const seen = orderRow(reseller.page, line);
@@ -170,6 +178,13 @@ test('a license assigned and an order submitted offline are delivered on reconne
 	await form.getByRole('button', { name: 'Submit order' }).click();
 	const line = 'More licenses: Business Premium, +5';
 	await expect(orderRow(page, line)).toContainText('Waiting to sync');
+	const said = page.getByRole('main').getByRole('status');
+	await expect(
+		said.filter({
+			hasText: "Order kept on this device: you're offline. It's sent when you reconnect"
+		})
+	).toBeVisible();
+	await expect(said.filter({ hasText: 'Order provisioned.' })).toHaveCount(0);
 	// Notes typed offline are kept on this device and sent with the rest.
 	const notes = page.getByRole('textbox', { name: 'Shared notes' });
 	await notes.click();
@@ -178,6 +193,8 @@ test('a license assigned and an order submitted offline are delivered on reconne
 
 	await network.online();
 	await expect(orderRow(page, line)).toContainText('Provisioned', { timeout: 30_000 });
+	await expect(said.filter({ hasText: 'Order provisioned.' })).toBeVisible();
+	await expect(said.filter({ hasText: 'Order kept on this device' })).toHaveCount(0);
 	// The provider sees both: the order provisioned and the license assigned.
 	await expect(orderRow(provider.page, line)).toContainText('Provisioned', { timeout: 15_000 });
 	await expect(

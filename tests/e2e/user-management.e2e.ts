@@ -2,7 +2,10 @@
 // password is shown once, the colleague is made to change it (by the password policy the page
 // states), sees only what their roles allow, and is promoted live; a duplicate email added offline
 // is reported after reconnect; Remove asks in the app's dialog and is unavailable, with its reason,
-// where the last-Global-admin rule forbids it.
+// where the last-Global-admin rule forbids it. Only the server knows whether an email has an
+// account in another org: online the page waits for its decision and shows the refusal's reason
+// and never the temporary password; offline it says the email is checked on reconnect, and a later
+// refusal reaches the admin as the shell's notice.
 import type { Browser, Page } from '@playwright/test';
 import { PASSWORD_MIN_LENGTH } from '../../src/lib/domain/password-policy';
 import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
@@ -34,17 +37,26 @@ async function openAddUser(page: Page): Promise<void> {
 	await expect(page.getByRole('heading', { level: 1, name: 'Add user' })).toBeVisible();
 }
 
-/** Fills Add user and selects Add; returns the temporary password the confirmation shows. */
-async function addUser(
-	page: Page,
-	user: { fullName: string; email: string; agent: string }
-): Promise<string> {
+/** Opens Add user and fills it in (Add is not selected yet). */
+async function fillAddUser(page: Page, user: { fullName: string; email: string; agent: string }) {
 	await openAddUser(page);
 	await page.getByLabel('Full name').fill(user.fullName);
 	await page.getByLabel('Email address').fill(user.email);
 	await page.getByRole('radio', { name: new RegExp(`^${user.agent}`) }).check();
+}
+
+/**
+ * Fills Add user and selects Add; returns the temporary password the confirmation shows (online
+ * once the server accepted the user, offline at once, titled as saved on this device).
+ */
+async function addUser(
+	page: Page,
+	user: { fullName: string; email: string; agent: string },
+	title = 'User added'
+): Promise<string> {
+	await fillAddUser(page, user);
 	await page.getByRole('button', { name: 'Add', exact: true }).click();
-	await expect(page.getByRole('heading', { level: 1, name: 'User added' })).toBeVisible();
+	await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
 	await expect(page.getByTestId('new-user-name')).toHaveText(user.email);
 	const password = (await page.getByTestId('temporary-password').textContent()) ?? '';
 	expect(password).toMatch(TEMPORARY_PASSWORD);
@@ -170,31 +182,60 @@ test('a user added offline can sign in after reconnecting; a duplicate email add
 		await network.offline();
 		await expect(page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
 		const email = 'kai.field@contoso.example';
-		const temporary = await addUser(page, {
-			fullName: 'Kai Field',
-			email,
-			agent: 'Helpdesk agent'
-		});
-		await expect(page.getByRole('note').filter({ hasText: "You're offline" })).toBeVisible();
+		const saved = 'User saved on this device';
+		const temporary = await addUser(
+			page,
+			{ fullName: 'Kai Field', email, agent: 'Helpdesk agent' },
+			saved
+		);
+		const offlineStatus = page.getByRole('status').filter({ hasText: "You're offline" });
+		await expect(offlineStatus).toContainText(
+			'The email address is checked against all of tiertwo when you reconnect'
+		);
+		await expect(offlineStatus).toContainText(
+			'this temporary password works only once the server accepts the user'
+		);
+		await expect(page.getByRole('heading', { level: 1, name: 'User added' })).toHaveCount(0);
 		// An email that belongs to another org: only the server can tell.
-		await addUser(page, {
-			fullName: 'Northwind Clash',
-			email: 'admin@northwind.example',
-			agent: 'Sales agent'
-		});
+		await addUser(
+			page,
+			{ fullName: 'Northwind Clash', email: 'admin@northwind.example', agent: 'Sales agent' },
+			saved
+		);
 		await page.getByRole('link', { name: 'Done' }).click();
 		await expect(page.getByRole('row', { name: /Kai Field/ })).toContainText('Waiting to sync');
 		await expect(page.getByRole('row', { name: /Northwind Clash/ })).toContainText(
 			'Waiting to sync'
 		);
+		// Only the server knows sign-ins: said as not known while offline, filled in on reconnect.
+		const admin = page.getByRole('row', { name: /Contoso IT Services Admin/ });
+		await expect(admin).toContainText('Not known offline');
 
 		await network.online();
+		await expect(admin).not.toContainText('Not known', { timeout: 30_000 });
 		const refused = page.getByRole('region', { name: 'User changes that were not made' });
 		await expect(refused).toContainText('Add user Northwind Clash (admin@northwind.example)', {
 			timeout: 30_000
 		});
 		await expect(refused).toContainText('already used by another user');
 		await expect(page.getByRole('row', { name: /Northwind Clash/ })).toHaveCount(0);
+		// The admin has moved on: the refusal reaches them in the shell, on any page, with the
+		// reason and a link to where it happened, until they dismiss it.
+		await page.goto('/customers');
+		const notice = page.getByRole('complementary', {
+			name: 'The server refused a change you made'
+		});
+		await expect(notice).toContainText('Add user Northwind Clash (admin@northwind.example)');
+		await expect(notice).toContainText('Not made: This email address is already used');
+		await expect(notice.getByRole('alert')).toBeVisible();
+		await expectNoAxeViolations(page, 'the notice of a refused change');
+		await notice.getByRole('link', { name: 'Open User management' }).click();
+		await expect(page.getByRole('heading', { level: 1, name: 'User management' })).toBeVisible();
+		await page.getByRole('button', { name: 'Dismiss the notice of refused changes' }).click();
+		await expect(notice).toHaveCount(0);
+		await page.reload();
+		await expect(page.getByRole('heading', { level: 1, name: 'User management' })).toBeVisible();
+		await expect(notice).toHaveCount(0);
 		await expect(page.getByRole('row', { name: /Kai Field/ })).toContainText(
 			'Awaiting first sign-in',
 			{ timeout: 30_000 }
@@ -208,6 +249,61 @@ test('a user added offline can sign in after reconnecting; a duplicate email add
 		} finally {
 			await kai.context.close();
 		}
+	} finally {
+		await context.close();
+	}
+});
+
+test('adding a user whose email has an account in another org shows the server’s refusal and never a temporary password, in English and Japanese', async ({
+	browser
+}) => {
+	const context = await browser.newContext({ baseURL: server!.url });
+	const page = await context.newPage();
+	try {
+		await signInThroughForm(page, CONTOSO_ADMIN);
+		await fillAddUser(page, {
+			fullName: 'Northwind Clash',
+			email: 'admin@northwind.example',
+			agent: 'Sales agent'
+		});
+		await page.getByRole('button', { name: 'Add', exact: true }).click();
+		await expect(page.getByRole('heading', { level: 1, name: 'User not added' })).toBeVisible();
+		await expect(page.getByRole('alert')).toHaveText(
+			'Northwind Clash was not added: This email address is already used by another user. Each user needs a unique email address.'
+		);
+		await expect(
+			page.getByText('No account was made and no temporary password is valid.')
+		).toBeVisible();
+		await expect(page.getByTestId('temporary-password')).toHaveCount(0);
+		await expect(page.getByRole('heading', { level: 1, name: 'User added' })).toHaveCount(0);
+		// Shown where it happened, so not repeated as the shell's notice.
+		await expect(page.getByRole('complementary')).toHaveCount(0);
+		await expectNoAxeViolations(page, 'Add user refused by the server');
+
+		// Back to the form with what was typed; another org's email, in Japanese.
+		await page.getByRole('button', { name: 'Change the details' }).click();
+		await expect(page.getByLabel('Full name')).toHaveValue('Northwind Clash');
+		await page.getByLabel('Email address').fill('admin@fabrikam.example');
+		await page.getByLabel('Language').selectOption('ja');
+		await page.getByRole('button', { name: '追加', exact: true }).click();
+		await expect(
+			page.getByRole('heading', { level: 1, name: 'ユーザーは追加されませんでした' })
+		).toBeVisible();
+		await expect(page.getByRole('alert')).toHaveText(
+			'Northwind Clash は追加されませんでした: このメール アドレスは既に別のユーザーが使用しています。ユーザーごとに一意のメール アドレスが必要です。'
+		);
+		await expect(page.getByTestId('temporary-password')).toHaveCount(0);
+
+		// A free email is accepted by the server, and only then is the password shown.
+		await page.getByRole('button', { name: '内容を変更する' }).click();
+		await page.getByLabel('言語').selectOption('en');
+		await page.getByLabel('Email address').fill('not.a.clash@contoso.example');
+		await page.getByRole('button', { name: 'Add', exact: true }).click();
+		await expect(page.getByRole('heading', { level: 1, name: 'User added' })).toBeVisible();
+		await expect(
+			page.getByRole('status').filter({ hasText: 'The server accepted the user' })
+		).toBeVisible();
+		await expect(page.getByTestId('temporary-password')).toHaveText(TEMPORARY_PASSWORD);
 	} finally {
 		await context.close();
 	}

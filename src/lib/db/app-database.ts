@@ -58,8 +58,14 @@ export const DATA_OWNER_SETTING = 'dataOwner';
 export const LAST_CONTACT_SETTING = 'lastContactAt';
 /** What others changed while this device was away ("since you were last online"). */
 export const AWAY_SUMMARY_SETTING = 'sinceLastOnline';
+/** Refused changes the user was already told of (the shell's notice leaves them out). */
+export const SEEN_REFUSALS_SETTING = 'seenRefusals';
 /** Settings that belong to the signed-in user's data (cleared with it). */
-export const USER_DATA_SETTINGS = [LAST_CONTACT_SETTING, AWAY_SUMMARY_SETTING] as const;
+export const USER_DATA_SETTINGS = [
+	LAST_CONTACT_SETTING,
+	AWAY_SUMMARY_SETTING,
+	SEEN_REFUSALS_SETTING
+] as const;
 
 export class AppDatabase extends Dexie {
 	settings!: EntityTable<SettingRow, 'key'>;

@@ -59,3 +59,21 @@ export function pendingWork(
 		refused: await db.refused.orderBy('refusedAt').toArray()
 	}));
 }
+
+/** Where one change of this device stands with the server, as the outbox and refused tables say. */
+export type Delivery =
+	| { readonly kind: 'pending' }
+	| { readonly kind: 'delivered' }
+	| { readonly kind: 'refused'; readonly code: string };
+
+/**
+ * A change leaves the outbox only when the server stored it (markDelivered) or refused it
+ * (refuseEntries, which keeps it in `refused` with the reason): in neither table, it was stored.
+ */
+export function deliveryOf(db: AppDatabase, eventId: string): Promise<Delivery> {
+	return db.transaction('r', [db.outbox, db.refused], async () => {
+		if (await db.outbox.get(eventId)) return { kind: 'pending' } as const;
+		const refused = await db.refused.get(eventId);
+		return refused ? ({ kind: 'refused', code: refused.code } as const) : { kind: 'delivered' };
+	});
+}

@@ -1,15 +1,18 @@
 // Orders a partner of record submits for a customer (new subscriptions, more licenses), as
 // `order.submitted` on `customer/<id>`: works offline (outbox), the program provisions it once
-// delivered.
+// delivered, and that (order.provisioned or order.failed, written by the server) is the decision.
 import { documentName } from '$lib/domain/documents';
 import type { OrderLine } from '$lib/domain/events';
 import { createIdGenerator } from '$lib/domain/ids';
 import type { QuantityProblem } from '$lib/domain/offers';
 import type { CustomerRef } from './customer-intents';
+import type { DecisionSource } from './decision';
 import type { AppendResult } from './sync-engine';
 import { syncClient } from './sync-client.svelte';
 
 const newOrderId = createIdGenerator((bytes) => crypto.getRandomValues(bytes));
+
+export type SubmittedOrder = AppendResult & { orderId: string };
 
 /** The form's message key for a quantity the offer does not allow. */
 export function quantityMessageKey(problem: QuantityProblem): string {
@@ -24,17 +27,40 @@ export function quantityMessageKey(problem: QuantityProblem): string {
  * Submits an order for the customer: `onBehalfOf` is the reseller of record when a provider orders
  * (the partner of record), null when the reseller orders itself.
  */
-export function submitOrder(
+export async function submitOrder(
 	customer: CustomerRef,
 	order: { onBehalfOf: string | null; lines: OrderLine[]; description: string }
-): Promise<AppendResult> {
-	return syncClient.append(
+): Promise<SubmittedOrder> {
+	const orderId = newOrderId();
+	const result = await syncClient.append(
 		documentName({ kind: 'customer', customerId: customer.customerId }),
 		'order.submitted',
-		{ orderId: newOrderId(), onBehalfOf: order.onBehalfOf, lines: order.lines },
+		{ orderId, onBehalfOf: order.onBehalfOf, lines: order.lines },
 		{
 			key: 'orders_summary_submitted',
 			params: { order: order.description, customer: customer.legalName }
 		}
 	);
+	return { ...result, orderId };
+}
+
+/**
+ * An order's decision: the server may refuse the `order.submitted` itself, and once it stored it
+ * the program provisions the order or records why it failed (the order's row says which).
+ */
+export function orderDecision(
+	customerId: string,
+	orderId: string,
+	eventId: string
+): DecisionSource {
+	return {
+		eventId,
+		outcome: async (db) => {
+			const row = await db.orders.get([customerId, orderId]);
+			if (row?.status === 'provisioned') return { ok: true };
+			if (row?.status === 'failed')
+				return { ok: false, code: row.failureReason ?? 'error_unexpected' };
+			return undefined;
+		}
+	};
 }

@@ -1,6 +1,7 @@
 // What an admin does in User management, as events on the org document: Add user (with a
 // temporary password made and hashed on this device), Update roles, disable, enable, remove.
-// Refusals come back as i18n codes; the temporary password itself is returned once, never stored.
+// Refusals come back as i18n codes; the temporary password itself is returned once, never stored,
+// with the id of the event: only the server decides the email is free in all of tiertwo.
 import { documentName } from '$lib/domain/documents';
 import { createIdGenerator } from '$lib/domain/ids';
 import type { Role } from '$lib/domain/permissions';
@@ -16,7 +17,15 @@ export interface OrgUserRef {
 }
 
 export type AddUserResult =
-	| { ok: true; userId: string; email: string; fullName: string; temporaryPassword: string }
+	| {
+			ok: true;
+			userId: string;
+			email: string;
+			fullName: string;
+			temporaryPassword: string;
+			/** the `user.added` event, to follow the server's decision (serverDecision) */
+			eventId: string;
+	  }
 	| { ok: false; code: string };
 
 const newUserId = createIdGenerator((bytes) => crypto.getRandomValues(bytes));
@@ -44,7 +53,9 @@ export async function addUser(
 		},
 		{ key: 'users_summary_added', params: { name: fullName, email } }
 	);
-	return result.ok ? { ok: true, userId, email, fullName, temporaryPassword } : result;
+	return result.ok
+		? { ok: true, userId, email, fullName, temporaryPassword, eventId: result.eventId }
+		: result;
 }
 
 export function changeRoles(user: OrgUserRef, roles: Role[]): Promise<AppendResult> {
