@@ -122,6 +122,8 @@ const LINGER_MS = 2_000;
  * anyway (they start at once when every summary asked is written).
  */
 const SUMMARY_WAIT_MS = 5_000;
+/** How long an edit waits for the content of a document only summarized on this device. */
+const CONTENT_WAIT_MS = 15_000;
 /** How often the synced versions are saved at most (one transaction for many documents). */
 const VERSIONS_SAVE_MS = 500;
 /**
@@ -403,7 +405,9 @@ export class SyncEngine {
 	async #bringUp(name: string): Promise<DocumentReplica | undefined> {
 		await this.#storedOpened;
 		const listed = this.#listed.get(name);
-		const access = listed?.access ?? this.#stored.get(name);
+		// Held here, perhaps by another tab since this one started (its list may come a moment later).
+		const access =
+			listed?.access ?? this.#stored.get(name) ?? (await this.#db.documents.get(name))?.access;
 		if (!access || this.#stopped) return undefined;
 		const replica = await this.#open(name, access);
 		if (this.#stopped || replica.closed) return undefined;
@@ -677,6 +681,24 @@ export class SyncEngine {
 		// Not open (a distributor's devices open documents as they are needed): from IndexedDB.
 		const replica = this.#replicas.get(name) ?? (await this.#bringUp(name));
 		if (!replica || replica.closed) return { ok: false, code: 'data_document_unavailable' };
+		// Only its summary is on this device (listed a moment ago): an edit is checked against the
+		// document itself, so its content comes first (it goes ahead of the others), or the edit is
+		// refused as unavailable, never checked against an empty document.
+		if (replica.doc.store.clients.size === 0 && this.#listed.has(name)) {
+			this.#syncQueue.want(name);
+			const connection = this.#connections.get(name);
+			if (connection) {
+				let timer: ReturnType<typeof setTimeout> | undefined;
+				await Promise.race([
+					connection.whenSynced(),
+					new Promise((resolve) => (timer = setTimeout(resolve, CONTENT_WAIT_MS)))
+				]);
+				clearTimeout(timer);
+			}
+			if (replica.closed || replica.doc.store.clients.size === 0) {
+				return { ok: false, code: 'data_document_unavailable' };
+			}
+		}
 		if (this.#rebuilding.has(name)) return { ok: false, code: 'data_document_rebuilding' };
 		this.#syncQueue.want(name);
 		if (replica.access !== 'write') return { ok: false, code: 'data_read_only' };
