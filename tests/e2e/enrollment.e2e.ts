@@ -322,13 +322,13 @@ test('Create one states the enforced password minimum and refuses, before asking
 		new RegExp(`^${PASSWORD_MIN_LENGTH} 文字以上にしてください。`)
 	);
 	await passwordJa.fill('AlexRivera2024!');
-	await page.getByRole('button', { name: '作成', exact: true }).click();
+	await page.getByRole('button', { name: '作成する', exact: true }).click();
 	await expect(passwordJa).toHaveAccessibleDescription(
 		/名前、メール アドレス、組織名、またはドメイン/
 	);
 	expect(creations).toEqual([]);
 	await passwordJa.fill(strong.slice(0, PASSWORD_MIN_LENGTH));
-	await page.getByRole('button', { name: '作成', exact: true }).click();
+	await page.getByRole('button', { name: '作成する', exact: true }).click();
 	await heading(page, /MPN ID/);
 });
 

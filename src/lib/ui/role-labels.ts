@@ -26,10 +26,12 @@ export const ROLE_DESCRIPTIONS: Readonly<Record<Role, () => string>> = {
 	helpdeskAgent: m.users_role_helpdesk_agent_description
 };
 
-/** "Global admin, Admin agent" in the reader's language (list separator included). */
+/**
+ * "Global admin, Admin agent" / 「グローバル管理者、管理エージェント」 in the reader's language: a
+ * unit list in English, the enumeration comma in Japanese (whose unit lists only put spaces).
+ */
 export function roleList(roles: readonly Role[], locale: string): string {
 	if (roles.length === 0) return m.users_roles_none();
-	return new Intl.ListFormat(locale, { type: 'unit' }).format(
-		roles.map((role) => ROLE_LABELS[role]())
-	);
+	const type = locale.startsWith('ja') ? 'conjunction' : 'unit';
+	return new Intl.ListFormat(locale, { type }).format(roles.map((role) => ROLE_LABELS[role]()));
 }
