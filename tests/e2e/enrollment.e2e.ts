@@ -1,6 +1,9 @@
 // Enrollment journeys (issue 7): a brand-new reseller enrolls end to end and the program approves
 // in another browser context; the documented rules refuse with their messages; the shortcut for
 // resellers already enrolled in CSP; reload resumes the wizard; Enroll now offline syncs later.
+// Issue 21: the applicant answers the program's request for more information and the operator
+// keeps the history; the only organization profile is preselected and a profile in another
+// country/region is refused naming both; the step counter counts the shortcut.
 import type { Browser, Page } from '@playwright/test';
 import { PASSWORD_MIN_LENGTH } from '../../src/lib/domain/password-policy';
 import { expectNoAxeViolations } from './axe';
@@ -99,7 +102,7 @@ test('a brand-new reseller enrolls end to end, verifies from the mailbox, is app
 	await page.getByRole('radio', { name: /7000201/ }).check();
 	await page.getByRole('button', { name: 'Continue' }).click();
 	await expect(page.getByRole('alert')).toContainText(
-		"same country/region as your work account's tenant"
+		"is in Germany, but your work account's tenant is in United States"
 	);
 	await expectNoAxeViolations(page, 'organization profile refused');
 	await page.getByRole('button', { name: 'Cancel' }).click();
@@ -193,13 +196,23 @@ test('a brand-new reseller enrolls end to end, verifies from the mailbox, is app
 test('a reseller already enrolled in CSP takes the shortcut: only customer support information', async ({
 	page
 }) => {
-	await page.goto('/enroll/wizard');
+	// Before you begin and Welcome mention the shortcut and count it as the step counter does.
+	await page.goto('/enroll');
+	await heading(page, 'Before you begin');
+	await expect(
+		page.getByText('Already enrolled in CSP? After you sign in with your work account')
+	).toContainText('3 steps instead of 7');
+	await page.getByRole('link', { name: /Start enrollment|Continue your enrollment/ }).click();
 	await heading(page, 'Welcome');
+	await expect(page.getByText("Step 1 of 7 (3 if you're already enrolled in CSP)")).toBeVisible();
+	await expect(page.getByText('3 steps instead of 7')).toBeVisible();
 	await page.getByRole('button', { name: 'Next' }).click();
+	await expect(page.getByText("Step 2 of 7 (3 if you're already enrolled in CSP)")).toBeVisible();
 	await page.getByLabel('Email', { exact: true }).fill('admin@tailwind.example');
 	await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	await heading(page, 'Already enrolled in CSP');
+	await expect(page.getByText('Step 3 of 3', { exact: true })).toBeVisible();
 	await expect(page.getByLabel('Legal business name')).toHaveCount(0);
 	await page.getByRole('button', { name: 'Enroll now' }).click();
 	await expect(page.getByLabel('Support email')).toHaveAccessibleDescription('Fill in this field.');
@@ -358,7 +371,7 @@ test('enrollment pages read in Japanese on a phone, without axe violations', asy
 	}
 });
 
-test('the operator requests more information, the applicant updates and submits again, then sees the rejection reason live', async ({
+test('the operator requests more information, the applicant answers it and resubmits, the operator keeps the request and the answer, then the applicant sees the rejection reason live', async ({
 	page,
 	browser,
 	request
@@ -413,17 +426,53 @@ test('the operator requests more information, the applicant updates and submits 
 		await review.getByRole('button', { name: 'Request more information' }).click();
 		await expect(review.getByText('Saved. The applicant sees it')).toBeVisible();
 
+		// The operator sees the open request in the application's history.
+		const history = review.getByRole('region', { name: 'Requests for more information' });
+		const round = history.getByRole('article', { name: 'Request 1' });
+		await expect(round).toContainText('Add a support phone number.');
+		await expect(round).toContainText("Waiting for the applicant's answer.");
+
+		// The applicant sees the request's text and answers it in a labelled field.
 		await expect(page.getByText('More information requested')).toBeVisible();
 		await expect(page.getByText('Add a support phone number.')).toBeVisible();
-		await page.getByRole('button', { name: 'Update and submit again' }).click();
+		await page.getByRole('button', { name: 'Answer and update your application' }).click();
 		await heading(page, "Your organization's details");
+		const request = page.getByRole('region', { name: "The program's request" });
+		await expect(request).toContainText('Add a support phone number.');
 		await expect(page.getByLabel('Legal business name')).toHaveValue(applicant.legalName);
+		const send = page.getByRole('button', { name: 'Send answer and resubmit' });
+		await expect(page.getByRole('button', { name: 'Enroll now' })).toHaveCount(0);
+		await send.click();
+		await expect(page.getByRole('textbox', { name: 'Your answer' })).toHaveAccessibleDescription(
+			/Fill in this field\./
+		);
+		await expectNoAxeViolations(page, 'answer to a request for more information');
+		// In Japanese, the same page names the field and says what the button does.
+		await page.getByLabel('Language').selectOption('ja');
+		await expect(page.getByRole('region', { name: 'プログラムからの要求' })).toBeVisible();
+		await expect(page.getByRole('textbox', { name: '回答' })).toBeVisible();
+		await expect(page.getByRole('button', { name: '回答を送信して再申請する' })).toBeVisible();
+		await page.getByLabel('言語').selectOption('en');
+		await page.getByRole('textbox', { name: 'Your answer' }).fill('Added +1 503 555 0100.');
 		await page.getByLabel('Support phone (optional)').fill('+1 503 555 0100');
-		await page.getByRole('button', { name: 'Enroll now' }).click();
+		await send.click();
 		await heading(page, 'Enrollment');
 		await expect(page.getByText('Under review')).toBeVisible();
 
+		// The operator keeps the whole request-and-answer history, in English and Japanese.
 		await expect(review.getByText('Under review')).toBeVisible();
+		await expect(round).toContainText('Added +1 503 555 0100.');
+		await expect(round).toContainText('Answered');
+		await expect(round).not.toContainText("Waiting for the applicant's answer.");
+		await expectNoAxeViolations(review, 'request-and-answer history');
+		await review.getByLabel('Language').selectOption('ja');
+		const roundJa = review
+			.getByRole('region', { name: '追加情報の要求' })
+			.getByRole('article', { name: '要求 1' });
+		await expect(roundJa).toContainText('Add a support phone number.');
+		await expect(roundJa).toContainText('回答日時');
+		await review.getByLabel('言語').selectOption('en');
+
 		await review.getByLabel('Reason for rejecting').fill('The legal business name does not match.');
 		await review.getByRole('button', { name: 'Reject' }).click();
 		await expect(review.getByText('Saved. The applicant sees it')).toBeVisible();
@@ -432,4 +481,36 @@ test('the operator requests more information, the applicant updates and submits 
 	}
 	await expect(page.getByText('Rejected', { exact: true })).toBeVisible();
 	await expect(page.getByText('The legal business name does not match.')).toBeVisible();
+});
+
+test('the only organization profile is preselected, and one in another country/region is refused naming both, in English and Japanese', async ({
+	page
+}) => {
+	test.setTimeout(120_000);
+	const applicant = newApplicant();
+	await createWorkAccount(page, applicant);
+	await signInToPmc(page, 'pmc@lamnahealthcare.example');
+	const only = page.getByRole('radio', { name: /7000201/ });
+	await expect(only).toBeChecked();
+	await page.getByRole('button', { name: 'Continue' }).click();
+	const refusal = page.getByRole('alert');
+	await expect(refusal).toContainText(
+		"The organization profile you chose is in Germany, but your work account's tenant is in United States."
+	);
+	await expect(refusal).toContainText(
+		'Choose the organization profile whose MPN ID is in United States.'
+	);
+	await page.getByLabel('Language').selectOption('ja');
+	await expect(refusal).toContainText(
+		'選択した組織プロファイルはドイツにありますが、職場アカウントのテナントはアメリカ合衆国にあります。'
+	);
+	await expect(page.getByRole('radio', { name: /7000201/ })).toBeChecked();
+	await page.getByLabel('言語').selectOption('en');
+
+	// Another account's single profile, in the tenant's country, is preselected: Continue goes on.
+	await page.getByRole('button', { name: 'Cancel' }).click();
+	await signInToPmc(page, 'pmc@tailwindtraders.example');
+	await expect(page.getByRole('radio', { name: /7000301/ })).toBeChecked();
+	await page.getByRole('button', { name: 'Continue' }).click();
+	await heading(page, "Your organization's details");
 });

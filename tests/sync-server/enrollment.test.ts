@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { Mailer } from '../../sync-server/src/enrollment/mailer';
 import * as Y from 'yjs';
 import {
+	closedWith,
 	cookiesFrom,
 	event,
 	startTestServer,
@@ -105,6 +106,27 @@ async function append(
 	const before = (await orgState(orgId)).length;
 	doc.getArray('log').push([event(type, by, payload)]);
 	await waitForAsync(async () => (await orgState(orgId)).length > before, 5000, type);
+}
+
+/** Appends one event the server must refuse; resolves with the close code and reason. */
+async function refusedAppend(
+	session: Session,
+	orgId: string,
+	by: { userId: string; orgId: string },
+	type: string,
+	payload: Record<string, unknown>
+) {
+	const doc = new Y.Doc();
+	const provider = t.provider(`org/${orgId}`, session, doc);
+	try {
+		await waitForSync(provider);
+		const closed = closedWith(provider);
+		doc.getArray('log').push([event(type, by, payload)]);
+		return await closed;
+	} finally {
+		provider.destroy();
+		doc.destroy();
+	}
 }
 
 const submission = (email: string, mpnId = '7000101') => ({
@@ -292,8 +314,24 @@ describe('verification and status emails', () => {
 		expect((await mailTo(contact, /More information/)).text).toContain(
 			'Please add a support phone number.'
 		);
-		await append(session, orgId, by, 'enrollment.submitted', submission(contact));
-		expect((await orgState(orgId)).enrollment.status).toBe('underReview');
+		// The answer is validated with the domain's schema: an untrimmed one is refused, unstored.
+		await expect(
+			refusedAppend(session, orgId, by, 'enrollment.submitted', {
+				...submission(contact),
+				answer: ' Added it. '
+			})
+		).resolves.toEqual({ code: 4400, reason: 'error_field_invalid' });
+		expect((await orgState(orgId)).enrollment.status).toBe('infoRequested');
+		await append(session, orgId, by, 'enrollment.submitted', {
+			...submission(contact),
+			answer: 'Added +1 503 555 0100.'
+		});
+		expect((await orgState(orgId)).enrollment).toMatchObject({
+			status: 'underReview',
+			infoRequests: [
+				{ message: 'Please add a support phone number.', answer: 'Added +1 503 555 0100.' }
+			]
+		});
 		await append(operator, orgId, reviewer, 'enrollment.approved', {});
 		expect((await orgState(orgId)).enrollment.status).toBe('adminAgentCheck');
 		expect((await mailTo(contact, /approved/)).text).toContain('Admin agent');

@@ -47,6 +47,11 @@ function text(max: number) {
 export const name = text(LIMITS.name);
 export const line = text(LIMITS.line);
 export const longText = text(LIMITS.text);
+/**
+ * A reply typed into a form (the applicant's answer to a request for more information): the app
+ * trims it before it becomes an event, so stray whitespace at either end is a malformed event.
+ */
+export const reply = longText.refine((value) => value === value.trim(), 'error_field_invalid');
 export const phone = z
 	.string()
 	.max(LIMITS.phone, 'error_field_too_long')

@@ -32,6 +32,12 @@ const orderLine = z.discriminatedUnion(
 	'error_field_invalid'
 );
 
+/**
+ * The applicant's answer to the program's request for more information, sent with the resubmitted
+ * application (issue 21). Optional: first submissions and logs written before it have none.
+ */
+const enrollmentAnswer = f.reply.optional();
+
 const directoryEntryFields = {
 	legalName: f.name,
 	country: f.country,
@@ -82,9 +88,14 @@ export const PAYLOADS = {
 				mpnId: f.mpnId,
 				legalProfile: f.legalProfile,
 				primaryContact: f.primaryContact,
-				support: f.supportContact
+				support: f.supportContact,
+				answer: enrollmentAnswer
 			}),
-			z.strictObject({ track: z.literal('alreadyEnrolled'), support: f.supportContact })
+			z.strictObject({
+				track: z.literal('alreadyEnrolled'),
+				support: f.supportContact,
+				answer: enrollmentAnswer
+			})
 		],
 		'error_field_invalid'
 	),

@@ -90,6 +90,15 @@ export type EnrollmentStatus =
 	| 'adminAgentCheck'
 	| 'ready';
 
+/** One round of the program's "Request more information" and the applicant's answer to it. */
+export interface InfoRequestRound {
+	message: string;
+	requested: Stamp;
+	/** null until the applicant resubmits (and on resubmissions from before answers existed) */
+	answer: string | null;
+	answered: Stamp | null;
+}
+
 export interface EnrollmentApplication {
 	status: EnrollmentStatus;
 	track: 'new' | 'alreadyEnrolled' | null;
@@ -101,7 +110,10 @@ export interface EnrollmentApplication {
 	primaryContact: PrimaryContact | null;
 	support: SupportContact | null;
 	rejectionReason: string | null;
+	/** the open request's text, while the status is infoRequested */
 	infoRequest: string | null;
+	/** every request for more information and its answer, oldest first */
+	infoRequests: InfoRequestRound[];
 	submitted: Stamp | null;
 	decided: Stamp | null;
 }

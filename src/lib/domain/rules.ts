@@ -56,6 +56,15 @@ export function checkProfileChoice(
 	return null;
 }
 
+/**
+ * The profile chosen before anyone clicks: with exactly one organization profile to link there is
+ * nothing to choose (issue 21); with several, the reseller picks the one in its tenant's country.
+ */
+export function preselectedProfile(profiles: readonly PartnerNetworkProfile[]): string | null {
+	const [only, ...others] = profiles;
+	return only && others.length === 0 ? only.mpnId : null;
+}
+
 /** The primary contact gets the verification email and every status update: no webmail. */
 export function checkPrimaryContactEmail(
 	email: string,

@@ -1,5 +1,6 @@
 // Validates the wizard's legal profile, primary contact and support details with the same schemas
-// the `enrollment.submitted` event uses, field by field, so each error shows next to its field.
+// the `enrollment.submitted` event uses, field by field, so each error shows next to its field
+// (with the answer to the program's request for more information, when resubmitting).
 import { PAYLOADS } from '$lib/domain/event-payloads';
 import type { PayloadOf } from '$lib/domain/events';
 import type { ErrorCode } from '$lib/domain/errors';
@@ -14,6 +15,8 @@ export interface DetailsDraft {
 	readonly legalProfile: Partial<LegalProfile> | null;
 	readonly primaryContact: Partial<PrimaryContact> | null;
 	readonly support: Partial<SupportContact> | null;
+	/** the answer to a request for more information: required when given (a string), else none */
+	readonly answer?: string | null;
 }
 
 export function checkEnrollmentDetails(
@@ -34,14 +37,17 @@ export function checkEnrollmentDetails(
 					support: { email: '', ...draft.support }
 				}
 			: { track, support: { email: '', ...draft.support } };
-	const result = PAYLOADS['enrollment.submitted'].safeParse(stripEmpty(candidate));
+	// Trimmed here, as the event stores it; an answer left blank is missing, never dropped.
+	const answered =
+		typeof draft.answer === 'string' ? { ...candidate, answer: draft.answer.trim() } : candidate;
+	const result = PAYLOADS['enrollment.submitted'].safeParse(stripEmpty(answered));
 	if (result.success) return { submission: result.data, errors: {} };
 	const errors: DetailsErrors = {};
 	for (const issue of result.error.issues) {
 		const path = issue.path.join('.');
 		if (errors[path]) continue;
 		// A field left blank is missing, whatever its format rule says about an empty string.
-		const value = valueAt(candidate, issue.path);
+		const value = valueAt(answered, issue.path);
 		if (value === undefined || (typeof value === 'string' && value.trim() === '')) {
 			errors[path] = 'error_field_required';
 			continue;

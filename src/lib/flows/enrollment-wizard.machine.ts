@@ -2,12 +2,17 @@
 // work account or Create one; how the MPN ID is linked > Sign in; Partner Membership Center user name
 // > Next; password > Sign in; choose the organization profile > Continue (or Cancel); legal profile,
 // primary contact and support details > Enroll now. Resellers already enrolled in CSP only give
-// customer support contact information. Server calls are actors the app provides.
+// customer support contact information. Server calls are actors the app provides. After the
+// program's Request more information, the same details page carries the request and its answer.
 import { assign, fromPromise, setup } from 'xstate';
 import type { PayloadOf } from '$lib/domain/events';
 import type { ErrorCode } from '$lib/domain/errors';
 import type { LegalProfile, PrimaryContact, SupportContact } from '$lib/domain/model';
-import { checkProfileChoice, type PartnerNetworkProfile } from '$lib/domain/rules';
+import {
+	checkProfileChoice,
+	preselectedProfile,
+	type PartnerNetworkProfile
+} from '$lib/domain/rules';
 import { checkEnrollmentDetails, type DetailsErrors } from './enrollment-details';
 
 export interface WorkAccount {
@@ -39,6 +44,12 @@ export interface PmcCredentials {
 
 export type EnrollmentSubmission = PayloadOf<'enrollment.submitted'>;
 
+/** Resubmitting after Request more information: the program's request and the answer typed. */
+export interface Resubmission {
+	readonly request: string;
+	readonly answer: string;
+}
+
 /** What the wizard remembers between pages. Never a password. */
 export interface EnrollmentWizardContext {
 	workAccount: WorkAccount | null;
@@ -51,6 +62,8 @@ export interface EnrollmentWizardContext {
 	/** page-level problem: an i18n key (a domain ErrorCode or the app's own, e.g. auth_offline) */
 	error: string | null;
 	fieldErrors: DetailsErrors;
+	/** absent in drafts saved before answers existed, and on a first application */
+	resubmission?: Resubmission | null;
 }
 
 export type EnrollmentWizardEvent =
@@ -69,6 +82,7 @@ export type EnrollmentWizardEvent =
 			legalProfile?: Partial<LegalProfile>;
 			primaryContact?: Partial<PrimaryContact>;
 			support?: Partial<SupportContact>;
+			answer?: string;
 	  }
 	| { type: 'wizard.enrollNow' };
 
@@ -77,10 +91,14 @@ function errorKey(error: unknown): string {
 	return typeof code === 'string' ? code : 'error_unexpected';
 }
 
+function checkContext(context: EnrollmentWizardContext) {
+	const track = context.workAccount?.alreadyEnrolledInCsp ? 'alreadyEnrolled' : 'new';
+	return checkEnrollmentDetails(track, { ...context, answer: context.resubmission?.answer });
+}
+
 /** The application the wizard submits (Enroll now), or null while it is incomplete. */
 export function submissionOf(context: EnrollmentWizardContext): EnrollmentSubmission | null {
-	const track = context.workAccount?.alreadyEnrolledInCsp ? 'alreadyEnrolled' : 'new';
-	return checkEnrollmentDetails(track, context).submission;
+	return checkContext(context).submission;
 }
 
 const unprovided = (name: string) =>
@@ -126,7 +144,7 @@ export const enrollmentWizardMachine = setup({
 		}),
 		rememberProfiles: assign({
 			profiles: (_, profiles: readonly PartnerNetworkProfile[]) => profiles.map((p) => ({ ...p })),
-			chosenMpnId: null,
+			chosenMpnId: (_, profiles: readonly PartnerNetworkProfile[]) => preselectedProfile(profiles),
 			error: null
 		}),
 		forgetProfiles: assign({ profiles: [], chosenMpnId: null, error: null }),
@@ -153,16 +171,17 @@ export const enrollmentWizardMachine = setup({
 				primaryContact: event.primaryContact
 					? { ...context.primaryContact, ...event.primaryContact }
 					: context.primaryContact,
-				support: event.support ? { ...context.support, ...event.support } : context.support
+				support: event.support ? { ...context.support, ...event.support } : context.support,
+				resubmission:
+					context.resubmission && event.answer !== undefined
+						? { ...context.resubmission, answer: event.answer }
+						: context.resubmission
 			};
 		}),
-		explainDetailsRefusal: assign(({ context }) => {
-			const track = context.workAccount?.alreadyEnrolledInCsp ? 'alreadyEnrolled' : 'new';
-			return {
-				fieldErrors: checkEnrollmentDetails(track, context).errors,
-				error: 'error_enrollment_details_missing'
-			};
-		}),
+		explainDetailsRefusal: assign(({ context }) => ({
+			fieldErrors: checkContext(context).errors,
+			error: 'error_enrollment_details_missing'
+		})),
 		clearFieldErrors: assign({ fieldErrors: {}, error: null }),
 		// Done and error events of invoked calls are not in the machine's event union.
 		reportError: assign({
@@ -324,6 +343,54 @@ export const enrollmentWizardMachine = setup({
 	}
 });
 
+/** The pages the step counter numbers, as the documentation does, for each track. */
+const PAGES = [
+	'welcome',
+	'workAccount',
+	'linkExplanation',
+	'pmcUserName',
+	'pmcPassword',
+	'profileChoice',
+	'details'
+] as const;
+/** Resellers already enrolled in CSP sign in, then give customer support information only. */
+const SHORTCUT_PAGES = ['welcome', 'workAccount', 'supportDetails'] as const;
+
+export const WIZARD_STEP_TOTALS = { full: PAGES.length, shortcut: SHORTCUT_PAGES.length } as const;
+
+/** The page a wizard state shows: a wait shows the page that started it. */
+export function shownPage(state: string, context: EnrollmentWizardContext | null): string {
+	if (state === 'submitting' && context?.workAccount?.alreadyEnrolledInCsp) return 'supportDetails';
+	return RESUME_AT[state] ?? state;
+}
+
+export interface WizardProgress {
+	readonly step: number;
+	readonly total: number;
+	/** the shortcut's total, while the work account (and so the track) is not known yet */
+	readonly shortcutTotal: number | null;
+}
+
+/**
+ * "Step N of M" for the page a state shows, or null where no page is numbered. Until the work
+ * account says whether the org is already enrolled in CSP both totals are true, so both are given.
+ */
+export function wizardProgress(
+	state: string,
+	context: EnrollmentWizardContext | null
+): WizardProgress | null {
+	const page = shownPage(state, context);
+	const workAccount = context?.workAccount ?? null;
+	const pages: readonly string[] = workAccount?.alreadyEnrolledInCsp ? SHORTCUT_PAGES : PAGES;
+	const index = pages.indexOf(page);
+	if (index < 0) return null;
+	return {
+		step: index + 1,
+		total: pages.length,
+		shortcutTotal: workAccount ? null : SHORTCUT_PAGES.length
+	};
+}
+
 /** Pages that wait on the server, and the page to show again if the app restarts during the wait. */
 const RESUME_AT: Readonly<Record<string, string>> = {
 	signingInWorkAccount: 'workAccount',
@@ -340,12 +407,9 @@ export function persistableWizardSnapshot<
 	T extends { value: unknown; children?: unknown; context: EnrollmentWizardContext }
 >(persisted: T): T {
 	const value = typeof persisted.value === 'string' ? persisted.value : '';
-	let resumeAt = RESUME_AT[value] ?? value;
-	if (value === 'submitting' && persisted.context.workAccount?.alreadyEnrolledInCsp)
-		resumeAt = 'supportDetails';
 	return {
 		...persisted,
-		value: resumeAt,
+		value: shownPage(value, persisted.context),
 		children: {},
 		context: { ...persisted.context, error: null }
 	};

@@ -43,6 +43,9 @@ export const enrollmentMachine = setup({
 		isChosenProfileLinked: ({ event }) => profileChoiceError(event) !== 'error_mpn_not_linked',
 		/** The chosen MPN ID's profile must be in the work account tenant's country/region. */
 		isChosenProfileInTenantCountry: ({ event }) => profileChoiceError(event) === null,
+		/** An answer only answers a request for more information; a first application has none. */
+		hasNoAnswer: ({ event }) =>
+			event.type === 'enrollment.submitted' && event.event.payload.answer === undefined,
 		isPrimaryContactUnchanged: ({ event }) =>
 			event.type === 'enrollment.submitted' &&
 			event.event.payload.track === 'new' &&
@@ -60,12 +63,17 @@ export const enrollmentMachine = setup({
 				'enrollment.mpnLinked': { guard: 'isIndirectReseller', target: 'mpnLinked' },
 				'enrollment.submitted': [
 					{
-						guard: and(['isIndirectReseller', 'isShortcutForEnrolledReseller']),
+						guard: and(['isIndirectReseller', 'hasNoAnswer', 'isShortcutForEnrolledReseller']),
 						target: 'underReview'
 					},
 					// Never passes before a PMC sign-in linked profiles; it names what is missing.
 					{
-						guard: and(['isIndirectReseller', 'isNewTrack', 'isChosenProfileLinked']),
+						guard: and([
+							'isIndirectReseller',
+							'hasNoAnswer',
+							'isNewTrack',
+							'isChosenProfileLinked'
+						]),
 						target: 'emailVerificationPending'
 					}
 				]
@@ -76,9 +84,14 @@ export const enrollmentMachine = setup({
 				// Cancel on the profile choice: sign in with another Partner Membership Center account.
 				'enrollment.mpnLinked': 'mpnLinked',
 				'enrollment.submitted': [
-					{ guard: 'isShortcutForEnrolledReseller', target: 'underReview' },
+					{ guard: and(['hasNoAnswer', 'isShortcutForEnrolledReseller']), target: 'underReview' },
 					{
-						guard: and(['isNewTrack', 'isChosenProfileLinked', 'isChosenProfileInTenantCountry']),
+						guard: and([
+							'hasNoAnswer',
+							'isNewTrack',
+							'isChosenProfileLinked',
+							'isChosenProfileInTenantCountry'
+						]),
 						target: 'emailVerificationPending'
 					}
 				]
@@ -131,6 +144,7 @@ export const enrollmentRefusals: Refusals = {
 		isChosenProfileLinked: 'error_mpn_not_linked',
 		isChosenProfileInTenantCountry: 'error_mpn_country_mismatch',
 		isPrimaryContactUnchanged: 'error_not_allowed_now',
+		hasNoAnswer: 'error_not_allowed_now',
 		isAuthorAdminAgent: 'error_admin_agent_missing'
 	},
 	states: {

@@ -44,6 +44,7 @@ export function emptyEnrollment(): EnrollmentApplication {
 		support: null,
 		rejectionReason: null,
 		infoRequest: null,
+		infoRequests: [],
 		submitted: null,
 		decided: null
 	};
@@ -229,6 +230,7 @@ function foldEnrollment(
 	status: EnrollmentStatus
 ): void {
 	const application = state.enrollment;
+	const answering = application.status === 'infoRequested';
 	application.status = status;
 	switch (event.type) {
 		case 'enrollment.mpnLinked':
@@ -244,6 +246,15 @@ function foldEnrollment(
 				application.legalProfile = p.legalProfile;
 				application.primaryContact = p.primaryContact;
 			}
+			// A resubmission answers the open request, with or without words (older logs have none).
+			// New arrays and rounds, never edits: read-model rows made earlier share these objects.
+			const round = application.infoRequests.at(-1);
+			if (answering && round) {
+				application.infoRequests = [
+					...application.infoRequests.slice(0, -1),
+					{ ...round, answer: p.answer ?? null, answered: stamp }
+				];
+			}
 			application.infoRequest = null;
 			application.submitted = stamp;
 			return;
@@ -258,6 +269,10 @@ function foldEnrollment(
 			return;
 		case 'enrollment.infoRequested':
 			application.infoRequest = event.payload.message;
+			application.infoRequests = [
+				...application.infoRequests,
+				{ message: event.payload.message, requested: stamp, answer: null, answered: null }
+			];
 			return;
 		default:
 			return;

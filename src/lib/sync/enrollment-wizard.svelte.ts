@@ -125,7 +125,7 @@ class EnrollmentWizard {
 
 	/**
 	 * More information requested: opens the wizard at the details page with the application as it
-	 * was submitted, to change it and select Enroll now again.
+	 * was submitted and the program's request, to answer it, change what it asks and resubmit.
 	 */
 	async resubmit(application: EnrollmentRow, org: OrgRow): Promise<void> {
 		const shortcut = application.track === 'alreadyEnrolled';
@@ -145,7 +145,9 @@ class EnrollmentWizard {
 				primaryContact: application.primaryContact,
 				support: application.support,
 				error: null,
-				fieldErrors: {}
+				fieldErrors: {},
+				resubmission:
+					application.infoRequest === null ? null : { request: application.infoRequest, answer: '' }
 			}
 		});
 		this.#start(state);

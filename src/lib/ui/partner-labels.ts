@@ -1,7 +1,6 @@
 // Words for partnership statuses, offers and countries/regions, in the chosen language.
 import type { ProviderOffers } from '$lib/domain/model';
 import { PROVIDER_OFFER_KEYS, type ProviderOfferKey } from '$lib/flows/partner-lists';
-import { locale } from '$lib/i18n/locale.svelte';
 import { m } from '$lib/i18n/paraglide/messages.js';
 
 const STATUS: Record<string, () => string> = {
@@ -29,15 +28,5 @@ export function offersText(offers: ProviderOffers): string {
 	return listed.length > 0 ? listed.join(', ') : '—';
 }
 
-const displayNames = new Map<string, Intl.DisplayNames>();
-
-/** A country/region's name in the current language, e.g. US -> United States / アメリカ合衆国. */
-export function regionName(code: string): string {
-	const lang = locale.current;
-	let names = displayNames.get(lang);
-	if (!names) {
-		names = new Intl.DisplayNames([lang], { type: 'region' });
-		displayNames.set(lang, names);
-	}
-	return names.of(code) ?? code;
-}
+/** A country/region's name in the current language (one helper, in the i18n formatters). */
+export { regionName } from '$lib/i18n/format';

@@ -4,10 +4,13 @@ import { getAdjacencyMap, getShortestPaths } from 'xstate/graph';
 import {
 	enrollmentWizardMachine,
 	persistableWizardSnapshot,
+	wizardProgress,
 	type EnrollmentSubmission,
+	type EnrollmentWizardContext,
 	type EnrollmentWizardEvent,
 	type WorkAccount
 } from '$lib/flows/enrollment-wizard.machine';
+import type { PartnerNetworkProfile } from '$lib/domain/rules';
 import { parseEvent } from '$lib/domain/events';
 import { guardsUsed } from './machine-paths';
 
@@ -35,7 +38,13 @@ const details = {
 	support: { email: 'support@contoso.co.jp', url: 'https://contoso.co.jp/support' }
 };
 
-function wizard(options: { account?: WorkAccount; failSignIn?: string } = {}) {
+function wizard(
+	options: {
+		account?: WorkAccount;
+		failSignIn?: string;
+		pmcProfiles?: readonly PartnerNetworkProfile[];
+	} = {}
+) {
 	const submitted: EnrollmentSubmission[] = [];
 	const pmcCalls: { userName: string; password: string }[] = [];
 	let releasePmc: () => void = () => {};
@@ -54,7 +63,7 @@ function wizard(options: { account?: WorkAccount; failSignIn?: string } = {}) {
 			signInPartnerMembershipCenter: fromPromise(async ({ input }) => {
 				pmcCalls.push(input);
 				await new Promise<void>((resolve) => (releasePmc = resolve));
-				return profiles;
+				return options.pmcProfiles ?? profiles;
 			}),
 			submitEnrollment: fromPromise(async ({ input }) => {
 				submitted.push(input);
@@ -313,5 +322,134 @@ describe('enrollment wizard', () => {
 		for (const name of guardsUsed(enrollmentWizardMachine)) {
 			expect([...(outcomes.get(name) ?? [])].sort(), name).toEqual([false, true]);
 		}
+	});
+});
+
+describe('enrollment wizard: one profile, answers and the step counter (issue 21)', () => {
+	it('preselects the only organization profile offered, so Continue goes on at once', async () => {
+		const w = wizard({ pmcProfiles: [profiles[0]!] });
+		await toProfileChoice(w);
+		expect(w.actor.getSnapshot().context.chosenMpnId).toBe('1234567');
+		w.actor.send({ type: 'wizard.continue' });
+		expect(w.actor.getSnapshot().value).toBe('details');
+	});
+
+	it('preselects the only profile even in another country/region, and Continue names the refusal', async () => {
+		const w = wizard({ pmcProfiles: [profiles[1]!] });
+		await toProfileChoice(w);
+		expect(w.actor.getSnapshot().context.chosenMpnId).toBe('7654321');
+		w.actor.send({ type: 'wizard.continue' });
+		expect(w.actor.getSnapshot()).toMatchObject({
+			value: 'profileChoice',
+			context: { error: 'error_mpn_country_mismatch' }
+		});
+	});
+
+	it('preselects nothing among several profiles', async () => {
+		const w = wizard();
+		await toProfileChoice(w);
+		expect(w.actor.getSnapshot().context.chosenMpnId).toBeNull();
+	});
+
+	function resubmitting(track: 'new' | 'alreadyEnrolled') {
+		const submitted: EnrollmentSubmission[] = [];
+		const machine = enrollmentWizardMachine.provide({
+			actors: {
+				submitEnrollment: fromPromise(async ({ input }) => {
+					submitted.push(input);
+				})
+			}
+		});
+		const context: EnrollmentWizardContext = {
+			workAccount: { ...tenantJp, alreadyEnrolledInCsp: track === 'alreadyEnrolled' },
+			pmcUserName: 'pmc-admin@contoso.co.jp',
+			profiles,
+			chosenMpnId: '1234567',
+			legalProfile: details.legalProfile,
+			primaryContact: { name: 'Aiko Sato', email: 'aiko@contoso.co.jp' },
+			support: details.support,
+			error: null,
+			fieldErrors: {},
+			resubmission: { request: 'Add a support phone number.', answer: '' }
+		};
+		const state = machine.resolveState({
+			value: track === 'new' ? 'details' : 'supportDetails',
+			context
+		});
+		const actor = createActor(machine, { snapshot: state }).start();
+		return { actor, submitted };
+	}
+
+	it.each(['new', 'alreadyEnrolled'] as const)(
+		'requires an answer to the request before resubmitting (%s track), then sends it trimmed',
+		async (track) => {
+			const { actor, submitted } = resubmitting(track);
+			actor.send({ type: 'wizard.enrollNow' });
+			expect(actor.getSnapshot().context.fieldErrors).toEqual({ answer: 'error_field_required' });
+			actor.send({ type: 'details.change', answer: '  Added +81 3 1234 5678.\n' });
+			actor.send({ type: 'wizard.enrollNow' });
+			await waitFor(actor, (s) => s.value === 'submitted', { timeout: 1000 });
+			expect(submitted).toHaveLength(1);
+			expect(submitted[0]).toMatchObject({ track, answer: 'Added +81 3 1234 5678.' });
+		}
+	);
+
+	it('keeps the request and the answer typed in a JSON round trip of the saved draft', () => {
+		const { actor } = resubmitting('new');
+		actor.send({ type: 'details.change', answer: 'Half an answer' });
+		const saved = JSON.parse(
+			JSON.stringify(persistableWizardSnapshot(actor.getPersistedSnapshot() as never))
+		) as { context: EnrollmentWizardContext };
+		expect(saved.context.resubmission).toEqual({
+			request: 'Add a support phone number.',
+			answer: 'Half an answer'
+		});
+		const restored = createActor(enrollmentWizardMachine, { snapshot: saved as never }).start();
+		expect(restored.getSnapshot().context.resubmission?.answer).toBe('Half an answer');
+	});
+
+	it('ignores an answer where nothing was asked', async () => {
+		const w = wizard();
+		await toProfileChoice(w);
+		w.actor.send({ type: 'profile.choose', mpnId: '1234567' });
+		w.actor.send({ type: 'wizard.continue' });
+		w.actor.send({ type: 'details.change', ...details, answer: 'Unasked' });
+		w.actor.send({ type: 'wizard.enrollNow' });
+		await at(w.actor, 'submitted');
+		expect(w.submitted[0]).not.toHaveProperty('answer');
+	});
+
+	it('counts both tracks until the work account says which one applies, then its own', async () => {
+		const w = wizard({ account: { ...tenantJp, alreadyEnrolledInCsp: true } });
+		const progress = () => {
+			const snapshot = w.actor.getSnapshot();
+			return wizardProgress(snapshot.value, snapshot.context);
+		};
+		expect(progress()).toEqual({ step: 1, total: 7, shortcutTotal: 3 });
+		w.actor.send({ type: 'wizard.next' });
+		expect(progress()).toEqual({ step: 2, total: 7, shortcutTotal: 3 });
+		w.actor.send({
+			type: 'workAccount.signIn',
+			credentials: { email: 'a@contoso.example.com', password: 'p' }
+		});
+		expect(progress()).toEqual({ step: 2, total: 7, shortcutTotal: 3 });
+		await at(w.actor, 'supportDetails');
+		expect(progress()).toEqual({ step: 3, total: 3, shortcutTotal: null });
+		w.actor.send({ type: 'details.change', support: details.support });
+		w.actor.send({ type: 'wizard.enrollNow' });
+		expect(wizardProgress('submitting', w.actor.getSnapshot().context)).toEqual({
+			step: 3,
+			total: 3,
+			shortcutTotal: null
+		});
+	});
+
+	it('counts a new reseller’s pages from 3 of 7 once signed in', async () => {
+		const w = wizard();
+		await toProfileChoice(w);
+		const { value, context } = w.actor.getSnapshot();
+		expect(wizardProgress(value, context)).toEqual({ step: 6, total: 7, shortcutTotal: null });
+		expect(wizardProgress('linkExplanation', context)).toMatchObject({ step: 3, total: 7 });
+		expect(wizardProgress('submitted', context)).toBeNull();
 	});
 });

@@ -161,6 +161,16 @@ describe('enrollment machine', () => {
 				provider,
 				{ by: applicant }
 			),
+			// An answer to a request for more information (issue 21); refused on a first application.
+			fact('enrollment.submitted', { ...submitted, answer: 'Added the support URL.' }, reseller, {
+				by: applicant
+			}),
+			fact(
+				'enrollment.submitted',
+				{ track: 'alreadyEnrolled', support: submitted.support, answer: 'Done.' },
+				enrolledReseller,
+				{ by: applicant }
+			),
 			fact('enrollment.emailVerified', {}, reseller),
 			fact('enrollment.approved', {}, reseller, { by: { userId: 'olga', orgId: 'program' } }),
 			fact('enrollment.rejected', SAMPLE_PAYLOADS['enrollment.rejected'], reseller),
