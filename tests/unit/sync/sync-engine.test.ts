@@ -731,7 +731,10 @@ describe('sync engine', () => {
 			expect(server.opened.slice(openedBefore).sort()).toEqual(
 				[ORG_DOC, names[3], names[40]].sort()
 			);
-			expect((await db.customers.get('bulk-040'))?.licenseCount).toBe(2);
+			await until(
+				async () => (await db.customers.get('bulk-040'))?.licenseCount === 2,
+				'the change saved'
+			);
 			expect(server.summariesAsked.filter((name) => name === names[3])).toHaveLength(1);
 		});
 
