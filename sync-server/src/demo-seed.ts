@@ -108,6 +108,17 @@ const TENANT_PEOPLE = [
 	'Taylor Ito'
 ];
 
+/**
+ * Every name the demo workspace gives (organizations, customers, people): data a screen shows as it
+ * is, in any language (the Japanese walk in tests/e2e/japanese.e2e.ts tells them from UI text).
+ */
+export const DEMO_NAMES: readonly string[] = [
+	...ORGS.map((org) => org.name),
+	...CUSTOMERS.map((c) => c.name),
+	...USERS.map((user) => user.fullName),
+	...TENANT_PEOPLE
+];
+
 const DAY = 24 * 60 * 60_000;
 
 export interface SeedDeps {

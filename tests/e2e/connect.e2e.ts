@@ -76,9 +76,13 @@ test('a provider invites a reseller, the reseller authorizes it, and both lists 
 	await northwind.getByRole('button', { name: 'Request a partnership' }).click();
 	const dialog = northwind.getByRole('dialog', { name: 'Invitation email' });
 	await expect(dialog.getByText(/This link is shown only now/)).toBeVisible();
+	// The link is said to work only once the server has the invitation.
+	await expect(
+		dialog.getByRole('status').filter({ hasText: 'The server recorded the invitation' })
+	).toBeVisible();
 	const link = await dialog.getByLabel('Personalized link', { exact: true }).inputValue();
 	await dialog.getByRole('button', { name: 'Copy link' }).click();
-	await expect(dialog.getByRole('status')).toHaveText('Link copied.');
+	await expect(dialog.getByRole('status').filter({ hasText: 'Link copied.' })).toBeVisible();
 	expect(await northwind.evaluate(() => navigator.clipboard.readText())).toBe(link);
 	await expect(dialog.getByRole('link', { name: 'Open in email app' })).toHaveAttribute(
 		'href',
@@ -323,6 +327,13 @@ test('expired, revoked, reused and guessed links are refused with a clear page',
 		.getByRole('button', { name: 'Revoke' })
 		.click();
 	await expect(links.getByRole('row').filter({ hasText: 'Revoked' })).toHaveCount(1);
+	// The page says what the server decided on the revocation, not only that the device has it.
+	await expect(
+		fabrikam
+			.getByRole('main')
+			.getByRole('status')
+			.filter({ hasText: 'Done: the server accepted this change.' })
+	).toBeVisible();
 	await expectSynced(fabrikam);
 	await guest.goto(revoked);
 	await expect(unusable(guest)).toBeVisible();

@@ -1,8 +1,10 @@
-// Shared test setup: demo account, signing in, and a check that no page breaks the CSP.
+// Shared test setup: each worker's own server, demo account, signing in, and a check that no page
+// breaks the CSP.
 import { test as base, expect, type Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
 
 /** A demo account the server seeds (sync-server demo data). */
 export const DEMO_ADMIN = { email: 'admin@contoso.example', password: 'tiertwo-demo' };
@@ -58,6 +60,12 @@ const SIGNED_IN_STATE_MAX_AGE_MS = 10 * 60_000;
 
 interface WorkerFixtures {
 	/**
+	 * The server the worker's tests share (the built app on the real sync server, demo workspace,
+	 * own data directory and port): workers run side by side without seeing each other's changes.
+	 * `baseURL` is its origin. Journeys that must stop or swap a server start their own.
+	 */
+	workerServer: AppServer;
+	/**
 	 * A storage state file with the cookies of a demo sign-in, shared by the tests of a worker (one
 	 * sign-in, not dozens). Signed in again once it is 10 minutes old: the access cookie lasts 15,
 	 * and the first test to refresh it would rotate the refresh token that every later test still
@@ -67,6 +75,18 @@ interface WorkerFixtures {
 }
 
 export const test = base.extend<Fixtures, WorkerFixtures>({
+	workerServer: [
+		// eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a fixture uses from its first parameter
+		async ({}, use) => {
+			const server = await startAppServer({ port: await freePort(), dataDir: newDataDir() });
+			await use(server);
+			await server.stop();
+		},
+		{ scope: 'worker' }
+	],
+	baseURL: async ({ workerServer }, use) => {
+		await use(workerServer.url);
+	},
 	cspGuard: [
 		async ({ page }, use) => {
 			const violations: string[] = [];
@@ -79,8 +99,8 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
 		{ auto: true }
 	],
 	signedInState: [
-		async ({ playwright }, use, workerInfo) => {
-			const baseURL = workerInfo.project.use.baseURL;
+		async ({ playwright, workerServer }, use) => {
+			const baseURL = workerServer.url;
 			const dir = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-e2e-state-'));
 			let current: { file: string; at: number } | null = null;
 			await use(async () => {

@@ -1,32 +1,25 @@
-// Playwright: Chromium only, against the real server started on a free port with a fresh data dir.
+// Playwright: Chromium only. Each worker has its own real server (tests/e2e/fixtures.ts: a free port,
+// a fresh data dir), so E2E_WORKERS=N runs files side by side without shared state; one by default,
+// as two on a 2-core machine took as long (each test's browser and servers keep both cores busy).
 import { defineConfig } from '@playwright/test';
-import path from 'node:path';
 import { CHROMIUM_FLAGS, findChromium } from './browser';
 
 const executablePath = findChromium();
-const port = Number(process.env.E2E_PORT ?? 4317);
 
 export default defineConfig({
 	testDir: '.',
 	testMatch: '**/*.e2e.ts',
 	fullyParallel: false,
-	workers: 1,
+	workers: Number(process.env.E2E_WORKERS ?? 1),
 	retries: 0,
 	timeout: 60_000,
 	expect: { timeout: 10_000 },
 	reporter: process.env.CI ? [['list']] : [['list']],
 	use: {
-		baseURL: `http://localhost:${port}`,
 		browserName: 'chromium',
 		launchOptions: { executablePath, args: CHROMIUM_FLAGS },
-		trace: 'retain-on-failure'
-	},
-	webServer: {
-		command: `node tests/e2e/serve.mjs`,
-		cwd: path.resolve(import.meta.dirname, '..', '..'),
-		url: `http://localhost:${port}/health`,
-		reuseExistingServer: false,
-		timeout: 120_000,
-		env: { PORT: String(port) }
+		// A trace records a DOM snapshot per action: a fifth of the suite's time. E2E_TRACE=1 keeps
+		// one for each failing test (npx playwright show-trace test-results/…/trace.zip).
+		trace: process.env.E2E_TRACE === '1' ? 'retain-on-failure' : 'off'
 	}
 });

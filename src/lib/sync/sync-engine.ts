@@ -162,6 +162,14 @@ export class SyncEngine {
 	#summaries = new Map<string, number>();
 	/** Summaries asked and not answered yet. */
 	#askedSummaries = new Set<string>();
+	/** Summaries asked, one batch per request, in the order the server answers them. */
+	#summaryBatches: string[][] = [];
+	/** Summaries answered and being written. */
+	#writingSummaries = 0;
+	/** The last summary write (they run one after another). */
+	#summaryWrites: Promise<void> = Promise.resolve();
+	/** Called once no summary is asked and unwritten. */
+	#summaryWaiters: (() => void)[] = [];
 	/** Documents held on this device (a `documents` row), with the access stored. */
 	#stored = new Map<string, DocumentAccess>();
 	/** Listed documents this device does not hold all of (what catching up still has to sync). */
@@ -545,12 +553,12 @@ export class SyncEngine {
 				version: change.version,
 				changedAt: change.changedAt || listed.changedAt
 			});
-			// Open and in sync: the change itself came over its connection before the notice.
-			if (this.#connections.get(change.name)?.synced) {
-				this.#setVersion(change.name, change.version);
+			if (this.#upToDate(change.name, change.version)) {
+				// Open and in sync: the change itself came over its connection before the notice.
+				if (this.#connections.get(change.name)?.synced)
+					this.#setVersion(change.name, change.version);
 				continue;
 			}
-			if ((this.#versions.get(change.name) ?? -1) >= change.version) continue;
 			if (!this.#behind.has(change.name)) {
 				this.#behind.add(change.name);
 				this.#reportProgress();
@@ -561,15 +569,6 @@ export class SyncEngine {
 		}
 		this.#askSummaries(summarize);
 	}
-
-	/** Summaries asked, one batch per request, in the order the server answers them. */
-	#summaryBatches: string[][] = [];
-	/** Summaries answered and being written. */
-	#writingSummaries = 0;
-	/** The last summary write (they run one after another). */
-	#summaryWrites: Promise<void> = Promise.resolve();
-	/** Called once no summary is asked and unwritten. */
-	#summaryWaiters: (() => void)[] = [];
 
 	/** A new socket: nothing asked on the last one will be answered (the next list asks again). */
 	#forgetAskedSummaries(): void {
@@ -1036,8 +1035,8 @@ export class SyncEngine {
 		this.#syncQueue.cancel(name);
 		this.#scheduled.delete(name);
 		this.#cancelLinger(name);
-		if (this.#listed.delete(name) || this.#behind.delete(name)) this.#reportProgress();
-		this.#behind.delete(name);
+		const wasListed = this.#listed.delete(name);
+		if (this.#behind.delete(name) || wasListed) this.#reportProgress();
 		this.#stored.delete(name);
 		this.#summaries.delete(name);
 		this.#versions.delete(name);

@@ -1,0 +1,154 @@
+// The Japanese UI as a Japanese partner reads it: every route, for each kind of organization and
+// signed out, shows no English outside names, codes and the product terms the glossary keeps in
+// English. Read are the visible text and what assistive technology reads out (aria-label, title,
+// placeholder, alt); left out are the demo workspace's names, emails, domains and `<code>`.
+import type { Page } from '@playwright/test';
+import { DEMO_NAMES } from '../../sync-server/src/demo-seed';
+import { OFFER_CATALOG } from '../../src/lib/domain/offers';
+import { expect, test } from './fixtures';
+
+/** Words the Japanese UI keeps in English (GLOSSARY.md, product and mail service names, keys). */
+const KEPT_IN_ENGLISH = new Set(
+	[
+		'tiertwo',
+		'ID',
+		'MPN',
+		'CSP',
+		'Partner',
+		'Center',
+		'Membership',
+		'Microsoft',
+		'Web',
+		'Mail',
+		'Gmail',
+		'Outlook',
+		'Yahoo',
+		'iCloud',
+		'AOL',
+		'SMTP',
+		'QR',
+		'JSON',
+		'Ctrl',
+		'Cmd',
+		// the language picker names each language in itself
+		'English'
+	].map((word) => word.toLowerCase())
+);
+
+const DATA = [...DEMO_NAMES, ...OFFER_CATALOG.map((offer) => offer.name)].sort(
+	(a, b) => b.length - a.length
+);
+
+/** The English words left in `text` once names, emails, domains and numbers are taken out. */
+function englishIn(text: string): string[] {
+	let rest = text.replace(/\S+@\S+/g, ' ').replace(/\b[\w-]+(\.[\w-]+)*\.(example|com)\b/g, ' ');
+	for (const name of DATA) rest = rest.split(name).join(' ');
+	return (rest.match(/[A-Za-z]{2,}/g) ?? []).filter(
+		(word) => !KEPT_IN_ENGLISH.has(word.toLowerCase())
+	);
+}
+
+/** What the page says now: visible text and the accessible names and hints of its elements. */
+function pageTexts(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const skipped = 'code, kbd, samp, script, style, [translate="no"]';
+		const texts: string[] = [];
+		const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+		for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+			const parent = node.parentElement;
+			const text = node.textContent?.trim();
+			if (!text || !parent || parent.closest(skipped)) continue;
+			if (!parent.checkVisibility({ visibilityProperty: true })) continue;
+			texts.push(text);
+		}
+		for (const element of document.body.querySelectorAll(
+			'[aria-label], [title], [placeholder], [alt]'
+		)) {
+			if (element.closest(skipped)) continue;
+			for (const name of ['aria-label', 'title', 'placeholder', 'alt']) {
+				const value = element.getAttribute(name)?.trim();
+				if (value) texts.push(value);
+			}
+		}
+		return texts;
+	});
+}
+
+interface Visit {
+	readonly path: string;
+	/** text the page shows once its data is there (what is read then) */
+	readonly ready?: string;
+}
+
+async function expectNoEnglish(page: Page, visits: readonly Visit[]): Promise<void> {
+	for (const visit of visits) {
+		await page.goto(visit.path);
+		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+		await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
+		if (visit.ready) await expect(page.getByText(visit.ready).first()).toBeVisible();
+		const found = (await pageTexts(page)).flatMap((text) =>
+			englishIn(text).length > 0 ? [`${text}  →  ${englishIn(text).join(', ')}`] : []
+		);
+		expect(found, `English on ${visit.path} in the Japanese UI`).toEqual([]);
+	}
+}
+
+async function signIn(page: Page, baseURL: string | undefined, email: string): Promise<void> {
+	const response = await page.request.post('/api/auth/sign-in', {
+		data: { email, password: 'tiertwo-demo' },
+		headers: { origin: new URL(String(baseURL)).origin }
+	});
+	expect(response.status(), await response.text()).toBe(200);
+}
+
+test.beforeEach(async ({ page }) => {
+	await page.addInitScript(() => localStorage.setItem('PARAGLIDE_LOCALE', 'ja'));
+});
+
+test('signed out, the sign-in, enrollment and invitation pages are all Japanese', async ({
+	page
+}) => {
+	await expectNoEnglish(page, [{ path: '/sign-in' }, { path: '/enroll' }, { path: '/invitation' }]);
+});
+
+test('an indirect reseller’s every page is all Japanese', async ({ page, baseURL }) => {
+	await signIn(page, baseURL, 'admin@contoso.example');
+	await expectNoEnglish(page, [
+		{ path: '/', ready: 'Wingtip Toys' },
+		{ path: '/customers', ready: 'Wingtip Toys' },
+		{ path: '/customers/wingtip', ready: 'Avery Lee' },
+		{ path: '/indirect-providers', ready: 'Northwind Distribution' },
+		{ path: '/indirect-providers/find' },
+		{ path: '/indirect-providers/northwind/customers', ready: 'Wingtip Toys' },
+		{ path: '/partnerships/northwind/contoso', ready: 'Northwind Distribution' },
+		{ path: '/enrollment' },
+		{ path: '/pending-changes' },
+		{ path: '/mailbox' },
+		{ path: '/settings' },
+		{ path: '/settings/user-management', ready: 'Dana Sales' },
+		{ path: '/settings/user-management/contoso-sales', ready: 'Dana Sales' },
+		{ path: '/settings/user-management/add' }
+	]);
+});
+
+test('an indirect provider’s, the program operator’s and a customer’s pages are all Japanese', async ({
+	page,
+	baseURL
+}) => {
+	await signIn(page, baseURL, 'admin@northwind.example');
+	await expectNoEnglish(page, [
+		{ path: '/', ready: 'Contoso IT Services' },
+		{ path: '/indirect-resellers', ready: 'Contoso IT Services' },
+		{ path: '/customers', ready: 'Wingtip Toys' }
+	]);
+	await page.context().clearCookies();
+	await signIn(page, baseURL, 'admin@program.example');
+	await expectNoEnglish(page, [
+		{ path: '/', ready: 'Tailspin Cloud Program' },
+		{ path: '/enrollment-review' },
+		{ path: '/add-indirect-provider' }
+	]);
+	await page.context().clearCookies();
+	await signIn(page, baseURL, 'admin@wingtip.example');
+	await expectNoEnglish(page, [{ path: '/organization', ready: 'Contoso IT Services' }]);
+});
