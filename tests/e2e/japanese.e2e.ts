@@ -30,6 +30,10 @@ const KEPT_IN_ENGLISH = new Set(
 		'JSON',
 		'Ctrl',
 		'Cmd',
+		// storage sizes (Intl writes them so in Japanese too)
+		'KB',
+		'MB',
+		'GB',
 		// the language picker names each language in itself
 		'English'
 	].map((word) => word.toLowerCase())
@@ -81,16 +85,18 @@ interface Visit {
 }
 
 async function expectNoEnglish(page: Page, visits: readonly Visit[]): Promise<void> {
+	const found: string[] = [];
 	for (const visit of visits) {
 		await page.goto(visit.path);
 		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 		await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
 		if (visit.ready) await expect(page.getByText(visit.ready).first()).toBeVisible();
-		const found = (await pageTexts(page)).flatMap((text) =>
-			englishIn(text).length > 0 ? [`${text}  →  ${englishIn(text).join(', ')}`] : []
-		);
-		expect(found, `English on ${visit.path} in the Japanese UI`).toEqual([]);
+		for (const text of await pageTexts(page)) {
+			const english = englishIn(text);
+			if (english.length > 0) found.push(`${visit.path}: ${text}  →  ${english.join(', ')}`);
+		}
 	}
+	expect(found, 'English in the Japanese UI').toEqual([]);
 }
 
 async function signIn(page: Page, baseURL: string | undefined, email: string): Promise<void> {
@@ -114,7 +120,7 @@ test('signed out, the sign-in, enrollment and invitation pages are all Japanese'
 test('an indirect reseller’s every page is all Japanese', async ({ page, baseURL }) => {
 	await signIn(page, baseURL, 'admin@contoso.example');
 	await expectNoEnglish(page, [
-		{ path: '/', ready: 'Wingtip Toys' },
+		{ path: '/' },
 		{ path: '/customers', ready: 'Wingtip Toys' },
 		{ path: '/customers/wingtip', ready: 'Avery Lee' },
 		{ path: '/indirect-providers', ready: 'Northwind Distribution' },
@@ -137,14 +143,14 @@ test('an indirect provider’s, the program operator’s and a customer’s page
 }) => {
 	await signIn(page, baseURL, 'admin@northwind.example');
 	await expectNoEnglish(page, [
-		{ path: '/', ready: 'Contoso IT Services' },
+		{ path: '/' },
 		{ path: '/indirect-resellers', ready: 'Contoso IT Services' },
 		{ path: '/customers', ready: 'Wingtip Toys' }
 	]);
 	await page.context().clearCookies();
 	await signIn(page, baseURL, 'admin@program.example');
 	await expectNoEnglish(page, [
-		{ path: '/', ready: 'Tailspin Cloud Program' },
+		{ path: '/' },
 		{ path: '/enrollment-review' },
 		{ path: '/add-indirect-provider' }
 	]);
