@@ -28,6 +28,42 @@ export default ts.config(
 			'@typescript-eslint/no-unused-vars': [
 				'error',
 				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_' }
+			],
+			// One-line bodies may go without braces; a body over several lines has them.
+			curly: ['error', 'multi-line'],
+			'svelte/button-has-type': 'error'
+		}
+	},
+	{
+		// The domain and the workflows are pure TypeScript shared by the app and the sync server:
+		// they import nothing from storage, sync, the UI, the server or the frameworks.
+		files: ['src/lib/domain/**', 'src/lib/flows/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: [
+								'$lib/db/*',
+								'$lib/sync/*',
+								'$lib/ui/*',
+								'$lib/i18n/*',
+								'$app/*',
+								'**/db/*',
+								'**/sync/*',
+								'**/ui/*',
+								'**/sync-server/**',
+								'svelte',
+								'svelte/*',
+								'dexie',
+								'node:*'
+							],
+							message:
+								'src/lib/domain and src/lib/flows are pure: pass what they need in, do not import it.'
+						}
+					]
+				}
 			]
 		}
 	},

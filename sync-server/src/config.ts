@@ -140,8 +140,9 @@ export function readConfig(
 	const root = process.cwd();
 	const demo = !(argv.includes('--no-demo') || env.TIERTWO_DEMO === '0');
 	const demoCustomers = readDemoCustomers(env, argv);
-	if (demoCustomers > 0 && !demo)
+	if (demoCustomers > 0 && !demo) {
 		throw new Error('--demo-customers adds to the demo workspace: it cannot go with --no-demo');
+	}
 	return {
 		port: Number(env.PORT ?? 4173),
 		host: env.HOST ?? '127.0.0.1',

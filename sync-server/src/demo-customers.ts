@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { HybridLogicalClock } from '$lib/domain/clock';
 import { documentName } from '$lib/domain/documents';
-import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
+import type { Author, EventType, PayloadOf } from '$lib/domain/events';
 import { can } from '$lib/domain/permissions';
 import type { AccountService } from './accounts/account-service.js';
 import { newId } from './accounts/tokens.js';
@@ -14,6 +14,7 @@ import { MAX_DEMO_CUSTOMERS } from './config.js';
 import { DEMO_PASSWORD } from './demo-seed.js';
 import type { DocumentRegistry } from './docs/document-registry.js';
 import { NEW_CUSTOMER_ROLES } from './invitations/invitation-service.js';
+import { eventMaker } from './system-events.js';
 
 const RESELLER = { orgId: 'contoso', adminId: 'contoso-admin' } as const;
 const PROVIDER = 'northwind';
@@ -118,23 +119,26 @@ export async function seedDemoCustomers(
 	deps: DemoCustomerDeps,
 	count: number
 ): Promise<DemoCustomersSeeded> {
-	if (!Number.isInteger(count) || count < 0 || count > MAX_DEMO_CUSTOMERS)
+	if (!Number.isInteger(count) || count < 0 || count > MAX_DEMO_CUSTOMERS) {
 		throw new RangeError(
 			`demo customers: ${count} is not an integer from 0 to ${MAX_DEMO_CUSTOMERS}`
 		);
+	}
 	const started = performance.now();
 	const { registry, accounts } = deps;
 	const now = deps.now ?? Date.now;
 	const reseller = await registry.current({ kind: 'org', orgId: RESELLER.orgId });
 	const provider = await registry.current({ kind: 'org', orgId: PROVIDER });
-	if (reseller?.kind !== 'org' || !reseller.org || provider?.kind !== 'org' || !provider.org)
+	if (reseller?.kind !== 'org' || !reseller.org || provider?.kind !== 'org' || !provider.org) {
 		throw new Error('demo customers: the demo workspace (contoso, northwind) is missing');
+	}
 	const resellerAdmin = await registry.currentActorOf({
 		userId: RESELLER.adminId,
 		orgId: RESELLER.orgId
 	});
-	if (!can(resellerAdmin.roles, 'sendInvitations'))
+	if (!can(resellerAdmin.roles, 'sendInvitations')) {
 		throw new Error(`demo customers: ${RESELLER.adminId} may not send invitations`);
+	}
 	const resellerName = reseller.org.legalName;
 	const providerName = provider.org.legalName;
 
@@ -142,8 +146,9 @@ export async function seedDemoCustomers(
 	const missing: DemoCustomer[] = [];
 	for (let index = 0; index < count; index += 1) {
 		const customer = demoCustomer(index);
-		if (!stored.has(documentName({ kind: 'customer', customerId: customer.customerId })))
+		if (!stored.has(documentName({ kind: 'customer', customerId: customer.customerId }))) {
 			missing.push(customer);
+		}
 	}
 	if (missing.length === 0) return { added: 0, total: count, ms: performance.now() - started };
 
@@ -151,8 +156,7 @@ export async function seedDemoCustomers(
 	// user.added (as a customer who signs up: the account's password is never in a log).
 	const passwordHash = await accounts.hash(DEMO_PASSWORD);
 	const placeholderHash = await accounts.hash(randomBytes(32).toString('base64url'));
-	const clock = new HybridLogicalClock('demo-customers');
-	const system = { userId: SYSTEM_USER_ID, orgId: PROGRAM_ORG_ID };
+	const makeEvent = eventMaker(new HybridLogicalClock('demo-customers'), now);
 	const resellerDoc = documentName({ kind: 'org', orgId: RESELLER.orgId });
 
 	let added = 0;
@@ -173,18 +177,8 @@ export async function seedDemoCustomers(
 		const result = await registry.appendAtomically(
 			names,
 			() => {
-				const stamp = () => clock.now(now());
-				const event = (
-					type: string,
-					payload: object,
-					by: { userId: string; orgId: string } = system
-				) => ({
-					id: newId(),
-					type,
-					at: stamp(),
-					by,
-					payload
-				});
+				const event = <T extends EventType>(type: T, payload: PayloadOf<T>, by?: Author) =>
+					makeEvent(type, payload, by ? { by } : {});
 				const resellerEvents: object[] = [];
 				const customerEvents: object[][] = [];
 				const orgEvents: object[][] = [];
@@ -221,7 +215,7 @@ export async function seedDemoCustomers(
 							userId: c.adminUserId,
 							email: c.adminEmail,
 							fullName: c.adminName,
-							roles: NEW_CUSTOMER_ROLES,
+							roles: [...NEW_CUSTOMER_ROLES],
 							temporaryPassword: { hash: placeholderHash, expiresAt: now() }
 						}),
 						event('user.passwordChanged', { userId: c.adminUserId })
@@ -252,8 +246,9 @@ export async function seedDemoCustomers(
 				return admins.get(by) ?? SYSTEM_ACTOR;
 			}
 		);
-		if (!result.ok)
+		if (!result.ok) {
 			throw new Error(`demo customers: refused by the registry: ${result.code} ${result.message}`);
+		}
 		added += batch.length;
 		deps.progress?.(count - missing.length + added, count);
 	}
@@ -278,6 +273,7 @@ async function createAccount(
 	});
 	if (created) return;
 	const existing = await accounts.store.byId(customer.adminUserId);
-	if (existing?.org_id !== customer.customerId)
+	if (existing?.org_id !== customer.customerId) {
 		throw new Error(`demo customers: ${customer.adminEmail} has an account in another org`);
+	}
 }

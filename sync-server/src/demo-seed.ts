@@ -4,12 +4,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { HybridLogicalClock } from '$lib/domain/clock';
 import type { DocumentRef } from '$lib/domain/documents';
-import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
+import { buildEvent, type EventType, type PayloadOf } from '$lib/domain/events';
+import { PROGRAM_ORG_ID } from '$lib/domain/ids';
 import type { Role } from '$lib/domain/permissions';
 import { hashPassword } from './accounts/passwords.js';
 import { newId } from './accounts/tokens.js';
 import { SYSTEM_ACTOR, type Actor } from './authorize.js';
 import type { DocumentRegistry } from './docs/document-registry.js';
+import { SYSTEM_AUTHOR } from './system-events.js';
 
 export const DEMO_PASSWORD = 'tiertwo-demo';
 
@@ -145,26 +147,27 @@ export async function seedDemoWorkspace(deps: SeedDeps): Promise<DemoSignIn[]> {
 		wall += 7 * 60_000;
 		return clock.now(Math.min(wall, now()));
 	};
-	const system = { userId: SYSTEM_USER_ID, orgId: PROGRAM_ORG_ID };
 	const adminOf = (org: string): Actor => ({
 		userId: userIdOf({ org, local: 'admin' }),
 		orgId: org,
 		roles: ADMIN_ROLES
 	});
 
-	async function write(
+	async function write<T extends EventType>(
 		ref: DocumentRef,
-		type: string,
-		payload: object,
+		type: T,
+		payload: PayloadOf<T>,
 		actor: Actor = SYSTEM_ACTOR
 	) {
-		const by = actor === SYSTEM_ACTOR ? system : { userId: actor.userId, orgId: actor.orgId };
-		const event = { id: newId(), type, at: at(), by, payload };
+		const by =
+			actor === SYSTEM_ACTOR ? SYSTEM_AUTHOR : { userId: actor.userId, orgId: actor.orgId };
+		const event = buildEvent(type, payload, { id: newId(), at: at(), by });
 		const verdict = await registry.appendEvents(registry.policy.name(ref), [event], actor);
-		if (!verdict.ok)
+		if (!verdict.ok) {
 			throw new Error(
 				`demo seed: ${type} in ${registry.policy.name(ref)} refused: ${verdict.code} ${verdict.message}`
 			);
+		}
 	}
 	const org = (orgId: string): DocumentRef => ({ kind: 'org', orgId });
 	const customer = (customerId: string): DocumentRef => ({ kind: 'customer', customerId });
@@ -189,7 +192,7 @@ export async function seedDemoWorkspace(deps: SeedDeps): Promise<DemoSignIn[]> {
 			userId: userIdOf(user),
 			email: emailOf(user),
 			fullName: user.fullName,
-			roles: user.roles,
+			roles: [...user.roles],
 			temporaryPassword: { hash: passwordHash, expiresAt: now() + 365 * DAY }
 		});
 		await write(org(user.org), 'user.passwordChanged', { userId: userIdOf(user) });
@@ -345,8 +348,9 @@ export async function seedDemoWorkspace(deps: SeedDeps): Promise<DemoSignIn[]> {
 		}));
 		// Partners administer their customers' tenants; a customer with no partner does it itself.
 		const tenantAdmin = c.reseller && !c.pending ? adminOf(c.reseller) : adminOf(c.id);
-		for (const person of people)
+		for (const person of people) {
 			await write(customer(c.id), 'tenantUser.added', person, tenantAdmin);
+		}
 		if (!c.reseller || c.pending || c.seats === 0) continue;
 		const orderId = newId();
 		const buyer = c.withProvider ? adminOf('northwind') : adminOf(c.reseller);

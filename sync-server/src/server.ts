@@ -409,9 +409,9 @@ export async function startServer(
 		const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
 		const fail = (error: unknown) => {
 			log.error({ err: error, path: pathname }, 'request failed');
-			if (!res.headersSent)
+			if (!res.headersSent) {
 				sendError(res, 500, 'server_error', 'Something went wrong on the server.');
-			else res.destroy();
+			} else res.destroy();
 		};
 		if (pathname === '/metrics' && req.method === 'GET') {
 			if (!mayReadMetrics(req, config.metricsToken)) {

@@ -153,8 +153,9 @@ async function drive(): Promise<void> {
 				console.log(`${tag}.accepted_updates_per_s ${fmt(result.throughput, 0)}`);
 				console.log(`${tag}.edit_to_peer_p50 ${fmt(result.p50, 2)} ms`);
 				console.log(`${tag}.edit_to_peer_p99 ${fmt(result.p99, 2)} ms`);
-				for (const [reason, count] of result.closed)
+				for (const [reason, count] of result.closed) {
 					console.log(`${tag}.closed ${count} (${reason})`);
+				}
 			}
 		}
 	} finally {

@@ -146,8 +146,9 @@ export async function importCustomerDocuments(
 				projectLog({ kind: 'customer', customerId: `c${index}` }, log),
 				doc
 			);
-			for (const table of READ_MODEL_TABLES_BY_KIND.customer)
+			for (const table of READ_MODEL_TABLES_BY_KIND.customer) {
 				figures.rows += rows[table]?.length ?? 0;
+			}
 			changes.push({
 				doc,
 				kind: 'customer',

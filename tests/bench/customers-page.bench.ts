@@ -69,8 +69,9 @@ try {
 	await context.addInitScript({ content: 'globalThis.__name = (target) => target;' });
 	const page = await context.newPage();
 	page.on('console', (message) => {
-		if (message.type() === 'warning' && message.text().startsWith('no matching'))
+		if (message.type() === 'warning' && message.text().startsWith('no matching')) {
 			console.log(`# ${message.text()}`);
+		}
 	});
 	await page.goto('/sign-in');
 	await page.getByLabel('Email').fill('admin@contoso.example');
@@ -139,8 +140,9 @@ try {
 				for (let i = 1; i <= word.length; i++) await type(word.slice(0, i));
 				for (let i = word.length - 1; i >= 0; i--) await type(word.slice(0, i));
 			}
-			if (misses.length > 0)
+			if (misses.length > 0) {
 				console.warn(`no matching rows after 5 s: ${misses.slice(0, 5).join('; ')}`);
+			}
 			return times;
 		}, WORDS);
 	const report = (phase: string, latencies: number[]) => {

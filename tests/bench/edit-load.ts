@@ -392,8 +392,9 @@ export class EditLoad {
 			});
 		};
 		const started = performance.now();
-		for (let d = 0; d < this.#settings.documents; d += 1)
+		for (let d = 0; d < this.#settings.documents; d += 1) {
 			for (let w = 0; w < window; w += 1) send(d);
+		}
 		await new Promise((r) => setTimeout(r, durationMs));
 		running = false;
 		const elapsed = performance.now() - started;

@@ -189,8 +189,9 @@ try {
 	console.log(
 		`live.offline_reconnect_other_screen_all ${allShownMs} ms (${shown} of ${OFFLINE_EVENTS} rows)`
 	);
-	if (waiting !== OFFLINE_EVENTS || outboxEmptyMs === 0 || shown !== OFFLINE_EVENTS)
+	if (waiting !== OFFLINE_EVENTS || outboxEmptyMs === 0 || shown !== OFFLINE_EVENTS) {
 		process.exit(1);
+	}
 } finally {
 	await browser.close();
 	await server.stop();

@@ -28,5 +28,6 @@ console.log(`storm.reconnections_per_second ${result.connectionsPerSecond.toFixe
 console.log(`storm.offline_edits_delivered ${result.delivered} of 50`);
 console.log(`storm.errors ${result.errors.length}`);
 console.log(`storm.diverged ${result.diverged.length}`);
-if (result.errors.length > 0 || result.diverged.length > 0 || result.allSyncedMs === 0)
+if (result.errors.length > 0 || result.diverged.length > 0 || result.allSyncedMs === 0) {
 	process.exit(1);
+}

@@ -313,8 +313,9 @@ async function drive(): Promise<void> {
 			] as const) {
 				console.log(`${tag}.${name}.connections_held ${run.held}`);
 				console.log(`${tag}.${name}.latency_phase_edits_per_s ${fmt(run.offered, 0)}`);
-				for (const [reason, count] of run.closed)
+				for (const [reason, count] of run.closed) {
 					console.log(`${tag}.${name}.closed ${count} (${reason})`);
+				}
 			}
 			console.log(`${tag}.ours.edit_to_peer_p50 ${fmt(ours.p50, 2)} ms`);
 			console.log(`${tag}.ours.edit_to_peer_p99 ${fmt(ours.p99, 2)} ms`);

@@ -51,8 +51,9 @@ async function createWorkAccount(page: Page, applicant: Applicant) {
 
 /** How the MPN ID is linked > Sign in > user name > Next > password > Sign in. */
 async function signInToPmc(page: Page, userName: string) {
-	if (await page.getByRole('heading', { level: 1, name: 'Link your MPN ID' }).isVisible())
+	if (await page.getByRole('heading', { level: 1, name: 'Link your MPN ID' }).isVisible()) {
 		await page.getByRole('button', { name: 'Sign in' }).click();
+	}
 	await heading(page, 'Sign in to Partner Membership Center');
 	await page.getByLabel('Partner Membership Center user name').fill(userName);
 	await page.getByRole('button', { name: 'Next' }).click();
@@ -306,8 +307,9 @@ test('Create one states the enforced password minimum and refuses, before asking
 	const strong = 'q7#Lm!2xVb9$Tz4&Wk8@';
 	const creations: string[] = [];
 	page.on('request', (request) => {
-		if (request.method() === 'POST' && request.url().endsWith('/api/enrollment/work-account'))
+		if (request.method() === 'POST' && request.url().endsWith('/api/enrollment/work-account')) {
 			creations.push(request.url());
+		}
 	});
 	await page.goto('/enroll');
 	await page.getByRole('link', { name: /Start enrollment|Continue your enrollment/ }).click();

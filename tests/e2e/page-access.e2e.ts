@@ -20,8 +20,9 @@ test('a reseller is offered no Indirect resellers, and its URL, Add indirect pro
 	await signInThroughForm(page, DEMO_ADMIN);
 	const menu = page.getByRole('navigation', { name: 'Main menu' });
 	await expect(menu.getByRole('link', { name: 'Indirect providers', exact: true })).toBeVisible();
-	for (const label of ['Indirect resellers', 'Add indirect provider', 'Enrollment review'])
+	for (const label of ['Indirect resellers', 'Add indirect provider', 'Enrollment review']) {
 		await expect(menu.getByRole('link', { name: label, exact: true })).toHaveCount(0);
+	}
 	await expect(page.getByRole('link', { name: 'Open Indirect resellers' })).toHaveCount(0);
 
 	const cases = [

@@ -165,8 +165,9 @@ test.describe('at 390 x 844 with touch', () => {
 			row.getByRole('button', { name: 'Invite new customers with Northwind Distribution' }),
 			row.getByRole('link', { name: 'View customers shared with Northwind Distribution' }),
 			row.getByRole('button', { name: 'End the partnership with Northwind Distribution' })
-		])
+		]) {
 			await expectWithinReach(action);
+		}
 		await expectNoAxeViolations(contoso, 'Indirect providers at 390 px');
 		await tapWithinReach(
 			row.getByRole('button', { name: "Remove Northwind Distribution's admin access" })
@@ -247,8 +248,9 @@ test.describe('at 390 x 844 with touch', () => {
 			.getByRole('table', { name: 'Resellers of record' })
 			.getByRole('row', { name: /Contoso IT Services/ });
 		await expect(resellerOfRecord).toContainText('Northwind Distribution', { timeout: 20_000 });
-		for (const action of await resellerOfRecord.getByRole('button').all())
+		for (const action of await resellerOfRecord.getByRole('button').all()) {
 			await expectWithinReach(action);
+		}
 	});
 
 	test('order: a reseller orders from its phone and has the status and the license boxes within reach', async ({

@@ -23,10 +23,11 @@ export async function expectWithinReach(target: Locator, what?: string): Promise
 		const sidewaysScrollers: string[] = [];
 		for (let parent = element.parentElement; parent; parent = parent.parentElement) {
 			const style = getComputedStyle(parent);
-			if (style.overflowX !== 'visible' && parent.scrollWidth > parent.clientWidth + 1)
+			if (style.overflowX !== 'visible' && parent.scrollWidth > parent.clientWidth + 1) {
 				sidewaysScrollers.push(
 					`${parent.tagName.toLowerCase()}.${parent.className} (${parent.scrollWidth} > ${parent.clientWidth})`
 				);
+			}
 			if (/auto|scroll/.test(style.overflowY) && parent.scrollHeight > parent.clientHeight) {
 				const offset = element.getBoundingClientRect().top - parent.getBoundingClientRect().top;
 				parent.scrollTop += offset - parent.clientHeight / 2;

@@ -206,8 +206,9 @@ describe('sign-in', () => {
 			await post('/api/auth/sign-in', { email, password: 'tiertwo-demo' })
 		);
 		// A stranger elsewhere sets off the account's lock with wrong guesses.
-		for (let i = 0; i < 6; i += 1)
+		for (let i = 0; i < 6; i += 1) {
 			await post('/api/auth/sign-in', { email, password: 'wrong-password-123' });
+		}
 		const elsewhere = await post('/api/auth/sign-in', { email, password: 'tiertwo-demo' });
 		expect(elsewhere.status).toBe(429);
 		expect((await errorOf(elsewhere)).code).toBe('auth_locked');
@@ -225,8 +226,9 @@ describe('sign-in', () => {
 		const other = cookiesFrom(
 			await post('/api/auth/sign-in', { email: 'admin@wingtip.example', password: 'tiertwo-demo' })
 		);
-		for (let i = 0; i < 6; i += 1)
+		for (let i = 0; i < 6; i += 1) {
 			await post('/api/auth/sign-in', { email, password: 'wrong-password-123' });
+		}
 		const borrowed = await post(
 			'/api/auth/sign-in',
 			{ email, password: 'tiertwo-demo' },

@@ -344,8 +344,9 @@ describe('refused updates', () => {
 		await new Promise((resolve) => socket.once('open', resolve));
 		const closed = socketClosed(socket);
 		const queryAwareness = new Uint8Array([3]);
-		for (let i = 0; i < 1000 && socket.readyState === socket.OPEN; i += 1)
+		for (let i = 0; i < 1000 && socket.readyState === socket.OPEN; i += 1) {
 			socket.send(queryAwareness);
+		}
 		expect(await closed).toEqual({ code: 1008, reason: 'sync_rate_limited' });
 	});
 });

@@ -241,10 +241,11 @@ describe('a reseller requests a reseller relationship', () => {
 		);
 		expect(redeemed).toHaveLength(1);
 		let requests = 0;
-		for (const orgId of ['woodgrovebank', 'lucernepublishing'])
+		for (const orgId of ['woodgrovebank', 'lucernepublishing']) {
 			requests += (await serverLog(`customer/${orgId}`)).filter((e) =>
 				JSON.stringify(e.payload).includes(invitationId)
 			).length;
+		}
 		expect(requests).toBe(1);
 	});
 

@@ -79,8 +79,9 @@ interface ForgeryCase {
 /** Whether a user of `party` holding only `role` may open `doc` at all (reads follow roles). */
 function opens(role: Role, party: Party, doc: DocumentRef): boolean {
 	if (!mayReadDocument([role], doc.kind)) return false;
-	if (doc.kind === 'org' && doc.orgId !== party)
+	if (doc.kind === 'org' && doc.orgId !== party) {
 		return OTHER_ORG_READERS.program.some((capability) => can([role], capability));
+	}
 	return true;
 }
 

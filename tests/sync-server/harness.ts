@@ -164,8 +164,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify({ email, password })
 			});
-			if (response.status !== 200)
+			if (response.status !== 200) {
 				throw new Error(`sign-in of ${email} failed: ${response.status}`);
+			}
 			return cookiesFrom(response);
 		},
 		provider(name, session, doc = new Y.Doc(), origin = url, params = {}) {

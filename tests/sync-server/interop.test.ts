@@ -52,8 +52,9 @@ async function editsMadeAway(server: TestServer, name: string) {
 	const refusals: string[] = [];
 	socket.on('message', (data: Buffer) => {
 		const decoder = decoding.createDecoder(new Uint8Array(data));
-		if (decoding.readVarUint(decoder) === messageRefused)
+		if (decoding.readVarUint(decoder) === messageRefused) {
 			refusals.push(decoding.readVarString(decoder));
+		}
 	});
 	await new Promise((resolve) => socket.once('open', resolve));
 	socket.send(encodeUpdate(Y.encodeStateAsUpdate(doc, afterFirst)));

@@ -183,8 +183,9 @@ class Server {
 		// The first copy of an id is the acknowledged one; a later duplicate has its own outcome.
 		const outcomes = new Map<string, string>();
 		log.forEach((entry, index) => {
-			if (!outcomes.has(entry.id))
+			if (!outcomes.has(entry.id)) {
 				outcomes.set(entry.id, `${index} ${superseded.get(entry.id) ?? 'applied'}`);
+			}
 		});
 		return outcomes;
 	}
@@ -192,8 +193,9 @@ class Server {
 	#check(): void {
 		const now = this.#outcomes();
 		for (const [id, was] of this.acknowledged) {
-			if (now.get(id) !== was)
+			if (now.get(id) !== was) {
 				throw new Error(`acknowledged ${id} changed: ${was} -> ${now.get(id)}`);
+			}
 		}
 	}
 
@@ -280,12 +282,13 @@ function run(ops: readonly Op[], clientIds: readonly number[]): void {
 			else if (step.move === 'insert') log.insert(at, [value]);
 			else if (step.move === 'delete') {
 				if (log.length > 0) log.delete(Math.min(at, log.length - 1), 1);
-			} else
+			} else {
 				fork.transact(() => {
 					log.insert(at, [value]);
 					log.delete(at, 1);
 					log.push([value]);
 				});
+			}
 			server.submit(Y.encodeStateAsUpdate(fork, before), mallory);
 			continue;
 		}

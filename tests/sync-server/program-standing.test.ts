@@ -39,8 +39,9 @@ let skipStanding = false;
 const policy: AccessPolicy = {
 	...domainPolicy,
 	checkAppends(ref, state, candidates, actor, now, related) {
-		if (!skipStanding)
+		if (!skipStanding) {
 			return domainPolicy.checkAppends(ref, state, candidates, actor, now, related);
+		}
 		// Without `related` the domain leaves standing out.
 		return checkAppends(ref, state, candidates, actor, { now }).map((result) =>
 			result.ok ? { ok: true, eventId: result.event.id } : result
@@ -205,8 +206,9 @@ async function orgState(orgId: string) {
 
 beforeAll(async () => {
 	t = await startTestServer({ policy, limits: { invitationAttemptsPerMinute: 100_000 } });
-	for (const customer of ['fourthcoffee', 'blueyonder', 'wingtip'])
+	for (const customer of ['fourthcoffee', 'blueyonder', 'wingtip']) {
 		await sessionOf(`admin@${customer}.example`);
+	}
 
 	// Tailwind Traders, already enrolled in CSP: admitted until the program rejects its application.
 	const tailwind = await sessionOf('admin@tailwind.example');

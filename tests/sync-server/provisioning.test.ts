@@ -245,13 +245,15 @@ describe('order provisioning by the program', () => {
 			['failed', 'provisioned'],
 			['not applied', 'provisioned']
 		]).toContainEqual(statuses);
-		if (statuses[0] === 'failed')
+		if (statuses[0] === 'failed') {
 			expect(outcomes.find((o) => o?.status === 'failed')?.failureReason).toBe(
 				'error_quantity_out_of_range'
 			);
+		}
 		expect((await suiteOf(t)).quantity).toBe(before.quantity + half);
-		for (const [index, o] of [first, second].entries())
+		for (const [index, o] of [first, second].entries()) {
 			expect(await outcomesIn(t, o.payload.orderId)).toHaveLength(outcomes[index] ? 1 : 0);
+		}
 	});
 
 	it('refuses an order.provisioned a client writes, and stores nothing', async () => {

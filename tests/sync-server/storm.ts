@@ -252,8 +252,9 @@ export async function runReconnectStorm(options: StormOptions): Promise<StormRes
 					code !== undefined &&
 					![1000, 1001, 1005, 1006].includes(code) &&
 					event?.reason !== 'sync_log_not_at_tail'
-				)
+				) {
 					errors.push(`${index} ${entry.name}: closed ${code} ${event?.reason ?? ''}`);
+				}
 			});
 			clients.push(client);
 			owner.set(client, account);

@@ -132,9 +132,9 @@ export function receive(state: HlcState, remote: HlcTimestamp, wallMs: number): 
 	if (own !== state.wall) state = { wall: own, counter: 0, node: state.node };
 	const wall = Math.max(state.wall, other.wall, now);
 	let counter = 0;
-	if (wall === state.wall && wall === other.wall)
+	if (wall === state.wall && wall === other.wall) {
 		counter = Math.max(state.counter, other.counter) + 1;
-	else if (wall === state.wall) counter = state.counter + 1;
+	} else if (wall === state.wall) counter = state.counter + 1;
 	else if (wall === other.wall) counter = other.counter + 1;
 	return advance(wall, counter, state.node);
 }

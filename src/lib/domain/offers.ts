@@ -81,8 +81,9 @@ export function quantityProblem(
 			? null
 			: { kind: 'range', offer: offer.name, min: offer.minQuantity, max: offer.maxQuantity };
 	}
-	if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY)
+	if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) {
 		return { kind: 'whole' };
+	}
 	return current + quantity > offer.maxQuantity
 		? {
 				kind: 'total',

@@ -31,8 +31,9 @@ export const PBKDF2_KEY_BYTES = 32;
  * takes the next 5 bits, so every character is uniformly one of 32 (no modulo bias).
  */
 export function temporaryPasswordFromBytes(bytes: Uint8Array): string {
-	if (bytes.length < TEMPORARY_PASSWORD_BYTES)
+	if (bytes.length < TEMPORARY_PASSWORD_BYTES) {
 		throw new RangeError(`a temporary password needs ${TEMPORARY_PASSWORD_BYTES} random bytes`);
+	}
 	let text = '';
 	let buffer = 0;
 	let held = 0;
@@ -45,8 +46,9 @@ export function temporaryPasswordFromBytes(bytes: Uint8Array): string {
 		}
 		held -= BITS_PER_CHAR;
 		text += ALPHABET[(buffer >> held) & 0x1f];
-		if (produced % GROUP_LENGTH === GROUP_LENGTH - 1 && produced < GROUPS * GROUP_LENGTH - 1)
+		if (produced % GROUP_LENGTH === GROUP_LENGTH - 1 && produced < GROUPS * GROUP_LENGTH - 1) {
 			text += '-';
+		}
 	}
 	return text;
 }

@@ -107,8 +107,9 @@ export function redemptionRefusal(context: RedemptionContext): RedemptionRefusal
 	if (
 		context.redeemerOrgId === context.inviterOrgId ||
 		context.redeemerOrgKind !== invitedOrgKind(invitation.kind)
-	)
+	) {
 		return 'wrongOrgKind';
+	}
 	if (!can(context.redeemerRoles, 'managePartnerships')) return 'capabilityMissing';
 	const standing = standingRedemptionRefusal(context.redeemerStanding);
 	if (standing) return standing;
@@ -157,14 +158,17 @@ export function customerRedemptionRefusal(
 	if (!isCustomerInvitation(invitation.kind)) return 'kindUnsupported';
 	const standing = standingRedemptionRefusal(context.inviterStanding);
 	if (standing) return standing;
-	if (context.redeemerOrgId === context.inviterOrgId || context.redeemerOrgKind !== 'customer')
+	if (context.redeemerOrgId === context.inviterOrgId || context.redeemerOrgKind !== 'customer') {
 		return 'wrongOrgKind';
+	}
 	if (!can(context.redeemerRoles, 'respondToRelationships')) return 'capabilityMissing';
-	if (context.inviterCountry === null || context.redeemerCountry !== context.inviterCountry)
+	if (context.inviterCountry === null || context.redeemerCountry !== context.inviterCountry) {
 		return 'countryMismatch';
+	}
 	if (hasLiveRelationship(context.customer, context.inviterOrgId)) return 'alreadyCustomer';
-	if (invitation.kind === 'customerWithProvider' && !isPartnershipLive(context.partnership))
+	if (invitation.kind === 'customerWithProvider' && !isPartnershipLive(context.partnership)) {
 		return 'partnershipNotLive';
+	}
 	return null;
 }
 
@@ -185,9 +189,14 @@ export function newCustomerRefusal(context: {
 	if (!isCustomerInvitation(context.invitation.kind)) return 'kindUnsupported';
 	const standing = standingRedemptionRefusal(context.inviterStanding);
 	if (standing) return standing;
-	if (context.inviterCountry === null || context.country !== context.inviterCountry)
+	if (context.inviterCountry === null || context.country !== context.inviterCountry) {
 		return 'countryMismatch';
-	if (context.invitation.kind === 'customerWithProvider' && !isPartnershipLive(context.partnership))
+	}
+	if (
+		context.invitation.kind === 'customerWithProvider' &&
+		!isPartnershipLive(context.partnership)
+	) {
 		return 'partnershipNotLive';
+	}
 	return null;
 }

@@ -30,8 +30,9 @@ export function renewalDate(term: SubscriptionTerm, now: number): number {
 /** Why this order cannot be provisioned now, or null when it can. */
 export function provisioningRefusal(state: CustomerDocumentState, order: Order): ErrorCode | null {
 	const onBehalfOf = order.submittedBy.orgId === order.onBehalfOf ? null : order.onBehalfOf;
-	if (orderPartnerOfRecord(state, order.submittedBy.orgId, onBehalfOf) === null)
+	if (orderPartnerOfRecord(state, order.submittedBy.orgId, onBehalfOf) === null) {
 		return 'error_no_relationship';
+	}
 	// Licenses this order adds to each subscription so far: two lines on one subscription add up.
 	const adding = new Map<string, number>();
 	for (const line of order.lines) {
@@ -48,8 +49,9 @@ export function provisioningRefusal(state: CustomerDocumentState, order: Order):
 		const offer = findOffer(subscription.offerId);
 		if (!offer) return 'error_offer_unknown';
 		const added = adding.get(line.subscriptionId) ?? 0;
-		if (quantityProblem(offer, line.quantity, subscription.quantity + added))
+		if (quantityProblem(offer, line.quantity, subscription.quantity + added)) {
 			return 'error_quantity_out_of_range';
+		}
 		adding.set(line.subscriptionId, added + line.quantity);
 	}
 	return null;

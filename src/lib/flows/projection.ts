@@ -87,10 +87,12 @@ function refusalBeforeMachines(
 	const rule = EVENT_RULES[event.type];
 	if (rule.document !== ref.kind) return 'error_wrong_document';
 	if (rule.capability === 'system' && !isSystemAuthor(event.by)) return 'error_system_only';
-	if (event.by.userId === SYSTEM_USER_ID && !isSystemAuthor(event.by))
+	if (event.by.userId === SYSTEM_USER_ID && !isSystemAuthor(event.by)) {
 		return 'error_author_mismatch';
-	if (!dependsOnRelationships(event) && !isAllowedWriter(ref, state, event))
+	}
+	if (!dependsOnRelationships(event) && !isAllowedWriter(ref, state, event)) {
 		return 'error_not_a_party';
+	}
 	return null;
 }
 
@@ -267,8 +269,9 @@ function partyAccess(
 				// Before the log names its users (a brand-new org), the server's account decides.
 				return user === undefined || isUserLive(user) ? 'write' : 'none';
 			}
-			if (viewer.orgId === PROGRAM_ORG_ID && REVIEWABLE.has(state.enrollment.status))
+			if (viewer.orgId === PROGRAM_ORG_ID && REVIEWABLE.has(state.enrollment.status)) {
 				return rolesAllow(viewer, OTHER_ORG_READERS.program) ? 'write' : 'none';
+			}
 			if (!rolesAllow(viewer, OTHER_ORG_READERS.provider)) return 'none';
 			const partnership = related?.({
 				kind: 'partnership',
@@ -436,15 +439,18 @@ export function checkAppend(
 	}
 	const rule = EVENT_RULES[event.type];
 	const system = isSystemAuthor(event.by);
-	if (actor.userId === SYSTEM_USER_ID && !system)
+	if (actor.userId === SYSTEM_USER_ID && !system) {
 		return refuse('error_author_mismatch', 'the system writes as the program');
-	if (rule.capability === 'system' && !system)
+	}
+	if (rule.capability === 'system' && !system) {
 		return refuse('error_system_only', `${event.type} is written by the server only`);
+	}
 	if (!system && rule.capability !== 'system' && !can(actor.roles, rule.capability)) {
 		return refuse('error_missing_capability', `${event.type} needs ${rule.capability}`);
 	}
-	if (rule.document !== ref.kind)
+	if (rule.document !== ref.kind) {
 		return refuse('error_wrong_document', `${event.type} belongs in a ${rule.document} document`);
+	}
 	if (!system && !isAllowedWriter(ref, state, event)) {
 		return refuse('error_not_a_party', `${actor.orgId} may not write ${event.type} here`);
 	}
@@ -460,8 +466,9 @@ export function checkAppend(
 		system || !related
 			? null
 			: standingRefusalFor(ref, state, event, (orgId) => related({ kind: 'org', orgId }));
-	if (standing)
+	if (standing) {
 		return refuse(standing, `${event.type} is a partner action the program has not admitted`);
+	}
 	return { ok: true, event };
 }
 

@@ -18,8 +18,9 @@ const numberFormats = new Map<string, Intl.NumberFormat>();
 export function formatDate(value: number | Date, style: DateStyle = 'date'): string {
 	const key = `${locale.current} ${style}`;
 	let format = dateFormats.get(key);
-	if (!format)
+	if (!format) {
 		dateFormats.set(key, (format = new Intl.DateTimeFormat(locale.current, DATE_OPTIONS[style])));
+	}
 	return format.format(value);
 }
 
@@ -43,11 +44,12 @@ const regionNames = new Map<string, Intl.DisplayNames>();
  */
 export function regionName(code: string): string {
 	let names = regionNames.get(locale.current);
-	if (!names)
+	if (!names) {
 		regionNames.set(
 			locale.current,
 			(names = new Intl.DisplayNames([locale.current], { type: 'region' }))
 		);
+	}
 	try {
 		return names.of(code) ?? code;
 	} catch {

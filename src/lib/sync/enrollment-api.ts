@@ -77,10 +77,11 @@ export async function signInWorkAccount(credentials: WorkAccountCredentials): Pr
 		current.email.toLowerCase() === credentials.email.trim().toLowerCase();
 	if (!sameUser || credentials.password !== '') {
 		const result = await session.signIn(credentials.email.trim(), credentials.password);
-		if (!result.ok)
+		if (!result.ok) {
 			throw new EnrollmentCallError(
 				result.code === 'auth_offline' ? 'enroll_offline_error' : result.code
 			);
+		}
 	}
 	return workAccount();
 }
@@ -157,10 +158,11 @@ export async function addIndirectProvider(
 	const body = (await response.json().catch(() => null)) as {
 		error?: { code?: string; fields?: Record<string, string> };
 	} | null;
-	if (!response.ok)
+	if (!response.ok) {
 		throw new EnrollmentCallError(
 			body?.error?.code ?? 'error_unexpected',
 			body?.error?.fields ?? {}
 		);
+	}
 	return z.object({ orgId: z.string(), adminEmail: z.string() }).parse(body);
 }

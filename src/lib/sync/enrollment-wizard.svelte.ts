@@ -118,8 +118,9 @@ class EnrollmentWizard {
 	}
 
 	send(event: EnrollmentWizardEvent): void {
-		if (event.type === 'workAccount.createOne' || event.type === 'workAccount.signIn')
+		if (event.type === 'workAccount.createOne' || event.type === 'workAccount.signIn') {
 			this.#serverFields = {};
+		}
 		this.#actor?.send(event);
 	}
 

@@ -58,8 +58,9 @@ export function orderDecision(
 		outcome: async (db) => {
 			const row = await db.orders.get([customerId, orderId]);
 			if (row?.status === 'provisioned') return { ok: true };
-			if (row?.status === 'failed')
+			if (row?.status === 'failed') {
 				return { ok: false, code: row.failureReason ?? 'error_unexpected' };
+			}
 			return undefined;
 		}
 	};

@@ -29,8 +29,9 @@ export function minimalEdit(before: string, after: string): TextEdit {
 	while (
 		end < shorter - start &&
 		before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)
-	)
+	) {
 		end += 1;
+	}
 	return {
 		index: start,
 		remove: before.length - start - end,

@@ -555,8 +555,9 @@ export class SyncEngine {
 			});
 			if (this.#upToDate(change.name, change.version)) {
 				// Open and in sync: the change itself came over its connection before the notice.
-				if (this.#connections.get(change.name)?.synced)
+				if (this.#connections.get(change.name)?.synced) {
 					this.#setVersion(change.name, change.version);
+				}
 				continue;
 			}
 			if (!this.#behind.has(change.name)) {
@@ -863,9 +864,9 @@ export class SyncEngine {
 					else this.#lostContact(name, doc);
 					if (synced && !this.#rebuilding.has(name)) void this.#replayOrphans(name);
 					if (synced) {
-						if (this.#pendingDocs.has(name))
+						if (this.#pendingDocs.has(name)) {
 							void this.#checkPending(name).catch(this.#reportStorage);
-						else this.#lingerThenClose(name);
+						} else this.#lingerThenClose(name);
 					}
 				}
 			},

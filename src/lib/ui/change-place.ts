@@ -34,8 +34,9 @@ function orgPlace(event: DomainEvent, orgId: string, viewerKind: string | undefi
 	}
 	if (area === 'invitation') {
 		const kind = event.type === 'invitation.created' ? event.payload.kind : null;
-		if (kind === 'reseller' || (kind === null && viewerKind === 'indirectProvider'))
+		if (kind === 'reseller' || (kind === null && viewerKind === 'indirectProvider')) {
 			return place('/indirect-resellers');
+		}
 		if (kind === 'customerWithProvider') return place('/indirect-providers');
 		return place('/customers');
 	}

@@ -52,12 +52,13 @@ function touchedRows(table: HTMLElement, records: MutationRecord[]): Set<HTMLEle
 		const target = record.target instanceof Element ? record.target : record.target.parentElement;
 		const row = target?.closest<HTMLElement>(ROW);
 		if (row && table.contains(row)) rows.add(row);
-		else
+		else {
 			for (const node of Array.from(record.addedNodes)) {
 				if (!(node instanceof Element)) continue;
 				if (node.matches(ROW)) rows.add(node as HTMLElement);
 				for (const inner of Array.from(node.querySelectorAll<HTMLElement>(ROW))) rows.add(inner);
 			}
+		}
 	}
 	return head && rows.has(head) ? null : rows;
 }

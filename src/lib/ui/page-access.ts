@@ -200,8 +200,9 @@ function decide(viewer: Viewer, pathname: string, withInstead: boolean): PageDec
 	if (rule.capabilities.length === 0) return { open: true, page };
 	if (!viewer.capabilities) return { open: false, page, reason: 'unknown' };
 	const { capabilities } = viewer;
-	if (rule.capabilities.some((capability) => capabilities.has(capability)))
+	if (rule.capabilities.some((capability) => capabilities.has(capability))) {
 		return { open: true, page };
+	}
 	return { open: false, page, reason: 'roles', roles: rolesOpening(rule) };
 }
 

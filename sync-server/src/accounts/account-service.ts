@@ -122,10 +122,12 @@ export class AccountService {
 		address: string,
 		deviceRefreshToken?: string
 	): Promise<{ ok: true; grant: Grant; account: AccountRow } | AuthFailure> {
-		if (typeof emailInput !== 'string' || typeof passwordInput !== 'string')
+		if (typeof emailInput !== 'string' || typeof passwordInput !== 'string') {
 			return fail(400, 'auth_bad_request');
-		if (emailInput.length > 320 || passwordInput.length > PASSWORD_MAX_LENGTH)
+		}
+		if (emailInput.length > 320 || passwordInput.length > PASSWORD_MAX_LENGTH) {
 			return fail(401, 'auth_invalid_credentials');
+		}
 		const email = normalizeEmail(emailInput);
 		const now = this.#now();
 		const knownDevice = await this.#isSignedInDevice(deviceRefreshToken, email, now);
@@ -204,8 +206,9 @@ export class AccountService {
 		accessExpiresAt: number
 	): Promise<Authenticated | AuthFailure> {
 		const session = await this.#store.session(sessionId);
-		if (!session || session.revoked_at !== null || session.expires_at <= now)
+		if (!session || session.revoked_at !== null || session.expires_at <= now) {
 			return fail(401, 'auth_session_expired');
+		}
 		const account = await this.#store.byId(session.account_id);
 		if (!account || account.disabled) return fail(401, 'auth_session_expired');
 		return { ok: true, account, sessionId, accessExpiresAt };
@@ -237,8 +240,9 @@ export class AccountService {
 	async revoke(sessionIds: readonly string[], reason: string): Promise<void> {
 		const now = this.#now();
 		const ended: string[] = [];
-		for (const id of sessionIds)
+		for (const id of sessionIds) {
 			if (await this.#store.revokeSession(id, reason, now)) ended.push(id);
+		}
 		if (ended.length > 0) this.#events.sessionsRevoked?.(ended);
 	}
 
@@ -260,13 +264,15 @@ export class AccountService {
 		nextInput: unknown,
 		org: { readonly orgName?: string | null; readonly tenantDomain?: string | null } = {}
 	): Promise<{ ok: true } | AuthFailure> {
-		if (typeof currentInput !== 'string' || typeof nextInput !== 'string')
+		if (typeof currentInput !== 'string' || typeof nextInput !== 'string') {
 			return fail(400, 'auth_bad_request');
+		}
 		// Bounded before any work: the strength estimate's cost grows with the length.
 		if (nextInput.length > PASSWORD_MAX_LENGTH * 2) return fail(400, 'auth_password_too_long');
 		const account = await this.#store.byId(auth.account.id);
-		if (!account || !(await verifyPassword(currentInput, account.password_hash)))
+		if (!account || !(await verifyPassword(currentInput, account.password_hash))) {
 			return fail(400, 'auth_current_password_wrong');
+		}
 		if (currentInput === nextInput) return fail(400, 'auth_password_unchanged');
 		const refusal = checkOwnerPassword(nextInput, scorePassword, {
 			fullName: account.full_name,

@@ -3,7 +3,7 @@
 // The server records a changed temporary password back in the log as `user.passwordChanged`.
 import type { Logger } from 'pino';
 import { HybridLogicalClock } from '$lib/domain/clock';
-import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
+import { SYSTEM_USER_ID } from '$lib/domain/ids';
 import type { DomainEvent } from '$lib/domain/events';
 import { normalizeEmail } from '$lib/domain/rules';
 import { SYSTEM_ACTOR } from '../authorize.js';
@@ -11,8 +11,8 @@ import type { DocumentRegistry } from '../docs/document-registry.js';
 import type { Admission } from '../docs/document-registry.js';
 import type { LiveDocument } from '../docs/live-document.js';
 import type { AccountRow } from '../store/storage.js';
+import { eventMaker, type EventMaker } from '../system-events.js';
 import type { AccountService } from './account-service.js';
-import { newId } from './tokens.js';
 
 export class AccountSync {
 	readonly #accounts: AccountService;
@@ -20,6 +20,7 @@ export class AccountSync {
 	readonly #log: Logger;
 	readonly #clock = new HybridLogicalClock('sync-server');
 	readonly #now: () => number;
+	readonly #event: EventMaker;
 	/** emails of users added in accepted updates whose accounts are not made yet: email -> claim */
 	readonly #claims = new Map<string, { readonly orgId: string; readonly userId: string }>();
 	/** called when an org gets its first account (its documents must be indexed) */
@@ -37,6 +38,7 @@ export class AccountSync {
 		this.#registry = registry;
 		this.#log = log;
 		this.#now = now;
+		this.#event = eventMaker(this.#clock, now);
 	}
 
 	/**
@@ -165,19 +167,14 @@ export class AccountSync {
 
 	/** Records in the org's log that a user replaced their temporary password. */
 	async recordPasswordChanged(account: AccountRow): Promise<void> {
-		const event = {
-			id: newId(),
-			type: 'user.passwordChanged',
-			at: this.#clock.now(this.#now()),
-			by: { userId: SYSTEM_USER_ID, orgId: PROGRAM_ORG_ID },
-			payload: { userId: account.id }
-		};
+		const event = this.#event('user.passwordChanged', { userId: account.id });
 		const verdict = await this.#registry.appendEvents(
 			this.#registry.policy.name({ kind: 'org', orgId: account.org_id }),
 			[event],
 			SYSTEM_ACTOR
 		);
-		if (!verdict.ok)
+		if (!verdict.ok) {
 			this.#log.warn({ code: verdict.code, user: account.id }, 'password change not recorded');
+		}
 	}
 }

@@ -69,8 +69,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
 				!Number.isInteger(iterations) ||
 				iterations < MIN_PBKDF2_ITERATIONS ||
 				iterations > DEVICE_PBKDF2_ITERATIONS
-			)
+			) {
 				return false;
+			}
 			const expected = Buffer.from(key ?? '', 'base64url');
 			if (expected.length !== KEY_LENGTH) return false;
 			const actual = await pbkdf2Async(password, Buffer.from(salt ?? '', 'base64url'), iterations);

@@ -73,8 +73,9 @@ export class SignInLimiter implements SignInLimits {
 	/** Says whether an attempt from `address` for `email` may be checked at all. */
 	attempt(address: string, email: string, now: number, knownDevice = false): LimitDecision {
 		const wait = this.#addresses.retryAfter(address, now);
-		if (wait !== null)
+		if (wait !== null) {
 			return { allowed: false, code: 'auth_rate_limited', retryAfterSeconds: wait };
+		}
 		if (knownDevice) return { allowed: true };
 		const lock = this.#emails.get(email);
 		if (lock && lock.lockedUntil > now) {

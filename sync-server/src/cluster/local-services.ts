@@ -179,8 +179,9 @@ function nobody(): { uid: number; gid: number } | null {
 	if (process.getuid?.() !== 0) return null;
 	const uid = spawnSync('id', ['-u', 'nobody'], { encoding: 'utf8' });
 	const gid = spawnSync('id', ['-g', 'nobody'], { encoding: 'utf8' });
-	if (uid.status !== 0 || gid.status !== 0)
+	if (uid.status !== 0 || gid.status !== 0) {
 		throw new Error('running as root and there is no user `nobody` to run PostgreSQL as');
+	}
 	return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 

@@ -177,7 +177,8 @@ function writeStrings(encoder: encoding.Encoder, strings: readonly string[]): vo
 
 function readStrings(decoder: decoding.Decoder): string[] {
 	const strings: string[] = [];
-	for (let count = decoding.readVarUint(decoder); count > 0; count -= 1)
+	for (let count = decoding.readVarUint(decoder); count > 0; count -= 1) {
 		strings.push(decoding.readVarString(decoder));
+	}
 	return strings;
 }

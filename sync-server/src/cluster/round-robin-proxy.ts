@@ -120,8 +120,9 @@ export async function startRoundRobinProxy(
 				const headers = forwardedHeaders(req);
 				let head_ = `${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/1.1\r\n`;
 				for (const [name, value] of Object.entries(headers)) {
-					for (const v of Array.isArray(value) ? value : [value])
+					for (const v of Array.isArray(value) ? value : [value]) {
 						head_ += `${name}: ${String(v)}\r\n`;
+					}
 				}
 				head_ += 'connection: Upgrade\r\nupgrade: websocket\r\n\r\n';
 				upstream.write(head_);

@@ -76,9 +76,9 @@ function start(index: number, showSignIns: boolean): Promise<Member> {
 			} else if (showSignIns) process.stdout.write(text);
 		});
 		child.on('exit', (code, signal) => {
-			if (member.backend === null)
+			if (member.backend === null) {
 				reject(new Error(`process ${index + 1} exited (${code ?? signal})`));
-			else if (!stopping) {
+			} else if (!stopping) {
 				console.error(`process ${index + 1} exited (${code ?? signal}); starting it again`);
 				member.backend = null;
 				proxy?.setBackends(backends());

@@ -69,8 +69,9 @@ export class AccessIndex {
 	 */
 	async #decideGrants(live: LiveDocument, admits: (orgId: string) => boolean = () => true) {
 		for (const { live: granted, orgId } of await this.#registry.accessGrants(live)) {
-			if (admits(orgId))
+			if (admits(orgId)) {
 				await this.#decide(granted, [orgId], await this.#store.forDocument(granted.name));
+			}
 		}
 	}
 
@@ -135,8 +136,9 @@ export class AccessIndex {
 			if (!live) continue;
 			const candidates = this.#registry.accessCandidates(live);
 			const deciding = candidates ? candidates.filter((orgId) => admitted.has(orgId)) : orgIds;
-			if (deciding.length > 0)
+			if (deciding.length > 0) {
 				await this.#decide(live, deciding, await this.#store.forDocument(live.name));
+			}
 			await this.#decideGrants(live, (granted) => admitted.has(granted));
 		}
 	}

@@ -254,8 +254,9 @@ export class DocumentRegistry {
 				// Remote states time out on every process by itself; only what our peers said is news.
 				if (origin === REMOTE_ORIGIN || origin === 'timeout') return;
 				const changed = added.concat(updated, removed);
-				if (changed.length > 0)
+				if (changed.length > 0) {
 					bus.publishAwareness(live.name, encodeAwarenessUpdate(live.awareness, changed));
+				}
 			}
 		);
 	}
@@ -483,8 +484,9 @@ export class DocumentRegistry {
 		const { validator, policy, metrics } = this.#deps;
 		return live.run(async () => {
 			// Updates queued behind a refused one depend on it: they are never looked at.
-			if (!peer.open)
+			if (!peer.open) {
 				return { ok: false, code: 'sync_access_revoked', eventIds: [], message: 'closed' };
+			}
 			const started = performance.now();
 			const refuse = (code: string, message: string, eventIds: string[] = []): Verdict => {
 				metrics.validateSeconds.observe((performance.now() - started) / 1000);
@@ -539,13 +541,14 @@ export class DocumentRegistry {
 					// The shadow holds this update over a state that was not the head: decide it again.
 					validator.drop(live.name);
 					atHead = await analyze();
-					if (!atHead.ok && atHead.code === 'sync_update_incomplete')
+					if (!atHead.ok && atHead.code === 'sync_update_incomplete') {
 						return {
 							ok: false,
 							code: atHead.code,
 							eventIds: [],
 							message: atHead.detail
 						} as Verdict;
+					}
 				}
 				const result = await this.#admit(live, update, peer, actor, atHead, refuse);
 				if ('durable' in result) await result.durable;
@@ -839,8 +842,9 @@ export class DocumentRegistry {
 			if (shared) for (const live of docs) await this.#catchUp(live);
 			for (const live of docs) await this.#ownServerClient(live);
 			const decision = decide(docs.map((live) => live.projector.state));
-			if ('refused' in decision)
+			if ('refused' in decision) {
 				return { ok: true as const, value: decision.refused, refused: true };
+			}
 			const { policy } = this.#deps;
 			const now = this.#now();
 			for (const [index, live] of docs.entries()) {
@@ -857,13 +861,14 @@ export class DocumentRegistry {
 					(ref) => this.#docs.get(policy.name(ref))?.projector.state
 				);
 				for (const [at, verdict] of verdicts.entries()) {
-					if (!verdict.ok)
+					if (!verdict.ok) {
 						return {
 							ok: false as const,
 							code: verdict.code,
 							message: verdict.message,
 							eventIds: idOf(events[at])
 						};
+					}
 				}
 			}
 			// No await from here until every write is queued: they land in the same flush.

@@ -9,7 +9,7 @@ import { HybridLogicalClock } from '$lib/domain/clock';
 import { documentName } from '$lib/domain/documents';
 import type { ErrorCode } from '$lib/domain/errors';
 import * as f from '$lib/domain/event-fields';
-import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
+import { PROGRAM_ORG_ID } from '$lib/domain/ids';
 import { can } from '$lib/domain/permissions';
 import { checkProfileChoice, normalizeEmail, type PartnerNetworkProfile } from '$lib/domain/rules';
 import type { OrgDocumentState } from '$lib/flows/document-state';
@@ -24,6 +24,7 @@ import type { AccountService } from '../accounts/account-service.js';
 import { createDummyHash, hashPassword, verifyPassword } from '../accounts/passwords.js';
 import { SignInLimiter, type SignInLimits } from '../accounts/sign-in-limiter.js';
 import { newId, newToken, tokenHash } from '../accounts/tokens.js';
+import { eventMaker, type EventMaker } from '../system-events.js';
 import { SYSTEM_ACTOR } from '../authorize.js';
 import { WindowBudget, type AddressBudget, type BudgetSettings } from '../http/window-budget.js';
 import type { AuthCode, EnrollmentCode } from '../codes.js';
@@ -140,6 +141,7 @@ export class EnrollmentService {
 	readonly #deps: EnrollmentDeps;
 	readonly #now: () => number;
 	readonly #clock = new HybridLogicalClock('sync-server-enrollment');
+	readonly #event: EventMaker;
 	readonly #pmcLimiter: SignInLimits;
 	readonly #createLimiter: SignInLimits;
 	readonly #verifyBudget: AddressBudget;
@@ -148,6 +150,7 @@ export class EnrollmentService {
 	constructor(deps: EnrollmentDeps) {
 		this.#deps = deps;
 		this.#now = deps.now ?? Date.now;
+		this.#event = eventMaker(this.#clock, this.#now);
 		this.#dummyHash = createDummyHash(deps.hashLogN);
 		this.#pmcLimiter = deps.limiters?.pmc ?? new SignInLimiter();
 		this.#createLimiter = deps.limiters?.create ?? new SignInLimiter(CREATE_ACCOUNT_LIMITS);
@@ -161,24 +164,15 @@ export class EnrollmentService {
 		return state?.kind === 'org' ? state : undefined;
 	}
 
-	#event(type: string, payload: object) {
-		return {
-			id: newId(),
-			type,
-			at: this.#clock.now(this.#now()),
-			by: { userId: SYSTEM_USER_ID, orgId: PROGRAM_ORG_ID },
-			payload
-		};
-	}
-
 	async #appendSystem(orgId: string, events: object[]): Promise<boolean> {
 		const verdict = await this.#deps.registry.appendEvents(
 			documentName({ kind: 'org', orgId }),
 			events,
 			SYSTEM_ACTOR
 		);
-		if (!verdict.ok)
+		if (!verdict.ok) {
 			this.#deps.log.warn({ org: orgId, code: verdict.code }, 'enrollment event refused');
+		}
 		return verdict.ok;
 	}
 
@@ -191,8 +185,9 @@ export class EnrollmentService {
 		address: string
 	): Promise<{ ok: true; email: string; password: string } | Failure> {
 		const parsed = newWorkAccountSchema.safeParse(body);
-		if (!parsed.success)
+		if (!parsed.success) {
 			return fail(400, 'error_field_invalid', { fields: fieldErrors(parsed.error) });
+		}
 		const input = parsed.data;
 		const weak = checkOwnerPassword(input.password, scorePassword, {
 			fullName: input.fullName,
@@ -203,13 +198,15 @@ export class EnrollmentService {
 		if (weak) return fail(400, 'error_field_invalid', { fields: { password: weak } });
 		const email = normalizeEmail(input.email);
 		const decision = await this.#createLimiter.attempt(address, email, this.#now());
-		if (!decision.allowed)
+		if (!decision.allowed) {
 			return fail(429, 'auth_rate_limited', { retryAfterSeconds: decision.retryAfterSeconds });
+		}
 		// Every attempt counts against the address's window, whatever its outcome.
 		await this.#createLimiter.failed(address, email, this.#now());
 		const store = this.#deps.accounts.store;
-		if (await store.byEmail(email))
+		if (await store.byEmail(email)) {
 			return fail(409, 'error_email_taken', { fields: { email: 'error_email_taken' } });
+		}
 		const orgId = newId();
 		const userId = newId();
 		const passwordHash = await this.#deps.accounts.hash(input.password);
@@ -261,8 +258,9 @@ export class EnrollmentService {
 		const org = await this.#org(account.org_id);
 		if (!org?.org) return fail(404, 'error_org_missing');
 		if (org.org.kind !== 'indirectReseller') return fail(403, 'error_wrong_org_kind');
-		if (!rolesOf(org, account.id).includes('globalAdmin'))
+		if (!rolesOf(org, account.id).includes('globalAdmin')) {
 			return fail(403, 'error_global_admin_required');
+		}
 		return {
 			ok: true,
 			workAccount: {
@@ -290,8 +288,9 @@ export class EnrollmentService {
 		const userName = normalizeEmail(parsed.data.userName);
 		const now = this.#now();
 		const decision = await this.#pmcLimiter.attempt(address, userName, now);
-		if (!decision.allowed)
+		if (!decision.allowed) {
 			return fail(429, decision.code, { retryAfterSeconds: decision.retryAfterSeconds });
+		}
 		const hash = await this.#deps.pmc.passwordHashOf(userName);
 		const matches = await verifyPassword(parsed.data.password, hash ?? (await this.#dummyHash));
 		if (!hash || !matches) {
@@ -302,8 +301,9 @@ export class EnrollmentService {
 		const profiles = await this.#deps.pmc.profilesOf(userName);
 		if (profiles.length === 0) return fail(409, 'pmc_no_profiles');
 		const status = (await this.#org(account.org_id))?.enrollment.status;
-		if (status !== 'notStarted' && status !== 'mpnLinked')
+		if (status !== 'notStarted' && status !== 'mpnLinked') {
 			return fail(409, 'error_enrollment_submitted');
+		}
 		const linked = await this.#appendSystem(account.org_id, [
 			this.#event('enrollment.mpnLinked', { pmcUserName: userName, profiles })
 		]);
@@ -351,8 +351,9 @@ export class EnrollmentService {
 
 	async #verify(body: Record<string, unknown>): Promise<{ ok: true; orgId: string } | Failure> {
 		const token = body.token;
-		if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token))
+		if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
 			return fail(404, 'enrollment_link_invalid');
+		}
 		const hash = tokenHash(token);
 		const row = await this.#deps.store.verification(hash);
 		if (!row) return fail(404, 'enrollment_link_invalid');
@@ -362,10 +363,12 @@ export class EnrollmentService {
 		if (
 			application?.status !== 'emailVerificationPending' ||
 			normalizeEmail(application.primaryContact?.email ?? '') !== row.email
-		)
+		) {
 			return fail(410, 'enrollment_link_used');
-		if (!(await this.#deps.store.useVerification(hash, this.#now())))
+		}
+		if (!(await this.#deps.store.useVerification(hash, this.#now()))) {
 			return fail(410, 'enrollment_link_used');
+		}
 		const verified = await this.#appendSystem(row.org_id, [
 			this.#event('enrollment.emailVerified', {})
 		]);

@@ -6,13 +6,14 @@ import { z } from 'zod';
 import { HybridLogicalClock } from '$lib/domain/clock';
 import { documentName, type DocumentRef } from '$lib/domain/documents';
 import * as f from '$lib/domain/event-fields';
-import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
+import { PROGRAM_ORG_ID } from '$lib/domain/ids';
 import { can } from '$lib/domain/permissions';
 import { normalizeEmail } from '$lib/domain/rules';
 import { isDeviceHash } from '$lib/domain/temporary-password';
 import { rolesOf } from '$lib/flows/org-queries';
 import type { AccountService } from '../accounts/account-service.js';
 import { newId } from '../accounts/tokens.js';
+import { eventMaker, type EventMaker } from '../system-events.js';
 import { SYSTEM_ACTOR } from '../authorize.js';
 import type { DocumentRegistry } from '../docs/document-registry.js';
 import type { AccountRow } from '../store/account-store.js';
@@ -66,10 +67,12 @@ export class ProviderOnboarding {
 	readonly #deps: ProviderOnboardingDeps;
 	readonly #now: () => number;
 	readonly #clock = new HybridLogicalClock('sync-server-program');
+	readonly #event: EventMaker;
 
 	constructor(deps: ProviderOnboardingDeps) {
 		this.#deps = deps;
 		this.#now = deps.now ?? Date.now;
+		this.#event = eventMaker(this.#clock, this.#now);
 	}
 
 	/** Program operators who manage the directory add providers. */
@@ -80,25 +83,28 @@ export class ProviderOnboarding {
 	}
 
 	async add(account: AccountRow, body: Record<string, unknown>): Promise<AddedProvider | Failure> {
-		if (!(await this.mayAdd(account)))
+		if (!(await this.mayAdd(account))) {
 			return { ok: false, status: 403, code: 'enrollment_reviewer_only' };
+		}
 		const parsed = newProviderSchema.safeParse(body);
-		if (!parsed.success)
+		if (!parsed.success) {
 			return {
 				ok: false,
 				status: 400,
 				code: 'error_field_invalid',
 				fields: fieldErrors(parsed.error)
 			};
+		}
 		const input = parsed.data;
 		const email = normalizeEmail(input.admin.email);
-		if (await this.#deps.accounts.store.byEmail(email))
+		if (await this.#deps.accounts.store.byEmail(email)) {
 			return {
 				ok: false,
 				status: 409,
 				code: 'error_email_taken',
 				fields: { 'admin.email': 'error_email_taken' }
 			};
+		}
 		const orgId = newId();
 		const userId = newId();
 		const hash = input.admin.temporaryPasswordHash;
@@ -136,20 +142,11 @@ export class ProviderOnboarding {
 		return { ok: true, orgId, adminEmail: email };
 	}
 
-	#event(type: string, payload: object) {
-		return {
-			id: newId(),
-			type,
-			at: this.#clock.now(this.#now()),
-			by: { userId: SYSTEM_USER_ID, orgId: PROGRAM_ORG_ID },
-			payload
-		};
-	}
-
 	async #append(ref: DocumentRef, events: object[]): Promise<boolean> {
 		const verdict = await this.#deps.registry.appendEvents(documentName(ref), events, SYSTEM_ACTOR);
-		if (!verdict.ok)
+		if (!verdict.ok) {
 			this.#deps.log.warn({ doc: documentName(ref), code: verdict.code }, 'provider event refused');
+		}
 		return verdict.ok;
 	}
 }

@@ -176,8 +176,9 @@ export async function readJson(req: IncomingMessage): Promise<Record<string, unk
 	} catch {
 		throw new BadRequest('json');
 	}
-	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
 		throw new BadRequest('shape');
+	}
 	return parsed as Record<string, unknown>;
 }
 
@@ -244,8 +245,9 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 		},
 		'POST /api/auth/refresh': async (req, res) => {
 			const result = await accounts.refresh(parseCookies(req.headers.cookie).get(REFRESH_COOKIE));
-			if (!result.ok)
+			if (!result.ok) {
 				return sendFailure(res, result, { 'Set-Cookie': clearedCookies(isHttps(req, policy)) });
+			}
 			await grantResponse(req, res, result.grant, result.account);
 		},
 		'GET /api/auth/session': async (req, res) => {
@@ -292,8 +294,9 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 				return sendFailure(res, { ok: false, status: 403, code: 'auth_password_change_required' });
 			}
 			const users = await deps.signInsFor(auth.account);
-			if (!users)
+			if (!users) {
 				return sendFailure(res, { ok: false, status: 403, code: 'auth_capability_missing' });
+			}
 			send(res, 200, { users });
 		},
 		'POST /api/invitations/lookup': async (req, res) => {

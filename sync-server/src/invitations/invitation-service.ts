@@ -10,7 +10,6 @@ import { HybridLogicalClock, hlcMillis } from '$lib/domain/clock';
 import { documentName, type DocumentRef } from '$lib/domain/documents';
 import type { ErrorCode } from '$lib/domain/errors';
 import * as f from '$lib/domain/event-fields';
-import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
 import type { Invitation, Organization } from '$lib/domain/model';
 import {
 	checkOwnerPassword,
@@ -35,6 +34,7 @@ import type { DocumentProjection } from '$lib/flows/projection';
 import { partnerStanding, type PartnerStanding } from '$lib/flows/partner-standing';
 import type { AccountService } from '../accounts/account-service.js';
 import { newId } from '../accounts/tokens.js';
+import { eventMaker, type EventMaker } from '../system-events.js';
 import { SYSTEM_ACTOR, type Actor, type Viewer } from '../authorize.js';
 import type { AuthCode, InvitationCode } from '../codes.js';
 import { fieldErrors } from '../enrollment/enrollment-service.js';
@@ -203,6 +203,7 @@ export class InvitationService {
 	readonly #budget: AddressBudget;
 	readonly #now: () => number;
 	readonly #clock = new HybridLogicalClock('sync-server-invitations');
+	readonly #event: EventMaker;
 	readonly #deps: InvitationDeps;
 	/** tenant domains of new customer accounts being created right now (not in any log yet) */
 	readonly #domainsInFlight = new Set<string>();
@@ -222,6 +223,7 @@ export class InvitationService {
 		};
 		this.#budget = deps.budget ? deps.budget(settings) : new WindowBudget(settings);
 		this.#now = deps.now ?? Date.now;
+		this.#event = eventMaker(this.#clock, this.#now);
 	}
 
 	/** Every request asks first: null when this address may try a link now. */
@@ -279,8 +281,9 @@ export class InvitationService {
 		await this.charge(address, isGuess(found));
 		if (!('invitation' in found)) return found;
 		if (isCustomerInvitation(found.invitation.kind)) {
-			if (!CUSTOMER_ANSWERS.includes(answer as CustomerAnswer))
+			if (!CUSTOMER_ANSWERS.includes(answer as CustomerAnswer)) {
 				return { ok: false, status: 400, code: 'invitation_answer_required' };
+			}
 			const actor = await this.#registry.currentActorOf(viewer);
 			return this.#answerCustomer(found, actor, answer as CustomerAnswer, null);
 		}
@@ -321,7 +324,6 @@ export class InvitationService {
 		const partnershipName = documentName(ref);
 		// Both names on the partnership: the provider may not read the reseller's org document yet.
 		const resellerName = (await this.#orgProfile(redeemerOrgId))?.legalName;
-		const system = { userId: SYSTEM_USER_ID, orgId: PROGRAM_ORG_ID };
 		const result = await this.#registry.appendAtomically<RedemptionRefusal | null>(
 			[inviterName, partnershipName],
 			([inviter, partnership]) => {
@@ -339,28 +341,18 @@ export class InvitationService {
 				const providerName = inviter?.kind === 'org' ? inviter.org?.legalName : undefined;
 				return {
 					events: [
+						[this.#event('invitation.redeemed', { invitationId, orgId: redeemerOrgId }, { at })],
 						[
-							{
-								id: newId(),
-								type: 'invitation.redeemed',
-								at,
-								by: system,
-								payload: { invitationId, orgId: redeemerOrgId }
-							}
-						],
-						[
-							{
-								id: newId(),
-								type: 'partnership.invited',
-								at,
-								by: system,
-								payload: {
+							this.#event(
+								'partnership.invited',
+								{
 									invitationId,
 									expiresAt,
 									...(providerName ? { providerName } : {}),
 									...(resellerName ? { resellerName } : {})
-								}
-							}
+								},
+								{ at }
+							)
 						]
 					],
 					value: null
@@ -411,13 +403,14 @@ export class InvitationService {
 					: body.company
 		};
 		const parsed = newCustomerSchema.safeParse(input);
-		if (!parsed.success)
+		if (!parsed.success) {
 			return {
 				ok: false,
 				status: 400,
 				code: 'error_field_invalid',
 				fields: fieldErrors(parsed.error)
 			};
+		}
 		const { company, admin } = parsed.data;
 		const early = newCustomerRefusal({
 			invitation: found.invitation,
@@ -434,13 +427,14 @@ export class InvitationService {
 			orgName: company.legalName,
 			tenantDomain: company.domain
 		});
-		if (weak)
+		if (weak) {
 			return {
 				ok: false,
 				status: 400,
 				code: 'error_field_invalid',
 				fields: { 'admin.password': weak }
 			};
+		}
 		const email = normalizeEmail(admin.email);
 		const emailTaken = (): InvitationFailure => ({
 			ok: false,
@@ -455,8 +449,9 @@ export class InvitationService {
 			code: 'error_domain_taken',
 			fields: { 'company.domain': 'error_domain_taken' }
 		});
-		if (this.#domainsInFlight.has(company.domain) || (await this.#domainTaken(company.domain)))
+		if (this.#domainsInFlight.has(company.domain) || (await this.#domainTaken(company.domain))) {
 			return domainTaken();
+		}
 		this.#domainsInFlight.add(company.domain);
 		try {
 			return await this.#createCustomer(found, company, admin, email, emailTaken, domainTaken);
@@ -632,7 +627,6 @@ export class InvitationService {
 			...(newOrg ? [orgName] : []),
 			...(partnershipName ? [partnershipName] : [])
 		];
-		const system = { userId: SYSTEM_USER_ID, orgId: PROGRAM_ORG_ID };
 		const relationshipId = newId();
 		const result = await this.#registry.appendAtomically<RedemptionRefusal | null>(
 			names,
@@ -645,8 +639,7 @@ export class InvitationService {
 						: null;
 				if (!invitation) return { refused: 'notFound' };
 				const customer = customerState?.kind === 'customer' ? customerState : undefined;
-				const stamp = () => this.#clock.now(this.#now());
-				const first = stamp();
+				const first = this.#clock.now(this.#now());
 				const refused = customerRedemptionRefusal(
 					context(
 						invitation,
@@ -658,16 +651,9 @@ export class InvitationService {
 					)
 				);
 				if (refused) return { refused };
-				const systemEvent = (type: string, payload: object, at = stamp()) => ({
-					id: newId(),
-					type,
-					at,
-					by: system,
-					payload
-				});
 				const orgEvents = newOrg
 					? [
-							systemEvent('org.created', {
+							this.#event('org.created', {
 								kind: 'customer',
 								legalName: newOrg.legalName,
 								country: newOrg.country,
@@ -675,14 +661,14 @@ export class InvitationService {
 								mpnId: null,
 								alreadyEnrolledInCsp: false
 							}),
-							systemEvent('user.added', {
+							this.#event('user.added', {
 								userId: newOrg.userId,
 								email: newOrg.email,
 								fullName: newOrg.displayName,
-								roles: NEW_CUSTOMER_ROLES,
+								roles: [...NEW_CUSTOMER_ROLES],
 								temporaryPassword: { hash: newOrg.placeholderHash, expiresAt: this.#now() }
 							}),
-							systemEvent('user.passwordChanged', { userId: newOrg.userId })
+							this.#event('user.passwordChanged', { userId: newOrg.userId })
 						]
 					: [];
 				const tenant = newOrg
@@ -695,8 +681,8 @@ export class InvitationService {
 							}
 						: null;
 				const customerEvents = [
-					...(customer?.customer || !tenant ? [] : [systemEvent('customer.created', tenant)]),
-					systemEvent('relationship.requested', {
+					...(customer?.customer || !tenant ? [] : [this.#event('customer.created', tenant)]),
+					this.#event('relationship.requested', {
 						relationshipId,
 						invitationId: invitation.invitationId,
 						resellerId: found.orgId,
@@ -705,18 +691,16 @@ export class InvitationService {
 						resellerName: found.org.legalName,
 						...(providerName ? { providerName } : {})
 					}),
-					{
-						id: newId(),
-						type: answer === 'accept' ? 'relationship.accepted' : 'relationship.declined',
-						at: stamp(),
-						by: { userId: actor.userId, orgId: actor.orgId },
-						payload: { relationshipId }
-					}
+					this.#event(
+						answer === 'accept' ? 'relationship.accepted' : 'relationship.declined',
+						{ relationshipId },
+						{ by: { userId: actor.userId, orgId: actor.orgId } }
+					)
 				];
-				const redeemed = systemEvent(
+				const redeemed = this.#event(
 					'invitation.redeemed',
 					{ invitationId: invitation.invitationId, orgId: customerId },
-					first
+					{ at: first }
 				);
 				return {
 					events: [[redeemed], customerEvents, ...(newOrg ? [orgEvents] : []), []],
@@ -796,7 +780,7 @@ export class InvitationService {
 			const state = await this.#registry.current({ kind: 'org', orgId: entry.orgId });
 			if (state?.kind !== 'org' || !state.org) continue;
 			const invitation = invitationWithHash(state, entry.invitationId, tokenHash);
-			if (invitation)
+			if (invitation) {
 				matches.push({
 					orgId: entry.orgId,
 					org: state.org,
@@ -804,6 +788,7 @@ export class InvitationService {
 					tokenHash,
 					standing: partnerStanding(state)
 				});
+			}
 		}
 		if (matches.length > 1) {
 			// 256 random bits never collide: one of these copied another org's hash (it could read it as

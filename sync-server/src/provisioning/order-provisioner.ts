@@ -7,12 +7,12 @@
 // nothing.
 import type { Logger } from 'pino';
 import { HybridLogicalClock } from '$lib/domain/clock';
-import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
 import { decideProvisioning, submittedOrders } from '$lib/flows/order-provisioning';
 import { newId } from '../accounts/tokens.js';
 import { SYSTEM_ACTOR } from '../authorize.js';
 import type { DocumentRegistry } from '../docs/document-registry.js';
 import type { LiveDocument } from '../docs/live-document.js';
+import { eventMaker, type EventMaker } from '../system-events.js';
 
 export interface OrderProvisionerDeps {
 	readonly registry: DocumentRegistry;
@@ -26,6 +26,7 @@ export class OrderProvisioner {
 	readonly #deps: OrderProvisionerDeps;
 	readonly #now: () => number;
 	readonly #clock = new HybridLogicalClock('provisioning');
+	readonly #event: EventMaker;
 	/** per customer document: the orders queued or being decided, and the tail of its queue */
 	readonly #queued = new Map<string, Set<string>>();
 	readonly #tails = new Map<string, Promise<void>>();
@@ -36,6 +37,7 @@ export class OrderProvisioner {
 	constructor(deps: OrderProvisionerDeps) {
 		this.#deps = deps;
 		this.#now = deps.now ?? Date.now;
+		this.#event = eventMaker(this.#clock, this.#now);
 	}
 
 	/** Log listener: queues every order of this customer document that is still Submitted. */
@@ -128,13 +130,11 @@ export class OrderProvisioner {
 				const now = this.#now();
 				const outcome = decideProvisioning(state, orderId, now, newId);
 				if (!outcome) return { refused: null };
-				const event = {
-					id: newId(),
-					type: outcome.type,
-					at: this.#clock.now(now),
-					by: { userId: SYSTEM_USER_ID, orgId: PROGRAM_ORG_ID },
-					payload: outcome.payload
-				};
+				const at = { at: this.#clock.now(now) };
+				const event =
+					outcome.type === 'order.failed'
+						? this.#event(outcome.type, outcome.payload, at)
+						: this.#event(outcome.type, outcome.payload, at);
 				return { events: [[event]], value: outcome };
 			},
 			SYSTEM_ACTOR

@@ -40,9 +40,9 @@ export function readMessage(data: Uint8Array): IncomingMessage {
 			const step = decoding.readVarUint(decoder);
 			const payload = decoding.readVarUint8Array(decoder);
 			if (step === syncStep1) message = { type: 'syncStep1', stateVector: payload };
-			else if (step === syncStep2 || step === syncUpdate)
+			else if (step === syncStep2 || step === syncUpdate) {
 				message = { type: 'update', update: payload };
-			else throw new Error(`unknown sync step ${step}`);
+			} else throw new Error(`unknown sync step ${step}`);
 			break;
 		}
 		case messageAwareness:

@@ -359,8 +359,9 @@ export class SyncConnection implements SyncPeer {
 			// Read as bytes: most entries are echoes, dropped before their text is decoded.
 			const json = decoding.readVarUint8Array(decoder);
 			const owner = this.live.awarenessOwners.get(client);
-			if ((owner && owner !== this) || json.byteLength > this.#limits.maxAwarenessStateBytes)
+			if ((owner && owner !== this) || json.byteLength > this.#limits.maxAwarenessStateBytes) {
 				continue;
+			}
 			if (!owner) {
 				// Not yet this connection's: an echo of presence the server already has (no newer
 				// clock), or a claim, of which a connection gets a few.

@@ -264,8 +264,9 @@ export class SyncHub {
 			parseCookies(req.headers.cookie).get(ACCESS_COOKIE)
 		);
 		if (!auth.ok) return { ok: false, code: CLOSE_UNAUTHENTICATED, reason: auth.code };
-		if (auth.account.must_change_password)
+		if (auth.account.must_change_password) {
 			return { ok: false, code: CLOSE_FORBIDDEN, reason: 'auth_password_change_required' };
+		}
 		return { ok: true, auth, viewer: { userId: auth.account.id, orgId: auth.account.org_id } };
 	}
 
@@ -273,10 +274,12 @@ export class SyncHub {
 	async #decideDocument(viewer: Viewer, name: string): Promise<Refusal | Opened> {
 		const { registry } = this.#deps;
 		const opened = await registry.openFor(name, viewer);
-		if (opened === 'invalid')
+		if (opened === 'invalid') {
 			return { ok: false, code: CLOSE_FORBIDDEN, reason: 'sync_document_invalid' };
-		if (opened === 'none')
+		}
+		if (opened === 'none') {
 			return { ok: false, code: CLOSE_FORBIDDEN, reason: 'sync_document_forbidden' };
+		}
 		const orgName = await orgNameOf(registry, viewer.orgId);
 		return { ok: true, orgName, live: opened.live, access: opened.access };
 	}
@@ -422,12 +425,14 @@ export class SyncHub {
 	closeSessions(sessionIds: readonly string[]): void {
 		const ended = new Set(sessionIds);
 		for (const connection of [...this.#sockets.keys()]) {
-			if (ended.has(connection.sessionId))
+			if (ended.has(connection.sessionId)) {
 				connection.close(CLOSE_UNAUTHENTICATED, 'auth_session_expired');
+			}
 		}
 		for (const channel of [...this.#channels]) {
-			if (ended.has(channel.sessionId))
+			if (ended.has(channel.sessionId)) {
 				channel.close(CLOSE_UNAUTHENTICATED, 'auth_session_expired');
+			}
 		}
 	}
 
@@ -481,8 +486,9 @@ export class SyncHub {
 				change.anyOrg ||
 				orgs.has(channel.orgId) ||
 				change.names.some((name) => channel.lists(name))
-			)
+			) {
 				channel.refreshDocuments();
+			}
 		}
 	}
 

@@ -8,13 +8,14 @@ describe('offer quantities', () => {
 	it('accepts a new subscription within the offer’s limits and names them when outside', () => {
 		expect(quantityProblem(basic, 1)).toBeNull();
 		expect(quantityProblem(basic, 300)).toBeNull();
-		for (const quantity of [0, 301, 2.5, Number.NaN])
+		for (const quantity of [0, 301, 2.5, Number.NaN]) {
 			expect(quantityProblem(basic, quantity)).toEqual({
 				kind: 'range',
 				offer: 'Business Basic',
 				min: 1,
 				max: 300
 			});
+		}
 	});
 
 	it('keeps licenses added to a subscription within the offer’s maximum in all', () => {

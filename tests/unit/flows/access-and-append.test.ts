@@ -146,10 +146,12 @@ describe('reads follow roles', () => {
 	it('gives a Billing admin of a reseller of record no customer document, and its agents the document', () => {
 		const state = project(customerRef, customerLog().log);
 		expect(accessFor(customerRef, state, as(resellerAdmin, 'billingAdmin'))).toBe('none');
-		for (const role of ['referralsAdmin', 'incentivesAdmin', 'accountAdmin'] as const)
+		for (const role of ['referralsAdmin', 'incentivesAdmin', 'accountAdmin'] as const) {
 			expect(accessFor(customerRef, state, as(resellerAdmin, role)), role).toBe('none');
-		for (const role of ['globalAdmin', 'adminAgent', 'salesAgent', 'helpdeskAgent'] as const)
+		}
+		for (const role of ['globalAdmin', 'adminAgent', 'salesAgent', 'helpdeskAgent'] as const) {
 			expect(accessFor(customerRef, state, as(resellerAdmin, role)), role).toBe('write');
+		}
 		// The customer's own admins answer relationships there.
 		expect(accessFor(customerRef, state, as(customerAdmin, 'globalAdmin'))).toBe('write');
 		expect(accessFor(customerRef, state, as(customerAdmin, 'billingAdmin'))).toBe('none');

@@ -298,8 +298,9 @@ function runScenario(scenario: Scenario, clientIds: number[], ops: Op[]) {
 	for (let round = 0; round < 2; round++) {
 		for (const a of replicas) {
 			for (const b of replicas) {
-				if (a !== b)
+				if (a !== b) {
 					Y.applyUpdate(b.doc, Y.encodeStateAsUpdate(a.doc, Y.encodeStateVector(b.doc)), 'network');
+				}
 			}
 		}
 	}

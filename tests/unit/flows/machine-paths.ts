@@ -81,12 +81,14 @@ export function guardsUsed(machine: AnyStateMachine): string[] {
 	const names = new Set<string>();
 	const visit = (guard: unknown): void => {
 		if (typeof guard === 'string') names.add(guard);
-		else
+		else {
 			for (const inner of (guard as { guards?: unknown[] } | undefined)?.guards ?? []) visit(inner);
+		}
 	};
 	for (const node of Object.values(machine.root.states)) {
-		for (const transitions of node.transitions.values())
+		for (const transitions of node.transitions.values()) {
 			for (const t of transitions) visit(t.guard);
+		}
 		for (const t of node.always ?? []) visit(t.guard);
 	}
 	return [...names].sort();

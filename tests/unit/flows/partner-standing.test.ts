@@ -52,8 +52,9 @@ function resellerOrg(standing: Standing) {
 			track: 'alreadyEnrolled',
 			support: { email: 'help@contoso.com' }
 		});
-		if (standing === 'rejected')
+		if (standing === 'rejected') {
 			push('enrollment.rejected', reviewer, SAMPLE_PAYLOADS['enrollment.rejected']);
+		}
 	}
 	return project(resellerRef, builder.log);
 }

@@ -64,8 +64,9 @@ export function customerLog(
 		providerId: options.combined ? PROVIDER : null,
 		expiresAt: options.expiresAt ?? T0 + 7 * DAY
 	});
-	if (options.accepted !== false)
+	if (options.accepted !== false) {
 		builder.push('relationship.accepted', customerAdmin, { relationshipId: 'rel-1' });
+	}
 	return builder;
 }
 

@@ -168,8 +168,9 @@ export async function startContractServer(port = 0): Promise<ContractServer> {
 	function versionOf(name: string) {
 		const doc = docs.get(name);
 		let version = 0;
-		if (doc)
+		if (doc) {
 			for (const clock of Y.decodeStateVector(Y.encodeStateVector(doc)).values()) version += clock;
+		}
 		return { name, version, changedAt: lastAt(name) };
 	}
 

@@ -41,8 +41,8 @@ const ROLE_SETS: readonly (readonly Role[])[] = [
 ];
 
 describe('one decision for the menu, the Dashboard and direct URLs', () => {
-	for (const orgKind of ORG_KINDS)
-		for (const roles of ROLE_SETS)
+	for (const orgKind of ORG_KINDS) {
+		for (const roles of ROLE_SETS) {
 			it(`agrees for a ${orgKind} with ${roles.join('+') || 'no roles'}`, () => {
 				const v = viewer(orgKind, roles);
 				for (const page of menuPaths(v)) expect(pageAccess(v, page).open, page).toBe(true);
@@ -53,10 +53,13 @@ describe('one decision for the menu, the Dashboard and direct URLs', () => {
 				for (const page of PATHS) {
 					const rule: PageRule = PAGES[page];
 					if (rule.menu && pageAccess(v, page).open) expect(menuPaths(v)).toContain(page);
-					if (!pageAccess(v, page).open)
+					if (!pageAccess(v, page).open) {
 						expect(pageAccess(v, `${page}/some-record`).open, `${page} below`).toBe(false);
+					}
 				}
 			});
+		}
+	}
 });
 
 describe('pages by kind of organization (Global admin)', () => {
@@ -128,13 +131,14 @@ describe('pages by kind of organization (Global admin)', () => {
 			orgKinds: ['indirectProvider'],
 			instead: '/indirect-providers'
 		});
-		for (const page of ['/add-indirect-provider', '/enrollment-review', '/enrollment-review/x'])
+		for (const page of ['/add-indirect-provider', '/enrollment-review', '/enrollment-review/x']) {
 			expect(pageAccess(reseller, page)).toMatchObject({
 				open: false,
 				reason: 'orgKind',
 				orgKinds: ['programOperator'],
 				instead: null
 			});
+		}
 	});
 
 	it('offers the way instead only when the roles open it', () => {
@@ -290,16 +294,18 @@ describe('the table and the app', () => {
 		for (const [page, kind] of Object.entries(shows)) {
 			const readers = DOCUMENT_READERS[kind] ?? [];
 			const needed: readonly Capability[] = PAGES[page as keyof typeof shows].capabilities;
-			for (const capability of needed)
+			for (const capability of needed) {
 				expect(readers, `${page} by ${capability}`).toContain(capability);
+			}
 		}
 	});
 
 	it('offers a Billing admin only pages every user of its org has', () => {
 		for (const orgKind of ORG_KINDS) {
 			const billing = viewer(orgKind, ['billingAdmin']);
-			for (const page of dashboardLinks(billing))
+			for (const page of dashboardLinks(billing)) {
 				expect(PAGES[page].capabilities, `${orgKind} ${page}`).toHaveLength(0);
+			}
 		}
 	});
 });

@@ -90,8 +90,9 @@ export function documentRows(table: Table, ref: DocumentRef): Collection {
 	const keyPath = table.schema.primKey.keyPath;
 	const parts = Array.isArray(keyPath) ? keyPath : [keyPath as string];
 	const owner = ownerId(parts[0] as string, ref);
-	if (owner === null)
+	if (owner === null) {
 		throw new RangeError(`${table.name} rows do not belong to ${ref.kind} documents`);
+	}
 	if (parts.length === 1) return table.where(':id').equals(owner);
 	// Every key part is a string: [owner] sorts before all [owner, …] keys, and [owner, []] after
 	// them (arrays sort after strings).
