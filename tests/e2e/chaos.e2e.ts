@@ -22,6 +22,9 @@ import { freePort, newDataDir, ROOT, startAppServer, type AppServer } from './ap
 import { expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
 import { networkSwitch } from './network-switch';
 
+// Offline journeys: the service worker serves the app while the network is gone.
+test.use({ serviceWorkers: 'allow' });
+
 const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const STEPS = Number(process.env.CHAOS_STEPS ?? 60);
 const PASSWORD = 'tiertwo-demo';

@@ -8,6 +8,9 @@ import { freePort, newDataDir, startAppServer, type AppServer } from './app-serv
 import { demoCustomer } from '../../sync-server/src/demo-customers';
 import { expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
 
+// Offline journeys: the service worker serves the app while the network is gone.
+test.use({ serviceWorkers: 'allow' });
+
 const GENERATED = 1_000;
 const RESELLER = { email: 'admin@contoso.example', password: 'tiertwo-demo' };
 const PROVIDER = { email: 'admin@northwind.example', password: 'tiertwo-demo' };

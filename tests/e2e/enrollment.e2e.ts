@@ -9,6 +9,9 @@ import { PASSWORD_MIN_LENGTH } from '../../src/lib/domain/password-policy';
 import { expectNoAxeViolations } from './axe';
 import { expect, signInThroughForm, test } from './fixtures';
 
+// Offline journeys: the service worker serves the app while the network is gone.
+test.use({ serviceWorkers: 'allow' });
+
 const PASSWORD = 'tiertwo-demo';
 let serial = 0;
 

@@ -1,11 +1,13 @@
 // The Japanese UI as a Japanese partner reads it: every route, for each kind of organization and
 // signed out, shows no English outside names, codes and the product terms the glossary keeps in
 // English. Read are the visible text and what assistive technology reads out (aria-label, title,
-// placeholder, alt); left out are the demo workspace's names, emails, domains and `<code>`.
-import type { Page } from '@playwright/test';
+// placeholder, alt); left out are the demo workspace's names, emails, domains and `<code>`. Each
+// test has its own server, so the data is the demo workspace's and nothing else.
+import type { Browser, Page } from '@playwright/test';
 import { DEMO_NAMES } from '../../sync-server/src/demo-seed';
 import { OFFER_CATALOG } from '../../src/lib/domain/offers';
 import { expect, test } from './fixtures';
+import { freshServerPerTest } from './fresh-server';
 
 /** Words the Japanese UI keeps in English (GLOSSARY.md, product and mail service names, keys). */
 const KEPT_IN_ENGLISH = new Set(
@@ -99,26 +101,35 @@ async function expectNoEnglish(page: Page, visits: readonly Visit[]): Promise<vo
 	expect(found, 'English in the Japanese UI').toEqual([]);
 }
 
-async function signIn(page: Page, baseURL: string | undefined, email: string): Promise<void> {
+const fresh = freshServerPerTest();
+
+/** A page of a new context on this test's server (the demo workspace only), in Japanese. */
+async function japanesePage(browser: Browser, email?: string): Promise<Page> {
+	const context = await fresh.newContext(browser);
+	await context.addInitScript(() => localStorage.setItem('PARAGLIDE_LOCALE', 'ja'));
+	const page = await context.newPage();
+	if (email) await signIn(page, email);
+	return page;
+}
+
+async function signIn(page: Page, email: string): Promise<void> {
+	await page.context().clearCookies();
 	const response = await page.request.post('/api/auth/sign-in', {
 		data: { email, password: 'tiertwo-demo' },
-		headers: { origin: new URL(String(baseURL)).origin }
+		headers: { origin: new URL(fresh.url()).origin }
 	});
 	expect(response.status(), await response.text()).toBe(200);
 }
 
-test.beforeEach(async ({ page }) => {
-	await page.addInitScript(() => localStorage.setItem('PARAGLIDE_LOCALE', 'ja'));
-});
-
 test('signed out, the sign-in, enrollment and invitation pages are all Japanese', async ({
-	page
+	browser
 }) => {
+	const page = await japanesePage(browser);
 	await expectNoEnglish(page, [{ path: '/sign-in' }, { path: '/enroll' }, { path: '/invitation' }]);
 });
 
-test('an indirect reseller’s every page is all Japanese', async ({ page, baseURL }) => {
-	await signIn(page, baseURL, 'admin@contoso.example');
+test('an indirect reseller’s every page is all Japanese', async ({ browser }) => {
+	const page = await japanesePage(browser, 'admin@contoso.example');
 	await expectNoEnglish(page, [
 		{ path: '/' },
 		{ path: '/customers', ready: 'Wingtip Toys' },
@@ -138,23 +149,20 @@ test('an indirect reseller’s every page is all Japanese', async ({ page, baseU
 });
 
 test('an indirect provider’s, the program operator’s and a customer’s pages are all Japanese', async ({
-	page,
-	baseURL
+	browser
 }) => {
-	await signIn(page, baseURL, 'admin@northwind.example');
+	const page = await japanesePage(browser, 'admin@northwind.example');
 	await expectNoEnglish(page, [
 		{ path: '/' },
 		{ path: '/indirect-resellers', ready: 'Contoso IT Services' },
 		{ path: '/customers', ready: 'Wingtip Toys' }
 	]);
-	await page.context().clearCookies();
-	await signIn(page, baseURL, 'admin@program.example');
+	await signIn(page, 'admin@program.example');
 	await expectNoEnglish(page, [
 		{ path: '/' },
 		{ path: '/enrollment-review' },
 		{ path: '/add-indirect-provider' }
 	]);
-	await page.context().clearCookies();
-	await signIn(page, baseURL, 'admin@wingtip.example');
+	await signIn(page, 'admin@wingtip.example');
 	await expectNoEnglish(page, [{ path: '/organization', ready: 'Contoso IT Services' }]);
 });

@@ -2,6 +2,9 @@
 import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
 import { MENU, expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
 
+// Offline journeys: the service worker serves the app while the network is gone.
+test.use({ serviceWorkers: 'allow' });
+
 let server: AppServer | undefined;
 
 test.afterEach(async () => {

@@ -14,6 +14,9 @@ import { expectNoAxeViolations } from './axe';
 import { expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
 import { networkSwitch } from './network-switch';
 
+// Offline journeys: the service worker serves the app while the network is gone.
+test.use({ serviceWorkers: 'allow' });
+
 const account = (email: string) => ({ email, password: 'tiertwo-demo' });
 const RESELLER = account('admin@contoso.example');
 const PROVIDER = account('admin@northwind.example');

@@ -17,6 +17,9 @@ export default defineConfig({
 	reporter: process.env.CI ? [['list']] : [['list']],
 	use: {
 		browserName: 'chromium',
+		// The service worker precaches the whole build in every new context: a quarter of a journey's
+		// time. Journeys that go offline, reload or update opt in (test.use({ serviceWorkers: 'allow' })).
+		serviceWorkers: 'block',
 		launchOptions: { executablePath, args: CHROMIUM_FLAGS },
 		// A trace records a DOM snapshot per action: a fifth of the suite's time. E2E_TRACE=1 keeps
 		// one for each failing test (npx playwright show-trace test-results/…/trace.zip).

@@ -14,6 +14,9 @@ import {
 import { expectNoAxeViolations } from './axe';
 import { MENU, expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
 
+// The update journey: a new service worker is what it is about.
+test.use({ serviceWorkers: 'allow' });
+
 let releaseB = '';
 let labelA = '';
 let labelB = '';

@@ -13,6 +13,9 @@ import { expectNoAxeViolations } from './axe';
 import { expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
 import { networkSwitch } from './network-switch';
 
+// Offline journeys: the service worker serves the app while the network is gone.
+test.use({ serviceWorkers: 'allow' });
+
 const CONTOSO_ADMIN = { email: 'admin@contoso.example', password: 'tiertwo-demo' };
 const NEW_PASSWORD = 'violet harbor lantern forty-two';
 const TEMPORARY_PASSWORD = /^[0-9a-hjkmnp-tv-z]{5}(-[0-9a-hjkmnp-tv-z]{5}){3}$/;
@@ -221,7 +224,7 @@ test('a user added offline can sign in after reconnecting; a duplicate email add
 		await expect(page.getByRole('row', { name: /Northwind Clash/ })).toHaveCount(0);
 		// The admin has moved on: the refusal reaches them in the shell, on any page, with the
 		// reason and a link to where it happened, until they dismiss it.
-		await page.goto('/customers');
+		await page.goto('/');
 		const notice = page.getByRole('complementary', {
 			name: 'The server refused a change you made'
 		});

@@ -1,16 +1,44 @@
 // The server's decision on a change a page just made, as a rune: pages whose action only the server
 // can decide show this (through DecisionStatus) instead of claiming success at once. A refusal the
 // page shows counts as told: the shell's notice of refused changes leaves it out, at once while the
-// page shows it (`shownRefusals`) and for good once the device has noted it as told.
-import { SvelteSet } from 'svelte/reactivity';
+// page shows it and for good once the device has noted it as told. Pages that list refused changes
+// with their reasons (a customer record, Customers, Pending changes) say so by showingRefusals: the
+// notice leaves those out while they are on screen.
+import { SvelteMap } from 'svelte/reactivity';
 import { db } from '$lib/db/db';
 import { liveQueryState } from '$lib/db/live-query.svelte';
 import { markRefusalsTold } from '$lib/db/refusal-notices';
 import { connection } from './connection.svelte';
 import { decide, decisionFacts, type Decision, type DecisionSource } from './decision';
 
-/** Refused changes a page on screen is showing with their reason now: the shell leaves them out. */
-export const shownRefusals = new SvelteSet<string>();
+/** Refused changes pages on screen show with their reason now (how many show each). */
+const shownHere = new SvelteMap<string, number>();
+
+/** Whether a page on screen shows this refused change with its reason (the shell leaves it out). */
+export function shownRefusal(eventId: string): boolean {
+	return shownHere.has(eventId);
+}
+
+/**
+ * For the calling component's lifetime, the refused changes `ids()` names are shown on screen with
+ * their reasons: the shell's notice leaves them out while they are (a list of refused changes does
+ * not dismiss them; the notice shows them again on other pages until dismissed). Call it during
+ * component initialisation.
+ */
+export function showingRefusals(ids: () => readonly string[]): void {
+	$effect(() => {
+		const shown = ids().filter((id, at, all) => all.indexOf(id) === at);
+		if (shown.length === 0) return;
+		for (const id of shown) shownHere.set(id, (shownHere.get(id) ?? 0) + 1);
+		return () => {
+			for (const id of shown) {
+				const count = (shownHere.get(id) ?? 1) - 1;
+				if (count > 0) shownHere.set(id, count);
+				else shownHere.delete(id);
+			}
+		};
+	});
+}
 
 export interface ServerDecision {
 	/** null while there is no change to follow, or its rows are still being read */
@@ -36,12 +64,13 @@ export function serverDecision(source: () => DecisionSource | null): ServerDecis
 		if (!followed || !known || known.eventId !== followed.eventId) return null;
 		return decide(known.facts, connection.reachable);
 	});
+	// The page says this refusal where it was made, with its reason: it counts as told.
+	const refusedHere = $derived(
+		facts.current?.facts.delivery.kind === 'refused' ? facts.current.eventId : null
+	);
+	showingRefusals(() => (refusedHere ? [refusedHere] : []));
 	$effect(() => {
-		const eventId = facts.current?.eventId;
-		if (!eventId || facts.current?.facts.delivery.kind !== 'refused') return;
-		shownRefusals.add(eventId);
-		void markRefusalsTold(db, [eventId]).catch(reportError);
-		return () => shownRefusals.delete(eventId);
+		if (refusedHere) void markRefusalsTold(db, [refusedHere]).catch(reportError);
 	});
 	return {
 		get current() {
