@@ -92,9 +92,10 @@ export default defineConfig({
 	server: { port: 5173 },
 	test: {
 		environment: 'node',
-		// Two files at a time even on two cores (Vitest's default is one there): the server suites
-		// wait on sockets, Redis and PostgreSQL much of the time (243 s with one, 181 s with two).
-		maxWorkers: Math.max(2, availableParallelism() - 1),
+		// Three files at a time even on two cores (Vitest's default is one there): the server suites
+		// wait on sockets, Redis and PostgreSQL much of the time (243 s with one, 177 s with two,
+		// 152 s with three).
+		maxWorkers: Math.max(3, availableParallelism() - 1),
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
 		projects: [

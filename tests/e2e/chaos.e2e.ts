@@ -19,7 +19,7 @@ import { tokenFromFragment } from '../../src/lib/flows/partner-lists';
 import { projectLog } from '../../src/lib/flows/projection';
 import { invitationTokenHash } from '../../src/lib/sync/invitation-token';
 import { freePort, newDataDir, ROOT, startAppServer, type AppServer } from './app-server';
-import { expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
+import { expect, signIn, test, waitForServiceWorkerControl } from './fixtures';
 import { networkSwitch } from './network-switch';
 
 // Offline journeys: the service worker serves the app while the network is gone.
@@ -645,7 +645,7 @@ test('three orgs work through cuts, offline spells, reloads and server restarts,
 			const context = await browser.newContext({ baseURL: server.url });
 			const network = await networkSwitch(context);
 			const page = await context.newPage();
-			await signInThroughForm(page, { email, password: PASSWORD });
+			await signIn(page, { email, password: PASSWORD });
 			await waitForServiceWorkerControl(page);
 			const random = prng(SEED + world.actors.length + 1);
 			world.actors.push({ role, email, context, page, network, link: 'online', random });

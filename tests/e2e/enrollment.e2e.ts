@@ -7,7 +7,7 @@
 import type { Browser, Page } from '@playwright/test';
 import { PASSWORD_MIN_LENGTH } from '../../src/lib/domain/password-policy';
 import { expectNoAxeViolations } from './axe';
-import { expect, signInThroughForm, test } from './fixtures';
+import { expect, signIn, test } from './fixtures';
 
 // Offline journeys: the service worker serves the app while the network is gone.
 test.use({ serviceWorkers: 'allow' });
@@ -86,7 +86,7 @@ async function fillDetails(page: Page, applicant: Applicant, contactEmail = appl
 async function signedInPage(browser: Browser, email: string) {
 	const context = await browser.newContext();
 	const page = await context.newPage();
-	await signInThroughForm(page, { email, password: PASSWORD });
+	await signIn(page, { email, password: PASSWORD });
 	return { context, page };
 }
 

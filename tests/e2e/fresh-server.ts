@@ -2,7 +2,7 @@
 // port) for every test, stopped after it with every browser context the test opened.
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
-import { expect, signInThroughForm, test } from './fixtures';
+import { expect, signIn, test } from './fixtures';
 
 export function freshServerPerTest() {
 	let server: AppServer | undefined;
@@ -35,7 +35,7 @@ export function freshServerPerTest() {
 	async function signedInPage(browser: Browser, who: { email: string; password: string }) {
 		const context = await newContext(browser);
 		const page = await context.newPage();
-		await signInThroughForm(page, who);
+		await signIn(page, who);
 		return { context, page };
 	}
 

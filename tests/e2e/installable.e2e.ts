@@ -13,7 +13,7 @@ test('Chromium reports no installability errors for the served app', async ({
 	// so this check runs in a real, persistent profile.
 	const profile = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-e2e-profile-'));
 	const context = await playwright.chromium.launchPersistentContext(profile, {
-		executablePath: findChromium(),
+		executablePath: findChromium({ full: true }),
 		args: CHROMIUM_FLAGS,
 		baseURL
 	});

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { expectNoAxeViolations } from './axe';
 import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
 import { CHROMIUM_FLAGS, findChromium } from './browser';
-import { expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
+import { expect, signIn, test, waitForServiceWorkerControl } from './fixtures';
 import { networkSwitch } from './network-switch';
 import { appendWithStockClient } from './stock-writer';
 
@@ -61,7 +61,7 @@ async function addTenantUser(page: Page, displayName: string, userName: string):
 /** A browser with a profile on disk that outlives it (close it and launch it again). */
 function persistentBrowser(playwright: { chromium: BrowserType }) {
 	const profile = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-e2e-profile-'));
-	const executablePath = findChromium();
+	const executablePath = findChromium({ full: true });
 	const launch = () =>
 		playwright.chromium.launchPersistentContext(profile, {
 			baseURL: server!.url,
@@ -102,7 +102,7 @@ test('edits made offline survive a reload and a browser restart, then reach the 
 	let context = await launch();
 	let network = await networkSwitch(context);
 	let page = context.pages()[0] ?? (await context.newPage());
-	await signInThroughForm(page, CONTOSO_ADMIN);
+	await signIn(page, CONTOSO_ADMIN);
 	await waitForServiceWorkerControl(page);
 	await openWingtip(page);
 
@@ -137,7 +137,7 @@ test('edits made offline survive a reload and a browser restart, then reach the 
 	const other = await browser.newContext({ baseURL: server!.url });
 	try {
 		const customerPage = await other.newPage();
-		await signInThroughForm(customerPage, WINGTIP_ADMIN);
+		await signIn(customerPage, WINGTIP_ADMIN);
 		await openOwnTenant(customerPage);
 		await expect(customerPage.getByRole('rowheader', { name: 'Offline Olivia' })).toBeVisible();
 	} finally {
@@ -150,7 +150,7 @@ test('two tabs of the same user stay consistent, online and offline', async ({ b
 	try {
 		const network = await networkSwitch(context);
 		const first = await context.newPage();
-		await signInThroughForm(first, CONTOSO_ADMIN);
+		await signIn(first, CONTOSO_ADMIN);
 		await openWingtip(first);
 		const second = await context.newPage();
 		await openWingtip(second);
@@ -186,7 +186,7 @@ test('an update refused because a role lost its capability while offline is show
 	try {
 		const network = await networkSwitch(context);
 		const page = await context.newPage();
-		await signInThroughForm(page, CONTOSO_SALES);
+		await signIn(page, CONTOSO_SALES);
 		await openWingtip(page);
 		await expect(page.getByRole('form', { name: 'Add user' })).toBeVisible();
 
@@ -244,7 +244,7 @@ test('after days away, the Dashboard says what others changed meanwhile, until d
 	const { launch } = persistentBrowser(playwright);
 	let context = await launch();
 	let page = context.pages()[0] ?? (await context.newPage());
-	await signInThroughForm(page, CONTOSO_SALES);
+	await signIn(page, CONTOSO_SALES);
 	await openWingtip(page);
 	await expect(page.getByRole('region', { name: 'Since you were last online' })).toBeHidden();
 	await context.close();
@@ -285,7 +285,7 @@ test('a browser killed while offline keeps its pending changes and delivers them
 	let context = await launch();
 	const network = await networkSwitch(context);
 	let page = context.pages()[0] ?? (await context.newPage());
-	await signInThroughForm(page, CONTOSO_ADMIN);
+	await signIn(page, CONTOSO_ADMIN);
 	await waitForServiceWorkerControl(page);
 	await openWingtip(page);
 	await network.offline();
@@ -308,16 +308,16 @@ test('a browser killed while offline keeps its pending changes and delivers them
 		await again.online();
 		// The kill may also have cost the browser its newest cookies (they are written lazily):
 		// then the app asks to sign in again, and the change waits until the user has.
-		const signIn = page.getByRole('button', { name: 'Sign in' });
+		const signInButton = page.getByRole('button', { name: 'Sign in' });
 		// Either the session still holds and the change goes (nothing waits any more), or the app
 		// asks to sign in again.
 		await expect(async () => {
-			expect((await signIn.isVisible()) || !(await waiting(page, 1).isVisible())).toBe(true);
+			expect((await signInButton.isVisible()) || !(await waiting(page, 1).isVisible())).toBe(true);
 		}).toPass({ timeout: 20_000 });
-		if (await signIn.isVisible()) {
+		if (await signInButton.isVisible()) {
 			await page.getByLabel('Email').fill(CONTOSO_ADMIN.email);
 			await page.getByLabel('Password').fill(CONTOSO_ADMIN.password);
-			await signIn.click();
+			await signInButton.click();
 		}
 		await expect(page.getByRole('heading', { level: 1, name: 'Wingtip Toys' })).toBeVisible();
 
@@ -325,7 +325,7 @@ test('a browser killed while offline keeps its pending changes and delivers them
 		const other = await browser.newContext({ baseURL: server!.url });
 		try {
 			const customerPage = await other.newPage();
-			await signInThroughForm(customerPage, WINGTIP_ADMIN);
+			await signIn(customerPage, WINGTIP_ADMIN);
 			await openOwnTenant(customerPage);
 			await expect(customerPage.getByRole('rowheader', { name: 'Killed Kim' })).toBeVisible({
 				timeout: 30_000

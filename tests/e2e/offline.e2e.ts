@@ -1,6 +1,6 @@
 // Offline start: once loaded online, the app starts and its menu works with no network and no server.
 import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
-import { MENU, expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
+import { MENU, expect, signIn, test, waitForServiceWorkerControl } from './fixtures';
 
 // Offline journeys: the service worker serves the app while the network is gone.
 test.use({ serviceWorkers: 'allow' });
@@ -19,7 +19,7 @@ test('after one online visit the shell starts offline with the server stopped, a
 	const context = await browser.newContext({ baseURL: server.url });
 	const page = await context.newPage();
 	try {
-		await signInThroughForm(page);
+		await signIn(page);
 		await waitForServiceWorkerControl(page);
 
 		await server.stop();
@@ -56,7 +56,7 @@ test('the connection indicator follows the server itself, not just the network',
 	const page = await context.newPage();
 	const indicator = page.getByRole('status').filter({ hasText: 'Connection' });
 	try {
-		await signInThroughForm(page);
+		await signIn(page);
 		await expect(indicator).toContainText('Online');
 
 		// The network stays up (navigator.onLine is true); only the server goes away.

@@ -11,7 +11,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
 import { expectNoAxeViolations } from './axe';
-import { expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
+import { expect, signIn, test, waitForServiceWorkerControl } from './fixtures';
 import { networkSwitch } from './network-switch';
 
 // Offline journeys: the service worker serves the app while the network is gone.
@@ -43,7 +43,7 @@ async function signedIn(browser: Browser, who: { email: string; password: string
 	const context = await browser.newContext({ baseURL: server.url });
 	contexts.push(context);
 	const page = await context.newPage();
-	await signInThroughForm(page, who);
+	await signIn(page, who);
 	return { context, page };
 }
 
@@ -161,7 +161,7 @@ test('a license assigned and an order submitted offline are delivered on reconne
 	contexts.push(context);
 	const network = await networkSwitch(context);
 	const page = await context.newPage();
-	await signInThroughForm(page, RESELLER);
+	await signIn(page, RESELLER);
 	await waitForServiceWorkerControl(page);
 	await openRecord(page);
 	const provider = await signedIn(browser, PROVIDER);

@@ -1,7 +1,7 @@
 // Page access from one table (src/lib/ui/page-access.ts): what the menu and the Dashboard offer
 // always opens, and a direct URL to anything else shows the app's refusal with the reason in words.
 import type { Page } from '@playwright/test';
-import { DEMO_ADMIN, expect, signInThroughForm, test } from './fixtures';
+import { DEMO_ADMIN, expect, signIn, test } from './fixtures';
 
 const CONTOSO_BILLING = { email: 'billing@contoso.example', password: DEMO_ADMIN.password };
 
@@ -17,7 +17,7 @@ const refusals = (page: Page) =>
 test('a reseller is offered no Indirect resellers, and its URL, Add indirect provider and Enrollment review show the refusal', async ({
 	page
 }) => {
-	await signInThroughForm(page, DEMO_ADMIN);
+	await signIn(page, DEMO_ADMIN);
 	const menu = page.getByRole('navigation', { name: 'Main menu' });
 	await expect(menu.getByRole('link', { name: 'Indirect providers', exact: true })).toBeVisible();
 	for (const label of ['Indirect resellers', 'Add indirect provider', 'Enrollment review']) {
@@ -57,7 +57,7 @@ test('a reseller is offered no Indirect resellers, and its URL, Add indirect pro
 test("a Billing admin's Dashboard links only to pages the Billing admin can open", async ({
 	page
 }) => {
-	await signInThroughForm(page, CONTOSO_BILLING);
+	await signIn(page, CONTOSO_BILLING);
 	const links = page.getByRole('main').getByRole('link', { name: /^Open / });
 	await expect(links.first()).toBeVisible();
 	const targets = await links.evaluateAll((anchors) =>
@@ -85,7 +85,7 @@ test("a Billing admin's Dashboard links only to pages the Billing admin can open
 });
 
 test('the refusal speaks Japanese', async ({ page }) => {
-	await signInThroughForm(page, DEMO_ADMIN);
+	await signIn(page, DEMO_ADMIN);
 	await page.evaluate(() => localStorage.setItem('PARAGLIDE_LOCALE', 'ja'));
 	await page.goto('/indirect-resellers');
 	await expect(page.locator('html')).toHaveAttribute('lang', 'ja');

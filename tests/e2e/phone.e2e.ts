@@ -4,7 +4,7 @@
 import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
 import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
 import { expectNoAxeViolations } from './axe';
-import { MENU, ROUTES, expect, signInThroughForm, test } from './fixtures';
+import { MENU, ROUTES, expect, signIn, test } from './fixtures';
 import { expectSynced } from './fresh-server';
 import { expectWithinReach, tapWithinReach } from './reach';
 
@@ -103,7 +103,7 @@ test.describe('at 390 x 844 with touch', () => {
 
 	async function signedIn(browser: Browser, who: { email: string; password: string }) {
 		const page = await phonePage(browser);
-		await signInThroughForm(page, who);
+		await signIn(page, who);
 		return page;
 	}
 

@@ -1,7 +1,7 @@
 // Presence across orgs: a reseller and its provider on the same customer record see each other
 // (name and org, from the server's stamp) within two seconds, and see them go when they leave.
 import { expectNoAxeViolations } from './axe';
-import { expect, signInThroughForm, test } from './fixtures';
+import { expect, signIn, test } from './fixtures';
 
 const RESELLER = { email: 'admin@contoso.example', password: 'tiertwo-demo' };
 const PROVIDER = { email: 'admin@northwind.example', password: 'tiertwo-demo' };
@@ -11,11 +11,11 @@ test('people on the same customer record see each other arrive and leave, across
 	browser,
 	page
 }) => {
-	await signInThroughForm(page, RESELLER);
+	await signIn(page, RESELLER);
 	const providerContext = await browser.newContext();
 	try {
 		const providerPage = await providerContext.newPage();
-		await signInThroughForm(providerPage, PROVIDER);
+		await signIn(providerPage, PROVIDER);
 
 		await page.goto(RECORD);
 		await expect(page.getByRole('heading', { level: 1, name: 'Alpine Ski House' })).toBeVisible();
@@ -54,11 +54,11 @@ test('a partnership page, opened from either side, shows its status, history and
 	browser,
 	page
 }) => {
-	await signInThroughForm(page, RESELLER);
+	await signIn(page, RESELLER);
 	const providerContext = await browser.newContext();
 	try {
 		const providerPage = await providerContext.newPage();
-		await signInThroughForm(providerPage, PROVIDER);
+		await signIn(providerPage, PROVIDER);
 		const title = 'Northwind Distribution and Contoso IT Services';
 
 		await page.goto('/indirect-providers');
@@ -102,11 +102,11 @@ test('on a partnership page the one who arrives second also sees the one already
 	browser,
 	page
 }) => {
-	await signInThroughForm(page, RESELLER);
+	await signIn(page, RESELLER);
 	const providerContext = await browser.newContext();
 	try {
 		const providerPage = await providerContext.newPage();
-		await signInThroughForm(providerPage, PROVIDER);
+		await signIn(providerPage, PROVIDER);
 		await page.goto('/partnerships/northwind/contoso');
 		await providerPage.goto('/partnerships/northwind/contoso');
 		await expect(

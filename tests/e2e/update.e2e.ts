@@ -12,7 +12,7 @@ import {
 	type AppServer
 } from './app-server';
 import { expectNoAxeViolations } from './axe';
-import { MENU, expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
+import { MENU, expect, signIn, test, waitForServiceWorkerControl } from './fixtures';
 
 // The update journey: a new service worker is what it is about.
 test.use({ serviceWorkers: 'allow' });
@@ -51,7 +51,7 @@ test('a new release shows Update available, stays out until Reload, and Reload b
 	const version = page.getByTestId('build-label');
 	const banner = page.getByRole('status').filter({ hasText: 'Update available' });
 	try {
-		await signInThroughForm(page);
+		await signIn(page);
 		await waitForServiceWorkerControl(page);
 		await page.getByRole('link', { name: MENU.en['/settings'], exact: true }).click();
 		await expect(version).toHaveText(labelA);

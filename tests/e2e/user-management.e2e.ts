@@ -10,7 +10,7 @@ import type { Browser, Page } from '@playwright/test';
 import { PASSWORD_MIN_LENGTH } from '../../src/lib/domain/password-policy';
 import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
 import { expectNoAxeViolations } from './axe';
-import { expect, signInThroughForm, test, waitForServiceWorkerControl } from './fixtures';
+import { expect, signIn, test, waitForServiceWorkerControl } from './fixtures';
 import { networkSwitch } from './network-switch';
 
 // Offline journeys: the service worker serves the app while the network is gone.
@@ -91,7 +91,7 @@ test('an admin adds a Sales agent who must change the temporary password, sees o
 }) => {
 	const admin = await browser.newContext({ baseURL: server!.url });
 	const page = await admin.newPage();
-	await signInThroughForm(page, CONTOSO_ADMIN);
+	await signIn(page, CONTOSO_ADMIN);
 	await page.goto('/settings/user-management');
 	await expect(page.getByRole('rowheader', { name: 'Dana Sales' })).toBeVisible();
 	await expectNoAxeViolations(page, 'User management');
@@ -176,7 +176,7 @@ test('a user added offline can sign in after reconnecting; a duplicate email add
 	const network = await networkSwitch(context);
 	const page = await context.newPage();
 	try {
-		await signInThroughForm(page, CONTOSO_ADMIN);
+		await signIn(page, CONTOSO_ADMIN);
 		// The app is installed (its service worker serves every page) before the network goes.
 		await waitForServiceWorkerControl(page);
 		await page.goto('/settings/user-management');
@@ -263,7 +263,7 @@ test('adding a user whose email has an account in another org shows the server�
 	const context = await browser.newContext({ baseURL: server!.url });
 	const page = await context.newPage();
 	try {
-		await signInThroughForm(page, CONTOSO_ADMIN);
+		await signIn(page, CONTOSO_ADMIN);
 		await fillAddUser(page, {
 			fullName: 'Northwind Clash',
 			email: 'admin@northwind.example',
@@ -318,7 +318,7 @@ test('account security: change password and sign out everywhere in Settings, and
 	const context = await browser.newContext({ baseURL: server!.url });
 	const page = await context.newPage();
 	try {
-		await signInThroughForm(page, { email: 'admin@wingtip.example', password: 'tiertwo-demo' });
+		await signIn(page, { email: 'admin@wingtip.example', password: 'tiertwo-demo' });
 		await page.goto('/settings');
 		const security = page.getByRole('region', { name: 'Account security' });
 		await security.getByLabel('Current password').fill('tiertwo-demo');
@@ -364,7 +364,7 @@ test('a password built on the user’s own name is refused with the stated reaso
 }) => {
 	const admin = await browser.newContext({ baseURL: server!.url });
 	const page = await admin.newPage();
-	await signInThroughForm(page, CONTOSO_ADMIN);
+	await signIn(page, CONTOSO_ADMIN);
 	const email = 'yuki@contoso.example';
 	const temporary = await addUser(page, { fullName: 'Yuki Tanaka', email, agent: 'Sales agent' });
 	const yuki = await signInAsNewUser(browser, email, temporary);
@@ -422,7 +422,7 @@ test('Remove is visible and asks in the app’s dialog; for the sole Global admi
 	const context = await browser.newContext({ baseURL: server!.url });
 	const page = await context.newPage();
 	try {
-		await signInThroughForm(page, CONTOSO_ADMIN);
+		await signIn(page, CONTOSO_ADMIN);
 		await page.goto('/settings/user-management');
 		await page.getByRole('link', { name: 'Dana Sales' }).click();
 		await expect(page.getByRole('heading', { level: 1, name: 'Dana Sales' })).toBeVisible();
