@@ -5,7 +5,7 @@
 // their account. At the end every screen and the server agree, and every action is on the server
 // (applied, or kept as superseded or failed by a rule that the screens show). Seeded: the seed is
 // printed; CHAOS_SEED=<n> replays a run. New kinds of action are entries of ACTIONS. `npm test` runs
-// a sample of 60 actions (a new seed every run); `npm run test:chaos` the full 200.
+// a sample of 40 actions (a new seed every run); `npm run test:chaos` the full 200.
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,7 +26,7 @@ import { networkSwitch } from './network-switch';
 test.use({ serviceWorkers: 'allow' });
 
 const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const STEPS = Number(process.env.CHAOS_STEPS ?? 60);
+const STEPS = Number(process.env.CHAOS_STEPS ?? 40);
 const PASSWORD = 'tiertwo-demo';
 const RECORD = '/customers/wingtip';
 /** New customers that accept an invitation link are named so (and listed by this prefix). */
