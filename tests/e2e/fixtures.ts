@@ -43,11 +43,8 @@ export async function signInThroughForm(page: Page, account = DEMO_ADMIN): Promi
 	await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
 }
 
-/**
- * Signs in through the API, as the form does, and opens the Dashboard: for journeys where the form is
- * not what is tested (shell.e2e.ts tests the form), a page load and the typing fewer.
- */
-export async function signIn(page: Page, account = DEMO_ADMIN): Promise<void> {
+/** Signs the page's context in through the API, as the form does (its cookies, no page load). */
+export async function signInThroughApi(page: Page, account = DEMO_ADMIN): Promise<void> {
 	// The server takes API POSTs only with its own Origin, as a browser sends it.
 	const origin = new URL((await page.request.get('/health')).url()).origin;
 	const response = await page.request.post('/api/auth/sign-in', {
@@ -55,6 +52,14 @@ export async function signIn(page: Page, account = DEMO_ADMIN): Promise<void> {
 		headers: { origin }
 	});
 	expect(response.status(), await response.text()).toBe(200);
+}
+
+/**
+ * Signs in through the API and opens the Dashboard: for journeys where the form is not what is
+ * tested (shell.e2e.ts tests the form), a page load and the typing fewer.
+ */
+export async function signIn(page: Page, account = DEMO_ADMIN): Promise<void> {
+	await signInThroughApi(page, account);
 	await page.goto('/');
 	await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
 }

@@ -6,7 +6,7 @@
 import type { Browser, Page } from '@playwright/test';
 import { DEMO_NAMES } from '../../sync-server/src/demo-seed';
 import { OFFER_CATALOG } from '../../src/lib/domain/offers';
-import { expect, test } from './fixtures';
+import { expect, signInThroughApi, test } from './fixtures';
 import { freshServerPerTest } from './fresh-server';
 
 /** Words the Japanese UI keeps in English (GLOSSARY.md, product and mail service names, keys). */
@@ -112,13 +112,10 @@ async function japanesePage(browser: Browser, email?: string): Promise<Page> {
 	return page;
 }
 
+/** Signs in as `email` (the demo password), whoever was signed in before. */
 async function signIn(page: Page, email: string): Promise<void> {
 	await page.context().clearCookies();
-	const response = await page.request.post('/api/auth/sign-in', {
-		data: { email, password: 'tiertwo-demo' },
-		headers: { origin: new URL(fresh.url()).origin }
-	});
-	expect(response.status(), await response.text()).toBe(200);
+	await signInThroughApi(page, { email, password: 'tiertwo-demo' });
 }
 
 test('signed out, the sign-in, enrollment and invitation pages are all Japanese', async ({
