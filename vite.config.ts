@@ -61,15 +61,23 @@ async function fallbackRevision(): Promise<string> {
 	return hash.digest('hex').slice(0, 32);
 }
 
-export default defineConfig({
+export default defineConfig(({ command, mode }) => ({
 	plugins: [
-		paraglideVitePlugin({
-			project: './src/lib/i18n/project.inlang',
-			outdir: './src/lib/i18n/paraglide',
-			strategy: ['localStorage', 'preferredLanguage', 'baseLocale'],
-			emitGitIgnore: false,
-			emitPrettierIgnore: false
-		}),
+		// The message catalogs are compiled by `npm run generate` (package.json) before a build, a
+		// check or the tests, once: a compile empties src/lib/i18n/paraglide first, so one inside
+		// every Vite process would pull the files from under the type check and the linter that
+		// `npm test` runs beside the build. The dev server still recompiles as catalogs change.
+		...(command === 'serve' && mode !== 'test'
+			? [
+					paraglideVitePlugin({
+						project: './src/lib/i18n/project.inlang',
+						outdir: './src/lib/i18n/paraglide',
+						strategy: ['localStorage', 'preferredLanguage', 'baseLocale'],
+						emitGitIgnore: false,
+						emitPrettierIgnore: false
+					})
+				]
+			: []),
 		sveltekit(),
 		SvelteKitPWA({
 			strategies: 'injectManifest',
@@ -96,6 +104,11 @@ export default defineConfig({
 		// wait on sockets, Redis and PostgreSQL much of the time (243 s with one, 177 s with two,
 		// 152 s with three).
 		maxWorkers: Math.max(3, availableParallelism() - 1),
+		// A worker keeps the modules it imported from one file to the next: importing the app's
+		// and the server's module graphs again for every file was a third of the suite's time (185
+		// s isolated, 127 s not, on 2 cores). Files therefore leave no state behind: each suite
+		// names its own databases and data directories, and puts back the globals it stubs.
+		isolate: false,
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
 		projects: [
@@ -121,4 +134,4 @@ export default defineConfig({
 					])
 		]
 	}
-});
+}));

@@ -26,7 +26,7 @@ export function buildThenRun(...entry) {
 			statSync(buildIndex).mtimeMs;
 	if (stale) {
 		console.log('Building the app (first start or sources changed)…');
-		const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
+		const result = spawnSync('npm', ['run', 'build', '--', '--logLevel', 'warn'], {
 			cwd: root,
 			stdio: 'inherit'
 		});

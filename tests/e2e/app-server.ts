@@ -1,6 +1,6 @@
 // Starts and stops a private copy of the real server, for tests that must stop it or swap its build.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +39,25 @@ export async function freePort(): Promise<number> {
 
 export function newDataDir(): string {
 	return mkdtempSync(path.join(os.tmpdir(), 'tiertwo-e2e-data-'));
+}
+
+let seeded: Promise<string> | undefined;
+
+/**
+ * A new data directory holding the demo workspace exactly as a first start seeds it: a copy of one
+ * seeded once per process (a Playwright worker). A server starts on a copy in 1.6 s against 2.7 s
+ * seeding its own. Only for servers with the default demo (no extra seeding environment).
+ */
+export async function seededDataDir(): Promise<string> {
+	seeded ??= (async () => {
+		const dir = newDataDir();
+		const server = await startAppServer({ port: await freePort(), dataDir: dir });
+		await server.stop();
+		return dir;
+	})();
+	const copy = newDataDir();
+	cpSync(await seeded, copy, { recursive: true });
+	return copy;
 }
 
 function hasExited(child: ChildProcess): boolean {

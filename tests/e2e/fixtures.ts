@@ -4,7 +4,7 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
+import { freePort, seededDataDir, startAppServer, type AppServer } from './app-server';
 
 /** A demo account the server seeds (sync-server demo data). */
 export const DEMO_ADMIN = { email: 'admin@contoso.example', password: 'tiertwo-demo' };
@@ -99,7 +99,10 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
 	workerServer: [
 		// eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a fixture uses from its first parameter
 		async ({}, use) => {
-			const server = await startAppServer({ port: await freePort(), dataDir: newDataDir() });
+			const server = await startAppServer({
+				port: await freePort(),
+				dataDir: await seededDataDir()
+			});
 			await use(server);
 			await server.stop();
 		},

@@ -1,23 +1,41 @@
-// Journeys that change the demo data run against their own server: a fresh one (own data dir, own
-// port) for every test, stopped after it with every browser context the test opened.
-import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
+// Journeys that change the demo data run against their own server (own data dir, own port, the
+// demo workspace as a first start seeds it): a fresh one for every test, or one for a whole file
+// whose tests each change their own part of it. Every browser context a test opens is closed after
+// it.
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from '@playwright/test';
+import { freePort, seededDataDir, startAppServer, type AppServer } from './app-server';
 import { expect, signIn, test } from './fixtures';
 
-export function freshServerPerTest() {
+/** A server before each test, stopped after it. */
+export function freshServerPerTest(contextOptions: BrowserContextOptions = {}) {
+	return freshServer('test', contextOptions);
+}
+
+/** One server for the file's tests (started before the first, stopped after the last). */
+export function freshServerPerFile(contextOptions: BrowserContextOptions = {}) {
+	return freshServer('file', contextOptions);
+}
+
+function freshServer(scope: 'test' | 'file', contextOptions: BrowserContextOptions) {
 	let server: AppServer | undefined;
 	const contexts: BrowserContext[] = [];
+	const start = async () => {
+		server = await startAppServer({ port: await freePort(), dataDir: await seededDataDir() });
+	};
+	const stop = async () => {
+		await server?.stop();
+		server = undefined;
+	};
 
-	test.beforeEach(async () => {
-		server = await startAppServer({ port: await freePort(), dataDir: newDataDir() });
-	});
-
+	if (scope === 'test') test.beforeEach(start);
+	else test.beforeAll(start);
 	test.afterEach(async () => {
 		for (const context of contexts.splice(0)) await context.close();
-		await server?.stop();
+		if (scope === 'test') await stop();
 	});
+	if (scope === 'file') test.afterAll(stop);
 
-	/** This test's server origin. */
+	/** The server's origin. */
 	const url = (): string => {
 		if (!server) throw new Error('the server starts before each test');
 		return server.url;
@@ -25,8 +43,9 @@ export function freshServerPerTest() {
 
 	async function newContext(browser: Browser): Promise<BrowserContext> {
 		const context = await browser.newContext({
-			baseURL: url(),
-			permissions: ['clipboard-read', 'clipboard-write']
+			permissions: ['clipboard-read', 'clipboard-write'],
+			...contextOptions,
+			baseURL: url()
 		});
 		contexts.push(context);
 		return context;

@@ -1,5 +1,5 @@
 // Offline start: once loaded online, the app starts and its menu works with no network and no server.
-import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
+import { freePort, seededDataDir, startAppServer, type AppServer } from './app-server';
 import { MENU, expect, signIn, test, waitForServiceWorkerControl } from './fixtures';
 
 // Offline journeys: the service worker serves the app while the network is gone.
@@ -15,7 +15,7 @@ test.afterEach(async () => {
 test('after one online visit the shell starts offline with the server stopped, and its menu works', async ({
 	browser
 }) => {
-	server = await startAppServer({ port: await freePort(), dataDir: newDataDir() });
+	server = await startAppServer({ port: await freePort(), dataDir: await seededDataDir() });
 	const context = await browser.newContext({ baseURL: server.url });
 	const page = await context.newPage();
 	try {
@@ -50,7 +50,7 @@ test('the connection indicator follows the server itself, not just the network',
 	browser
 }) => {
 	const port = await freePort();
-	const dataDir = newDataDir();
+	const dataDir = await seededDataDir();
 	server = await startAppServer({ port, dataDir });
 	const context = await browser.newContext({ baseURL: server.url });
 	const page = await context.newPage();

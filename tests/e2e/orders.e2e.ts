@@ -4,14 +4,14 @@
 // see the customer nor order (not even with a forged websocket message); orders and license changes
 // made offline are delivered on reconnect, the page's status following the order from kept on the
 // device to provisioned; reseller and provider edit the notes together, live.
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import * as encoding from 'lib0/encoding';
 import { WebSocket } from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
 import { expectNoAxeViolations } from './axe';
 import { expect, signIn, test, waitForServiceWorkerControl } from './fixtures';
+import { freshServerPerFile } from './fresh-server';
 import { networkSwitch } from './network-switch';
 
 // Offline journeys: the service worker serves the app while the network is gone.
@@ -24,28 +24,7 @@ const UNRELATED_PROVIDER = account('admin@fabrikam.example');
 const RECORD = '/customers/wingtip';
 
 // Orders change the demo data other journeys count on: this file has its own server.
-let server: AppServer;
-const contexts: BrowserContext[] = [];
-
-test.beforeAll(async () => {
-	server = await startAppServer({ port: await freePort(), dataDir: newDataDir() });
-});
-
-test.afterAll(async () => {
-	await server.stop();
-});
-
-test.afterEach(async () => {
-	for (const context of contexts.splice(0)) await context.close();
-});
-
-async function signedIn(browser: Browser, who: { email: string; password: string }) {
-	const context = await browser.newContext({ baseURL: server.url });
-	contexts.push(context);
-	const page = await context.newPage();
-	await signIn(page, who);
-	return { context, page };
-}
+const { url, newContext, signedInPage: signedIn } = freshServerPerFile();
 
 async function openRecord(page: Page): Promise<void> {
 	await page.goto(RECORD);
@@ -114,7 +93,7 @@ test('a provider with no relationship to a customer cannot see it or order for i
 	await expect(orderForm(fabrikam.page)).toHaveCount(0);
 
 	// Its session, over the y-websocket protocol from Node, with an order.submitted in the update.
-	const cookies = await fabrikam.context.cookies(server.url);
+	const cookies = await fabrikam.context.cookies(url());
 	const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
 	const doc = new Y.Doc();
 	doc.getArray('log').push([
@@ -132,8 +111,8 @@ test('a provider with no relationship to a customer cannot see it or order for i
 			}
 		}
 	]);
-	const socket = new WebSocket(`${server.url.replace(/^http/, 'ws')}/sync/customer/wingtip`, {
-		headers: { cookie, origin: server.url }
+	const socket = new WebSocket(`${url().replace(/^http/, 'ws')}/sync/customer/wingtip`, {
+		headers: { cookie, origin: url() }
 	});
 	const closed = new Promise<{ code: number; reason: string }>((resolve) =>
 		socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }))
@@ -157,8 +136,7 @@ test('a provider with no relationship to a customer cannot see it or order for i
 test('a license assigned and an order submitted offline are delivered on reconnect', async ({
 	browser
 }) => {
-	const context = await browser.newContext({ baseURL: server.url });
-	contexts.push(context);
+	const context = await newContext(browser);
 	const network = await networkSwitch(context);
 	const page = await context.newPage();
 	await signIn(page, RESELLER);

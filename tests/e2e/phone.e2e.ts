@@ -1,11 +1,10 @@
 // At phone size (360x740) the menu is a drawer behind the Menu button, reachable by touch and keyboard.
 // At 390x844 with touch, the main journeys (connect, customer invitation, order, add user) run with
 // every action tapped only once it is within reach: tables are cards there, nothing scrolls sideways.
-import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
-import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
+import type { Browser, Locator, Page } from '@playwright/test';
 import { expectNoAxeViolations } from './axe';
 import { MENU, ROUTES, expect, signIn, test } from './fixtures';
-import { expectSynced } from './fresh-server';
+import { expectSynced, freshServerPerFile } from './fresh-server';
 import { expectWithinReach, tapWithinReach } from './reach';
 
 test.use({
@@ -80,25 +79,10 @@ test.describe('at 390 x 844 with touch', () => {
 	const FOURTH_COFFEE_ADMIN = account('admin@fourthcoffee.example');
 
 	// The journeys change the demo data, each its own part of it: one server for all of them.
-	let server: AppServer;
-	const contexts: BrowserContext[] = [];
-
-	test.beforeAll(async () => {
-		server = await startAppServer({ port: await freePort(), dataDir: newDataDir() });
-	});
-
-	test.afterAll(async () => {
-		await server.stop();
-	});
-
-	test.afterEach(async () => {
-		for (const context of contexts.splice(0)) await context.close();
-	});
+	const { newContext } = freshServerPerFile(PHONE);
 
 	async function phonePage(browser: Browser): Promise<Page> {
-		const context = await browser.newContext({ ...PHONE, baseURL: server.url });
-		contexts.push(context);
-		return context.newPage();
+		return (await newContext(browser)).newPage();
 	}
 
 	async function signedIn(browser: Browser, who: { email: string; password: string }) {

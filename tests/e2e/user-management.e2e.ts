@@ -8,7 +8,7 @@
 // refusal reaches the admin as the shell's notice.
 import type { Browser, Page } from '@playwright/test';
 import { PASSWORD_MIN_LENGTH } from '../../src/lib/domain/password-policy';
-import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
+import { freePort, seededDataDir, startAppServer, type AppServer } from './app-server';
 import { expectNoAxeViolations } from './axe';
 import { expect, signIn, test, waitForServiceWorkerControl } from './fixtures';
 import { networkSwitch } from './network-switch';
@@ -23,7 +23,7 @@ const TEMPORARY_PASSWORD = /^[0-9a-hjkmnp-tv-z]{5}(-[0-9a-hjkmnp-tv-z]{5}){3}$/;
 let server: AppServer | undefined;
 
 test.beforeEach(async () => {
-	server = await startAppServer({ port: await freePort(), dataDir: newDataDir() });
+	server = await startAppServer({ port: await freePort(), dataDir: await seededDataDir() });
 });
 
 test.afterEach(async () => {
