@@ -175,6 +175,47 @@ test('two tabs of the same user stay consistent, online and offline', async ({ b
 	}
 });
 
+test('an invitation link made offline and refused on reconnecting says it will not work and offers nothing to send', async ({
+	browser
+}) => {
+	const context = await browser.newContext({ baseURL: server!.url });
+	try {
+		const network = await networkSwitch(context);
+		const page = await context.newPage();
+		await signIn(page, CONTOSO_SALES);
+		await page.goto('/customers');
+		await expect(page.getByRole('heading', { level: 1, name: 'Customers' })).toBeVisible();
+
+		await network.offline();
+		await page.getByRole('button', { name: 'Request a reseller relationship' }).click();
+		const dialog = page.getByRole('dialog', { name: 'Reseller relationship request' });
+		await expect(dialog).toContainText("You're offline: the invitation is saved on this device");
+		await expect(dialog.getByRole('button', { name: 'Copy link' })).toBeVisible();
+		// Meanwhile a Global admin takes away the role that may send invitations.
+		await writeAsContosoAdmin('user.rolesChanged', {
+			userId: 'contoso-sales',
+			roles: ['helpdeskAgent']
+		});
+
+		await network.online();
+		await expect(dialog).toContainText(
+			"This link will not work: the server refused the invitation. Your roles don't allow this.",
+			{ timeout: 30_000 }
+		);
+		// Nothing offers to send a link that can never work.
+		await expect(dialog.getByLabel('Personalized link', { exact: true })).toHaveCount(0);
+		for (const name of ['Copy link', 'Copy email', 'Show QR code', 'Done']) {
+			await expect(dialog.getByRole('button', { name })).toHaveCount(0);
+		}
+		await expect(dialog.getByRole('link', { name: 'Open in email app' })).toHaveCount(0);
+		await expectNoAxeViolations(page, 'the refused invitation draft');
+		await dialog.getByRole('button', { name: 'Close' }).click();
+		await expect(dialog).toBeHidden();
+	} finally {
+		await context.close();
+	}
+});
+
 test('an update refused because a role lost its capability while offline is shown with its reason', async ({
 	browser
 }) => {

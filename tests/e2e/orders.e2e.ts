@@ -4,7 +4,7 @@
 // see the customer nor order (not even with a forged websocket message); orders and license changes
 // made offline are delivered on reconnect, the page's status following the order from kept on the
 // device to provisioned; reseller and provider edit the notes together, live.
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import * as encoding from 'lib0/encoding';
 import { WebSocket } from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
@@ -34,6 +34,29 @@ async function openRecord(page: Page): Promise<void> {
 const orders = (page: Page) => page.getByRole('region', { name: 'Orders' });
 const orderRow = (page: Page, text: string) => orders(page).getByRole('row', { name: text });
 const orderForm = (page: Page) => page.getByRole('form', { name: 'Submit an order' });
+
+/** The reseller on the record, with the service worker in control and the network in hand. */
+async function resellerOnRecordWithNetworkSwitch(browser: Browser) {
+	const context = await newContext(browser);
+	const network = await networkSwitch(context);
+	const page = await context.newPage();
+	await signIn(page, RESELLER);
+	await waitForServiceWorkerControl(page);
+	await openRecord(page);
+	return { page, network };
+}
+
+/** Orders `quantity` more Business Premium licenses; returns the order's line as the list words it. */
+async function orderMoreBusinessPremium(page: Page, quantity: number): Promise<string> {
+	const form = orderForm(page);
+	await form.getByRole('radio', { name: 'More licenses on a subscription' }).check();
+	await form
+		.getByRole('combobox', { name: 'Subscription' })
+		.selectOption({ label: 'Business Premium' });
+	await form.getByLabel('Quantity').fill(String(quantity));
+	await form.getByRole('button', { name: 'Submit order' }).click();
+	return `More licenses: Business Premium, +${quantity}`;
+}
 
 test('a provider orders for a customer it shares with its reseller; both see it provisioned', async ({
 	browser
@@ -136,12 +159,7 @@ test('a provider with no relationship to a customer cannot see it or order for i
 test('a license assigned and an order submitted offline are delivered on reconnect', async ({
 	browser
 }) => {
-	const context = await newContext(browser);
-	const network = await networkSwitch(context);
-	const page = await context.newPage();
-	await signIn(page, RESELLER);
-	await waitForServiceWorkerControl(page);
-	await openRecord(page);
+	const { page, network } = await resellerOnRecordWithNetworkSwitch(browser);
 	const provider = await signedIn(browser, PROVIDER);
 	await openRecord(provider.page);
 
@@ -150,14 +168,7 @@ test('a license assigned and an order submitted offline are delivered on reconne
 	const license = page.getByRole('checkbox', { name: 'Cloud Storage 1 TB license for Avery Lee' });
 	await license.check();
 	await expect(license).toBeChecked();
-	const form = orderForm(page);
-	await form.getByRole('radio', { name: 'More licenses on a subscription' }).check();
-	await form
-		.getByRole('combobox', { name: 'Subscription' })
-		.selectOption({ label: 'Business Premium' });
-	await form.getByLabel('Quantity').fill('5');
-	await form.getByRole('button', { name: 'Submit order' }).click();
-	const line = 'More licenses: Business Premium, +5';
+	const line = await orderMoreBusinessPremium(page, 5);
 	await expect(orderRow(page, line)).toContainText('Waiting to sync');
 	const said = page.getByRole('main').getByRole('status');
 	await expect(
@@ -260,4 +271,51 @@ test('reseller and provider edit the customer’s notes at the same time and bot
 	// Notes persist: a reload shows them from this device and the server.
 	await reseller.page.reload();
 	await expect(reseller.page.getByRole('textbox', { name: 'Shared notes' })).toHaveValue(both);
+});
+
+test('an order submitted offline and not made after its submitter moved on is told on any page', async ({
+	browser
+}) => {
+	const { page, network } = await resellerOnRecordWithNetworkSwitch(browser);
+
+	await network.offline();
+	await expect(page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+	const line = await orderMoreBusinessPremium(page, 200);
+	await expect(orderRow(page, line)).toContainText('Waiting to sync');
+	// The reseller moves on; meanwhile the provider orders 100 more, which leaves no room for 200.
+	await page
+		.getByRole('navigation', { name: 'Main menu' })
+		.getByRole('link', { name: 'Dashboard' })
+		.click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+	const provider = await signedIn(browser, PROVIDER);
+	await openRecord(provider.page);
+	const providerLine = await orderMoreBusinessPremium(provider.page, 100);
+	await expect(orderRow(provider.page, providerLine)).toContainText('Provisioned');
+
+	await network.online();
+	const notice = page.getByRole('complementary');
+	await expect(notice).toContainText(
+		'Submit an order: More licenses: Business Premium, +200 (Wingtip Toys)',
+		{ timeout: 30_000 }
+	);
+	await expect(notice).toContainText('Not made: This quantity is outside the limits of the offer.');
+	await expectNoAxeViolations(page, 'the notice of a failed order');
+	// It leads to the record, which lists it as not applied, with the reason: the notice is not
+	// repeated there.
+	await notice.getByRole('link', { name: 'Open Customers' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Wingtip Toys' })).toBeVisible();
+	await expect(page.getByRole('region', { name: 'Changes not applied' })).toContainText(
+		'This quantity is outside the limits of the offer.'
+	);
+	await expect(orderRow(page, line)).toHaveCount(0);
+	await expect(page.getByRole('complementary')).toHaveCount(0);
+	// Elsewhere it stays until dismissed, and dismissed it stays gone.
+	await page.goto('/');
+	await expect(page.getByRole('complementary')).toContainText('Business Premium, +200');
+	await page.getByRole('button', { name: 'Dismiss the notice of refused changes' }).click();
+	await expect(page.getByRole('complementary')).toHaveCount(0);
+	await page.reload();
+	await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+	await expect(page.getByRole('complementary')).toHaveCount(0);
 });

@@ -60,11 +60,14 @@ export const LAST_CONTACT_SETTING = 'lastContactAt';
 export const AWAY_SUMMARY_SETTING = 'sinceLastOnline';
 /** Refused changes the user was already told of (the shell's notice leaves them out). */
 export const SEEN_REFUSALS_SETTING = 'seenRefusals';
+/** Orders submitted on this device whose failure the user has not been told of yet. */
+export const FOLLOWED_ORDERS_SETTING = 'followedOrders';
 /** Settings that belong to the signed-in user's data (cleared with it). */
 export const USER_DATA_SETTINGS = [
 	LAST_CONTACT_SETTING,
 	AWAY_SUMMARY_SETTING,
-	SEEN_REFUSALS_SETTING
+	SEEN_REFUSALS_SETTING,
+	FOLLOWED_ORDERS_SETTING
 ] as const;
 
 export class AppDatabase extends Dexie {

@@ -64,9 +64,10 @@ export function serverDecision(source: () => DecisionSource | null): ServerDecis
 		if (!followed || !known || known.eventId !== followed.eventId) return null;
 		return decide(known.facts, connection.reachable);
 	});
-	// The page says this refusal where it was made, with its reason: it counts as told.
+	// The page says this refusal where it was made, with its reason: it counts as told (a refused
+	// delivery, or an outcome the server decided against, such as an order that failed).
 	const refusedHere = $derived(
-		facts.current?.facts.delivery.kind === 'refused' ? facts.current.eventId : null
+		current?.state === 'refused' ? (facts.current?.eventId ?? null) : null
 	);
 	showingRefusals(() => (refusedHere ? [refusedHere] : []));
 	$effect(() => {

@@ -1,6 +1,9 @@
 // Orders a partner of record submits for a customer (new subscriptions, more licenses), as
 // `order.submitted` on `customer/<id>`: works offline (outbox), the program provisions it once
 // delivered, and that (order.provisioned or order.failed, written by the server) is the decision.
+// The device follows each order it submits: a failure after the person moved on reaches the shell.
+import { db } from '$lib/db/db';
+import { followOrder } from '$lib/db/refusal-notices';
 import { documentName } from '$lib/domain/documents';
 import type { OrderLine } from '$lib/domain/events';
 import { createIdGenerator } from '$lib/domain/ids';
@@ -32,15 +35,21 @@ export async function submitOrder(
 	order: { onBehalfOf: string | null; lines: OrderLine[]; description: string }
 ): Promise<SubmittedOrder> {
 	const orderId = newOrderId();
+	const doc = documentName({ kind: 'customer', customerId: customer.customerId });
+	const summary = {
+		key: 'orders_summary_submitted',
+		params: { order: order.description, customer: customer.legalName }
+	};
 	const result = await syncClient.append(
-		documentName({ kind: 'customer', customerId: customer.customerId }),
+		doc,
 		'order.submitted',
 		{ orderId, onBehalfOf: order.onBehalfOf, lines: order.lines },
-		{
-			key: 'orders_summary_submitted',
-			params: { order: order.description, customer: customer.legalName }
-		}
+		summary
 	);
+	if (result.ok) {
+		const eventId = result.eventId;
+		await followOrder(db, { customerId: customer.customerId, orderId, eventId, doc, summary });
+	}
 	return { ...result, orderId };
 }
 

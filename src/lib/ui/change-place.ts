@@ -43,8 +43,9 @@ function orgPlace(event: DomainEvent, orgId: string, viewerKind: string | undefi
 	return PENDING;
 }
 
+/** `event` is absent for an outcome the server wrote (an order that failed): its document decides. */
 export function changePlace(
-	change: { readonly doc: string; readonly event: DomainEvent },
+	change: { readonly doc: string; readonly event?: DomainEvent },
 	viewerKind: string | undefined
 ): ChangePlace {
 	const ref = parseDocumentName(change.doc);
@@ -63,7 +64,7 @@ export function changePlace(
 				})
 			};
 		case 'org':
-			return orgPlace(change.event, ref.orgId, viewerKind);
+			return change.event ? orgPlace(change.event, ref.orgId, viewerKind) : PENDING;
 		default:
 			return PENDING;
 	}

@@ -84,11 +84,21 @@ async function until(
 	throw new Error(`${what} did not start within ${timeoutMs} ms`);
 }
 
+/** The servers this process started and has not seen exit (one exit listener for them all). */
+const running = new Set<ChildProcess>();
+
 /** Never leaves a database behind if this process exits without stopping it. */
 function killOnExit(child: ChildProcess): void {
-	const kill = () => child.kill('SIGKILL');
-	process.once('exit', kill);
-	child.once('exit', () => process.off('exit', kill));
+	if (running.size === 0) process.once('exit', killRunning);
+	running.add(child);
+	child.once('exit', () => {
+		running.delete(child);
+		if (running.size === 0) process.off('exit', killRunning);
+	});
+}
+
+function killRunning(): void {
+	for (const child of running) child.kill('SIGKILL');
 }
 
 function stopChild(child: ChildProcess, signal: NodeJS.Signals, timeoutMs = 10_000): Promise<void> {

@@ -9,7 +9,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppDatabase } from '$lib/db/app-database';
 import type { OutboxRow } from '$lib/db/local-records';
 import { markDelivered, refuseEntries } from '$lib/db/outbox';
-import { markRefusalsTold, untoldRefusals } from '$lib/db/refusal-notices';
+import {
+	followOrder,
+	markRefusalsTold,
+	untoldFailedOrders,
+	untoldRefusals
+} from '$lib/db/refusal-notices';
+import type { OrderRow } from '$lib/db/read-models/orders';
 import { LOG_KEY } from '$lib/domain/documents';
 import type { DomainEvent } from '$lib/domain/events';
 import {
@@ -221,6 +227,85 @@ describe('refused changes not told of yet', () => {
 		await db.refused.delete('r-3');
 		await markRefusalsTold(db, ['r-4']);
 		expect((await db.settings.get('seenRefusals'))?.value).toEqual(['r-4']);
+	});
+});
+
+describe('orders submitted on this device that were not made', () => {
+	const summary = { key: 'orders_summary_submitted', params: { order: '+5', customer: 'Wingtip' } };
+	const followed = (orderId: string) => ({
+		customerId: 'wingtip',
+		orderId,
+		eventId: `e-${orderId}`,
+		doc: 'customer/wingtip',
+		summary
+	});
+	function order(orderId: string, status: string, by = RESELLER.userId): OrderRow {
+		return {
+			doc: 'customer/wingtip',
+			customerId: 'wingtip',
+			orderId,
+			status,
+			lines: [{ kind: 'addLicenses', subscriptionId: 's-1', quantity: 5 }],
+			submittedByUserId: by,
+			submittedByOrgId: RESELLER.orgId,
+			onBehalfOf: RESELLER.orgId,
+			providerId: null,
+			failureReason: status === 'failed' ? 'error_quantity_out_of_range' : null,
+			submittedAt: '000000000000000:0000:test',
+			submittedEventId: `e-${orderId}`,
+			closedAt: null
+		};
+	}
+
+	it('lists a followed order the program failed or the log did not apply, until told', async () => {
+		for (const id of ['o-1', 'o-2', 'o-3']) {
+			await db.orders.put(order(id, 'submitted'));
+			await followOrder(db, followed(id));
+		}
+		await followOrder(db, followed('o-4'));
+		// Not followed here: submitted on another device, so told there.
+		await db.orders.put(order('o-elsewhere', 'failed'));
+		expect(await untoldFailedOrders(db, RESELLER.userId)).toEqual([]);
+
+		await db.orders.put(order('o-1', 'failed'));
+		await db.orders.put(order('o-2', 'provisioned'));
+		// o-4 reached the log after another order that left no room: kept there, not applied.
+		await db.superseded.put({
+			doc: 'customer/wingtip',
+			eventId: 'e-o-4',
+			type: 'order.submitted',
+			code: 'error_quantity_out_of_range',
+			at: '000000000000000:0000:test',
+			byUserId: RESELLER.userId,
+			byOrgId: RESELLER.orgId
+		});
+		const untold = await untoldFailedOrders(db, RESELLER.userId);
+		expect(untold).toEqual([
+			{
+				eventId: 'e-o-1',
+				doc: 'customer/wingtip',
+				code: 'error_quantity_out_of_range',
+				summary
+			},
+			{
+				eventId: 'e-o-4',
+				doc: 'customer/wingtip',
+				code: 'error_quantity_out_of_range',
+				summary
+			}
+		]);
+		// Only the person who submitted it is told.
+		expect(await untoldFailedOrders(db, 'someone-else')).toEqual([]);
+
+		await markRefusalsTold(db, ['e-o-1', 'e-o-4']);
+		expect(await untoldFailedOrders(db, RESELLER.userId)).toEqual([]);
+		// Provisioned orders are not followed any longer once another order is submitted.
+		await followOrder(db, followed('o-5'));
+		expect(
+			((await db.settings.get('followedOrders'))?.value as { orderId: string }[]).map(
+				(entry) => entry.orderId
+			)
+		).toEqual(['o-3', 'o-5']);
 	});
 });
 
