@@ -185,6 +185,15 @@ test('an invitation link made offline and refused on reconnecting says it will n
 		await signIn(page, CONTOSO_SALES);
 		await page.goto('/customers');
 		await expect(page.getByRole('heading', { level: 1, name: 'Customers' })).toBeVisible();
+		// The org's invitations are on this device (its document is what the link is written to).
+		await page.getByLabel('Show', { exact: true }).selectOption('all');
+		await expect(
+			page
+				.getByRole('table', { name: 'Relationship requests' })
+				.getByRole('row')
+				.filter({ hasText: 'Used' })
+				.first()
+		).toBeVisible();
 
 		await network.offline();
 		await page.getByRole('button', { name: 'Request a reseller relationship' }).click();
