@@ -15,7 +15,8 @@ export default ts.config(
 			'playwright-report/',
 			'src/lib/i18n/paraglide/',
 			'src/lib/i18n/project.inlang/',
-			'dev-dist/'
+			'dev-dist/',
+			'sync-server/dist/'
 		]
 	},
 	js.configs.recommended,

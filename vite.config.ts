@@ -128,6 +128,7 @@ export default defineConfig(({ command, mode }) => ({
 							test: {
 								name: 'cluster',
 								include: CLUSTER_SUITES,
+								globalSetup: ['tests/sync-server/cluster-setup.ts'],
 								env: { TIERTWO_TEST_CLUSTER: '1' }
 							}
 						}

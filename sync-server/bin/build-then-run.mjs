@@ -1,9 +1,11 @@
 // For `npm start` and `npm run start:cluster`: build the app when the build is missing or older than
-// its sources, then run `entry` (a TypeScript file of sync-server/src) through tsx, passing on the
-// command line's arguments and the stop signals.
+// its sources, bundle the server (sync-server/dist, well under a second), then run `entry` (a
+// bundled entry point: main, start-cluster), passing on the command line's arguments and the stop
+// signals.
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { bundleServer } from './bundle.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const buildIndex = path.join(root, 'build', 'index.html');
@@ -18,8 +20,8 @@ function newestMtime(dir) {
 	return newest;
 }
 
-/** @param {string[]} entry path segments under sync-server/src */
-export function buildThenRun(...entry) {
+/** @param {'main' | 'start-cluster'} entry */
+export async function buildThenRun(entry) {
 	const stale =
 		!existsSync(buildIndex) ||
 		Math.max(newestMtime(path.join(root, 'src')), newestMtime(path.join(root, 'static'))) >
@@ -32,9 +34,10 @@ export function buildThenRun(...entry) {
 		});
 		if (result.status !== 0) process.exit(result.status ?? 1);
 	}
+	const dist = await bundleServer();
 	const child = spawn(
 		process.execPath,
-		['--import', 'tsx', path.join(root, 'sync-server', 'src', ...entry), ...process.argv.slice(2)],
+		['--enable-source-maps', path.join(dist, `${entry}.js`), ...process.argv.slice(2)],
 		{ cwd: root, stdio: 'inherit' }
 	);
 	for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

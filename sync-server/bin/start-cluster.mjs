@@ -3,4 +3,4 @@
 // launcher (sync-server/src/cluster/start-cluster.ts): Redis, PostgreSQL, N processes, one port.
 import { buildThenRun } from './build-then-run.mjs';
 
-buildThenRun('cluster', 'start-cluster.ts');
+await buildThenRun('start-cluster');

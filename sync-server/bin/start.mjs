@@ -2,4 +2,4 @@
 // `npm start`: build the app when the build is missing or older than its sources, then run the server.
 import { buildThenRun } from './build-then-run.mjs';
 
-buildThenRun('main.ts');
+await buildThenRun('main');

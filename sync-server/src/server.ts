@@ -301,7 +301,7 @@ export async function startServer(
 			demoSignIns = await seedDemoWorkspace({
 				registry,
 				hashLogN: config.passwordHashLogN,
-				provisioned: (name) => orders.settled(name)
+				provisioned: (name) => orders.decideNow(name)
 			});
 			await accountSync.idle();
 			await storage.meta.set('demo_seeded', new Date().toISOString());

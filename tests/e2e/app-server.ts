@@ -1,9 +1,10 @@
 // Starts and stops a private copy of the real server, for tests that must stop it or swap its build.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { bundleServer } from '../../sync-server/bin/bundle.mjs';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const DEFAULT_BUILD_DIR = path.join(ROOT, 'build');
@@ -37,8 +38,16 @@ export async function freePort(): Promise<number> {
 	});
 }
 
+let dataRoot: string | undefined;
+
+/** A new, empty data directory; all of a process's are removed when it exits. */
 export function newDataDir(): string {
-	return mkdtempSync(path.join(os.tmpdir(), 'tiertwo-e2e-data-'));
+	if (!dataRoot) {
+		const root = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-e2e-data-'));
+		process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+		dataRoot = root;
+	}
+	return mkdtempSync(path.join(dataRoot, 'data-'));
 }
 
 let seeded: Promise<string> | undefined;
@@ -84,7 +93,12 @@ async function waitForHealth(
 	throw new Error(`server did not answer /health within ${timeoutMs / 1000} s:\n${log()}`);
 }
 
-/** Runs sync-server/src/main.ts serving `appDir` on `port` with `dataDir` (reused across restarts). */
+let bundled: Promise<string> | undefined;
+
+/**
+ * Runs the sync server (bundled once per process from sync-server/src, as `npm start` runs it)
+ * serving `appDir` on `port` with `dataDir` (reused across restarts).
+ */
 export async function startAppServer(options: {
 	port: number;
 	dataDir: string;
@@ -97,9 +111,11 @@ export async function startAppServer(options: {
 	const { port, dataDir, appDir = DEFAULT_BUILD_DIR, env = {}, startTimeoutMs } = options;
 	const url = `http://localhost:${port}`;
 	let printed = '';
+	bundled ??= bundleServer();
+	const main = path.join(await bundled, 'main.js');
 	const spawnServer = async (): Promise<ChildProcess> => {
 		let output = '';
-		const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
+		const child = spawn(process.execPath, [main], {
 			cwd: ROOT,
 			env: { ...process.env, ...env, PORT: String(port), DATA_DIR: dataDir, APP_DIR: appDir },
 			stdio: ['ignore', 'pipe', 'pipe']

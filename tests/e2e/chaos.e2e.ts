@@ -18,7 +18,7 @@ import { findOffer } from '../../src/lib/domain/offers';
 import { tokenFromFragment } from '../../src/lib/flows/partner-lists';
 import { projectLog } from '../../src/lib/flows/projection';
 import { invitationTokenHash } from '../../src/lib/sync/invitation-token';
-import { freePort, newDataDir, ROOT, startAppServer, type AppServer } from './app-server';
+import { freePort, ROOT, seededDataDir, startAppServer, type AppServer } from './app-server';
 import { expect, signIn, test, waitForServiceWorkerControl } from './fixtures';
 import { networkSwitch } from './network-switch';
 
@@ -613,7 +613,7 @@ test('three orgs work through cuts, offline spells, reloads and server restarts,
 	test.setTimeout(900_000);
 	console.log(`chaos seed ${SEED} (replay with CHAOS_SEED=${SEED})`);
 	const started = Date.now();
-	const server = await startAppServer({ port: await freePort(), dataDir: newDataDir() });
+	const server = await startAppServer({ port: await freePort(), dataDir: await seededDataDir() });
 	const world: World = {
 		random: prng(SEED),
 		browser,

@@ -8,7 +8,7 @@ import { formatHlc } from '../../src/lib/domain/clock';
 import { expectNoAxeViolations } from './axe';
 import { expectSynced, freshServerPerTest } from './fresh-server';
 import { networkSwitch } from './network-switch';
-import { expect, test } from './fixtures';
+import { expect, expectCaughtUp, test } from './fixtures';
 import { appendWithStockClient } from './stock-writer';
 
 const PASSWORD = 'tiertwo-demo';
@@ -181,6 +181,8 @@ test('a reseller authorizes while offline; the provider sees it once the reselle
 	const row = providerRow(adatum, /Fabrikam Distribution/);
 	await expect(row).toContainText('Waiting for authorization');
 	await expect(resellerRow(fabrikam, /adatum/i)).toContainText('Waiting for authorization');
+	// The partnership's document itself, not only its row, is on the device before it goes offline.
+	await expectCaughtUp(adatum);
 
 	await network.offline();
 	await row.getByRole('button', { name: 'Authorize Fabrikam Distribution' }).click();

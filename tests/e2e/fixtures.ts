@@ -65,6 +65,19 @@ export async function signIn(page: Page, account = DEMO_ADMIN): Promise<void> {
 }
 
 /** Resolves once a service worker controls the page (it precached the app while installing). */
+/**
+ * The header's connection status says Online: every document listed for the user is on this
+ * device (while one is still syncing it says Syncing), so the device can work offline with them.
+ */
+export async function expectCaughtUp(page: Page): Promise<void> {
+	await expect(
+		page
+			.getByRole('banner')
+			.getByRole('status')
+			.filter({ hasText: /Connection:\s*Online/ })
+	).toBeVisible({ timeout: 30_000 });
+}
+
 export async function waitForServiceWorkerControl(page: Page): Promise<void> {
 	await page.waitForFunction(async () => {
 		await navigator.serviceWorker.ready;

@@ -3,11 +3,8 @@
 import type { BrowserType, Page } from '@playwright/test';
 import { formatHlc } from '../../src/lib/domain/clock';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expectNoAxeViolations } from './axe';
-import { freePort, newDataDir, startAppServer, type AppServer } from './app-server';
+import { freePort, newDataDir, seededDataDir, startAppServer, type AppServer } from './app-server';
 import { CHROMIUM_FLAGS, findChromium } from './browser';
 import { expect, signIn, test, waitForServiceWorkerControl } from './fixtures';
 import { networkSwitch } from './network-switch';
@@ -26,7 +23,7 @@ let server: AppServer | undefined;
 test.beforeEach(async () => {
 	server = await startAppServer({
 		port: await freePort(),
-		dataDir: newDataDir(),
+		dataDir: await seededDataDir(),
 		...(process.env.LOCAL_DATA_APP_DIR ? { appDir: process.env.LOCAL_DATA_APP_DIR } : {})
 	});
 });
@@ -60,7 +57,8 @@ async function addTenantUser(page: Page, displayName: string, userName: string):
 
 /** A browser with a profile on disk that outlives it (close it and launch it again). */
 function persistentBrowser(playwright: { chromium: BrowserType }) {
-	const profile = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-e2e-profile-'));
+	// a directory like a server's, removed when the worker exits
+	const profile = newDataDir();
 	const executablePath = findChromium({ full: true });
 	const launch = () =>
 		playwright.chromium.launchPersistentContext(profile, {

@@ -1,18 +1,21 @@
 // Cuts a browser context off the server and back, for offline journeys.
 import type { BrowserContext, WebSocketRoute } from '@playwright/test';
 
-/**
- * Cuts this browser context off the server and restores it. `setOffline` alone leaves open
- * websockets running, so the sync sockets are routed through Playwright and closed while offline.
- */
 /** A close code a socket may send (1000 or 3000-4999); others (1005, 1006) as "going away". */
 const sendable = (code: number | undefined) =>
 	code === 1000 || (code !== undefined && code >= 3000 && code < 5000) ? code : 1001;
 
+/** The device's sync channel (`/sync`) and the stock client's per-document URLs (`/sync/<name>`). */
+const SYNC_SOCKET = /\/sync(?:[/?]|$)/;
+
+/**
+ * Cuts this browser context off the server and restores it. `setOffline` alone leaves open
+ * websockets running, so the sync sockets are routed through Playwright and closed while offline.
+ */
 export async function networkSwitch(context: BrowserContext) {
 	let offline = false;
 	const open = new Set<WebSocketRoute>();
-	await context.routeWebSocket(/\/sync\//, (route) => {
+	await context.routeWebSocket(SYNC_SOCKET, (route) => {
 		if (offline) {
 			void route.close({ code: 1001, reason: 'offline' });
 			return;

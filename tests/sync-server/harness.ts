@@ -24,7 +24,9 @@ import {
 	type ServerConfig,
 	type ServerLimits
 } from '../../sync-server/src/config';
-import { missingServices, startLocalServices } from '../../sync-server/src/cluster/local-services';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { missingServices, startRedis } from '../../sync-server/src/cluster/local-services';
 import { startRoundRobinProxy } from '../../sync-server/src/cluster/round-robin-proxy';
 import { startServer, type RunningServer } from '../../sync-server/src/server';
 import { messageRefused } from '../../sync-server/src/ws/protocol';
@@ -92,6 +94,28 @@ export function cookiesFrom(response: Response): Session {
 	return { cookie: `tt_access=${access}`, access, refresh };
 }
 
+let clusterDatabases = 0;
+
+/** A new database in the run's PostgreSQL (tests/sync-server/cluster-setup.ts), dropped after. */
+async function newClusterDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+	const admin = inject('clusterPostgresUrl');
+	const name = `cluster_${process.pid}_${(clusterDatabases += 1)}`;
+	const run = async (sql: string) => {
+		const client = new pg.Client({ connectionString: admin });
+		await client.connect();
+		try {
+			await client.query(sql);
+		} finally {
+			await client.end();
+		}
+	};
+	await run(`CREATE DATABASE ${name}`);
+	return {
+		url: admin.replace(/\/postgres$/, `/${name}`),
+		drop: () => run(`DROP DATABASE ${name} WITH (FORCE)`)
+	};
+}
+
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
 	const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'tiertwo-sync-'));
 	const base = readConfig(
@@ -121,11 +145,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 	if (CLUSTER_MODE && !options.dataDir) {
 		const missing = missingServices();
 		if (missing.length > 0) throw new Error(`cluster tests need ${missing.join(' and ')}`);
-		const services = await startLocalServices({ settings: { fsync: 'off' } });
+		const [redis, database] = await Promise.all([startRedis(), newClusterDatabase()]);
+		const services = {
+			stop: async () => {
+				await redis.stop();
+				await database.drop();
+			}
+		};
 		const shared = {
 			...config,
-			databaseUrl: services.postgres.url,
-			redisUrl: services.redis.url,
+			databaseUrl: database.url,
+			redisUrl: redis.url,
 			trustProxy: true
 		};
 		try {

@@ -17,7 +17,7 @@ class Connection {
 	#reachable = $state(typeof navigator === 'undefined' ? false : navigator.onLine);
 	/** Unsynced work per sync source (e.g. one entry per open document). */
 	#unsynced = new SvelteMap<string, number>();
-	#catchUp = $state.raw({ synced: 0, total: 0 });
+	#catchUp = $state.raw({ synced: 0, total: 0, listKnown: true });
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	#retryDelay = RETRY_FIRST_MS;
 	#checking: Promise<void> | undefined;
@@ -44,14 +44,17 @@ class Connection {
 		return this.#catchUp;
 	}
 
-	/** Some listed documents have not synced yet since the app started (a new device, say). */
+	/**
+	 * Some listed documents have not synced yet since the app started (a new device, say), or the
+	 * server's list of them has not come since the sync channel (re)opened.
+	 */
 	get catchingUp(): boolean {
-		return this.#catchUp.synced < this.#catchUp.total;
+		return !this.#catchUp.listKnown || this.#catchUp.synced < this.#catchUp.total;
 	}
 
 	/** The sync client reports how far the documents are from having all synced once. */
-	reportCatchUp(synced: number, total: number): void {
-		this.#catchUp = { synced, total };
+	reportCatchUp(synced: number, total: number, listKnown = true): void {
+		this.#catchUp = { synced, total, listKnown };
 	}
 
 	get reachable(): boolean {
@@ -89,8 +92,8 @@ class Connection {
 	start(): () => void {
 		if (this.#running) return () => this.stop();
 		this.#running = true;
-		window.addEventListener('online', this.#checkSoon);
-		window.addEventListener('offline', this.#checkSoon);
+		window.addEventListener('online', this.checkSoon);
+		window.addEventListener('offline', this.checkSoon);
 		document.addEventListener('visibilitychange', this.#checkWhenVisible);
 		void this.checkNow();
 		return () => this.stop();
@@ -99,8 +102,8 @@ class Connection {
 	stop(): void {
 		this.#running = false;
 		clearTimeout(this.#timer);
-		window.removeEventListener('online', this.#checkSoon);
-		window.removeEventListener('offline', this.#checkSoon);
+		window.removeEventListener('online', this.checkSoon);
+		window.removeEventListener('offline', this.checkSoon);
 		document.removeEventListener('visibilitychange', this.#checkWhenVisible);
 	}
 
@@ -162,10 +165,11 @@ class Connection {
 	}
 
 	/**
-	 * The network changed: check again, after the check in flight if there is one (it may have
-	 * started before the change, and its answer would stand for a whole heartbeat interval).
+	 * The network changed, or the sync channel's socket opened or was lost: check again, after the
+	 * check in flight if there is one (it may have started before the change, and its answer would
+	 * stand for a whole heartbeat interval).
 	 */
-	#checkSoon = (): void => {
+	checkSoon = (): void => {
 		this.#retryDelay = RETRY_FIRST_MS;
 		const inFlight = this.#checking;
 		if (inFlight) void inFlight.then(() => this.checkNow());

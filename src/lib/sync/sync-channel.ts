@@ -54,6 +54,7 @@ export class SyncChannel {
 	readonly #changedListeners = new Set<(documents: readonly DocumentVersion[]) => void>();
 	readonly #summaryListeners = new Set<(summaries: readonly DocumentSummary[]) => void>();
 	readonly #openListeners = new Set<() => void>();
+	readonly #lostListeners = new Set<() => void>();
 
 	constructor(url: string, options: SyncChannelOptions = {}) {
 		this.#url = new URL(url);
@@ -115,6 +116,15 @@ export class SyncChannel {
 		return () => this.#openListeners.delete(listener);
 	}
 
+	/**
+	 * Hears the real socket closing or failing to open other than by this side's choice or the
+	 * session's end (the server went away, or the network); returns the unsubscribe.
+	 */
+	onLost(listener: () => void): () => void {
+		this.#lostListeners.add(listener);
+		return () => this.#lostListeners.delete(listener);
+	}
+
 	/** Hears the summaries the server answers `askSummaries` with; returns the unsubscribe. */
 	onSummaries(listener: (summaries: readonly DocumentSummary[]) => void): () => void {
 		this.#summaryListeners.add(listener);
@@ -144,6 +154,7 @@ export class SyncChannel {
 		this.#changedListeners.clear();
 		this.#summaryListeners.clear();
 		this.#openListeners.clear();
+		this.#lostListeners.clear();
 		this.#closeSocket();
 		const sockets = [...this.#sockets.values()];
 		this.#sockets.clear();
@@ -293,7 +304,10 @@ export class SyncChannel {
 			socket.closed(expired ? CLOSE_SESSION_EXPIRED : CLOSE_CHANNEL_LOST, reason);
 		}
 		if (expired) for (const listener of this.#sessionListeners) listener();
-		else if (this.#needed()) this.#connect();
+		else {
+			for (const listener of this.#lostListeners) listener();
+			if (this.#needed()) this.#connect();
+		}
 	}
 
 	#closeWhenIdle(): void {

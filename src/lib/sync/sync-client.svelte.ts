@@ -59,7 +59,8 @@ class SyncClient {
 			serverNow: () => connection.serverNow(),
 			sessionEnded: () => void session.ended().catch(reportError),
 			storageFailed: (error) => this.#storageFailed(error),
-			progress: (synced, total) => connection.reportCatchUp(synced, total),
+			progress: (synced, total, listKnown) => connection.reportCatchUp(synced, total, listKnown),
+			channelChanged: () => connection.checkSoon(),
 			storageRecovered: () => {
 				this.#storageErrorCode = null;
 			}

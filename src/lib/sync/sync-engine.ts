@@ -70,9 +70,16 @@ export interface SyncEngineOptions {
 	storageRecovered?(): void;
 	/**
 	 * How many of the listed documents have synced since start, of how many (a new device catching
-	 * up with a distributor's workspace); called as it changes, at most every PROGRESS_INTERVAL_MS.
+	 * up with a distributor's workspace), and whether the server's list since the channel last
+	 * opened is known (until it is, nobody can say the device is up to date); called as it changes,
+	 * at most every PROGRESS_INTERVAL_MS.
 	 */
-	progress?(synced: number, total: number): void;
+	progress?(synced: number, total: number, listKnown: boolean): void;
+	/**
+	 * The channel's socket opened (true) or was lost (false): the connection indicator asks the
+	 * server at once instead of at its next heartbeat.
+	 */
+	channelChanged?(open: boolean): void;
 	/** the clock (tests) */
 	now?: () => number;
 	/** how long a document synced in the background stays open afterwards (default LINGER_MS) */
@@ -196,6 +203,8 @@ export class SyncEngine {
 	/** Every connect and reconnect waits its turn here. */
 	readonly #syncQueue = new SyncQueue({ limit: CONNECTING_AT_ONCE, rank: documentRank });
 	#progressTimer: ReturnType<typeof setTimeout> | undefined;
+	/** A documents list arrived since the channel last opened (what "up to date" is measured by). */
+	#listKnown = false;
 	/** Per document, its state when contact was lost (or as stored at start): see away.ts. */
 	#baselines = new Map<string, StateVector>();
 	#lastContact = 0;
@@ -246,10 +255,19 @@ export class SyncEngine {
 		this.#channel.onDocuments((documents) => this.#documentsListed(documents));
 		this.#channel.onChanged((documents) => this.#documentsChanged(documents));
 		this.#channel.onSummaries((summaries) => void this.#summarized(summaries));
-		this.#channel.onOpen(() => this.#forgetAskedSummaries());
+		this.#channel.onOpen(() => {
+			this.#forgetAskedSummaries();
+			this.#options.channelChanged?.(true);
+		});
+		this.#channel.onLost(() => {
+			this.#listKnown = false;
+			this.#reportProgress();
+			this.#options.channelChanged?.(false);
+		});
 		this.#channel.onSessionExpired(() => void this.#channelSessionExpired());
 		// Open at once, even with no document on the device yet: the first list comes over it.
 		this.#releaseChannel = this.#channel.hold();
+		this.#reportProgress();
 		this.#storedOpened = this.#openStored();
 		return this.#storedOpened;
 	}
@@ -768,6 +786,7 @@ export class SyncEngine {
 			if (this.#connections.get(entry.name)?.synced) this.#setVersion(entry.name, entry.version);
 			else if (!this.#upToDate(entry.name, entry.version)) this.#behind.add(entry.name);
 		}
+		this.#listKnown = true;
 		this.#reportProgress();
 		const gone = new Set(
 			[...this.#stored.keys(), ...this.#summaries.keys(), ...this.#replicas.keys()].filter(
@@ -915,7 +934,7 @@ export class SyncEngine {
 			this.#progressTimer = undefined;
 			if (this.#stopped) return;
 			const { synced, total } = this.syncProgress;
-			this.#options.progress?.(synced, total);
+			this.#options.progress?.(synced, total, this.#listKnown);
 		}, PROGRESS_INTERVAL_MS);
 	}
 

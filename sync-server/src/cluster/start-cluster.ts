@@ -4,11 +4,10 @@
 // proxy on one port (PORT, default 4173). The first process seeds the demo workspace and prints
 // its sign-ins. A process that dies is started again. Ctrl-C stops everything.
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import { PROJECT_ROOT, serverProcessArgs } from '../entry-points.js';
 import { INSTALL_HINT, missingServices, startLocalServices } from './local-services.js';
 import { startRoundRobinProxy, type Backend } from './round-robin-proxy.js';
 
-const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const argv = process.argv.slice(2);
 const flag = argv.indexOf('--processes');
 const count = Math.max(
@@ -40,24 +39,20 @@ let stopping = false;
 const members: Member[] = [];
 
 function start(index: number, showSignIns: boolean): Promise<Member> {
-	const child = spawn(
-		process.execPath,
-		['--import', 'tsx', path.join(root, 'sync-server', 'src', 'main.ts')],
-		{
-			cwd: root,
-			env: {
-				...process.env,
-				PORT: '0',
-				HOST: '127.0.0.1',
-				DATABASE_URL: services.postgres.url,
-				REDIS_URL: services.redis.url,
-				TRUST_PROXY: '1'
-			},
-			stdio: ['ignore', 'pipe', 'inherit'],
-			// Its own process group: on Ctrl-C the launcher stops the servers before the databases.
-			detached: true
-		}
-	);
+	const child = spawn(process.execPath, serverProcessArgs(), {
+		cwd: PROJECT_ROOT,
+		env: {
+			...process.env,
+			PORT: '0',
+			HOST: '127.0.0.1',
+			DATABASE_URL: services.postgres.url,
+			REDIS_URL: services.redis.url,
+			TRUST_PROXY: '1'
+		},
+		stdio: ['ignore', 'pipe', 'inherit'],
+		// Its own process group: on Ctrl-C the launcher stops the servers before the databases.
+		detached: true
+	});
 	const member: Member = { index, child, backend: null };
 	return new Promise((resolve, reject) => {
 		let out = '';

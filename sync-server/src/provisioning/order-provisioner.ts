@@ -30,8 +30,10 @@ export class OrderProvisioner {
 	/** per customer document: the orders queued or being decided, and the tail of its queue */
 	readonly #queued = new Map<string, Set<string>>();
 	readonly #tails = new Map<string, Promise<void>>();
-	/** waits before a decision, cut short when the server stops */
-	readonly #waits = new Set<() => void>();
+	/** waits before a decision, per customer document, cut short when the server stops */
+	readonly #waits = new Map<() => void, string>();
+	/** documents whose orders are decided without the delay (the demo seed's, see `decideNow`) */
+	readonly #hurried = new Set<string>();
 	#closed = false;
 
 	constructor(deps: OrderProvisionerDeps) {
@@ -76,10 +78,24 @@ export class OrderProvisioner {
 		await Promise.all(tails);
 	}
 
+	/**
+	 * Decides this document's queued orders without the configured delay and resolves once they
+	 * have their outcomes: the demo seed's orders are history, written before anyone can look.
+	 */
+	async decideNow(name: string): Promise<void> {
+		this.#hurried.add(name);
+		try {
+			for (const [stop, of] of this.#waits) if (of === name) stop();
+			await this.settled(name);
+		} finally {
+			this.#hurried.delete(name);
+		}
+	}
+
 	/** Decides nothing more; resolves once a decision being written is done. */
 	async close(): Promise<void> {
 		this.#closed = true;
-		for (const stop of this.#waits) stop();
+		for (const stop of this.#waits.keys()) stop();
 		this.#waits.clear();
 		await this.settled();
 	}
@@ -90,7 +106,7 @@ export class OrderProvisioner {
 		if (queued.has(orderId)) return;
 		queued.add(orderId);
 		const tail = (this.#tails.get(name) ?? Promise.resolve())
-			.then(() => this.#wait())
+			.then(() => this.#wait(name))
 			.then(() => this.#provision(name, orderId))
 			.catch((error: unknown) => {
 				this.#deps.log.error({ err: error, document: name, orderId }, 'order provisioning failed');
@@ -103,9 +119,9 @@ export class OrderProvisioner {
 		this.#tails.set(name, tail);
 	}
 
-	#wait(): Promise<void> {
+	#wait(name: string): Promise<void> {
 		const delay = this.#deps.delayMs ?? 0;
-		if (delay <= 0) return Promise.resolve();
+		if (delay <= 0 || this.#hurried.has(name)) return Promise.resolve();
 		// A pending wait never keeps a stopping server alive (the order is decided on the next start).
 		return new Promise((resolve) => {
 			const done = () => {
@@ -115,7 +131,7 @@ export class OrderProvisioner {
 			};
 			const timer = setTimeout(done, delay);
 			timer.unref();
-			this.#waits.add(done);
+			this.#waits.set(done, name);
 		});
 	}
 

@@ -4,6 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Analysis, ShadowSpec } from './update-analysis.js';
 import type { WorkerRequest, WorkerResponse } from './validation-worker.js';
+import { validationWorkerEntry } from '../entry-points.js';
 
 export interface ValidatorSettings {
 	/** an accepted analysis that took longer than this is refused as too complex */
@@ -52,7 +53,7 @@ export class UpdateValidator {
 	}
 
 	#start(): void {
-		const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
+		const worker = new Worker(validationWorkerEntry(), {
 			resourceLimits: { maxOldGenerationSizeMb: this.#settings.maxOldGenerationSizeMb }
 		});
 		worker.unref();

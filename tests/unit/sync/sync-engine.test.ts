@@ -48,7 +48,7 @@ function engine(
 	database = db,
 	now?: () => number,
 	serverNow?: () => number,
-	progress?: (synced: number, total: number) => void,
+	progress?: (synced: number, total: number, listKnown: boolean) => void,
 	lingerMs?: number
 ): SyncEngine {
 	const created = new SyncEngine({
@@ -184,6 +184,20 @@ describe('sync engine', () => {
 		expect(eventId).not.toBe('');
 		await until(() => server.logIds(CUSTOMER_DOC).includes(eventId), 'delivery');
 		expect(await db.orders.get(['wingtip', 'o-over'])).toBeUndefined();
+	});
+
+	it('does not count itself caught up from losing the channel until the next list arrives', async () => {
+		const listKnown: boolean[] = [];
+		const client = engine(db, undefined, undefined, (_synced, _total, known) => {
+			listKnown.push(known);
+		});
+		await client.start();
+		await until(() => listKnown.at(-1) === true, 'the first list');
+		await server.stop();
+		await until(() => listKnown.at(-1) === false, 'the list unknown once the channel is lost');
+		await server.restart();
+		client.reconnect();
+		await until(() => listKnown.at(-1) === true, 'the list known again');
 	});
 
 	it('keeps edits made offline across a reload and delivers them once the server is back', async () => {
