@@ -215,6 +215,9 @@ test('a withdrawal and an authorization made offline at the same time end in one
 	const onProvider = resellerRow(fabrikam, /adatum/i);
 	await expect(onReseller).toContainText('Waiting for authorization');
 	await expect(onProvider).toContainText('Waiting for authorization');
+	// The partnership's document itself, not only its rows, is on both devices.
+	await expectCaughtUp(adatum);
+	await expectCaughtUp(fabrikam);
 
 	await providerNetwork.offline();
 	await resellerNetwork.offline();

@@ -4,6 +4,7 @@
 // other kind of change decided after the person may have moved on: one submitted on this device is
 // followed until it is provisioned, or until its failure (or the log's refusal to apply it) has
 // been told, by the id of its `order.submitted` as a page showing the outcome marks it.
+import { hasErrorCodeShape } from '$lib/domain/errors';
 import { FOLLOWED_ORDERS_SETTING, SEEN_REFUSALS_SETTING, type AppDatabase } from './app-database';
 import type { RefusedRow, Summary } from './local-records';
 
@@ -94,8 +95,6 @@ export interface FailedOrderNotice {
 	summary: Summary;
 }
 
-const isCode = (reason: string | null): reason is string => /^error_[a-z_]+$/.test(reason ?? '');
-
 /**
  * `userId`'s followed orders that were not made: the program failed them, or the log kept them
  * without applying them (another order reached the server first and left no room, say).
@@ -108,7 +107,9 @@ export function untoldFailedOrders(db: AppDatabase, userId: string): Promise<Fai
 			const order = await db.orders.get([entry.customerId, entry.orderId]);
 			if (order) {
 				if (order.status !== 'failed' || order.submittedByUserId !== userId) continue;
-				const code = isCode(order.failureReason) ? order.failureReason : 'error_unexpected';
+				const code = hasErrorCodeShape(order.failureReason)
+					? order.failureReason
+					: 'error_unexpected';
 				notices.push({ eventId, doc, code, summary });
 				continue;
 			}

@@ -96,6 +96,14 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 	return typeof value === 'string' && codes.has(value);
 }
 
+/**
+ * Shaped like an error code (`error_…`), known to this build or not (a newer server's): shown as
+ * its message, or as the unexpected-error sentence; anything else is older free text.
+ */
+export function hasErrorCodeShape(value: unknown): value is string {
+	return typeof value === 'string' && /^error_[a-z_]+$/.test(value);
+}
+
 /** A refusal as the domain reports it: the code for the user, a path and detail for developers. */
 export interface DomainError {
 	readonly code: ErrorCode;

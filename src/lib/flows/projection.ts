@@ -104,10 +104,19 @@ const DOCUMENT_SUBJECT = 'document';
  * subscriptionId, relationshipId, orderId, invitationId, userId ...), or the document itself.
  */
 export function subjectsOf(event: DomainEvent): string[] {
-	const payload = event.payload as Record<string, unknown>;
-	const keys = Object.entries(payload)
-		.filter(([key, value]) => key.endsWith('Id') && typeof value === 'string')
-		.map(([key, value]) => `${key}:${value as string}`);
+	const keys: string[] = [];
+	const collect = (fields: object) => {
+		for (const [key, value] of Object.entries(fields)) {
+			if (key.endsWith('Id') && typeof value === 'string') keys.push(`${key}:${value}`);
+		}
+	};
+	for (const value of Object.values(event.payload as Record<string, unknown>)) {
+		// An order's lines and its new subscriptions name the subscriptions it changes.
+		if (Array.isArray(value)) {
+			for (const item of value) if (item && typeof item === 'object') collect(item as object);
+		}
+	}
+	collect(event.payload as object);
 	return keys.length > 0 ? keys : [DOCUMENT_SUBJECT];
 }
 
@@ -117,13 +126,15 @@ export function createProjector(ref: DocumentRef, _ctx?: ProjectorContext): Docu
 	// In memory only (bounded by the document's entities); a superseded entry keeps one copy.
 	const lastApplied = new Map<string, { index: number; event: DecidingEvent }>();
 
+	// The latest applied change to what this one is about; only when nothing earlier touched any
+	// of that, the latest change to the document as a whole (never an unrelated entity's).
 	function deciderOf(event: DomainEvent): DecidingEvent | undefined {
 		let best: { index: number; event: DecidingEvent } | undefined;
-		for (const key of [...subjectsOf(event), DOCUMENT_SUBJECT]) {
+		for (const key of subjectsOf(event)) {
 			const candidate = lastApplied.get(key);
 			if (candidate && (!best || candidate.index > best.index)) best = candidate;
 		}
-		return best?.event;
+		return (best ?? lastApplied.get(DOCUMENT_SUBJECT))?.event;
 	}
 
 	function appendOne(entry: unknown): void {

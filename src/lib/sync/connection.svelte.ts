@@ -23,6 +23,7 @@ class Connection {
 	#checking: Promise<void> | undefined;
 	#running = false;
 	#reachableListeners = new Set<Listener>();
+	#answerListeners = new Set<Listener>();
 	#versionListeners = new Set<Listener>();
 	/** The `version` /health last reported: a change means the server now runs another release. */
 	#serverVersion: string | undefined;
@@ -76,6 +77,15 @@ class Connection {
 		else this.#unsynced.delete(source);
 	}
 
+	/**
+	 * Hears every check the server answered while it was reachable already (the heartbeat; a return
+	 * from unreachable goes to `onReachable`); returns the unsubscribe.
+	 */
+	onAnswer(listener: Listener): () => void {
+		this.#answerListeners.add(listener);
+		return () => this.#answerListeners.delete(listener);
+	}
+
 	/** Called on every transition from unreachable to reachable (e.g. to look for an app update). */
 	onReachable(listener: Listener): () => void {
 		this.#reachableListeners.add(listener);
@@ -124,6 +134,7 @@ class Connection {
 		if (reachable) {
 			this.#retryDelay = RETRY_FIRST_MS;
 			if (!wasReachable) for (const listener of this.#reachableListeners) listener();
+			else for (const listener of this.#answerListeners) listener();
 			if (health.clockOffset !== undefined) this.#clockOffset = health.clockOffset;
 			const previousVersion = this.#serverVersion;
 			this.#serverVersion = health.version ?? previousVersion;
@@ -185,6 +196,7 @@ class Connection {
 		this.stop();
 		this.#unsynced.clear();
 		this.#reachableListeners.clear();
+		this.#answerListeners.clear();
 		this.#versionListeners.clear();
 		this.#serverVersion = undefined;
 		this.#clockOffset = 0;

@@ -95,6 +95,19 @@ export class SyncChannel {
 		if (this.#needed()) this.#connect();
 	}
 
+	/**
+	 * The server answered over HTTP while the socket is down and waiting out its backoff (only the
+	 * websocket is cut, say): try once now. Failures keep counting, so a socket the server still
+	 * refuses is not tried more often than this is called (the heartbeat's 10 s).
+	 */
+	retrySoon(): void {
+		if (this.#socket || this.#retryTimer === undefined || this.#waitingForSession) return;
+		clearTimeout(this.#retryTimer);
+		this.#retryTimer = undefined;
+		this.#notBefore = 0;
+		if (this.#needed()) this.#connect();
+	}
+
 	/** Hears every `documents` push (the user's full document list); returns the unsubscribe. */
 	onDocuments(listener: (documents: readonly ListedDocument[]) => void): () => void {
 		this.#documentListeners.add(listener);

@@ -86,9 +86,14 @@ class SyncClient {
 				else this.#scheduleRefresh(row.accessExpiresAt);
 			}
 		);
-		this.#stopReachable = connection.onReachable(() => {
+		const stopReachable = connection.onReachable(() => {
 			void session.confirm().finally(() => engine.reconnect());
 		});
+		const stopAnswered = connection.onAnswer(() => engine.serverAnswered());
+		this.#stopReachable = () => {
+			stopReachable();
+			stopAnswered();
+		};
 	}
 
 	stop(): void {

@@ -355,6 +355,11 @@ export class SyncEngine {
 		return [...this.#replicas.values()].flatMap((replica) => replica.unsavedOutbox);
 	}
 
+	/** The server answered a heartbeat: a channel waiting out its backoff tries once now. */
+	serverAnswered(): void {
+		this.#channel.retrySoon();
+	}
+
 	/** The network is back: reconnect now (the channel's list then says what was shared meanwhile). */
 	reconnect(): void {
 		this.#channel.reconnectNow();

@@ -1,6 +1,7 @@
 // An order line and a failure reason in words, the same on the record's order list and in the
 // order form's summary of the change (which the outbox, Pending changes and the shell's notices
 // show).
+import { hasErrorCodeShape } from '$lib/domain/errors';
 import type { OrderLine } from '$lib/domain/events';
 import { findOffer } from '$lib/domain/offers';
 import { errorMessage } from '$lib/i18n/error-message';
@@ -35,5 +36,5 @@ export function describeOrderLine(
 
 /** Failure reasons are error codes; outcomes from before that (the program's own text) are kept. */
 export function failureReasonText(reason: string): string {
-	return /^error_[a-z_]+$/.test(reason) ? errorMessage(reason) : reason;
+	return hasErrorCodeShape(reason) ? errorMessage(reason) : reason;
 }

@@ -373,6 +373,35 @@ describe('tenant users, licenses and orders', () => {
 		]);
 	});
 
+	it('names, for an order over a subscription’s limit, the earlier order on that subscription as what decided it', () => {
+		// Not the change made in between, nor the document's last change (the customer's creation).
+		const { log, push } = withSubscription(299);
+		push('order.submitted', providerAdmin, {
+			orderId: 'o-first',
+			onBehalfOf: RESELLER,
+			lines: [{ kind: 'addLicenses', subscriptionId: 'sub-1', quantity: 1 }]
+		});
+		const first = log.at(-1) as { id: string };
+		push('order.provisioned', SYSTEM, { orderId: 'o-first', newSubscriptions: [] });
+		push('tenantUser.added', resellerAdmin, {
+			tenantUserId: 'tu-9',
+			displayName: 'Lee',
+			userName: 'lee@tailspin.example.com'
+		});
+		push('order.submitted', resellerAdmin, {
+			orderId: 'o-second',
+			onBehalfOf: null,
+			lines: [{ kind: 'addLicenses', subscriptionId: 'sub-1', quantity: 1 }]
+		});
+		const state = customer(log);
+		expect(codes(state)).toEqual(['error_quantity_out_of_range']);
+		expect(state.superseded[0]?.decidedBy).toMatchObject({
+			eventId: first.id,
+			type: 'order.submitted',
+			by: providerAdmin
+		});
+	});
+
 	it('lets only the server provision or fail an order, once', () => {
 		const { log, push } = withSubscription(1);
 		push('order.submitted', resellerAdmin, {

@@ -190,6 +190,36 @@ describe('sync channel', () => {
 		expect(server.connections('customer/a')).toBe(0);
 	});
 
+	it('tries once at once when the server answers over HTTP, and keeps backing off if that fails', async () => {
+		await server.stop();
+		let made = 0;
+		class Counted extends WebSocket {
+			constructor(url: string) {
+				super(url);
+				made += 1;
+			}
+		}
+		const tab = new SyncChannel(server.url, {
+			WebSocketImpl: Counted as unknown as typeof globalThis.WebSocket,
+			random: () => 0
+		});
+		channels.push(tab);
+		tab.hold();
+		// Backoff with no jitter: 250, 500, 1000, 2000 ms after each failed attempt.
+		await new Promise((resolve) => setTimeout(resolve, 1_000));
+		const before = made;
+		tab.retrySoon();
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(made).toBe(before + 1);
+		// That failure counts: the next attempt waits the longer backoff, not the first one.
+		await new Promise((resolve) => setTimeout(resolve, 400));
+		expect(made).toBe(before + 1);
+		await server.restart();
+		tab.retrySoon();
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(made).toBe(before + 2);
+	});
+
 	it('does not reopen the socket in a tight loop while the server is down', async () => {
 		await server.stop();
 		let made = 0;
