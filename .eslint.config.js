@@ -69,6 +69,34 @@ export default ts.config(
 		}
 	},
 	{
+		// The server's layers: documents, storage and the services under them know nothing of the
+		// transports (websocket, HTTP) on top; what both need (the wire format, rate budgets) sits
+		// at sync-server/src's top level.
+		files: [
+			'sync-server/src/docs/**',
+			'sync-server/src/store/**',
+			'sync-server/src/accounts/**',
+			'sync-server/src/invitations/**',
+			'sync-server/src/enrollment/**',
+			'sync-server/src/provisioning/**',
+			'sync-server/src/validation/**'
+		],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['**/ws/*', '**/http/*'],
+							message:
+								'Only the transports import the transports: move what both need down to sync-server/src.'
+						}
+					]
+				}
+			]
+		}
+	},
+	{
 		files: ['**/*.ts', '**/*.svelte', '**/*.svelte.ts'],
 		languageOptions: {
 			parserOptions: {

@@ -6,20 +6,19 @@ import type { Logger } from 'pino';
 import { can } from '$lib/domain/permissions';
 import { AccountService, type SessionUser } from './accounts/account-service.js';
 import { AccountSync } from './accounts/account-sync.js';
-import { domainPolicy, type AccessPolicy, type Viewer } from './authorize.js';
+import { domainPolicy, type AccessPolicy } from './authorize.js';
 import type { ServerConfig } from './config.js';
 import { seedDemoCustomers, type DemoCustomersSeeded } from './demo-customers.js';
 import { seedDemoWorkspace, type DemoSignIn } from './demo-seed.js';
-import { accessChangeOf, orgsAdmitted } from './docs/access-change.js';
 import { AccessIndex } from './docs/access-index.js';
 import { DocumentRegistry } from './docs/document-registry.js';
+import { ListingUpkeep } from './docs/listing-upkeep.js';
 import { seedDemoPmcRegistry } from './enrollment/demo-pmc.js';
 import { CREATE_ACCOUNT_LIMITS, EnrollmentService } from './enrollment/enrollment-service.js';
 import { Mailer } from './enrollment/mailer.js';
 import { PmcRegistry } from './enrollment/pmc-registry.js';
 import { ProviderOnboarding } from './enrollment/provider-onboarding.js';
 import { enrollmentRoutes } from './http/enrollment-api.js';
-import type { LiveDocument } from './docs/live-document.js';
 import { createApiHandler, sendError } from './http/api.js';
 import { createAppHandler } from './http/app-static.js';
 import { InvitationIndex } from './invitations/invitation-index.js';
@@ -30,7 +29,7 @@ import { createMetrics, mayReadMetrics, type Metrics } from './metrics.js';
 import { RedisSignInLimiter } from './accounts/redis-sign-in-limiter.js';
 import { RedisBus } from './cluster/redis-bus.js';
 import { RedisWindowBudget } from './cluster/redis-window-budget.js';
-import type { BudgetSettings } from './http/window-budget.js';
+import type { BudgetSettings } from './window-budget.js';
 import { openPostgresStorage } from './store/postgres/postgres-storage.js';
 import { openSqliteStorage } from './store/sqlite-storage.js';
 import type { AccountRow, Storage } from './store/storage.js';
@@ -146,7 +145,7 @@ export async function startServer(
 		log,
 		limits: config.limits,
 		// Channels are sent the same list, and again whenever it changes.
-		documentsFor: (viewer) => documentsFor(viewer)
+		documentsFor: (viewer) => listing.documentsFor(viewer)
 	});
 	bus?.listen({
 		update: (name, seq, update) => {
@@ -193,56 +192,17 @@ export async function startServer(
 	const index = new AccessIndex(storage.access, registry, () => storage.accounts.orgIds());
 	const accountSync = new AccountSync(accounts, registry, log);
 	registry.admission = accountSync.admit;
-	// Listing-index writes run one at a time, in order.
-	let indexing: Promise<void> = Promise.resolve();
-	const indexTask = (task: () => Promise<void>) => {
-		indexing = indexing
-			.then(task)
-			.catch((error: unknown) => log.error({ err: error }, 'access index update failed'));
-		return indexing;
-	};
-	// The other processes' channels hear of an access change once the shared index has it.
-	accountSync.onNewOrg = (orgId) =>
-		void indexTask(async () => {
-			await index.rebuild(orgId);
-			bus?.publishAccessChanged(orgsAdmitted([orgId]));
-		});
-	// The listing index is only read by GET /api/auth/documents: refresh it in batches, not on
-	// every update (connections' access is rechecked by the hub).
-	// Each stale document, and whether this process committed the change (then it tells the others).
-	const staleIndex = new Map<LiveDocument, boolean>();
-	let indexTimer: NodeJS.Timeout | null = null;
-	const refreshIndex = () => {
-		indexTimer = null;
-		const stale = [...staleIndex];
-		staleIndex.clear();
-		return indexTask(async () => {
-			for (const [live, committed] of stale) {
-				await index.refreshWithDependents(live);
-				if (committed) bus?.publishAccessChanged(accessChangeOf(registry, live));
-				// Its store calls may all complete synchronously (SQLite): let sockets in between.
-				await new Promise((resolve) => setImmediate(resolve));
-			}
-		});
-	};
-	/** Every change this process accepted so far is in the listing index (other processes read it). */
-	const settleIndex = async () => {
-		if (indexTimer) {
-			clearTimeout(indexTimer);
-			await refreshIndex();
-		}
-		await indexing;
-	};
-	/** Every document a user may open, with their access, as of every change accepted so far. */
-	const documentsFor = async (viewer: Viewer) => {
-		await settleIndex();
-		return index.documentsFor(viewer);
-	};
-	registry.onLogChanged((live) => accountSync.syncOrg(live));
-	registry.onAccessChanged((live, committed) => {
-		staleIndex.set(live, committed || staleIndex.get(live) === true);
-		indexTimer ??= setTimeout(() => void refreshIndex(), 1000);
+	// The listing index follows every change; the other processes' channels hear of an access
+	// change once the shared index has it.
+	const listing = new ListingUpkeep({
+		index,
+		registry,
+		log,
+		publish: (change) => bus?.publishAccessChanged(change)
 	});
+	accountSync.onNewOrg = (orgId) => void listing.orgAdmitted(orgId);
+	registry.onLogChanged((live) => accountSync.syncOrg(live));
+	registry.onAccessChanged(listing.accessChanged);
 	// Enrollment (issue 7): Partner Membership Center registry, email, verification links.
 	const pmc = new PmcRegistry(storage.enrollment);
 	const mailer = new Mailer({
@@ -306,14 +266,14 @@ export async function startServer(
 			await accountSync.idle();
 			await storage.meta.set('demo_seeded', new Date().toISOString());
 			await seedDemoPmcRegistry(pmc, config.passwordHashLogN);
-			await indexTask(() => index.rebuild());
+			await listing.write(() => index.rebuild());
 			log.info({ accounts: demoSignIns.length }, 'demo workspace created');
 		} else if (
 			(!cleanShutdown && !storage.shared) ||
 			((await index.isEmpty()) && (await storage.documents.names()).length > 0)
 		) {
 			// After a crash the listing index may have missed the last changes: decide it afresh.
-			await indexTask(() => index.rebuild());
+			await listing.write(() => index.rebuild());
 		}
 		if ((!cleanShutdown && !storage.shared) || !(await storage.meta.get('invitation_index'))) {
 			// Never built (a data dir from before the index), or a crash may have lost the last entries.
@@ -329,11 +289,7 @@ export async function startServer(
 					registry,
 					accounts,
 					...(options.now ? { now: options.now } : {}),
-					onNewOrgs: (orgIds) =>
-						indexTask(async () => {
-							await index.admitOrgs(orgIds);
-							bus?.publishAccessChanged(orgsAdmitted(orgIds));
-						}),
+					onNewOrgs: (orgIds) => listing.orgsAdded(orgIds),
 					...(progress ? { progress } : {})
 				},
 				count
@@ -400,8 +356,8 @@ export async function startServer(
 			policy: origins,
 			describe
 		}),
-		indexed: settleIndex,
-		documentsFor: (account) => documentsFor({ userId: account.id, orgId: account.org_id })
+		indexed: () => listing.settled(),
+		documentsFor: (account) => listing.documentsFor({ userId: account.id, orgId: account.org_id })
 	});
 	const serveApp = options.serveApp === false ? null : createAppHandler(config.appDir);
 
@@ -479,24 +435,18 @@ export async function startServer(
 				clearInterval(purge);
 				const ordersClosed = orders.close();
 				hub.close();
-				if (indexTimer) {
-					clearTimeout(indexTimer);
-					void refreshIndex();
-				}
+				listing.flush();
 				const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
 				server.closeAllConnections();
 				await ordersClosed;
 				await registry.close();
 				// Writes finished while closing (an order being provisioned) may have queued a refresh.
-				if (indexTimer) {
-					clearTimeout(indexTimer);
-					void refreshIndex();
-				}
+				listing.flush();
 				await validator.close();
 				mailer.close();
 				await accountSync.idle();
 				await hub.rechecked();
-				await indexing;
+				await listing.idle();
 				await bus?.close();
 				if (!storage.shared) await storage.meta.set('clean_shutdown', '1');
 				await storage.close(true);

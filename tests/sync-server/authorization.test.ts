@@ -6,7 +6,7 @@ import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { formatHlc } from '../../src/lib/domain/clock';
 import { newId } from '../../sync-server/src/accounts/tokens';
-import { encodeUpdate, messageRefused } from '../../sync-server/src/ws/protocol';
+import { encodeUpdate, messageRefused } from '../../sync-server/src/wire-format';
 import {
 	CONTOSO_ADMIN,
 	CONTOSO_SALES,

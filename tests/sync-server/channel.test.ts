@@ -18,7 +18,7 @@ import {
 	type ServerControl
 } from '../../src/lib/protocol/channel';
 import { MESSAGE_ACK, MESSAGE_REFUSED } from '../../src/lib/protocol/sync-messages';
-import { messageAwareness, messageSync } from '../../sync-server/src/ws/protocol';
+import { messageAwareness, messageSync } from '../../sync-server/src/wire-format';
 import {
 	CONTOSO_ADMIN,
 	event,

@@ -8,7 +8,7 @@ import * as decoding from 'lib0/decoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { encodeUpdate, messageAck, messageRefused } from '../../sync-server/src/ws/protocol';
+import { encodeUpdate, messageAck, messageRefused } from '../../sync-server/src/wire-format';
 import {
 	CONTOSO_ADMIN,
 	WINGTIP_ADMIN,

@@ -25,7 +25,7 @@ import {
 } from '../../src/lib/domain/permissions';
 import { hashPassword } from '../../sync-server/src/accounts/passwords';
 import { SYSTEM_ACTOR } from '../../sync-server/src/authorize';
-import { messageRefused } from '../../sync-server/src/ws/protocol';
+import { messageRefused } from '../../sync-server/src/wire-format';
 import { SAMPLE_PAYLOADS } from '../unit/flows/samples';
 import {
 	DEMO_PASSWORD,

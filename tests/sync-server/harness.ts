@@ -29,7 +29,7 @@ import { inject } from 'vitest';
 import { missingServices, startRedis } from '../../sync-server/src/cluster/local-services';
 import { startRoundRobinProxy } from '../../sync-server/src/cluster/round-robin-proxy';
 import { startServer, type RunningServer } from '../../sync-server/src/server';
-import { messageRefused } from '../../sync-server/src/ws/protocol';
+import { messageRefused } from '../../sync-server/src/wire-format';
 
 /** whether this run's suites go against a cluster (set by the `cluster` Vitest project) */
 export const CLUSTER_MODE = process.env.TIERTWO_TEST_CLUSTER === '1';

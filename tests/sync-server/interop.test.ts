@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { encodeUpdate, messageAck, messageRefused } from '../../sync-server/src/ws/protocol';
+import { encodeUpdate, messageAck, messageRefused } from '../../sync-server/src/wire-format';
 import {
 	CLUSTER_MODE,
 	CONTOSO_ADMIN,

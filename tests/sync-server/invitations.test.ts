@@ -13,7 +13,7 @@ import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { newId } from '../../sync-server/src/accounts/tokens';
 import { SYSTEM_ACTOR } from '../../sync-server/src/authorize';
-import { messageRefused } from '../../sync-server/src/ws/protocol';
+import { messageRefused } from '../../sync-server/src/wire-format';
 import { MESSAGE_ACK, readAck } from '../../src/lib/protocol/sync-messages';
 import {
 	closedWith,

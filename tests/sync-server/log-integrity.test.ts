@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { encodeUpdate, messageRefused } from '../../sync-server/src/ws/protocol';
+import { encodeUpdate, messageRefused } from '../../sync-server/src/wire-format';
 import {
 	CONTOSO_ADMIN,
 	CONTOSO_SALES,

@@ -15,7 +15,7 @@ import { checkAppends } from '../../src/lib/flows/projection';
 import { partnerStanding } from '../../src/lib/flows/partner-standing';
 import { newId } from '../../sync-server/src/accounts/tokens';
 import { domainPolicy, SYSTEM_ACTOR, type AccessPolicy } from '../../sync-server/src/authorize';
-import { messageRefused } from '../../sync-server/src/ws/protocol';
+import { messageRefused } from '../../sync-server/src/wire-format';
 import { SAMPLE_PAYLOADS } from '../unit/flows/samples';
 import {
 	closedWith,

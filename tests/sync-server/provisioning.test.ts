@@ -9,7 +9,7 @@ import * as decoding from 'lib0/decoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { CustomerDocumentState } from '../../src/lib/flows/document-state';
-import { messageRefused } from '../../sync-server/src/ws/protocol';
+import { messageRefused } from '../../sync-server/src/wire-format';
 import {
 	CLUSTER_MODE,
 	CONTOSO_ADMIN,

@@ -9,7 +9,7 @@ import {
 	hashTemporaryPassword
 } from '../../src/lib/sync/temporary-password';
 import { newId } from '../../sync-server/src/accounts/tokens';
-import { messageRefused } from '../../sync-server/src/ws/protocol';
+import { messageRefused } from '../../sync-server/src/wire-format';
 import {
 	CONTOSO_ADMIN,
 	closedWith,

@@ -1,6 +1,6 @@
 // Sign-in throttling: attempts per network address, and a growing lock per email address after
 // repeated failures. Both apply identically whether or not an account exists for the email.
-import { remember, WindowBudget } from '../http/window-budget.js';
+import { remember, WindowBudget } from '../window-budget.js';
 
 export interface LimiterSettings {
 	/** failed attempts one address may make per window (a shared office NAT signs in a lot) */

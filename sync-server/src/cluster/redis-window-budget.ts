@@ -2,7 +2,7 @@
 // per key, spent by a Lua script so concurrent attempts on different processes count exactly.
 // Times come from the caller's clock; Redis expiry only forgets windows that are over.
 import type { Redis } from 'ioredis';
-import type { AddressBudget, BudgetSettings } from '../http/window-budget.js';
+import type { AddressBudget, BudgetSettings } from '../window-budget.js';
 
 const SPEND = `
 local now = tonumber(ARGV[1])

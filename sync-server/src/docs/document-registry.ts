@@ -22,7 +22,7 @@ import { claimsFor } from './client-claims.js';
 import { SERVER_OWNER, type DocumentStorage } from '../store/storage.js';
 import type { Analysis } from '../validation/update-analysis.js';
 import type { UpdateValidator } from '../validation/update-validator.js';
-import { encodeUpdate, type Refusal } from '../ws/protocol.js';
+import { encodeUpdate, type Refusal } from '../wire-format.js';
 import { LiveDocument, REMOTE_ORIGIN, type SyncPeer } from './live-document.js';
 
 export interface RegistryLimits {

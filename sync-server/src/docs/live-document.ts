@@ -5,8 +5,8 @@ import * as Y from 'yjs';
 import type { AccessPolicy, DocumentProjector, DocumentRef } from '../authorize.js';
 import type { StoredDocument } from '../store/storage.js';
 import type { ShadowSpec } from '../validation/update-analysis.js';
-import { remember } from '../http/window-budget.js';
-import { encodeAwareness } from '../ws/protocol.js';
+import { remember } from '../window-budget.js';
+import { encodeAwareness } from '../wire-format.js';
 import { isHlcTimestamp } from '$lib/domain/clock';
 
 /**

@@ -26,7 +26,7 @@ import { SignInLimiter, type SignInLimits } from '../accounts/sign-in-limiter.js
 import { newId, newToken, tokenHash } from '../accounts/tokens.js';
 import { eventMaker, type EventMaker } from '../system-events.js';
 import { SYSTEM_ACTOR } from '../authorize.js';
-import { WindowBudget, type AddressBudget, type BudgetSettings } from '../http/window-budget.js';
+import { WindowBudget, type AddressBudget, type BudgetSettings } from '../window-budget.js';
 import type { AuthCode, EnrollmentCode } from '../codes.js';
 import type { DocumentRegistry } from '../docs/document-registry.js';
 import type { LiveDocument } from '../docs/live-document.js';

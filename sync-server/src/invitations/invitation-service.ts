@@ -39,7 +39,7 @@ import { SYSTEM_ACTOR, type Actor, type Viewer } from '../authorize.js';
 import type { AuthCode, InvitationCode } from '../codes.js';
 import { fieldErrors } from '../enrollment/enrollment-service.js';
 import type { DocumentRegistry } from '../docs/document-registry.js';
-import { WindowBudget, type AddressBudget, type BudgetSettings } from '../http/window-budget.js';
+import { WindowBudget, type AddressBudget, type BudgetSettings } from '../window-budget.js';
 import type { InvitationIndex } from './invitation-index.js';
 
 export interface InvitationLimits {

@@ -19,7 +19,7 @@ import {
 	encodeSyncStep1,
 	encodeSyncStep2,
 	readMessage
-} from './protocol.js';
+} from '../wire-format.js';
 
 export interface ConnectionLimits {
 	readonly messagesPerSecond: number;
