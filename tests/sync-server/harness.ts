@@ -146,11 +146,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 		const missing = missingServices();
 		if (missing.length > 0) throw new Error(`cluster tests need ${missing.join(' and ')}`);
 		const [redis, database] = await Promise.all([startRedis(), newClusterDatabase()]);
-		const services = {
-			stop: async () => {
-				await redis.stop();
-				await database.drop();
-			}
+		const stopServices = async () => {
+			await redis.stop();
+			await database.drop();
 		};
 		const shared = {
 			...config,
@@ -163,7 +161,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 			servers = [await startServer(shared, serverOptions)];
 			servers.push(await startServer(shared, serverOptions));
 		} catch (error) {
-			await services.stop();
+			await stopServices();
 			throw error;
 		}
 		const proxy = await startRoundRobinProxy(
@@ -172,7 +170,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 		url = proxy.url;
 		stopCluster = async () => {
 			await proxy.close();
-			await services.stop();
+			await stopServices();
 		};
 	} else {
 		servers = [await startServer(config, serverOptions)];
