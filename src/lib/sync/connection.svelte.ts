@@ -18,6 +18,8 @@ class Connection {
 	/** Unsynced work per sync source (e.g. one entry per open document). */
 	#unsynced = new SvelteMap<string, number>();
 	#catchUp = $state.raw({ synced: 0, total: 0, listKnown: true });
+	/** The device's sync channel is open (the server hears its changes and tells it its decisions). */
+	#channelOpen = $state(false);
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	#retryDelay = RETRY_FIRST_MS;
 	#checking: Promise<void> | undefined;
@@ -60,6 +62,19 @@ class Connection {
 
 	get reachable(): boolean {
 		return this.#reachable;
+	}
+
+	/**
+	 * The server is reachable and the sync channel open: a change made now is decided while the
+	 * person waits. Reachable over HTTP with the websocket cut (a proxy, say) is not in contact.
+	 */
+	get inContact(): boolean {
+		return this.#reachable && this.#channelOpen;
+	}
+
+	/** The sync client reports its channel opening or closing. */
+	reportChannel(open: boolean): void {
+		this.#channelOpen = open;
 	}
 
 	/**
@@ -200,6 +215,7 @@ class Connection {
 		this.#versionListeners.clear();
 		this.#serverVersion = undefined;
 		this.#clockOffset = 0;
+		this.#channelOpen = false;
 	}
 }
 

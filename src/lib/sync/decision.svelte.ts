@@ -62,7 +62,7 @@ export function serverDecision(source: () => DecisionSource | null): ServerDecis
 		const known = facts.current;
 		// The previous change's result stays while the new one is read: not shown as this one's.
 		if (!followed || !known || known.eventId !== followed.eventId) return null;
-		return decide(known.facts, connection.reachable);
+		return decide(known.facts, connection.inContact);
 	});
 	// The page says this refusal where it was made, with its reason: it counts as told (a refused
 	// delivery, or an outcome the server decided against, such as an order that failed).

@@ -35,14 +35,15 @@ export interface DecisionFacts {
 
 /**
  * The decision as a person should read it. A refusal or a verdict stands whatever the network;
- * anything undecided is "waiting" while the server is reachable and "pending-offline" while not.
+ * anything undecided is "waiting" while the device is in contact with the server (reachable, its
+ * sync channel open) and "pending-offline" while not.
  */
-export function decide(facts: DecisionFacts, reachable: boolean): Decision {
+export function decide(facts: DecisionFacts, inContact: boolean): Decision {
 	const { delivery, verdict } = facts;
 	if (delivery.kind === 'refused') return { state: 'refused', code: delivery.code };
 	if (verdict) return verdict.ok ? { state: 'accepted' } : { state: 'refused', code: verdict.code };
 	if (delivery.kind === 'delivered' && !facts.decidedLater) return { state: 'accepted' };
-	return reachable ? { state: 'waiting' } : { state: 'pending-offline' };
+	return inContact ? { state: 'waiting' } : { state: 'pending-offline' };
 }
 
 /** The facts of `source`'s change now (a live query's querier: it re-runs when its rows change). */

@@ -60,7 +60,10 @@ class SyncClient {
 			sessionEnded: () => void session.ended().catch(reportError),
 			storageFailed: (error) => this.#storageFailed(error),
 			progress: (synced, total, listKnown) => connection.reportCatchUp(synced, total, listKnown),
-			channelChanged: () => connection.checkSoon(),
+			channelChanged: (open) => {
+				connection.reportChannel(open);
+				connection.checkSoon();
+			},
 			storageRecovered: () => {
 				this.#storageErrorCode = null;
 			}
@@ -105,6 +108,7 @@ class SyncClient {
 		this.#engine = null;
 		connection.reportUnsyncedWork('outbox', 0);
 		connection.reportCatchUp(0, 0);
+		connection.reportChannel(false);
 	}
 
 	/** Appends an event through the engine; storage failures come back as i18n codes. */
