@@ -86,6 +86,24 @@ afterEach(async () => {
 	await server.stop();
 });
 
+/** A held channel with no backoff jitter that counts the real sockets it makes. */
+function countingChannel(): { tab: SyncChannel; made: () => number } {
+	let made = 0;
+	class Counted extends WebSocket {
+		constructor(url: string) {
+			super(url);
+			made += 1;
+		}
+	}
+	const tab = new SyncChannel(server.url, {
+		WebSocketImpl: Counted as unknown as typeof globalThis.WebSocket,
+		random: () => 0
+	});
+	channels.push(tab);
+	tab.hold();
+	return { tab, made: () => made };
+}
+
 describe('sync channel', () => {
 	it('carries documents interleaved on one socket, each synced as on its own socket', async () => {
 		const tab = channel();
@@ -192,53 +210,29 @@ describe('sync channel', () => {
 
 	it('tries once at once when the server answers over HTTP, and keeps backing off if that fails', async () => {
 		await server.stop();
-		let made = 0;
-		class Counted extends WebSocket {
-			constructor(url: string) {
-				super(url);
-				made += 1;
-			}
-		}
-		const tab = new SyncChannel(server.url, {
-			WebSocketImpl: Counted as unknown as typeof globalThis.WebSocket,
-			random: () => 0
-		});
-		channels.push(tab);
-		tab.hold();
+		const { tab, made } = countingChannel();
 		// Backoff with no jitter: 250, 500, 1000, 2000 ms after each failed attempt.
 		await new Promise((resolve) => setTimeout(resolve, 1_000));
-		const before = made;
+		const before = made();
 		tab.retrySoon();
 		await new Promise((resolve) => setTimeout(resolve, 100));
-		expect(made).toBe(before + 1);
+		expect(made()).toBe(before + 1);
 		// That failure counts: the next attempt waits the longer backoff, not the first one.
 		await new Promise((resolve) => setTimeout(resolve, 400));
-		expect(made).toBe(before + 1);
+		expect(made()).toBe(before + 1);
 		await server.restart();
 		tab.retrySoon();
 		await new Promise((resolve) => setTimeout(resolve, 300));
-		expect(made).toBe(before + 2);
+		expect(made()).toBe(before + 2);
 	});
 
 	it('does not reopen the socket in a tight loop while the server is down', async () => {
 		await server.stop();
-		let made = 0;
-		class Counted extends WebSocket {
-			constructor(url: string) {
-				super(url);
-				made += 1;
-			}
-		}
-		const tab = new SyncChannel(server.url, {
-			WebSocketImpl: Counted as unknown as typeof globalThis.WebSocket,
-			random: () => 0
-		});
-		channels.push(tab);
-		tab.hold();
+		const { made } = countingChannel();
 		// Backoff with no jitter: 250, 500, 1000 ms after the first attempt.
 		await new Promise((resolve) => setTimeout(resolve, 1_500));
-		expect(made).toBeGreaterThanOrEqual(2);
-		expect(made).toBeLessThanOrEqual(4);
+		expect(made()).toBeGreaterThanOrEqual(2);
+		expect(made()).toBeLessThanOrEqual(4);
 		await server.restart();
 	});
 });
