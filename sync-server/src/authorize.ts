@@ -15,14 +15,13 @@ import {
 	accessCandidates,
 	accessGrants,
 	accessFor,
-	checkAppends,
-	createProjector,
-	rolesOf,
 	type Access,
-	type AccessGrant,
-	type DocumentProjection,
-	type DocumentProjector
-} from '$lib/flows/projection';
+	type AccessGrant
+} from '$lib/flows/documents/access';
+import { checkAppends } from '$lib/flows/documents/append-gate';
+import { createProjector, type DocumentProjector } from '$lib/flows/documents/projection';
+import { rolesOf } from '$lib/flows/users/org-queries';
+import { type DocumentProjection } from '$lib/flows/documents/document-state';
 import type { ShadowSpec } from './validation/update-analysis.js';
 
 export type { Access, DocumentProjection, DocumentProjector, DocumentRef };

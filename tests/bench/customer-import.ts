@@ -7,7 +7,7 @@ import { readModelRows, READ_MODEL_TABLES_BY_KIND } from '$lib/db/read-models';
 import { formatHlc } from '$lib/domain/clock';
 import type { DomainEvent, EventType, PayloadOf } from '$lib/domain/events';
 import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
-import { projectLog } from '$lib/flows/projection';
+import { projectLog } from '$lib/flows/documents/projection';
 
 export const T0 = 1_750_000_000_000;
 export const SYSTEM = { userId: SYSTEM_USER_ID, orgId: PROGRAM_ORG_ID };

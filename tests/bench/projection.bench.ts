@@ -4,7 +4,7 @@
 import { formatHlc } from '../../src/lib/domain/clock';
 import type { DomainEvent, EventType, PayloadOf } from '../../src/lib/domain/events';
 import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '../../src/lib/domain/ids';
-import { createProjector, projectLog } from '../../src/lib/flows/projection';
+import { createProjector, projectLog } from '../../src/lib/flows/documents/projection';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);

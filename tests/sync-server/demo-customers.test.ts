@@ -6,7 +6,7 @@ import type { DocumentProjection } from '../../sync-server/src/authorize';
 import { MAX_DEMO_CUSTOMERS, readConfig } from '../../sync-server/src/config';
 import { demoCustomer } from '../../sync-server/src/demo-customers';
 import { invitationTokenHash } from '../../sync-server/src/invitations/invitation-service';
-import { isProviderOfRecord, isResellerOfRecord } from '$lib/flows/customer-queries';
+import { isProviderOfRecord, isResellerOfRecord } from '$lib/flows/customer/customer-queries';
 import { CONTOSO_ADMIN, event, startTestServer, type TestServer } from './harness';
 
 let t: TestServer;

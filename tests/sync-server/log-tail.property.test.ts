@@ -12,7 +12,8 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { formatHlc } from '$lib/domain/clock';
 import { LOG_KEY, type DocumentRef } from '$lib/domain/documents';
-import { checkAppends, projectLog, type Actor } from '$lib/flows/projection';
+import { checkAppends, type Actor } from '$lib/flows/documents/append-gate';
+import { projectLog } from '$lib/flows/documents/projection';
 import { claimsFor } from '../../sync-server/src/docs/client-claims';
 import { SERVER_OWNER } from '../../sync-server/src/store/storage';
 import {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import * as decoding from 'lib0/decoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { CustomerDocumentState } from '../../src/lib/flows/document-state';
+import type { CustomerDocumentState } from '../../src/lib/flows/documents/document-state';
 import { messageRefused } from '../../sync-server/src/wire-format';
 import {
 	CLUSTER_MODE,

@@ -2,7 +2,7 @@
 // device knows of each partner's name and country, their shared customers and superseded events.
 // Partner names come from the names module ($lib/db/names), which also remembers them once seen:
 // a provider sees a reseller's org document only while it has admin access.
-import type { OrgFacts, PartnerSide, PartnershipFacts } from '$lib/flows/partner-lists';
+import type { OrgFacts, PartnerSide, PartnershipFacts } from '$lib/flows/partnership/partner-lists';
 import type { AppDatabase } from './app-database';
 import { knownOrgs, nameTables } from './names';
 import type { CustomerRelationshipRow } from './read-models/customer-relationships';

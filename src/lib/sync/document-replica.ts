@@ -13,8 +13,8 @@ import {
 } from '$lib/db/document-store';
 import type { DocumentAccess, OutboxRow, Summary } from '$lib/db/local-records';
 import { readModelRows } from '$lib/db/read-models';
-import { createProjector, type DocumentProjector } from '$lib/flows/projection';
-import type { DocumentProjection } from '$lib/flows/document-state';
+import { createProjector, type DocumentProjector } from '$lib/flows/documents/projection';
+import type { DocumentProjection } from '$lib/flows/documents/document-state';
 import type { QueuedWriter, WriteQueue } from './write-queue';
 
 /** Origin of events appended on this device (intents). */

@@ -8,7 +8,7 @@ import type {
 	PmcCredentials,
 	WorkAccount,
 	WorkAccountCredentials
-} from '$lib/flows/enrollment-wizard.machine';
+} from '$lib/flows/enrollment/enrollment-wizard.machine';
 import { ApiError, UnreachableError, callApi, callJson } from './api-client';
 import { session } from './session.svelte';
 

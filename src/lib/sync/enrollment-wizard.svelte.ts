@@ -16,7 +16,7 @@ import {
 	type PmcCredentials,
 	type WorkAccount,
 	type WorkAccountCredentials
-} from '$lib/flows/enrollment-wizard.machine';
+} from '$lib/flows/enrollment/enrollment-wizard.machine';
 import type { PartnerNetworkProfile } from '$lib/domain/rules';
 import {
 	EnrollmentCallError,

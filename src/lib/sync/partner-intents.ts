@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { db } from '$lib/db/db';
 import { documentName } from '$lib/domain/documents';
 import { createIdGenerator } from '$lib/domain/ids';
-import { INVITATION_LIFETIME_MS } from '$lib/flows/partner-lists';
+import { INVITATION_LIFETIME_MS } from '$lib/flows/partnership/partner-lists';
 import { ApiError, callJson, UnreachableError } from './api-client';
 import { invitationTokenHash, newInvitationToken } from './invitation-token';
 import type { AppendResult } from './sync-engine';

@@ -3,7 +3,7 @@
 import type { AppDatabase } from '$lib/db/app-database';
 import type { OutboxRow } from '$lib/db/local-records';
 import { pendingOf, refuseEntries } from '$lib/db/outbox';
-import { checkAppend, type Actor } from '$lib/flows/projection';
+import { checkAppend, type Actor } from '$lib/flows/documents/append-gate';
 import type { DocumentReplica } from './document-replica';
 
 /** Outbox rows whose Yjs item is in no document any more (stashed work); re-appended on sync. */

@@ -1,6 +1,6 @@
 // Words for partnership statuses, offers and countries/regions, in the chosen language.
 import type { ProviderOffers } from '$lib/domain/model';
-import { PROVIDER_OFFER_KEYS, type ProviderOfferKey } from '$lib/flows/partner-lists';
+import { PROVIDER_OFFER_KEYS, type ProviderOfferKey } from '$lib/flows/partnership/partner-lists';
 import { m } from '$lib/i18n/paraglide/messages.js';
 
 const STATUS: Record<string, () => string> = {

@@ -1,6 +1,6 @@
 // The emails the primary contact receives about an enrollment application, in English and Japanese
 // (the server does not know the reader's language; Partner Center's Japanese terms, GLOSSARY.md).
-import type { OrgDocumentState } from '$lib/flows/document-state';
+import type { OrgDocumentState } from '$lib/flows/documents/document-state';
 import type { MailMessage } from './mailer.js';
 
 function applicant(state: OrgDocumentState): string {

@@ -12,8 +12,8 @@ import * as f from '$lib/domain/event-fields';
 import { PROGRAM_ORG_ID } from '$lib/domain/ids';
 import { can } from '$lib/domain/permissions';
 import { checkProfileChoice, normalizeEmail, type PartnerNetworkProfile } from '$lib/domain/rules';
-import type { OrgDocumentState } from '$lib/flows/document-state';
-import { rolesOf } from '$lib/flows/org-queries';
+import type { OrgDocumentState } from '$lib/flows/documents/document-state';
+import { rolesOf } from '$lib/flows/users/org-queries';
 import {
 	checkOwnerPassword,
 	PASSWORD_MAX_LENGTH,

@@ -10,7 +10,7 @@ import { PROGRAM_ORG_ID } from '$lib/domain/ids';
 import { can } from '$lib/domain/permissions';
 import { normalizeEmail } from '$lib/domain/rules';
 import { isDeviceHash } from '$lib/domain/temporary-password';
-import { rolesOf } from '$lib/flows/org-queries';
+import { rolesOf } from '$lib/flows/users/org-queries';
 import type { AccountService } from '../accounts/account-service.js';
 import { newId } from '../accounts/tokens.js';
 import { eventMaker, type EventMaker } from '../system-events.js';

@@ -2,7 +2,7 @@
 // store from the org documents' projections as their logs grow, so opening a link is one lookup and
 // never a scan of every document. Entries are hints: the inviting org's projection decides
 // everything. In a cluster every process that holds an org document indexes it (idempotently).
-import type { OrgDocumentState } from '$lib/flows/projection';
+import type { OrgDocumentState } from '$lib/flows/documents/document-state';
 import type { DocumentRegistry } from '../docs/document-registry.js';
 import type { LiveDocument } from '../docs/live-document.js';
 import type { InvitationTokenStorage } from '../store/storage.js';

@@ -19,7 +19,11 @@ import {
 import { scorePassword } from '$lib/domain/password-strength';
 import type { Role } from '$lib/domain/permissions';
 import { normalizeEmail } from '$lib/domain/rules';
-import type { CustomerDocumentState, PartnershipDocumentState } from '$lib/flows/document-state';
+import type {
+	CustomerDocumentState,
+	DocumentProjection,
+	PartnershipDocumentState
+} from '$lib/flows/documents/document-state';
 import {
 	customerRedemptionRefusal,
 	invitationClosedReason,
@@ -29,9 +33,8 @@ import {
 	redemptionRefusal,
 	standingRedemptionRefusal,
 	type RedemptionRefusal
-} from '$lib/flows/invitation-redemption';
-import type { DocumentProjection } from '$lib/flows/projection';
-import { partnerStanding, type PartnerStanding } from '$lib/flows/partner-standing';
+} from '$lib/flows/partnership/invitation-redemption';
+import { partnerStanding, type PartnerStanding } from '$lib/flows/enrollment/partner-standing';
 import type { AccountService } from '../accounts/account-service.js';
 import { newId } from '../accounts/tokens.js';
 import { eventMaker, type EventMaker } from '../system-events.js';

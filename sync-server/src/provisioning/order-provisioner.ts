@@ -7,7 +7,7 @@
 // nothing.
 import type { Logger } from 'pino';
 import { HybridLogicalClock } from '$lib/domain/clock';
-import { decideProvisioning, submittedOrders } from '$lib/flows/order-provisioning';
+import { decideProvisioning, submittedOrders } from '$lib/flows/order/order-provisioning';
 import { newId } from '../accounts/tokens.js';
 import { SYSTEM_ACTOR } from '../authorize.js';
 import type { DocumentRegistry } from '../docs/document-registry.js';

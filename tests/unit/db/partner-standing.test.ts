@@ -8,7 +8,7 @@ import { AppDatabase } from '$lib/db/app-database';
 import { ownStanding } from '$lib/db/partner-standing';
 import { enrollmentRows } from '$lib/db/read-models/enrollment';
 import { orgRows } from '$lib/db/read-models/orgs';
-import { partnerStanding } from '$lib/flows/partner-standing';
+import { partnerStanding } from '$lib/flows/enrollment/partner-standing';
 import { SAMPLE_PAYLOADS } from '../flows/samples';
 import { orgLog, project, RESELLER, resellerAdmin, reviewer } from '../flows/scenarios';
 import { SYSTEM } from '../factories';

@@ -7,7 +7,7 @@ import { AppDatabase } from '$lib/db/app-database';
 import { documentRows, READ_MODEL_TABLES_BY_KIND, readModelRows } from '$lib/db/read-models';
 import type { DomainEvent } from '$lib/domain/events';
 import { LOG_KEY } from '$lib/domain/documents';
-import { projectLog } from '$lib/flows/projection';
+import { projectLog } from '$lib/flows/documents/projection';
 import { DocumentReplica } from '$lib/sync/document-replica';
 import { WriteQueue } from '$lib/sync/write-queue';
 import { SYSTEM } from '../factories';

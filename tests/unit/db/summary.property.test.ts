@@ -9,7 +9,7 @@ import { documentName, type DocumentRef } from '$lib/domain/documents';
 import type { EventType, PayloadOf } from '$lib/domain/events';
 import { readModelRows } from '$lib/db/read-models';
 import { SUMMARY_TABLES_BY_KIND, summaryRows } from '$lib/db/read-models/summary';
-import { createProjector, projectLog } from '$lib/flows/projection';
+import { createProjector, projectLog } from '$lib/flows/documents/projection';
 import { DAY, SYSTEM, T0, userAdded } from '../factories';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? Date.now() % 2 ** 31);

@@ -6,7 +6,7 @@ import { formatHlc } from '$lib/domain/clock';
 import { buildEvent, parseEvent, type PayloadOf } from '$lib/domain/events';
 import { LIMITS } from '$lib/domain/event-fields';
 import { preselectedProfile } from '$lib/domain/rules';
-import { checkEnrollmentDetails } from '$lib/flows/enrollment-details';
+import { checkEnrollmentDetails } from '$lib/flows/enrollment/enrollment-details';
 import { T0 } from '../factories';
 import { SAMPLE_PAYLOADS } from '../flows/samples';
 

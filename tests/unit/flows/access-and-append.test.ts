@@ -7,12 +7,12 @@ import {
 	accessBasis,
 	accessCandidates,
 	accessFor,
-	accessGrants,
-	checkAppend,
-	createProjector,
-	rolesOf,
-	type DocumentProjection
-} from '$lib/flows/projection';
+	accessGrants
+} from '$lib/flows/documents/access';
+import { checkAppend } from '$lib/flows/documents/append-gate';
+import { createProjector } from '$lib/flows/documents/projection';
+import { rolesOf } from '$lib/flows/users/org-queries';
+import { type DocumentProjection } from '$lib/flows/documents/document-state';
 import { SAMPLE_PAYLOADS } from './samples';
 import { createLog, SYSTEM, T0, userAdded } from '../factories';
 import {

@@ -9,8 +9,8 @@ import { formatHlc } from '$lib/domain/clock';
 import type { DocumentRef } from '$lib/domain/documents';
 import { LOG_KEY } from '$lib/domain/documents';
 import type { EventType, PayloadOf } from '$lib/domain/events';
-import { createLogFollower, type LogFollower } from '$lib/flows/log-follower';
-import { projectLog } from '$lib/flows/projection';
+import { createLogFollower, type LogFollower } from '$lib/flows/documents/log-follower';
+import { projectLog } from '$lib/flows/documents/projection';
 import { DAY, HASH, SYSTEM, T0, userAdded } from '../factories';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? Date.now() % 2 ** 31);

@@ -3,7 +3,7 @@
 // resubmission, logs written before answers existed still valid, an answer only where one was asked.
 import { describe, expect, it } from 'vitest';
 import { enrollmentRows } from '$lib/db/read-models/enrollment';
-import type { OrgDocumentState } from '$lib/flows/document-state';
+import type { OrgDocumentState } from '$lib/flows/documents/document-state';
 import { SYSTEM } from '../factories';
 import { SAMPLE_PAYLOADS } from './samples';
 import { orgLog, project, RESELLER, resellerAdmin, reviewer } from './scenarios';

@@ -9,7 +9,7 @@ import {
 	type EnrollmentWizardContext,
 	type EnrollmentWizardEvent,
 	type WorkAccount
-} from '$lib/flows/enrollment-wizard.machine';
+} from '$lib/flows/enrollment/enrollment-wizard.machine';
 import type { PartnerNetworkProfile } from '$lib/domain/rules';
 import { parseEvent } from '$lib/domain/events';
 import { guardsUsed } from './machine-paths';

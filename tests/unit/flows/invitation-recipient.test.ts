@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { invitationRows } from '$lib/db/read-models/invitations';
 import { parseEvent } from '$lib/domain/events';
-import type { OrgDocumentState } from '$lib/flows/document-state';
+import type { OrgDocumentState } from '$lib/flows/documents/document-state';
 import { SYSTEM, userAdded } from '../factories';
 import { invitationPayload, orgLog, project, PROVIDER, providerAdmin, RESELLER } from './scenarios';
 

@@ -6,7 +6,7 @@ import type {
 	CustomerDocumentState,
 	OrgDocumentState,
 	PartnershipDocumentState
-} from '$lib/flows/document-state';
+} from '$lib/flows/documents/document-state';
 import {
 	customerRedemptionRefusal,
 	hasLiveRelationship,
@@ -17,7 +17,7 @@ import {
 	redemptionRefusal,
 	type CustomerRedemptionContext,
 	type RedemptionContext
-} from '$lib/flows/invitation-redemption';
+} from '$lib/flows/partnership/invitation-redemption';
 import { DAY, HASH, SYSTEM, T0 } from '../factories';
 import {
 	CUSTOMER,

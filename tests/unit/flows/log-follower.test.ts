@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { LOG_KEY } from '$lib/domain/documents';
-import { createLogFollower } from '$lib/flows/log-follower';
-import { projectLog } from '$lib/flows/projection';
+import { createLogFollower } from '$lib/flows/documents/log-follower';
+import { projectLog } from '$lib/flows/documents/projection';
 import { partnershipLog, partnershipRef, providerAdmin, resellerAdmin } from './scenarios';
 
 function replica(clientId: number) {

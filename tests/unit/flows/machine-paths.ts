@@ -5,8 +5,8 @@
 import { expect } from 'vitest';
 import { getInitialSnapshot, getNextSnapshot, type AnyStateMachine } from 'xstate';
 import { createTestModel } from 'xstate/graph';
-import type { Refusals } from '$lib/flows/machine-stepper';
-import { createStepper } from '$lib/flows/machine-stepper';
+import type { Refusals } from '$lib/flows/documents/machine-stepper';
+import { createStepper } from '$lib/flows/documents/machine-stepper';
 
 type Guard = (args: unknown, params: unknown) => boolean;
 

@@ -1,7 +1,11 @@
 // The program's decision for a submitted order, against the customer document when it provisions.
 import { describe, expect, it } from 'vitest';
-import type { CustomerDocumentState } from '$lib/flows/document-state';
-import { decideProvisioning, renewalDate, submittedOrders } from '$lib/flows/order-provisioning';
+import type { CustomerDocumentState } from '$lib/flows/documents/document-state';
+import {
+	decideProvisioning,
+	renewalDate,
+	submittedOrders
+} from '$lib/flows/order/order-provisioning';
 import type { SubscriptionTerm } from '$lib/domain/offers';
 import { DAY, SYSTEM, T0 } from '../factories';
 import {

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { enrollmentMachine, enrollmentRefusals } from '$lib/flows/enrollment.machine';
-import { invitationMachine, invitationRefusals } from '$lib/flows/invitation.machine';
-import { organizationMachine, organizationRefusals } from '$lib/flows/organization.machine';
-import { userOnboardingMachine, userOnboardingRefusals } from '$lib/flows/user-onboarding.machine';
+import { enrollmentMachine, enrollmentRefusals } from '$lib/flows/enrollment/enrollment.machine';
+import { invitationMachine, invitationRefusals } from '$lib/flows/partnership/invitation.machine';
+import {
+	organizationMachine,
+	organizationRefusals
+} from '$lib/flows/organization/organization.machine';
+import {
+	userOnboardingMachine,
+	userOnboardingRefusals
+} from '$lib/flows/users/user-onboarding.machine';
 import { HASH } from '../factories';
 import { SAMPLE_PAYLOADS } from './samples';
 import { expectFullCoverage, exploreLogMachine } from './machine-paths';

@@ -1,7 +1,7 @@
 // The documentation's rules for organizations, users, invitations and enrollment, as projections of
 // logs: each case would fail if its rule were dropped.
 import { describe, expect, it } from 'vitest';
-import type { OrgDocumentState } from '$lib/flows/document-state';
+import type { OrgDocumentState } from '$lib/flows/documents/document-state';
 import { parseEvent } from '$lib/domain/events';
 import { DAY, SYSTEM, T0, userAdded } from '../factories';
 import { SAMPLE_PAYLOADS } from './samples';

@@ -16,7 +16,7 @@ import {
 	type DirectoryFacts,
 	type OrgFacts,
 	type PartnershipFacts
-} from '../../../src/lib/flows/partner-lists';
+} from '../../../src/lib/flows/partnership/partner-lists';
 
 const at = (wall: number) => formatHlc({ wall, counter: 0, node: 'test' });
 

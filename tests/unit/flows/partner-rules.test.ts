@@ -1,7 +1,10 @@
 // The documentation's two-tier rules for partnerships, customer relationships, tenants and orders,
 // as projections of logs: each case would fail if its rule were dropped.
 import { describe, expect, it } from 'vitest';
-import type { CustomerDocumentState, PartnershipDocumentState } from '$lib/flows/document-state';
+import type {
+	CustomerDocumentState,
+	PartnershipDocumentState
+} from '$lib/flows/documents/document-state';
 import * as factories from '../factories';
 import { DAY, SYSTEM, T0 } from '../factories';
 import { SAMPLE_PAYLOADS } from './samples';

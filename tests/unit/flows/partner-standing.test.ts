@@ -9,8 +9,9 @@ import {
 	partnerStanding,
 	standingRefusal,
 	standingRefusalFor
-} from '$lib/flows/partner-standing';
-import { checkAppend, type AppendContext, type DocumentProjection } from '$lib/flows/projection';
+} from '$lib/flows/enrollment/partner-standing';
+import { checkAppend, type AppendContext } from '$lib/flows/documents/append-gate';
+import { type DocumentProjection } from '$lib/flows/documents/document-state';
 import { createLog, SYSTEM, userAdded } from '../factories';
 import { SAMPLE_PAYLOADS } from './samples';
 import {

@@ -2,7 +2,7 @@
 // partnership between them, a customer with a combined relationship. Tests extend them.
 import type { DocumentRef } from '$lib/domain/documents';
 import type { PayloadOf } from '$lib/domain/events';
-import { createProjector } from '$lib/flows/projection';
+import { createProjector } from '$lib/flows/documents/projection';
 import { createLog, DAY, HASH, orgCreated, SYSTEM, T0, userAdded } from '../factories';
 
 export const PROVIDER = 'fabrikam';

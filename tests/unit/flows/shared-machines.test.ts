@@ -3,19 +3,25 @@ import type { CustomerRelationship, Subscription } from '$lib/domain/model';
 import {
 	combinedCustomerInvitationMachine,
 	combinedCustomerInvitationRefusals
-} from '$lib/flows/combined-customer-invitation.machine';
+} from '$lib/flows/customer/combined-customer-invitation.machine';
 import {
 	customerRelationshipMachine,
 	relationshipRefusals
-} from '$lib/flows/customer-relationship.machine';
-import { customerTenantMachine, customerTenantRefusals } from '$lib/flows/customer-tenant.machine';
-import { directoryEntryMachine, directoryEntryRefusals } from '$lib/flows/directory-entry.machine';
-import { orderMachine, orderRefusals } from '$lib/flows/order.machine';
+} from '$lib/flows/customer/customer-relationship.machine';
+import {
+	customerTenantMachine,
+	customerTenantRefusals
+} from '$lib/flows/customer/customer-tenant.machine';
+import {
+	directoryEntryMachine,
+	directoryEntryRefusals
+} from '$lib/flows/partnership/directory-entry.machine';
+import { orderMachine, orderRefusals } from '$lib/flows/order/order.machine';
 import {
 	providerAuthorizationMachine,
 	providerAuthorizationRefusals
-} from '$lib/flows/provider-authorization.machine';
-import { createDirectoryState } from '$lib/flows/directory-document.projection';
+} from '$lib/flows/partnership/provider-authorization.machine';
+import { createDirectoryState } from '$lib/flows/partnership/directory-document.projection';
 import { SAMPLE_PAYLOADS } from './samples';
 import { expectFullCoverage, exploreLogMachine } from './machine-paths';
 import { customerWorld, DAY, fact, partnershipWorld, stamp, T0 } from './worlds';

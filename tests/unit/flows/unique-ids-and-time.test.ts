@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatHlc, MAX_FUTURE_SKEW_MS, MAX_PAST_AGE_MS } from '$lib/domain/clock';
 import type { Role } from '$lib/domain/permissions';
-import { checkAppend, checkAppends, type Actor } from '$lib/flows/projection';
+import { checkAppend, checkAppends, type Actor } from '$lib/flows/documents/append-gate';
 import { DAY, SYSTEM, T0, userAdded } from '../factories';
 import {
 	customerLog,

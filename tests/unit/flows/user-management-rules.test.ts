@@ -3,9 +3,9 @@
 // device-made PBKDF2 hashes.
 import { describe, expect, it } from 'vitest';
 import { orgUserRows } from '$lib/db/read-models/org-users';
-import type { OrgDocumentState } from '$lib/flows/document-state';
-import { losesLastGlobalAdmin } from '$lib/flows/org-queries';
-import { checkAppend } from '$lib/flows/projection';
+import type { OrgDocumentState } from '$lib/flows/documents/document-state';
+import { losesLastGlobalAdmin } from '$lib/flows/users/org-queries';
+import { checkAppend } from '$lib/flows/documents/append-gate';
 import { SYSTEM, userAdded } from '../factories';
 import { orgLog, project, PROVIDER, providerAdmin } from './scenarios';
 

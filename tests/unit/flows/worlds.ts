@@ -3,14 +3,14 @@ import { formatHlc } from '$lib/domain/clock';
 import type { DomainEvent, EventType, PayloadOf } from '$lib/domain/events';
 import type { OrgUser } from '$lib/domain/model';
 import type { Role } from '$lib/domain/permissions';
-import { createCustomerState } from '$lib/flows/customer-document.projection';
+import { createCustomerState } from '$lib/flows/customer/customer-document.projection';
 import type {
 	CustomerDocumentState,
 	OrgDocumentState,
 	PartnershipDocumentState
-} from '$lib/flows/document-state';
-import { createOrgState } from '$lib/flows/org-document.projection';
-import { createPartnershipState } from '$lib/flows/partnership-document.projection';
+} from '$lib/flows/documents/document-state';
+import { createOrgState } from '$lib/flows/organization/org-document.projection';
+import { createPartnershipState } from '$lib/flows/partnership/partnership-document.projection';
 import { DAY, SYSTEM, T0 } from '../factories';
 
 const stamp = { at: formatHlc({ wall: T0, counter: 0, node: 'w' }), by: SYSTEM, eventId: 'w-0' };

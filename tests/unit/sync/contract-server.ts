@@ -21,7 +21,7 @@ import {
 } from '$lib/protocol/channel';
 import { summaryRows } from '$lib/db/read-models/summary';
 import { parseDocumentName } from '$lib/domain/documents';
-import { createProjector } from '$lib/flows/projection';
+import { createProjector } from '$lib/flows/documents/projection';
 import { encodeAck, encodeRefusal, type Refusal } from '$lib/protocol/sync-messages';
 
 export interface ContractServer {

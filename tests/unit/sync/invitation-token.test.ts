@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { TOKEN_HASH_PATTERN } from '../../../src/lib/domain/ids';
-import { tokenFromFragment } from '../../../src/lib/flows/partner-lists';
+import { tokenFromFragment } from '../../../src/lib/flows/partnership/partner-lists';
 import { invitationTokenHash, newInvitationToken } from '../../../src/lib/sync/invitation-token';
 
 describe('invitation tokens', () => {

@@ -1,5 +1,5 @@
 // Read model of reseller relationships: which partners a customer has authorized, and their state.
-import type { CustomerDocumentState } from '$lib/flows/document-state';
+import type { CustomerDocumentState } from '$lib/flows/documents/document-state';
 
 export interface CustomerRelationshipRow {
 	doc: string;

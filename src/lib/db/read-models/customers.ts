@@ -1,6 +1,6 @@
 // Read model of the Customers list: one row per customer tenant the user may see (from `customer/<id>`).
-import type { CustomerDocumentState } from '$lib/flows/document-state';
-import { isLive } from '$lib/flows/customer-queries';
+import type { CustomerDocumentState } from '$lib/flows/documents/document-state';
+import { isLive } from '$lib/flows/customer/customer-queries';
 import { searchKey } from '../text-key';
 
 export interface CustomerRow {

@@ -1,6 +1,6 @@
 // Read model of the partner directory: providers a reseller can find by country and compare.
 import type { DirectoryEntry } from '$lib/domain/model';
-import type { DirectoryDocumentState } from '$lib/flows/document-state';
+import type { DirectoryDocumentState } from '$lib/flows/documents/document-state';
 import { searchKey } from '../text-key';
 
 export type DirectoryEntryRow = Omit<DirectoryEntry, 'published' | 'updated'> & {

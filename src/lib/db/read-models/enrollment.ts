@@ -1,6 +1,6 @@
 // Read model of an indirect reseller's enrollment application (and the program operator's review list).
 import type { EnrollmentApplication, InfoRequestRound } from '$lib/domain/model';
-import type { OrgDocumentState } from '$lib/flows/document-state';
+import type { OrgDocumentState } from '$lib/flows/documents/document-state';
 
 export type EnrollmentRow = Omit<
 	EnrollmentApplication,

@@ -1,7 +1,7 @@
 // Which read-model tables each document kind fills, and the rows a projection gives each of them.
 import type { Collection, Table } from 'dexie';
 import { documentName, type DocumentKind, type DocumentRef } from '$lib/domain/documents';
-import type { DocumentProjection } from '$lib/flows/document-state';
+import type { DocumentProjection } from '$lib/flows/documents/document-state';
 import { customerRelationshipRows } from './customer-relationships';
 import { customerRows } from './customers';
 import { directoryEntryRows } from './directory-entries';

@@ -1,5 +1,5 @@
 // Read model of the invitation links an organization sent (token hashes stay in the log).
-import type { OrgDocumentState } from '$lib/flows/document-state';
+import type { OrgDocumentState } from '$lib/flows/documents/document-state';
 
 export interface InvitationRow {
 	doc: string;

@@ -1,5 +1,5 @@
 // Read model of license assignments: which tenant user holds a license of which subscription.
-import type { CustomerDocumentState } from '$lib/flows/document-state';
+import type { CustomerDocumentState } from '$lib/flows/documents/document-state';
 
 export interface LicenseRow {
 	doc: string;

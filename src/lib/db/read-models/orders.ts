@@ -1,6 +1,6 @@
 // Read model of the orders submitted for a customer and what became of them.
 import type { OrderLine } from '$lib/domain/events';
-import type { CustomerDocumentState } from '$lib/flows/document-state';
+import type { CustomerDocumentState } from '$lib/flows/documents/document-state';
 
 export interface OrderRow {
 	doc: string;

@@ -1,7 +1,7 @@
 // Read model of a partner organization's users and their roles (User management, and the actor's roles).
 import type { UserStatus } from '$lib/domain/model';
 import type { Role } from '$lib/domain/permissions';
-import type { OrgDocumentState } from '$lib/flows/document-state';
+import type { OrgDocumentState } from '$lib/flows/documents/document-state';
 import { searchKey } from '../text-key';
 
 export interface OrgUserRow {

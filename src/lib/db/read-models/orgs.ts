@@ -1,6 +1,6 @@
 // Read model of an organization's profile (its org document's `org`).
 import type { Organization } from '$lib/domain/model';
-import type { OrgDocumentState } from '$lib/flows/document-state';
+import type { OrgDocumentState } from '$lib/flows/documents/document-state';
 
 export type OrgRow = Omit<Organization, 'created'> & { doc: string; createdAt: string };
 

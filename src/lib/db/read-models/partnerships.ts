@@ -1,5 +1,5 @@
 // Read model of provider-reseller partnerships (Indirect providers / Indirect resellers pages).
-import type { PartnershipDocumentState } from '$lib/flows/document-state';
+import type { PartnershipDocumentState } from '$lib/flows/documents/document-state';
 
 export interface PartnershipRow {
 	doc: string;

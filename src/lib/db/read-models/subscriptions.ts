@@ -1,5 +1,5 @@
 // Read model of a customer's subscriptions, with how many of their licenses are assigned and free.
-import type { CustomerDocumentState } from '$lib/flows/document-state';
+import type { CustomerDocumentState } from '$lib/flows/documents/document-state';
 
 export interface SubscriptionRow {
 	doc: string;

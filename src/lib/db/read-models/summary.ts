@@ -4,7 +4,7 @@
 // complete at once while full documents sync in the background; the device's own projection of
 // the document replaces it once synced. Pure: shared by the app and the sync server.
 import type { DocumentKind } from '$lib/domain/documents';
-import type { DocumentProjection } from '$lib/flows/document-state';
+import type { DocumentProjection } from '$lib/flows/documents/document-state';
 import { customerRelationshipRows } from './customer-relationships';
 import { customerRows } from './customers';
 import { enrollmentRows } from './enrollment';

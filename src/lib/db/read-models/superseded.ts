@@ -1,6 +1,6 @@
 // Read model of events a document's log keeps but its machines refused: shown, never silently dropped.
 import type { DecidingEvent } from '$lib/domain/model';
-import type { DocumentProjection } from '$lib/flows/document-state';
+import type { DocumentProjection } from '$lib/flows/documents/document-state';
 
 export interface SupersededRow {
 	doc: string;

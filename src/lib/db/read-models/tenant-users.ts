@@ -1,5 +1,5 @@
 // Read model of the users in a customer's tenant (managed on the customer's behalf).
-import type { CustomerDocumentState } from '$lib/flows/document-state';
+import type { CustomerDocumentState } from '$lib/flows/documents/document-state';
 import { searchKey } from '../text-key';
 
 export interface TenantUserRow {

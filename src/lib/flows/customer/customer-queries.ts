@@ -1,7 +1,7 @@
 // Questions the customer document's guards and access rules ask of its read model: who is a
 // reseller or provider of record right now.
 import type { CustomerRelationship } from '$lib/domain/model';
-import type { CustomerDocumentState } from './document-state';
+import type { CustomerDocumentState } from '$lib/flows/documents/document-state';
 
 /** A relationship under which a partner may act: accepted and not (fully) ended. */
 export function isLive(relationship: CustomerRelationship): boolean {

@@ -5,8 +5,8 @@ import type { ErrorCode } from '$lib/domain/errors';
 import type { PayloadOf } from '$lib/domain/events';
 import { findOffer, quantityProblem, type SubscriptionTerm } from '$lib/domain/offers';
 import type { Order } from '$lib/domain/model';
-import { orderPartnerOfRecord } from './customer-queries';
-import type { CustomerDocumentState } from './document-state';
+import { orderPartnerOfRecord } from '$lib/flows/customer/customer-queries';
+import type { CustomerDocumentState } from '$lib/flows/documents/document-state';
 
 export type ProvisioningOutcome =
 	| { readonly type: 'order.provisioned'; readonly payload: PayloadOf<'order.provisioned'> }

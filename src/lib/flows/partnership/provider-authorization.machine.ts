@@ -4,8 +4,8 @@
 // may end it. A new invitation can start it again.
 import { setup } from 'xstate';
 import { hlcMillis } from '$lib/domain/clock';
-import type { FactOf, PartnershipDocumentState } from './document-state';
-import type { Refusals } from './machine-stepper';
+import type { FactOf, PartnershipDocumentState } from '$lib/flows/documents/document-state';
+import type { Refusals } from '$lib/flows/documents/machine-stepper';
 
 export interface PartnershipWorld {
 	readonly doc: PartnershipDocumentState;

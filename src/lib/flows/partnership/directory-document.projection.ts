@@ -7,8 +7,8 @@ import {
 	directoryEntryRefusals,
 	type DirectoryEntryFact
 } from './directory-entry.machine';
-import type { DirectoryDocumentState } from './document-state';
-import { createStepper } from './machine-stepper';
+import type { DirectoryDocumentState } from '$lib/flows/documents/document-state';
+import { createStepper } from '$lib/flows/documents/machine-stepper';
 
 export const directoryEntryStepper = createStepper(directoryEntryMachine, directoryEntryRefusals);
 

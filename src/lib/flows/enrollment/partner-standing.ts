@@ -6,7 +6,7 @@ import type { DocumentRef } from '$lib/domain/documents';
 import type { DomainEvent, EventType } from '$lib/domain/events';
 import type { ErrorCode } from '$lib/domain/errors';
 import type { EnrollmentStatus, Organization } from '$lib/domain/model';
-import type { DocumentProjection } from './document-state';
+import type { DocumentProjection } from '$lib/flows/documents/document-state';
 
 /**
  * - `admitted`: may act as a partner. An indirect reseller whose application the program approved

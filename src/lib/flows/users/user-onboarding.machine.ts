@@ -2,10 +2,11 @@
 // disabled, enabled and removed. Guards keep the permission table and the last Global admin rule.
 import { and, setup } from 'xstate';
 import { mayManageUser, type Role } from '$lib/domain/permissions';
-import type { FactOf } from './document-state';
-import type { Refusals } from './machine-stepper';
-import type { OrgWorld } from './organization.machine';
-import { authorRoles, isEmailUsedInOrg, losesLastGlobalAdmin } from './org-queries';
+import type { FactOf } from '$lib/flows/documents/document-state';
+import type { Refusals } from '$lib/flows/documents/machine-stepper';
+import { isDeviceHash } from '$lib/domain/temporary-password';
+import type { OrgDoorRule, OrgWorld } from '$lib/flows/organization/organization.machine';
+import { authorRoles, isEmailUsedInOrg, losesLastGlobalAdmin, rolesOf } from './org-queries';
 
 export type UserOnboardingFact = FactOf<
 	| 'user.added'
@@ -129,4 +130,40 @@ export const userOnboardingRefusals: Refusals = {
 		removed: { 'user.added': 'error_user_exists', '*': 'error_user_missing' }
 	},
 	otherwise: 'error_not_allowed_now'
+};
+
+/**
+ * The user rules at the door: who may touch a Global admin, the shape of a device-made temporary
+ * password hash, and (against the state the server holds now) the last Global admin.
+ */
+export const userDoorRule: OrgDoorRule = (state, event, roles) => {
+	if (!event.type.startsWith('user.') || !('userId' in event.payload)) return null;
+	const { userId } = event.payload;
+	const before = event.type === 'user.added' ? [] : rolesOf(state, userId);
+	const after = 'roles' in event.payload ? event.payload.roles : before;
+	if (!mayManageUser(roles, before, after)) {
+		return {
+			code: 'error_global_admin_required',
+			message: 'only a Global admin manages Global admins'
+		};
+	}
+	if (event.type === 'user.added' && !isDeviceHash(event.payload.temporaryPassword.hash)) {
+		return {
+			code: 'error_password_hash_invalid',
+			message: 'a temporary password is a pbkdf2-sha256 hash with at least 100000 iterations'
+		};
+	}
+	const demotes =
+		event.type === 'user.rolesChanged'
+			? event.payload.roles
+			: event.type === 'user.disabled' || event.type === 'user.removed'
+				? null
+				: undefined;
+	if (demotes !== undefined && losesLastGlobalAdmin(state, userId, demotes)) {
+		return {
+			code: 'error_last_global_admin',
+			message: 'the org would have no active Global admin'
+		};
+	}
+	return null;
 };

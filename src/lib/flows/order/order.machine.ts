@@ -3,10 +3,10 @@
 // cannot order for a customer it has no relationship with.
 import { and, setup } from 'xstate';
 import { findOffer } from '$lib/domain/offers';
-import type { FactOf } from './document-state';
-import type { Refusals } from './machine-stepper';
-import type { CustomerWorld } from './customer-tenant.machine';
-import { orderPartnerOfRecord } from './customer-queries';
+import type { FactOf } from '$lib/flows/documents/document-state';
+import type { Refusals } from '$lib/flows/documents/machine-stepper';
+import type { CustomerWorld } from '$lib/flows/customer/customer-tenant.machine';
+import { orderPartnerOfRecord } from '$lib/flows/customer/customer-queries';
 
 export type OrderFact = FactOf<
 	'order.submitted' | 'order.provisioned' | 'order.failed',

@@ -3,9 +3,9 @@
 import { setup } from 'xstate';
 import { hlcMillis } from '$lib/domain/clock';
 import { mayInvite } from '$lib/domain/rules';
-import type { FactOf } from './document-state';
-import type { Refusals } from './machine-stepper';
-import type { OrgWorld } from './organization.machine';
+import type { FactOf } from '$lib/flows/documents/document-state';
+import type { Refusals } from '$lib/flows/documents/machine-stepper';
+import type { OrgDoorRule, OrgWorld } from '$lib/flows/organization/organization.machine';
 
 export type InvitationFact = FactOf<
 	'invitation.created' | 'invitation.revoked' | 'invitation.addressed' | 'invitation.redeemed',
@@ -61,4 +61,16 @@ export const invitationRefusals: Refusals = {
 		expired: { 'invitation.created': 'error_invitation_exists', '*': 'error_invitation_expired' }
 	},
 	otherwise: 'error_not_allowed_now'
+};
+
+/** A provider invites resellers; a reseller invites customers (the door's copy of the guard). */
+export const invitationDoorRule: OrgDoorRule = (state, event) => {
+	const kind = state.org?.kind;
+	if (event.type !== 'invitation.created' || !kind || mayInvite(kind, event.payload.kind)) {
+		return null;
+	}
+	return {
+		code: 'error_wrong_org_kind',
+		message: `a ${kind} may not send ${event.payload.kind} invitations`
+	};
 };

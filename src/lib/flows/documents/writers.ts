@@ -5,7 +5,11 @@ import type { Author, DomainEvent } from '$lib/domain/events';
 import { EVENT_RULES } from '$lib/domain/events';
 import { PROGRAM_ORG_ID, SYSTEM_USER_ID } from '$lib/domain/ids';
 import type { DocumentProjection } from './document-state';
-import { isPartyToRelationship, isPartnerOfRecord, isResellerOfRecord } from './customer-queries';
+import {
+	isPartyToRelationship,
+	isPartnerOfRecord,
+	isResellerOfRecord
+} from '$lib/flows/customer/customer-queries';
 
 export function isSystemAuthor(by: Author): boolean {
 	return by.userId === SYSTEM_USER_ID && by.orgId === PROGRAM_ORG_ID;

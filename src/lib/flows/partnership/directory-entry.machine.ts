@@ -1,7 +1,7 @@
 // A provider's entry in the program's partner directory (find a provider), kept by the program.
 import { setup } from 'xstate';
-import type { DirectoryDocumentState, FactOf } from './document-state';
-import type { Refusals } from './machine-stepper';
+import type { DirectoryDocumentState, FactOf } from '$lib/flows/documents/document-state';
+import type { Refusals } from '$lib/flows/documents/machine-stepper';
 
 export interface DirectoryWorld {
 	readonly doc: DirectoryDocumentState;

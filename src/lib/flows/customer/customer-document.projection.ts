@@ -19,9 +19,9 @@ import {
 	customerTenantRefusals,
 	type CustomerTenantFact
 } from './customer-tenant.machine';
-import type { CustomerDocumentState } from './document-state';
-import { createStepper, type StepResult } from './machine-stepper';
-import { orderMachine, orderRefusals, type OrderFact } from './order.machine';
+import type { CustomerDocumentState } from '$lib/flows/documents/document-state';
+import { createStepper, type StepResult } from '$lib/flows/documents/machine-stepper';
+import { orderMachine, orderRefusals, type OrderFact } from '$lib/flows/order/order.machine';
 
 export const customerTenantStepper = createStepper(customerTenantMachine, customerTenantRefusals);
 export const customerRelationshipStepper = createStepper(

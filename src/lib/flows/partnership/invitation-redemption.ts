@@ -5,13 +5,13 @@
 import type { Invitation } from '$lib/domain/model';
 import { can, type Role } from '$lib/domain/permissions';
 import { invitedOrgKind, type OrgKind } from '$lib/domain/rules';
-import { isLive } from './customer-queries';
+import { isLive } from '$lib/flows/customer/customer-queries';
 import type {
 	CustomerDocumentState,
 	OrgDocumentState,
 	PartnershipDocumentState
-} from './document-state';
-import type { PartnerStanding } from './partner-standing';
+} from '$lib/flows/documents/document-state';
+import type { PartnerStanding } from '$lib/flows/enrollment/partner-standing';
 
 /** Why a link cannot be opened: it never synced (or was guessed), or it is closed. */
 export type InvitationClosedReason = 'notFound' | 'expired' | 'revoked' | 'used';

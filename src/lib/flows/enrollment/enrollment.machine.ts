@@ -2,11 +2,13 @@
 // through the Partner Membership Center, Enroll now, email verification, the program's review, and
 // the admin agent check once the account is ready. The wizard's pages are enrollment-wizard.machine.
 import { and, setup } from 'xstate';
+import { EVENT_RULES } from '$lib/domain/events';
+import type { Organization } from '$lib/domain/model';
 import { checkProfileChoice } from '$lib/domain/rules';
-import type { FactOf } from './document-state';
-import type { Refusals } from './machine-stepper';
-import type { OrgWorld } from './organization.machine';
-import { rolesOf } from './org-queries';
+import type { FactOf } from '$lib/flows/documents/document-state';
+import type { Refusals } from '$lib/flows/documents/machine-stepper';
+import type { OrgDoorRule, OrgWorld } from '$lib/flows/organization/organization.machine';
+import { rolesOf } from '$lib/flows/users/org-queries';
 
 export type EnrollmentFact = FactOf<
 	| 'enrollment.mpnLinked'
@@ -18,6 +20,11 @@ export type EnrollmentFact = FactOf<
 	| 'enrollment.adminAgentConfirmed',
 	OrgWorld
 >;
+
+/** Only indirect resellers enroll (providers and customers come from the program and invitations). */
+export function mayEnroll(org: Organization | null): boolean {
+	return org?.kind === 'indirectReseller';
+}
 
 function profileChoiceError(fact: EnrollmentFact) {
 	if (fact.type !== 'enrollment.submitted' || fact.event.payload.track !== 'new') return null;
@@ -32,7 +39,7 @@ function profileChoiceError(fact: EnrollmentFact) {
 export const enrollmentMachine = setup({
 	types: {} as { events: EnrollmentFact },
 	guards: {
-		isIndirectReseller: ({ event }) => event.world.doc.org?.kind === 'indirectReseller',
+		isIndirectReseller: ({ event }) => mayEnroll(event.world.doc.org),
 		isNewTrack: ({ event }) =>
 			event.type === 'enrollment.submitted' && event.event.payload.track === 'new',
 		/** The shortcut is for resellers already enrolled in CSP: support contact information only. */
@@ -166,3 +173,12 @@ export const enrollmentRefusals: Refusals = {
 	},
 	otherwise: 'error_not_allowed_now'
 };
+
+/** A member's enrollment event in an org that does not enroll is refused at once. */
+export const enrollmentDoorRule: OrgDoorRule = (state, event) =>
+	event.type.startsWith('enrollment.') &&
+	EVENT_RULES[event.type].writer === 'member' &&
+	state.org &&
+	!mayEnroll(state.org)
+		? { code: 'error_wrong_org_kind', message: 'only indirect resellers enroll' }
+		: null;

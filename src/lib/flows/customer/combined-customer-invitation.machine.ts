@@ -2,7 +2,7 @@
 // customers): accepting authorizes both as resellers of record. The provider's part can end on its
 // own (the reseller stays) before the whole relationship ends.
 import { and, setup } from 'xstate';
-import type { Refusals } from './machine-stepper';
+import type { Refusals } from '$lib/flows/documents/machine-stepper';
 import {
 	relationshipGuards,
 	relationshipRefusals,

@@ -2,8 +2,8 @@
 // by the customer or a reseller of record. Licenses are counted from the subscriptions, so two
 // offline assignments of the last license resolve in log order.
 import { and, setup } from 'xstate';
-import type { CustomerDocumentState, FactOf } from './document-state';
-import type { Refusals } from './machine-stepper';
+import type { CustomerDocumentState, FactOf } from '$lib/flows/documents/document-state';
+import type { Refusals } from '$lib/flows/documents/machine-stepper';
 import { isResellerOfRecord } from './customer-queries';
 
 export interface CustomerWorld {

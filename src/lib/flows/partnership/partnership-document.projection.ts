@@ -2,8 +2,8 @@
 import type { DomainEvent } from '$lib/domain/events';
 import type { ErrorCode } from '$lib/domain/errors';
 import type { PartnershipStatus, Stamp } from '$lib/domain/model';
-import type { PartnershipDocumentState } from './document-state';
-import { createStepper } from './machine-stepper';
+import type { PartnershipDocumentState } from '$lib/flows/documents/document-state';
+import { createStepper } from '$lib/flows/documents/machine-stepper';
 import {
 	providerAuthorizationMachine,
 	providerAuthorizationRefusals,

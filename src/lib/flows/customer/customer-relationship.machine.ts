@@ -3,8 +3,8 @@
 // the customer or the reseller (a Global admin) ends it.
 import { and, setup } from 'xstate';
 import { hlcMillis } from '$lib/domain/clock';
-import type { FactOf } from './document-state';
-import type { Refusals } from './machine-stepper';
+import type { FactOf } from '$lib/flows/documents/document-state';
+import type { Refusals } from '$lib/flows/documents/machine-stepper';
 import type { CustomerWorld } from './customer-tenant.machine';
 import { isPartyToRelationship } from './customer-queries';
 

@@ -4,7 +4,7 @@ import { SYSTEM_USER_ID } from '$lib/domain/ids';
 import type { OrgUser } from '$lib/domain/model';
 import type { Role } from '$lib/domain/permissions';
 import { normalizeEmail } from '$lib/domain/rules';
-import type { OrgDocumentState } from './document-state';
+import type { OrgDocumentState } from '$lib/flows/documents/document-state';
 
 /** What the user rules read of a user: the org document's user, or a read model's row. */
 export type UserStanding = Pick<OrgUser, 'userId' | 'status' | 'roles'>;

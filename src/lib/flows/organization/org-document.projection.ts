@@ -11,11 +11,19 @@ import type {
 	UserStatus
 } from '$lib/domain/model';
 import { can } from '$lib/domain/permissions';
-import type { OrgDocumentState } from './document-state';
-import { enrollmentMachine, enrollmentRefusals, type EnrollmentFact } from './enrollment.machine';
-import { invitationMachine, invitationRefusals, type InvitationFact } from './invitation.machine';
-import { createStepper, type StepResult } from './machine-stepper';
-import { authorRoles } from './org-queries';
+import type { OrgDocumentState } from '$lib/flows/documents/document-state';
+import {
+	enrollmentMachine,
+	enrollmentRefusals,
+	type EnrollmentFact
+} from '$lib/flows/enrollment/enrollment.machine';
+import {
+	invitationMachine,
+	invitationRefusals,
+	type InvitationFact
+} from '$lib/flows/partnership/invitation.machine';
+import { createStepper, type StepResult } from '$lib/flows/documents/machine-stepper';
+import { authorRoles } from '$lib/flows/users/org-queries';
 import {
 	organizationMachine,
 	organizationRefusals,
@@ -25,7 +33,7 @@ import {
 	userOnboardingMachine,
 	userOnboardingRefusals,
 	type UserOnboardingFact
-} from './user-onboarding.machine';
+} from '$lib/flows/users/user-onboarding.machine';
 
 export const organizationStepper = createStepper(organizationMachine, organizationRefusals);
 export const userOnboardingStepper = createStepper(userOnboardingMachine, userOnboardingRefusals);
