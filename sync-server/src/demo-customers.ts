@@ -13,7 +13,7 @@ import { SYSTEM_ACTOR, type Actor } from './authorize.js';
 import { MAX_DEMO_CUSTOMERS } from './config.js';
 import { DEMO_PASSWORD } from './demo-seed.js';
 import type { DocumentRegistry } from './docs/document-registry.js';
-import { NEW_CUSTOMER_ROLES } from './invitations/invitation-service.js';
+import { NEW_CUSTOMER_ROLES } from '$lib/flows/partnership/redemption-deciders';
 import { eventMaker } from './system-events.js';
 
 const RESELLER = { orgId: 'contoso', adminId: 'contoso-admin' } as const;

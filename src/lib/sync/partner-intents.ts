@@ -7,6 +7,13 @@ import { db } from '$lib/db/db';
 import { documentName } from '$lib/domain/documents';
 import { createIdGenerator } from '$lib/domain/ids';
 import { INVITATION_LIFETIME_MS } from '$lib/flows/partnership/partner-lists';
+import {
+	INVITATION_PATHS,
+	lookupAnswer,
+	resellerRedeemAnswer,
+	type LookupAnswer,
+	type ResellerRedeemAnswer
+} from '$lib/protocol/invitation-api';
 import { ApiError, callJson, UnreachableError } from './api-client';
 import { invitationTokenHash, newInvitationToken } from './invitation-token';
 import type { AppendResult } from './sync-engine';
@@ -119,22 +126,8 @@ export function withdrawPartnership(doc: string, resellerName: string): Promise<
 	);
 }
 
-const lookupSchema = z.object({
-	invitationId: z.string(),
-	kind: z.string(),
-	from: z.object({ orgId: z.string(), name: z.string(), orgKind: z.string() }),
-	provider: z.object({ orgId: z.string(), name: z.string() }).nullable().optional(),
-	expiresAt: z.number(),
-	status: z.string()
-});
-export type InvitationLookup = z.infer<typeof lookupSchema>;
-
-const redeemSchema = z.object({
-	document: z.string(),
-	providerId: z.string(),
-	resellerId: z.string()
-});
-export type InvitationRedemption = z.infer<typeof redeemSchema>;
+export type InvitationLookup = LookupAnswer;
+export type InvitationRedemption = ResellerRedeemAnswer;
 
 export type ApiOutcome<T> =
 	{ ok: true; value: T } | { ok: false; code: string; status: number; retryAfterSeconds?: number };
@@ -166,12 +159,12 @@ export async function call<T>(
 
 /** Who is asking, without signing in (the server answers only for a link it knows). */
 export function lookupInvitation(token: string): Promise<ApiOutcome<InvitationLookup>> {
-	return call('/api/invitations/lookup', lookupSchema, { token });
+	return call(INVITATION_PATHS.lookup, lookupAnswer, { token });
 }
 
 /** Uses the link for the signed-in user's org: the server opens the partnership document. */
 export function redeemInvitation(token: string): Promise<ApiOutcome<InvitationRedemption>> {
-	return call('/api/invitations/redeem', redeemSchema, { token });
+	return call(INVITATION_PATHS.redeem, resellerRedeemAnswer, { token });
 }
 
 /**

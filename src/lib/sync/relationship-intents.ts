@@ -1,33 +1,28 @@
 // What a customer does with a reseller relationship: answer a customer link (Accept or Decline),
 // create a customer account from one on the spot, and end a relationship (all of it, or only the
 // provider of record's part). Refusals come back as i18n codes.
-import { z } from 'zod';
+import {
+	customerAccountAnswer,
+	customerRedeemAnswer,
+	INVITATION_PATHS,
+	type CustomerAccountRequest,
+	type CustomerRedeemAnswer
+} from '$lib/protocol/invitation-api';
 import { call, type ApiOutcome } from './partner-intents';
 import { session } from './session.svelte';
 
-const answerSchema = z.object({
-	document: z.string(),
-	customerId: z.string(),
-	resellerId: z.string(),
-	providerId: z.string().nullable(),
-	relationshipId: z.string(),
-	answer: z.enum(['accept', 'decline'])
-});
-export type CustomerAnswer = z.infer<typeof answerSchema>;
+export type CustomerAnswer = CustomerRedeemAnswer;
 
 /** Accept or Decline for the signed-in customer's org: the server writes request and answer. */
 export function answerCustomerInvitation(
 	token: string,
-	answer: 'accept' | 'decline'
+	answer: CustomerRedeemAnswer['answer']
 ): Promise<ApiOutcome<CustomerAnswer>> {
 	// A customer document new to this device comes with the channel's next documents list.
-	return call('/api/invitations/redeem', answerSchema, { token, answer });
+	return call(INVITATION_PATHS.redeem, customerRedeemAnswer, { token, answer });
 }
 
-export interface NewCustomerAccount {
-	company: { legalName: string; domain: string; country: string };
-	admin: { displayName: string; email: string; password: string };
-}
+export type NewCustomerAccount = Omit<CustomerAccountRequest, 'token'>;
 
 export type NewCustomerOutcome =
 	| { ok: true; answer: CustomerAnswer }
@@ -40,7 +35,7 @@ export async function createCustomerAccount(
 ): Promise<NewCustomerOutcome> {
 	let response: Response;
 	try {
-		response = await fetch('/api/invitations/customer-account', {
+		response = await fetch(INVITATION_PATHS.customerAccount, {
 			method: 'POST',
 			credentials: 'same-origin',
 			cache: 'no-store',
@@ -67,8 +62,8 @@ export async function createCustomerAccount(
 	}
 	// The server set the session cookies: the app's session is the new admin's from now on.
 	await session.confirm();
-	const answer = answerSchema.safeParse(body?.redemption);
+	const answer = customerAccountAnswer.safeParse(body);
 	return answer.success
-		? { ok: true, answer: answer.data }
+		? { ok: true, answer: answer.data.redemption }
 		: { ok: false, code: 'error_unexpected', fields: {} };
 }

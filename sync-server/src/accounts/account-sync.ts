@@ -11,7 +11,8 @@ import type { DocumentRegistry } from '../docs/document-registry.js';
 import type { Admission } from '../docs/document-registry.js';
 import type { LiveDocument } from '../docs/live-document.js';
 import type { AccountRow } from '../store/storage.js';
-import { eventMaker, type EventMaker } from '../system-events.js';
+import type { EventMaker } from '$lib/flows/documents/decision';
+import { eventMaker } from '../system-events.js';
 import type { AccountService } from './account-service.js';
 
 export class AccountSync {

@@ -5,45 +5,53 @@
 // Global admin on the spot. Tokens are never stored or logged, only hashed.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { z } from 'zod';
-import { HybridLogicalClock, hlcMillis } from '$lib/domain/clock';
+import { HybridLogicalClock } from '$lib/domain/clock';
 import { documentName, type DocumentRef } from '$lib/domain/documents';
 import type { ErrorCode } from '$lib/domain/errors';
-import * as f from '$lib/domain/event-fields';
 import type { Invitation, Organization } from '$lib/domain/model';
-import {
-	checkOwnerPassword,
-	PASSWORD_MAX_LENGTH,
-	PASSWORD_MIN_LENGTH
-} from '$lib/domain/password-policy';
+import { checkOwnerPassword } from '$lib/domain/password-policy';
 import { scorePassword } from '$lib/domain/password-strength';
-import type { Role } from '$lib/domain/permissions';
 import { normalizeEmail } from '$lib/domain/rules';
-import type {
-	CustomerDocumentState,
-	DocumentProjection,
-	PartnershipDocumentState
-} from '$lib/flows/documents/document-state';
+import type { Decision, EventMaker } from '$lib/flows/documents/decision';
+import type { PartnershipDocumentState } from '$lib/flows/documents/document-state';
+import { partnerStanding, type PartnerStanding } from '$lib/flows/enrollment/partner-standing';
 import {
-	customerRedemptionRefusal,
 	invitationClosedReason,
 	invitationWithHash,
 	isCustomerInvitation,
 	newCustomerRefusal,
-	redemptionRefusal,
 	standingRedemptionRefusal,
 	type RedemptionRefusal
 } from '$lib/flows/partnership/invitation-redemption';
-import { partnerStanding, type PartnerStanding } from '$lib/flows/enrollment/partner-standing';
+import {
+	customerAnswerDocuments,
+	customerAnswerRefusal,
+	CUSTOMER_ANSWERS,
+	decideCustomerAnswer,
+	decideResellerRedemption,
+	NEW_CUSTOMER_ROLES,
+	resellerRedemptionDocuments,
+	resellerRedemptionRefusal,
+	type CustomerAnswer,
+	type CustomerLinkAnswer,
+	type NewCustomerOrg,
+	type ResellerRedemption
+} from '$lib/flows/partnership/redemption-deciders';
 import type { AccountService } from '../accounts/account-service.js';
 import { newId } from '../accounts/tokens.js';
-import { eventMaker, type EventMaker } from '../system-events.js';
+import { eventMaker } from '../system-events.js';
 import { SYSTEM_ACTOR, type Actor, type Viewer } from '../authorize.js';
 import type { AuthCode, InvitationCode } from '../codes.js';
 import { fieldErrors } from '../enrollment/enrollment-service.js';
 import type { DocumentRegistry } from '../docs/document-registry.js';
 import { WindowBudget, type AddressBudget, type BudgetSettings } from '../window-budget.js';
 import type { InvitationIndex } from './invitation-index.js';
+import {
+	customerAccountRequest,
+	type CustomerRedeemAnswer,
+	type LookupAnswer,
+	type ResellerRedeemAnswer
+} from '$lib/protocol/invitation-api';
 
 export interface InvitationLimits {
 	/** what one client address may spend per window on lookups and redemptions */
@@ -79,70 +87,6 @@ export interface InvitationFailure {
 	readonly retryAfterSeconds?: number;
 	/** field path to its error (a new customer account's form) */
 	readonly fields?: Record<string, string>;
-}
-
-export interface LookupBody {
-	readonly invitationId: string;
-	readonly kind: Invitation['kind'];
-	readonly from: { readonly orgId: string; readonly name: string; readonly orgKind: string };
-	/** a customer link for the reseller and its provider at once: the provider of record */
-	readonly provider: { readonly orgId: string; readonly name: string } | null;
-	/** epoch ms, as in the invitation's event */
-	readonly expiresAt: number;
-	readonly status: 'pending';
-}
-
-export interface RedeemBody {
-	readonly document: string;
-	readonly providerId: string;
-	readonly resellerId: string;
-}
-
-/** A customer's answer to a customer link. */
-export interface CustomerRedeemBody {
-	readonly document: string;
-	readonly customerId: string;
-	readonly resellerId: string;
-	readonly providerId: string | null;
-	readonly relationshipId: string;
-	readonly answer: CustomerAnswer;
-}
-
-export const CUSTOMER_ANSWERS = ['accept', 'decline'] as const;
-export type CustomerAnswer = (typeof CUSTOMER_ANSWERS)[number];
-
-/** Create a customer account: the company (its tenant) and its first Global admin. */
-const newCustomerSchema = z.strictObject({
-	token: z.string(),
-	company: z.strictObject({
-		legalName: f.name,
-		domain: f.workAccountTenant.shape.domain,
-		country: f.country
-	}),
-	admin: z.strictObject({
-		displayName: f.name,
-		email: f.email,
-		password: z
-			.string('error_field_required')
-			.min(PASSWORD_MIN_LENGTH, 'auth_password_too_short')
-			.max(PASSWORD_MAX_LENGTH, 'auth_password_too_long')
-	})
-});
-
-/** The roles of a new customer org's first user (also the demo customers' admins). */
-export const NEW_CUSTOMER_ROLES: readonly Role[] = ['globalAdmin'];
-
-/** A new customer org to write together with its first answer. */
-interface NewCustomerOrg {
-	readonly orgId: string;
-	readonly userId: string;
-	readonly legalName: string;
-	readonly domain: string;
-	readonly country: string;
-	readonly email: string;
-	readonly displayName: string;
-	/** the unusable "temporary" password the log records (the chosen one is only in the account) */
-	readonly placeholderHash: string;
 }
 
 export type InvitationAnswer<T> = { readonly ok: true; readonly body: T } | InvitationFailure;
@@ -243,7 +187,7 @@ export class InvitationService {
 	}
 
 	/** Who sent a link and until when it works (no sign-in: the token is the capability). */
-	async lookup(address: string, token: unknown): Promise<InvitationAnswer<LookupBody>> {
+	async lookup(address: string, token: unknown): Promise<InvitationAnswer<LookupAnswer>> {
 		const found = await this.#find(token);
 		await this.charge(address, isGuess(found));
 		if (!('invitation' in found)) return found;
@@ -279,7 +223,7 @@ export class InvitationService {
 		token: unknown,
 		viewer: Viewer,
 		answer?: unknown
-	): Promise<InvitationAnswer<RedeemBody | CustomerRedeemBody>> {
+	): Promise<InvitationAnswer<ResellerRedeemAnswer | CustomerRedeemAnswer>> {
 		const found = await this.#find(token);
 		await this.charge(address, isGuess(found));
 		if (!('invitation' in found)) return found;
@@ -295,22 +239,17 @@ export class InvitationService {
 		// documents are locked (the decision itself needs no await).
 		const redeemerOrg = await this.#registry.current({ kind: 'org', orgId: redeemerOrgId });
 		const redeemerOrgKind = redeemerOrg?.kind === 'org' ? (redeemerOrg.org?.kind ?? null) : null;
-		const redeemerRoles = (await this.#registry.currentActorOf(viewer)).roles;
-		const redeemerStanding = partnerStanding(redeemerOrg);
-		const context = (
-			invitation: Invitation,
-			partnership: DocumentProjection | undefined,
-			now: number
-		) => ({
-			invitation,
+		const command: ResellerRedemption = {
+			invitationId: found.invitation.invitationId,
+			tokenHash: found.tokenHash,
 			inviterOrgId: found.orgId,
 			redeemerOrgId,
 			redeemerOrgKind,
-			redeemerRoles,
-			redeemerStanding,
-			partnership: partnership?.kind === 'partnership' ? partnership : undefined,
-			now
-		});
+			redeemerRoles: (await this.#registry.currentActorOf(viewer)).roles,
+			redeemerStanding: partnerStanding(redeemerOrg),
+			// Both names on the partnership: the provider may not read the reseller's org document yet.
+			resellerName: (await this.#orgProfile(redeemerOrgId))?.legalName
+		};
 		// Answer what can be answered without touching anything (an org inviting itself has no
 		// partnership document to lock).
 		const ref = {
@@ -318,49 +257,21 @@ export class InvitationService {
 			providerId: found.orgId,
 			resellerId: redeemerOrgId
 		} as const;
-		const early = redemptionRefusal(
-			context(found.invitation, await this.#registry.current(ref), this.#now())
+		const early = resellerRedemptionRefusal(
+			command,
+			found.invitation,
+			await this.#registry.current(ref),
+			this.#now()
 		);
 		if (early) return refusal(early);
-
-		const inviterName = documentName({ kind: 'org', orgId: found.orgId });
-		const partnershipName = documentName(ref);
-		// Both names on the partnership: the provider may not read the reseller's org document yet.
-		const resellerName = (await this.#orgProfile(redeemerOrgId))?.legalName;
 		const result = await this.#registry.appendAtomically<RedemptionRefusal | null>(
-			[inviterName, partnershipName],
-			([inviter, partnership]) => {
-				// Decided again under the documents' locks: a revocation or another redemption may have
-				// landed since.
-				const invitation =
-					inviter?.kind === 'org'
-						? invitationWithHash(inviter, found.invitation.invitationId, found.tokenHash)
-						: null;
-				if (!invitation) return { refused: 'notFound' };
-				const at = this.#clock.now(this.#now());
-				const refused = redemptionRefusal(context(invitation, partnership, hlcMillis(at)));
-				if (refused) return { refused };
-				const { invitationId, expiresAt } = invitation;
-				const providerName = inviter?.kind === 'org' ? inviter.org?.legalName : undefined;
-				return {
-					events: [
-						[this.#event('invitation.redeemed', { invitationId, orgId: redeemerOrgId }, { at })],
-						[
-							this.#event(
-								'partnership.invited',
-								{
-									invitationId,
-									expiresAt,
-									...(providerName ? { providerName } : {}),
-									...(resellerName ? { resellerName } : {})
-								},
-								{ at }
-							)
-						]
-					],
-					value: null
-				};
-			},
+			resellerRedemptionDocuments(command),
+			// Decided again under the documents' locks: a revocation or another redemption may have
+			// landed since.
+			(states) =>
+				settled(
+					decideResellerRedemption(command, states, this.#clock.now(this.#now()), this.#event)
+				),
 			SYSTEM_ACTOR
 		);
 		if (!result.ok) {
@@ -377,7 +288,7 @@ export class InvitationService {
 		);
 		return {
 			ok: true,
-			body: { document: partnershipName, providerId: found.orgId, resellerId: redeemerOrgId }
+			body: { document: documentName(ref), providerId: found.orgId, resellerId: redeemerOrgId }
 		};
 	}
 
@@ -391,7 +302,7 @@ export class InvitationService {
 		address: string,
 		body: Record<string, unknown>
 	): Promise<
-		InvitationAnswer<CustomerRedeemBody & { readonly email: string; readonly password: string }>
+		InvitationAnswer<CustomerRedeemAnswer & { readonly email: string; readonly password: string }>
 	> {
 		const found = await this.#find(body.token);
 		await this.charge(address, isGuess(found));
@@ -405,7 +316,7 @@ export class InvitationService {
 					? { ...body.company, domain: lowerCase((body.company as { domain?: unknown }).domain) }
 					: body.company
 		};
-		const parsed = newCustomerSchema.safeParse(input);
+		const parsed = customerAccountRequest.safeParse(input);
 		if (!parsed.success) {
 			return {
 				ok: false,
@@ -471,7 +382,7 @@ export class InvitationService {
 		emailTaken: () => InvitationFailure,
 		domainTaken: () => InvitationFailure
 	): Promise<
-		InvitationAnswer<CustomerRedeemBody & { readonly email: string; readonly password: string }>
+		InvitationAnswer<CustomerRedeemAnswer & { readonly email: string; readonly password: string }>
 	> {
 		const accounts = this.#deps.accounts;
 		if (!accounts) return { ok: false, status: 400, code: 'invitation_kind_unsupported' };
@@ -502,7 +413,7 @@ export class InvitationService {
 		emailTaken: () => InvitationFailure,
 		hashes: { passwordHash: string; placeholderHash: string }
 	): Promise<
-		InvitationAnswer<CustomerRedeemBody & { readonly email: string; readonly password: string }>
+		InvitationAnswer<CustomerRedeemAnswer & { readonly email: string; readonly password: string }>
 	> {
 		const accounts = this.#deps.accounts;
 		if (!accounts) return { ok: false, status: 400, code: 'invitation_kind_unsupported' };
@@ -530,9 +441,10 @@ export class InvitationService {
 			country: company.country,
 			email,
 			displayName: admin.displayName,
-			placeholderHash
+			placeholderHash,
+			placeholderExpiresAt: this.#now()
 		};
-		let answered: InvitationAnswer<CustomerRedeemBody>;
+		let answered: InvitationAnswer<CustomerRedeemAnswer>;
 		try {
 			answered = await this.#answerCustomer(found, actor, 'accept', newOrg);
 		} catch (error) {
@@ -568,7 +480,7 @@ export class InvitationService {
 		actor: Actor,
 		answer: CustomerAnswer,
 		newOrg: NewCustomerOrg | null
-	): Promise<InvitationAnswer<CustomerRedeemBody>> {
+	): Promise<InvitationAnswer<CustomerRedeemAnswer>> {
 		const customerId = actor.orgId;
 		const customerRef: DocumentRef = { kind: 'customer', customerId };
 		// Everything the decision reads besides the locked documents is read before it (it needs no
@@ -577,139 +489,52 @@ export class InvitationService {
 		const orgProfile = newOrg
 			? { kind: 'customer' as const, country: newOrg.country, tenant: null }
 			: profile;
-		const context = (
-			invitation: Invitation,
-			inviterStanding: PartnerStanding,
-			customer: CustomerDocumentState | undefined,
-			partnership: PartnershipDocumentState | undefined,
-			now: number
-		) => ({
-			invitation,
+		const combined = found.invitation.kind === 'customerWithProvider';
+		const providerId = combined ? found.invitation.providerId : null;
+		const command: CustomerLinkAnswer = {
+			invitationId: found.invitation.invitationId,
+			tokenHash: found.tokenHash,
 			inviterOrgId: found.orgId,
-			inviterCountry: found.org.country,
-			inviterStanding,
-			redeemerOrgId: customerId,
-			redeemerOrgKind: orgProfile?.kind ?? null,
-			redeemerCountry:
-				customer?.customer?.country ?? orgProfile?.tenant?.country ?? orgProfile?.country ?? null,
-			redeemerRoles: actor.roles,
-			customer,
-			partnership,
-			now
-		});
+			inviter: found.org,
+			customerId,
+			customerOrgKind: orgProfile?.kind ?? null,
+			customerProfileCountry: orgProfile?.tenant?.country ?? orgProfile?.country ?? null,
+			actor,
+			answer,
+			relationshipId: newId(),
+			providerId,
+			providerName: providerId
+				? ((await this.#orgProfile(providerId))?.legalName ?? providerId)
+				: null,
+			tenant: newOrg
+				? { legalName: newOrg.legalName, domain: newOrg.domain, country: newOrg.country }
+				: profile?.tenant
+					? {
+							legalName: profile.legalName,
+							domain: profile.tenant.domain,
+							country: profile.tenant.country
+						}
+					: null,
+			newOrg
+		};
 		const existing = await this.#registry.current(customerRef);
-		const early = customerRedemptionRefusal(
-			context(
-				found.invitation,
-				found.standing,
-				existing?.kind === 'customer' ? existing : undefined,
-				await this.#partnershipFor(found),
-				this.#now()
-			)
+		const early = customerAnswerRefusal(
+			command,
+			found.invitation,
+			found.standing,
+			existing,
+			await this.#partnershipFor(found),
+			this.#now()
 		);
 		if (early) return refusal(early);
 		// A customer document comes from the org's tenant: without either there is no tenant to serve.
 		const hasTenant = existing?.kind === 'customer' && existing.customer !== null;
 		if (!newOrg && !hasTenant && !profile?.tenant) return refusal('wrongOrgKind');
 
-		const combined = found.invitation.kind === 'customerWithProvider';
-		const providerId = combined ? found.invitation.providerId : null;
-		const providerName = providerId
-			? ((await this.#orgProfile(providerId))?.legalName ?? providerId)
-			: null;
-		const inviterName = documentName({ kind: 'org', orgId: found.orgId });
-		const customerName = documentName(customerRef);
-		const orgName = documentName({ kind: 'org', orgId: customerId });
-		const partnershipName =
-			providerId !== null
-				? documentName({ kind: 'partnership', providerId, resellerId: found.orgId })
-				: null;
-		const names = [
-			inviterName,
-			customerName,
-			...(newOrg ? [orgName] : []),
-			...(partnershipName ? [partnershipName] : [])
-		];
-		const relationshipId = newId();
 		const result = await this.#registry.appendAtomically<RedemptionRefusal | null>(
-			names,
-			(states) => {
-				const [inviter, customerState] = states;
-				const partnershipState = partnershipName ? states[names.length - 1] : undefined;
-				const invitation =
-					inviter?.kind === 'org'
-						? invitationWithHash(inviter, found.invitation.invitationId, found.tokenHash)
-						: null;
-				if (!invitation) return { refused: 'notFound' };
-				const customer = customerState?.kind === 'customer' ? customerState : undefined;
-				const first = this.#clock.now(this.#now());
-				const refused = customerRedemptionRefusal(
-					context(
-						invitation,
-						// Under the reseller's org document's lock: a rejection that landed since counts.
-						partnerStanding(inviter),
-						customer,
-						partnershipState?.kind === 'partnership' ? partnershipState : undefined,
-						hlcMillis(first)
-					)
-				);
-				if (refused) return { refused };
-				const orgEvents = newOrg
-					? [
-							this.#event('org.created', {
-								kind: 'customer',
-								legalName: newOrg.legalName,
-								country: newOrg.country,
-								tenant: { domain: newOrg.domain, country: newOrg.country },
-								mpnId: null,
-								alreadyEnrolledInCsp: false
-							}),
-							this.#event('user.added', {
-								userId: newOrg.userId,
-								email: newOrg.email,
-								fullName: newOrg.displayName,
-								roles: [...NEW_CUSTOMER_ROLES],
-								temporaryPassword: { hash: newOrg.placeholderHash, expiresAt: this.#now() }
-							}),
-							this.#event('user.passwordChanged', { userId: newOrg.userId })
-						]
-					: [];
-				const tenant = newOrg
-					? { legalName: newOrg.legalName, domain: newOrg.domain, country: newOrg.country }
-					: profile?.tenant
-						? {
-								legalName: profile.legalName,
-								domain: profile.tenant.domain,
-								country: profile.tenant.country
-							}
-						: null;
-				const customerEvents = [
-					...(customer?.customer || !tenant ? [] : [this.#event('customer.created', tenant)]),
-					this.#event('relationship.requested', {
-						relationshipId,
-						invitationId: invitation.invitationId,
-						resellerId: found.orgId,
-						providerId,
-						expiresAt: invitation.expiresAt,
-						resellerName: found.org.legalName,
-						...(providerName ? { providerName } : {})
-					}),
-					this.#event(
-						answer === 'accept' ? 'relationship.accepted' : 'relationship.declined',
-						{ relationshipId },
-						{ by: { userId: actor.userId, orgId: actor.orgId } }
-					)
-				];
-				const redeemed = this.#event(
-					'invitation.redeemed',
-					{ invitationId: invitation.invitationId, orgId: customerId },
-					{ at: first }
-				);
-				return {
-					events: [[redeemed], customerEvents, ...(newOrg ? [orgEvents] : []), []],
-					value: null
-				};
-			},
+			customerAnswerDocuments(command),
+			(states) =>
+				settled(decideCustomerAnswer(command, states, this.#clock.now(this.#now()), this.#event)),
 			(event) =>
 				(event as { by?: { userId?: string } }).by?.userId === actor.userId ? actor : SYSTEM_ACTOR
 		);
@@ -733,11 +558,11 @@ export class InvitationService {
 		return {
 			ok: true,
 			body: {
-				document: customerName,
+				document: documentName(customerRef),
 				customerId,
 				resellerId: found.orgId,
 				providerId,
-				relationshipId,
+				relationshipId: command.relationshipId,
 				answer
 			}
 		};
@@ -803,6 +628,15 @@ export class InvitationService {
 		}
 		return matches.length === 1 && matches[0] ? matches[0] : refusal('notFound');
 	}
+}
+
+/** A decider's answer as the registry takes it (nothing to hand back beyond the events). */
+function settled(
+	decision: Decision<RedemptionRefusal>
+):
+	| { readonly events: readonly (readonly unknown[])[]; readonly value: null }
+	| { readonly refused: RedemptionRefusal } {
+	return 'refused' in decision ? decision : { events: decision.events, value: null };
 }
 
 function isGuess(found: Found | InvitationFailure): boolean {

@@ -12,7 +12,8 @@ import { newId } from '../accounts/tokens.js';
 import { SYSTEM_ACTOR } from '../authorize.js';
 import type { DocumentRegistry } from '../docs/document-registry.js';
 import type { LiveDocument } from '../docs/live-document.js';
-import { eventMaker, type EventMaker } from '../system-events.js';
+import type { EventMaker } from '$lib/flows/documents/decision';
+import { eventMaker } from '../system-events.js';
 
 export interface OrderProvisionerDeps {
 	readonly registry: DocumentRegistry;
