@@ -13,6 +13,7 @@ import { SYSTEM_ACTOR, type Actor } from './authorize.js';
 import { MAX_DEMO_CUSTOMERS } from './config.js';
 import { DEMO_PASSWORD } from './demo-seed.js';
 import type { DocumentRegistry } from './docs/document-registry.js';
+import { newOrgEvents } from '$lib/flows/organization/new-org';
 import { NEW_CUSTOMER_ROLES } from '$lib/flows/partnership/redemption-deciders';
 import { eventMaker } from './system-events.js';
 
@@ -202,24 +203,27 @@ export async function seedDemoCustomers(
 					);
 					// …which the customer opened to create its account and accept.
 					resellerEvents.push(event('invitation.redeemed', { invitationId, orgId: c.customerId }));
-					orgEvents.push([
-						event('org.created', {
-							kind: 'customer',
-							legalName: c.legalName,
-							country: 'US',
-							tenant: { domain: c.domain, country: 'US' },
-							mpnId: null,
-							alreadyEnrolledInCsp: false
-						}),
-						event('user.added', {
-							userId: c.adminUserId,
-							email: c.adminEmail,
-							fullName: c.adminName,
-							roles: [...NEW_CUSTOMER_ROLES],
-							temporaryPassword: { hash: placeholderHash, expiresAt: now() }
-						}),
-						event('user.passwordChanged', { userId: c.adminUserId })
-					]);
+					orgEvents.push(
+						newOrgEvents(
+							makeEvent,
+							{
+								kind: 'customer',
+								legalName: c.legalName,
+								country: 'US',
+								tenant: { domain: c.domain, country: 'US' },
+								mpnId: null,
+								alreadyEnrolledInCsp: false
+							},
+							{
+								userId: c.adminUserId,
+								email: c.adminEmail,
+								fullName: c.adminName,
+								roles: NEW_CUSTOMER_ROLES,
+								temporaryPassword: { hash: placeholderHash, expiresAt: now() },
+								passwordChosen: true
+							}
+						)
+					);
 					customerEvents.push([
 						event('customer.created', { legalName: c.legalName, domain: c.domain, country: 'US' }),
 						event('relationship.requested', {

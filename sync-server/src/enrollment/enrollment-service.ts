@@ -12,6 +12,7 @@ import * as f from '$lib/domain/event-fields';
 import { PROGRAM_ORG_ID } from '$lib/domain/ids';
 import { can } from '$lib/domain/permissions';
 import { checkProfileChoice, normalizeEmail, type PartnerNetworkProfile } from '$lib/domain/rules';
+import { newOrgEvents } from '$lib/flows/organization/new-org';
 import type { OrgDocumentState } from '$lib/flows/documents/document-state';
 import { rolesOf } from '$lib/flows/users/org-queries';
 import {
@@ -225,24 +226,28 @@ export class EnrollmentService {
 		// The log records the admin like any added user; their password was chosen here, so the
 		// "temporary" one is a random secret nobody knows, already replaced (user.passwordChanged).
 		const unusable = await hashPassword(randomBytes(32).toString('base64url'), this.#deps.hashLogN);
-		const created = await this.#appendSystem(orgId, [
-			this.#event('org.created', {
-				kind: 'indirectReseller',
-				legalName: input.legalName,
-				country: input.country,
-				tenant: { domain: input.domain, country: input.country },
-				mpnId: null,
-				alreadyEnrolledInCsp: false
-			}),
-			this.#event('user.added', {
-				userId,
-				email,
-				fullName: input.fullName,
-				roles: ['globalAdmin', 'adminAgent'],
-				temporaryPassword: { hash: unusable, expiresAt: this.#now() }
-			}),
-			this.#event('user.passwordChanged', { userId })
-		]);
+		const created = await this.#appendSystem(
+			orgId,
+			newOrgEvents(
+				this.#event,
+				{
+					kind: 'indirectReseller',
+					legalName: input.legalName,
+					country: input.country,
+					tenant: { domain: input.domain, country: input.country },
+					mpnId: null,
+					alreadyEnrolledInCsp: false
+				},
+				{
+					userId,
+					email,
+					fullName: input.fullName,
+					roles: ['globalAdmin', 'adminAgent'],
+					temporaryPassword: { hash: unusable, expiresAt: this.#now() },
+					passwordChosen: true
+				}
+			)
+		);
 		if (!created) {
 			await store.setDisabled(userId, true, this.#now());
 			return fail(400, 'error_field_invalid');

@@ -10,6 +10,7 @@ import { PROGRAM_ORG_ID } from '$lib/domain/ids';
 import { can } from '$lib/domain/permissions';
 import { normalizeEmail } from '$lib/domain/rules';
 import { isDeviceHash } from '$lib/domain/temporary-password';
+import { newOrgEvents } from '$lib/flows/organization/new-org';
 import { rolesOf } from '$lib/flows/users/org-queries';
 import type { AccountService } from '../accounts/account-service.js';
 import { newId } from '../accounts/tokens.js';
@@ -110,23 +111,28 @@ export class ProviderOnboarding {
 		const userId = newId();
 		const hash = input.admin.temporaryPasswordHash;
 		const ok =
-			(await this.#append({ kind: 'org', orgId }, [
-				this.#event('org.created', {
-					kind: 'indirectProvider',
-					legalName: input.legalName,
-					country: input.country,
-					tenant: null,
-					mpnId: null,
-					alreadyEnrolledInCsp: true
-				}),
-				this.#event('user.added', {
-					userId,
-					email,
-					fullName: input.admin.fullName,
-					roles: ['globalAdmin', 'adminAgent'],
-					temporaryPassword: { hash, expiresAt: this.#now() + TEMPORARY_PASSWORD_TTL_MS }
-				})
-			])) &&
+			(await this.#append(
+				{ kind: 'org', orgId },
+				newOrgEvents(
+					this.#event,
+					{
+						kind: 'indirectProvider',
+						legalName: input.legalName,
+						country: input.country,
+						tenant: null,
+						mpnId: null,
+						alreadyEnrolledInCsp: true
+					},
+					{
+						userId,
+						email,
+						fullName: input.admin.fullName,
+						roles: ['globalAdmin', 'adminAgent'],
+						temporaryPassword: { hash, expiresAt: this.#now() + TEMPORARY_PASSWORD_TTL_MS },
+						passwordChosen: false
+					}
+				)
+			)) &&
 			(await this.#append({ kind: 'directory' }, [
 				this.#event('directory.entryPublished', {
 					providerId: orgId,

@@ -13,6 +13,7 @@ import type { OrgKind } from '$lib/domain/rules';
 import type { Decision, EventMaker } from '$lib/flows/documents/decision';
 import type { DocumentProjection } from '$lib/flows/documents/document-state';
 import { partnerStanding, type PartnerStanding } from '$lib/flows/enrollment/partner-standing';
+import { newOrgEvents } from '$lib/flows/organization/new-org';
 import {
 	customerRedemptionRefusal,
 	invitationWithHash,
@@ -232,27 +233,28 @@ export function decideCustomerAnswer(
 	if (refused) return { refused };
 	const { newOrg, tenant, relationshipId, providerId, providerName } = command;
 	const orgEvents = newOrg
-		? [
-				make('org.created', {
+		? newOrgEvents(
+				make,
+				{
 					kind: 'customer',
 					legalName: newOrg.legalName,
 					country: newOrg.country,
 					tenant: { domain: newOrg.domain, country: newOrg.country },
 					mpnId: null,
 					alreadyEnrolledInCsp: false
-				}),
-				make('user.added', {
+				},
+				{
 					userId: newOrg.userId,
 					email: newOrg.email,
 					fullName: newOrg.displayName,
-					roles: [...NEW_CUSTOMER_ROLES],
+					roles: NEW_CUSTOMER_ROLES,
 					temporaryPassword: {
 						hash: newOrg.placeholderHash,
 						expiresAt: newOrg.placeholderExpiresAt
-					}
-				}),
-				make('user.passwordChanged', { userId: newOrg.userId })
-			]
+					},
+					passwordChosen: true
+				}
+			)
 		: [];
 	const customerEvents = [
 		...(customer?.customer || !tenant ? [] : [make('customer.created', tenant)]),
