@@ -69,6 +69,34 @@ export default ts.config(
 		}
 	},
 	{
+		// UI components receive data and intents as props and do no data access: the pages (routes)
+		// read the local database and call the sync layer's intents. Types may be imported.
+		files: ['src/lib/ui/**'],
+		// Still reading live data themselves, to be turned into props like the rest (issue 22):
+		ignores: [
+			'src/lib/ui/CustomerInvitationAnswer.svelte',
+			'src/lib/ui/CustomerInvitationDialog.svelte',
+			'src/lib/ui/PresenceList.svelte',
+			'src/lib/ui/SharedNotes.svelte',
+			'src/lib/ui/SupersededList.svelte'
+		],
+		rules: {
+			'@typescript-eslint/no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['$lib/db/*', '$lib/sync/*', '../db/*', '../sync/*'],
+							allowTypeImports: true,
+							message:
+								'UI components take data and intents as props: read and act in the page that uses them.'
+						}
+					]
+				}
+			]
+		}
+	},
+	{
 		// The server's layers: documents, storage and the services under them know nothing of the
 		// transports (websocket, HTTP) on top; what both need (the wire format, rate budgets) sits
 		// at sync-server/src's top level.

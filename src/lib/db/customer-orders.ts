@@ -1,7 +1,8 @@
 // The customer record's Orders and Relationship history: a customer's orders (newest first), its
 // relationships, and the names this device knows for the orgs and people they mention.
 import type { AppDatabase } from './app-database';
-import { nameTables, readNames, type Names } from './names';
+import type { Names } from '$lib/i18n/names';
+import { nameTables, readNames } from './names';
 import type { CustomerRelationshipRow } from './read-models/customer-relationships';
 import type { OrderRow } from './read-models/orders';
 

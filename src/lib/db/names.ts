@@ -3,7 +3,7 @@
 // carried, the partner names this org's devices remembered; a person from their org's user list).
 // Where this device knows no name the words say so: an id is never shown in its place (issue 21).
 import type { Author } from '$lib/domain/events';
-import { m } from '$lib/i18n/paraglide/messages.js';
+import { Names, personKey } from '$lib/i18n/names';
 import type { AppDatabase } from './app-database';
 
 /** An org as far as this device knows it. */
@@ -102,63 +102,6 @@ export interface NameQuery {
 	readonly people?: Iterable<Author>;
 	/** the signed-in user's org: the partner names its devices remembered count too */
 	readonly viewerOrgId?: string | null;
-}
-
-const personKey = ({ orgId, userId }: Author) => `${orgId}/${userId}`;
-
-/** The org's name, or words saying this device does not know it. */
-export function orgLabel(name: string | null | undefined): string {
-	return name || m.names_unknown_org();
-}
-
-/** The person's full name, or words saying this device does not know it. */
-export function personLabel(name: string | null | undefined): string {
-	return name || m.names_unknown_person();
-}
-
-/**
- * Names as a page shows them. Lookups return words in the current language when they are called,
- * so a change of language re-renders them without reading the database again.
- */
-export class Names {
-	readonly #orgs: ReadonlyMap<string, string>;
-	readonly #people: ReadonlyMap<string, string>;
-
-	constructor(
-		orgs: ReadonlyMap<string, string> = new Map(),
-		people: ReadonlyMap<string, string> = new Map()
-	) {
-		this.#orgs = orgs;
-		this.#people = people;
-	}
-
-	/** The org's legal name, or undefined where this device knows none. */
-	knownOrg(orgId: string): string | undefined {
-		return this.#orgs.get(orgId);
-	}
-
-	/** The person's full name, or undefined where this device knows none. */
-	knownPerson(author: Author): string | undefined {
-		return this.#people.get(personKey(author));
-	}
-
-	/** The org's legal name, or "an organization not known on this device". */
-	org(orgId: string): string {
-		return orgLabel(this.knownOrg(orgId));
-	}
-
-	/** The person's full name, or "a user not known on this device". */
-	person(author: Author): string {
-		return personLabel(this.knownPerson(author));
-	}
-
-	/** The person with their org: "Ann Lee (Northwind)", "a user of Northwind", or words for both. */
-	personAt(author: Author): string {
-		const person = this.knownPerson(author);
-		const org = this.knownOrg(author.orgId);
-		if (person) return m.names_person_at({ name: person, org: orgLabel(org) });
-		return org ? m.names_unknown_person_at({ org }) : m.names_unknown_person();
-	}
 }
 
 /** The names of `query`'s orgs and people this device knows (run it inside a live query). */

@@ -4,8 +4,10 @@
 // a provider sees a reseller's org document only while it has admin access.
 import type { OrgFacts, PartnerSide, PartnershipFacts } from '$lib/flows/partnership/partner-lists';
 import type { AppDatabase } from './app-database';
-import { knownOrgs, nameTables } from './names';
+import type { Names } from '$lib/i18n/names';
+import { knownOrgs, nameTables, readNames } from './names';
 import type { CustomerRelationshipRow } from './read-models/customer-relationships';
+import type { InvitationRow } from './read-models/invitations';
 import type { SupersededRow } from './read-models/superseded';
 
 export interface PartnerListData {
@@ -58,5 +60,26 @@ export function partnerListData(
 			);
 		}
 		return { partnerships, orgs, relationships, superseded };
+	});
+}
+
+/** The customer links an org sent, with the names of the providers combined ones name. */
+export interface SentCustomerLinks {
+	readonly invitations: readonly InvitationRow[];
+	readonly names: Names;
+}
+
+/** Read together, so a link never shows before its provider's name. */
+export function sentCustomerLinks(db: AppDatabase, orgId: string): Promise<SentCustomerLinks> {
+	return db.transaction('r', [db.invitations, ...nameTables(db)], async () => {
+		const invitations = await db.invitations
+			.where('[orgId+invitationId]')
+			.between([orgId], [orgId, []], true, true)
+			.toArray();
+		const providerIds = invitations.flatMap((i) => (i.providerId ? [i.providerId] : []));
+		return {
+			invitations,
+			names: await readNames(db, { orgIds: providerIds, viewerOrgId: orgId })
+		};
 	});
 }

@@ -7,7 +7,6 @@ import { followOrder } from '$lib/db/refusal-notices';
 import { documentName } from '$lib/domain/documents';
 import type { OrderLine } from '$lib/domain/events';
 import { createIdGenerator } from '$lib/domain/ids';
-import type { QuantityProblem } from '$lib/domain/offers';
 import type { CustomerRef } from './customer-intents';
 import type { DecisionSource } from './decision';
 import type { AppendResult } from './sync-engine';
@@ -16,15 +15,6 @@ import { syncClient } from './sync-client.svelte';
 const newOrderId = createIdGenerator((bytes) => crypto.getRandomValues(bytes));
 
 export type SubmittedOrder = AppendResult & { orderId: string };
-
-/** The form's message key for a quantity the offer does not allow. */
-export function quantityMessageKey(problem: QuantityProblem): string {
-	return {
-		range: 'orders_quantity_range',
-		total: 'orders_quantity_total',
-		whole: 'orders_quantity_not_whole'
-	}[problem.kind];
-}
 
 /**
  * Submits an order for the customer: `onBehalfOf` is the reseller of record when a provider orders

@@ -3,7 +3,7 @@
 // show).
 import { hasErrorCodeShape } from '$lib/domain/errors';
 import type { OrderLine } from '$lib/domain/events';
-import { findOffer } from '$lib/domain/offers';
+import { findOffer, type QuantityProblem } from '$lib/domain/offers';
 import { errorMessage } from '$lib/i18n/error-message';
 import { m } from '$lib/i18n/paraglide/messages.js';
 
@@ -37,4 +37,13 @@ export function describeOrderLine(
 /** Failure reasons are error codes; outcomes from before that (the program's own text) are kept. */
 export function failureReasonText(reason: string): string {
 	return hasErrorCodeShape(reason) ? errorMessage(reason) : reason;
+}
+
+/** The form's message key for a quantity the offer does not allow. */
+export function quantityMessageKey(problem: QuantityProblem): string {
+	return {
+		range: 'orders_quantity_range',
+		total: 'orders_quantity_total',
+		whole: 'orders_quantity_not_whole'
+	}[problem.kind];
 }
