@@ -72,14 +72,6 @@ export default ts.config(
 		// UI components receive data and intents as props and do no data access: the pages (routes)
 		// read the local database and call the sync layer's intents. Types may be imported.
 		files: ['src/lib/ui/**'],
-		// Still reading live data themselves, to be turned into props like the rest (issue 22):
-		ignores: [
-			'src/lib/ui/CustomerInvitationAnswer.svelte',
-			'src/lib/ui/CustomerInvitationDialog.svelte',
-			'src/lib/ui/PresenceList.svelte',
-			'src/lib/ui/SharedNotes.svelte',
-			'src/lib/ui/SupersededList.svelte'
-		],
 		rules: {
 			'@typescript-eslint/no-restricted-imports': [
 				'error',

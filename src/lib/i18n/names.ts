@@ -78,3 +78,13 @@ export function awayDocumentLabel(names: Names, doc: string): string {
 		.map((orgId) => names.org(orgId))
 		.join(' – ');
 }
+
+/** Up to two initials for an avatar. */
+export function initialsOf(fullName: string): string {
+	const words = fullName.trim().split(/\s+/).filter(Boolean);
+	const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;
+	return letters
+		.map((word) => [...(word ?? '')][0] ?? '')
+		.join('')
+		.toLocaleUpperCase();
+}

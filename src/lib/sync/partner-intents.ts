@@ -17,6 +17,7 @@ import {
 import { ApiError, callJson, UnreachableError } from './api-client';
 import { invitationTokenHash, newInvitationToken } from './invitation-token';
 import type { AppendResult } from './sync-engine';
+import { serverDecision } from './decision.svelte';
 import { syncClient } from './sync-client.svelte';
 
 const newInvitationId = createIdGenerator((bytes) => crypto.getRandomValues(bytes));
@@ -188,3 +189,13 @@ export function waitForInvitedPartnership(doc: string, invitationId: string): Pr
 		});
 	});
 }
+
+/**
+ * What the customer link dialog does (Request a reseller relationship, Invite new customers): make
+ * the link, record whom it was sent to, follow the server's decision on it.
+ */
+export const customerLinkIntents = {
+	create: createInvitation,
+	address: addressInvitation,
+	follow: serverDecision
+};

@@ -48,13 +48,3 @@ export function peersOn(
 		(a, b) => a.fullName.localeCompare(b.fullName) || a.userId.localeCompare(b.userId)
 	);
 }
-
-/** Up to two initials for an avatar. */
-export function initialsOf(fullName: string): string {
-	const words = fullName.trim().split(/\s+/).filter(Boolean);
-	const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;
-	return letters
-		.map((word) => [...(word ?? '')][0] ?? '')
-		.join('')
-		.toLocaleUpperCase();
-}

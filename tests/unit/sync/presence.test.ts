@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { initialsOf, peersOn } from '$lib/sync/presence';
+import { initialsOf } from '$lib/i18n/names';
+import { peersOn } from '$lib/sync/presence';
 
 const stamp = (userId: string, fullName: string, view?: string) => ({
 	...(view ? { view } : {}),
