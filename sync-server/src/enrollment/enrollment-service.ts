@@ -26,6 +26,7 @@ import { createDummyHash, hashPassword, verifyPassword } from '../accounts/passw
 import { SignInLimiter, type SignInLimits } from '../accounts/sign-in-limiter.js';
 import { newId, newToken, tokenHash } from '../accounts/tokens.js';
 import type { EventMaker } from '$lib/flows/documents/decision';
+import { fieldErrors } from '../field-errors.js';
 import { eventMaker } from '../system-events.js';
 import { SYSTEM_ACTOR } from '../authorize.js';
 import { WindowBudget, type AddressBudget, type BudgetSettings } from '../window-budget.js';
@@ -123,21 +124,6 @@ export const VERIFY_EMAIL_LIMITS = {
 	maxEntries: 100_000,
 	failureCost: 4
 };
-
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-	const fields: Record<string, string> = {};
-	for (const issue of error.issues) {
-		const key = issue.path.join('.');
-		if (fields[key]) continue;
-		fields[key] =
-			issue.code === 'invalid_type'
-				? 'error_field_required'
-				: /^(error|auth)_/.test(issue.message)
-					? issue.message
-					: 'error_field_invalid';
-	}
-	return fields;
-}
 
 export class EnrollmentService {
 	readonly #deps: EnrollmentDeps;

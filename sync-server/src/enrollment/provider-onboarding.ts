@@ -15,6 +15,7 @@ import { rolesOf } from '$lib/flows/users/org-queries';
 import type { AccountService } from '../accounts/account-service.js';
 import { newId } from '../accounts/tokens.js';
 import type { EventMaker } from '$lib/flows/documents/decision';
+import { fieldErrors } from '../field-errors.js';
 import { eventMaker } from '../system-events.js';
 import { SYSTEM_ACTOR } from '../authorize.js';
 import type { DocumentRegistry } from '../docs/document-registry.js';
@@ -49,20 +50,6 @@ export interface AddedProvider {
 	readonly ok: true;
 	readonly orgId: string;
 	readonly adminEmail: string;
-}
-
-function fieldErrors(error: z.ZodError): Record<string, string> {
-	const fields: Record<string, string> = {};
-	for (const issue of error.issues) {
-		const key = issue.path.join('.');
-		fields[key] ??=
-			issue.code === 'invalid_type'
-				? 'error_field_required'
-				: /^error_/.test(issue.message)
-					? issue.message
-					: 'error_field_invalid';
-	}
-	return fields;
 }
 
 export class ProviderOnboarding {

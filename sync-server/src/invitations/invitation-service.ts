@@ -42,7 +42,7 @@ import { newId } from '../accounts/tokens.js';
 import { eventMaker } from '../system-events.js';
 import { SYSTEM_ACTOR, type Actor, type Viewer } from '../authorize.js';
 import type { AuthCode, InvitationCode } from '../codes.js';
-import { fieldErrors } from '../enrollment/enrollment-service.js';
+import { fieldErrors } from '../field-errors.js';
 import type { DocumentRegistry } from '../docs/document-registry.js';
 import { WindowBudget, type AddressBudget, type BudgetSettings } from '../window-budget.js';
 import type { InvitationIndex } from './invitation-index.js';
