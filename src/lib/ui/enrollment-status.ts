@@ -12,15 +12,6 @@ const LABELS: Record<string, () => string> = {
 	ready: m.enroll_status_ready
 };
 
-export const REVIEW_STATUSES = [
-	'emailVerificationPending',
-	'underReview',
-	'infoRequested',
-	'rejected',
-	'adminAgentCheck',
-	'ready'
-] as const;
-
 export function statusLabel(status: string): string {
 	return (LABELS[status] ?? m.enroll_status_notStarted)();
 }

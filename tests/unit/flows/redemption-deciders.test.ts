@@ -16,6 +16,7 @@ import {
 	decideResellerRedemption,
 	resellerRedemptionDocuments,
 	type CustomerLinkAnswer,
+	type NewCustomerOrg,
 	type ResellerRedemption
 } from '$lib/flows/partnership/redemption-deciders';
 import { DAY, HASH, SYSTEM, T0 } from '../factories';
@@ -346,20 +347,22 @@ describe('the refusal table', () => {
 	});
 });
 
+/** A customer account made on the spot from the link. */
+const NEW_ORG: NewCustomerOrg = {
+	orgId: 'new-org',
+	userId: 'new-admin',
+	legalName: 'Tailspin',
+	domain: 'tailspin.example.com',
+	country: 'JP',
+	email: 'cam@tailspin.example.com',
+	displayName: 'Cam',
+	placeholderHash: HASH,
+	placeholderExpiresAt: T0
+};
+
 describe('a customer answering a reseller’s link', () => {
 	it('names the reseller’s org, the customer, the new org and the partnership, in that order', () => {
-		const newOrg = {
-			orgId: 'new-org',
-			userId: 'new-admin',
-			legalName: 'Tailspin',
-			domain: 'tailspin.example.com',
-			country: 'JP',
-			email: 'cam@tailspin.example.com',
-			displayName: 'Cam',
-			placeholderHash: HASH,
-			placeholderExpiresAt: T0
-		};
-		expect(customerAnswerDocuments(customerCommand({ newOrg }))).toEqual([
+		expect(customerAnswerDocuments(customerCommand({ newOrg: NEW_ORG }))).toEqual([
 			documentName(resellerRef),
 			documentName({ kind: 'customer', customerId: CUSTOMER }),
 			documentName({ kind: 'org', orgId: 'new-org' }),
@@ -429,20 +432,9 @@ describe('a customer answering a reseller’s link', () => {
 	});
 
 	it('makes a new customer org in its own document, its Global admin included', () => {
-		const newOrg = {
-			orgId: 'new-org',
-			userId: 'new-admin',
-			legalName: 'Tailspin',
-			domain: 'tailspin.example.com',
-			country: 'JP',
-			email: 'cam@tailspin.example.com',
-			displayName: 'Cam',
-			placeholderHash: HASH,
-			placeholderExpiresAt: T0
-		};
 		const decision = decideCustomerAnswer(
 			customerCommand({
-				newOrg,
+				newOrg: NEW_ORG,
 				customerId: 'new-org',
 				actor: { userId: 'new-admin', orgId: 'new-org', roles: ['globalAdmin'] }
 			}),

@@ -16,6 +16,7 @@ import {
 	isProviderOfRecord,
 	isResellerOfRecord
 } from '$lib/flows/customer/customer-queries';
+import { REVIEW_STATUSES } from '$lib/flows/enrollment/enrollment.machine';
 import { isUserLive, rolesOf } from '$lib/flows/users/org-queries';
 import type { DocumentProjection } from './document-state';
 
@@ -54,14 +55,7 @@ function isCustomerDocument(state: DocumentProjection): boolean {
 /** Other documents' projections, for access that another document grants (partnerships). */
 export type RelatedProjections = (ref: DocumentRef) => DocumentProjection | undefined;
 
-const REVIEWABLE = new Set([
-	'emailVerificationPending',
-	'underReview',
-	'infoRequested',
-	'rejected',
-	'adminAgentCheck',
-	'ready'
-]);
+const REVIEWABLE: ReadonlySet<string> = new Set(REVIEW_STATUSES);
 
 /**
  * Who may open a document (DESIGN.md "Documents"). Access lists are projections of the logs: an

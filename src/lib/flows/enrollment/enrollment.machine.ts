@@ -3,7 +3,7 @@
 // the admin agent check once the account is ready. The wizard's pages are enrollment-wizard.machine.
 import { and, setup } from 'xstate';
 import { EVENT_RULES } from '$lib/domain/events';
-import type { Organization } from '$lib/domain/model';
+import type { EnrollmentStatus, Organization } from '$lib/domain/model';
 import { checkProfileChoice } from '$lib/domain/rules';
 import type { FactOf } from '$lib/flows/documents/document-state';
 import type { Refusals } from '$lib/flows/documents/machine-stepper';
@@ -20,6 +20,19 @@ export type EnrollmentFact = FactOf<
 	| 'enrollment.adminAgentConfirmed',
 	OrgWorld
 >;
+
+/**
+ * The application statuses the program operator reviews (from email verification on): they open the
+ * applicant's org document to the program's reviewers and list it on Enrollment review.
+ */
+export const REVIEW_STATUSES = [
+	'emailVerificationPending',
+	'underReview',
+	'infoRequested',
+	'rejected',
+	'adminAgentCheck',
+	'ready'
+] as const satisfies readonly EnrollmentStatus[];
 
 /** Only indirect resellers enroll (providers and customers come from the program and invitations). */
 export function mayEnroll(org: Organization | null): boolean {
