@@ -197,7 +197,8 @@ function fail(code: ErrorCode, message: string, path?: string): ParseResult {
 	return { ok: false, error: path === undefined ? { code, message } : { code, path, message } };
 }
 
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at `path` in a parsed JSON input (undefined where the path leaves its objects). */
+export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 	let node = input;
 	for (const key of path) {
 		if (node === null || typeof node !== 'object') return undefined;

@@ -2,7 +2,7 @@
 // the `enrollment.submitted` event uses, field by field, so each error shows next to its field
 // (with the answer to the program's request for more information, when resubmitting).
 import { PAYLOADS } from '$lib/domain/event-payloads';
-import type { PayloadOf } from '$lib/domain/events';
+import { valueAt, type PayloadOf } from '$lib/domain/events';
 import type { ErrorCode } from '$lib/domain/errors';
 import { isErrorCode } from '$lib/domain/errors';
 import type { LegalProfile, PrimaryContact, SupportContact } from '$lib/domain/model';
@@ -59,15 +59,6 @@ export function checkEnrollmentDetails(
 				: 'error_field_invalid';
 	}
 	return { submission: null, errors };
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-	let node = input;
-	for (const key of path) {
-		if (node === null || typeof node !== 'object') return undefined;
-		node = (node as Record<PropertyKey, unknown>)[key];
-	}
-	return node;
 }
 
 /** Optional fields left blank in a form are absent, not empty strings. */
