@@ -1,6 +1,7 @@
 // The one adapter from Dexie's liveQuery to Svelte runes (modelled on dexie-svelte-query's
 // stateQuery): pages read IndexedDB through it and re-render when any tab changes the rows.
-import { liveQuery } from 'dexie';
+import { liveQuery, type Dexie } from 'dexie';
+import { onTableChange } from './table-changes';
 import { untrack } from 'svelte';
 
 export interface LiveQueryState<T> {
@@ -50,6 +51,21 @@ export function liveQueryState<T>(
 		},
 		get error() {
 			return error;
+		}
+	};
+}
+
+/**
+ * A number that goes up whenever rows of `table` change, in this tab or another (`onTableChange`),
+ * for a query too slow to run as a live query on every write (counting 100,000 keys): the caller
+ * reads `current` where it runs that query again, at the pace it chooses.
+ */
+export function tableChanges(db: Dexie, table: string): { readonly current: number } {
+	let current = $state(0);
+	$effect(() => onTableChange(db, table, () => (current += 1)));
+	return {
+		get current() {
+			return current;
 		}
 	};
 }

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppDatabase } from '$lib/db/app-database';
 import { customerCount, customerCountUpTo, customerWindow } from '$lib/db/customer-list';
 import type { CustomerRow } from '$lib/db/read-models/customers';
+import { onTableChange } from '$lib/db/table-changes';
 import { searchKey } from '$lib/db/text-key';
 
 let db: AppDatabase;
@@ -88,5 +89,23 @@ describe('customer list queries', () => {
 		expect(await customerCountUpTo(db, 'cont', 3)).toEqual({ count: 3, exact: true });
 		expect(await customerCountUpTo(db, 'cont', 2)).toEqual({ count: 2, exact: false });
 		expect(await customerCountUpTo(db, '', 10)).toEqual({ count: 5, exact: true });
+	});
+
+	it('hears every write to the customers table, past any window a live query read', async () => {
+		let heard = 0;
+		const stop = onTableChange(db, 'customers', () => (heard += 1));
+		// The list's first window (two rows by name) is not where these land.
+		await customerWindow(db, '', 'name-asc', 0, 2);
+		await db.customers.put(customer('zz1', 'Zephyr Trading', '0005'));
+		await db.customers.bulkPut([
+			customer('zz2', 'Zulu Foods', '0006'),
+			customer('zz3', 'Zygote Labs', '0007')
+		]);
+		expect(heard).toBe(2);
+		await db.orgs.put({ orgId: 'org-x' } as never);
+		expect(heard).toBe(2);
+		stop();
+		await db.customers.delete('zz1');
+		expect(heard).toBe(2);
 	});
 });
