@@ -2,9 +2,8 @@
 // account, invitation and enrollment API, the built app for other paths, and websocket upgrades.
 import http from 'node:http';
 import { can } from '$lib/domain/permissions';
-import type { SessionUser } from './accounts/account-service.js';
 import { ProviderOnboarding } from './enrollment/provider-onboarding.js';
-import { createApiHandler, sendError } from './http/api.js';
+import { createApiHandler, sendError, type DescribedUser } from './http/api.js';
 import { createAppHandler } from './http/app-static.js';
 import { enrollmentRoutes } from './http/enrollment-api.js';
 import { mayReadMetrics } from './metrics.js';
@@ -17,7 +16,7 @@ export function startHttp(
 	{ accounts, registry, origins, hub }: Sync,
 	{ invitations, listing, enrollment, mailer, pmc }: Services
 ): http.Server {
-	const describe = async (account: AccountRow): Promise<SessionUser> => {
+	const describe = async (account: AccountRow): Promise<DescribedUser> => {
 		const org = await registry.projection({ kind: 'org', orgId: account.org_id });
 		const profile = org?.kind === 'org' ? org.org : null;
 		return {
@@ -29,7 +28,7 @@ export function startHttp(
 			orgName: profile?.legalName ?? account.org_id,
 			tenantDomain: profile?.tenant?.domain ?? null,
 			mustChangePassword: account.must_change_password === 1,
-			roles: (await registry.actorOf({ userId: account.id, orgId: account.org_id })).roles
+			roles: [...(await registry.actorOf({ userId: account.id, orgId: account.org_id })).roles]
 		};
 	};
 	const api = createApiHandler({

@@ -238,6 +238,33 @@ describe('sign-in', () => {
 		clock += 60 * 60_000;
 	});
 
+	it('answers a malformed sign-in with 400 auth_bad_request, and an overlong email as a wrong one', async () => {
+		for (const body of [
+			{ email: 42, password: 'tiertwo-demo' },
+			{ email: 'admin@contoso.example' },
+			{ email: 'admin@contoso.example', password: null }
+		]) {
+			const response = await post('/api/auth/sign-in', body);
+			expect(response.status).toBe(400);
+			expect(await errorOf(response)).toEqual({
+				code: 'auth_bad_request',
+				message: 'The request is malformed.'
+			});
+		}
+		const overlong = await post('/api/auth/sign-in', {
+			email: `${'a'.repeat(320)}@contoso.example`,
+			password: 'tiertwo-demo'
+		});
+		expect(overlong.status).toBe(401);
+		expect((await errorOf(overlong)).code).toBe('auth_invalid_credentials');
+		const extra = await post('/api/auth/sign-in', {
+			email: 'admin@contoso.example',
+			password: 'tiertwo-demo',
+			remember: true
+		});
+		expect(extra.status).toBe(200);
+	});
+
 	it('refuses a sign-in POST from a foreign Origin with 403', async () => {
 		const response = await post(
 			'/api/auth/sign-in',
@@ -324,6 +351,17 @@ describe('change password', () => {
 			session.cookie
 		);
 		expect((await errorOf(short)).code).toBe('auth_password_too_short');
+		for (const body of [
+			{ currentPassword: 'tiertwo-demo' },
+			{ currentPassword: 1, newPassword: 2 }
+		]) {
+			const malformed = await post('/api/auth/change-password', body, session.cookie);
+			expect(malformed.status).toBe(400);
+			expect((await errorOf(malformed)).code).toBe('auth_bad_request');
+		}
+		const signedOut = await post('/api/auth/change-password', { currentPassword: 1 });
+		expect(signedOut.status).toBe(401);
+		expect((await errorOf(signedOut)).code).toBe('auth_not_signed_in');
 		const ok = await post(
 			'/api/auth/change-password',
 			{ currentPassword: 'tiertwo-demo', newPassword: 'relecloud-new-password' },

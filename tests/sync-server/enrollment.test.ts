@@ -257,6 +257,13 @@ describe('Partner Membership Center', () => {
 		expect((await post('/api/enrollment/pmc/profile', { mpnId: '7000102' }, session)).status).toBe(
 			409
 		);
+		for (const malformed of [{ mpnId: 7000101 }, { mpnId: '70001010000' }, {}]) {
+			const response = await post('/api/enrollment/pmc/profile', malformed, session);
+			expect(response.status).toBe(400);
+			expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+				'auth_bad_request'
+			);
+		}
 	});
 
 	it('lists the registry for program operators only', async () => {

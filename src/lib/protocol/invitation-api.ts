@@ -7,6 +7,7 @@ import * as f from '$lib/domain/event-fields';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '$lib/domain/password-policy';
 import { INVITATION_KINDS, ORG_KINDS } from '$lib/domain/rules';
 import { CUSTOMER_ANSWERS } from '$lib/flows/partnership/redemption-deciders';
+import { sessionAnswer } from './auth-api';
 
 export const INVITATION_PATHS = {
 	lookup: '/api/invitations/lookup',
@@ -66,4 +67,5 @@ export const customerAccountRequest = z.strictObject({
 export type CustomerAccountRequest = z.infer<typeof customerAccountRequest>;
 
 /** Its answer (201, with the new admin's session cookies): the session, and the acceptance. */
-export const customerAccountAnswer = z.object({ redemption: customerRedeemAnswer });
+export const customerAccountAnswer = sessionAnswer.extend({ redemption: customerRedeemAnswer });
+export type CustomerAccountAnswer = z.infer<typeof customerAccountAnswer>;

@@ -1,6 +1,6 @@
 // Account security calls to the server: change password, sign out everywhere, and when the org's
 // users last signed in. Refusals come back as i18n codes (the server's codes are message keys).
-import { z } from 'zod';
+import { AUTH_PATHS, orgSignInsAnswer, type ChangePasswordRequest } from '$lib/protocol/auth-api';
 import { ApiError, UnreachableError, callApi, callJson } from './api-client';
 import { session } from './session.svelte';
 
@@ -18,7 +18,10 @@ export async function changePassword(
 	newPassword: string
 ): Promise<AccountResult> {
 	try {
-		await callApi('POST', '/api/auth/change-password', { currentPassword, newPassword });
+		await callApi('POST', AUTH_PATHS.changePassword, {
+			currentPassword,
+			newPassword
+		} satisfies ChangePasswordRequest);
 	} catch (error) {
 		return failure(error);
 	}
@@ -30,21 +33,17 @@ export async function changePassword(
 /** Ends every session of this account, this one included. */
 export async function signOutEverywhere(): Promise<AccountResult> {
 	try {
-		await callApi('POST', '/api/auth/sign-out-everywhere');
+		await callApi('POST', AUTH_PATHS.signOutEverywhere);
 	} catch (error) {
 		return failure(error);
 	}
 	return { ok: true };
 }
 
-const signInsSchema = z.object({
-	users: z.array(z.object({ userId: z.string(), lastSignInAt: z.string().nullable() }))
-});
-
 /** userId -> last sign-in (ISO), or null when it cannot be known now (offline, not allowed). */
 export async function orgSignIns(): Promise<Map<string, string | null> | null> {
 	try {
-		const { users } = await callJson('GET', '/api/auth/org-sign-ins', signInsSchema);
+		const { users } = await callJson('GET', AUTH_PATHS.orgSignIns, orgSignInsAnswer);
 		return new Map(users.map((user) => [user.userId, user.lastSignInAt]));
 	} catch (error) {
 		if (error instanceof ApiError || error instanceof UnreachableError) return null;

@@ -1,13 +1,6 @@
 // Same-origin JSON calls to the sync server's HTTP API, with its error body turned into an ApiError.
-import { z } from 'zod';
-
-const errorBodySchema = z.object({
-	error: z.object({
-		code: z.string(),
-		message: z.string().optional(),
-		retryAfterSeconds: z.number().optional()
-	})
-});
+import type { z } from 'zod';
+import { refusalBody } from '$lib/protocol/api-refusal';
 
 /** A refusal from the server: `code` is an i18n key by contract. */
 export class ApiError extends Error {
@@ -70,7 +63,7 @@ export async function callJson<T>(
 async function toApiError(response: Response): Promise<ApiError> {
 	const retryHeader = Number(response.headers.get('retry-after'));
 	try {
-		const parsed = errorBodySchema.safeParse(await response.json());
+		const parsed = refusalBody.safeParse(await response.json());
 		if (parsed.success) {
 			const { code, message, retryAfterSeconds } = parsed.data.error;
 			return new ApiError(

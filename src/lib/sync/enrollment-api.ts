@@ -1,7 +1,6 @@
 // The enrollment calls to the sync server (issue 7): Create one, the signed-in work account,
 // Partner Membership Center sign-in, the verification link, the Mailbox. Failures are thrown as
 // `EnrollmentCallError` with an i18n code (and field errors from the server, next to the fields).
-import { z } from 'zod';
 import type { PartnerNetworkProfile } from '$lib/domain/rules';
 import type {
 	NewWorkAccount,
@@ -9,7 +8,23 @@ import type {
 	WorkAccount,
 	WorkAccountCredentials
 } from '$lib/flows/enrollment/enrollment-wizard.machine';
-import { ApiError, UnreachableError, callApi, callJson } from './api-client';
+import { refusalBody } from '$lib/protocol/api-refusal';
+import {
+	ENROLLMENT_PATHS,
+	mailboxAnswer,
+	newProviderAnswer,
+	newWorkAccountAnswer,
+	pmcSignInAnswer,
+	verifyEmailAnswer,
+	workAccountAnswer,
+	type MailboxAnswer,
+	type NewProviderAnswer,
+	type NewProviderRequest,
+	type NewWorkAccountRequest,
+	type PmcSignInRequest,
+	type VerifyEmailRequest
+} from '$lib/protocol/enrollment-api';
+import { ApiError, UnreachableError, callJson } from './api-client';
 import { session } from './session.svelte';
 
 export class EnrollmentCallError extends Error {
@@ -24,32 +39,15 @@ export class EnrollmentCallError extends Error {
 	}
 }
 
-const workAccountSchema = z.object({
-	orgId: z.string(),
-	domain: z.string(),
-	tenantCountry: z.string(),
-	alreadyEnrolledInCsp: z.boolean()
-});
+export type Mailbox = MailboxAnswer;
 
-const profilesSchema = z.object({
-	profiles: z.array(z.object({ mpnId: z.string(), legalName: z.string(), country: z.string() }))
-});
-
-const mailSchema = z.object({
-	transport: z.enum(['smtp', 'outbox']),
-	messages: z.array(
-		z.object({
-			id: z.string(),
-			from: z.string(),
-			to: z.string(),
-			subject: z.string(),
-			text: z.string(),
-			sentAt: z.string()
-		})
-	)
-});
-
-export type Mailbox = z.infer<typeof mailSchema>;
+/** A refusal's code and field errors, from a body that may be anything (or nothing). */
+function refusal(body: unknown): EnrollmentCallError {
+	const parsed = refusalBody.safeParse(body);
+	return parsed.success
+		? new EnrollmentCallError(parsed.data.error.code, parsed.data.error.fields)
+		: new EnrollmentCallError('error_unexpected');
+}
 
 async function call<T>(task: () => Promise<T>): Promise<T> {
 	try {
@@ -62,9 +60,7 @@ async function call<T>(task: () => Promise<T>): Promise<T> {
 }
 
 async function workAccount(): Promise<WorkAccount> {
-	const body = await call(() =>
-		callJson('GET', '/api/enrollment/work-account', z.object({ workAccount: workAccountSchema }))
-	);
+	const body = await call(() => callJson('GET', ENROLLMENT_PATHS.workAccount, workAccountAnswer));
 	return body.workAccount;
 }
 
@@ -88,64 +84,58 @@ export async function signInWorkAccount(credentials: WorkAccountCredentials): Pr
 
 /** "Create one": creates the work account and its tenant, then the session is this new admin's. */
 export async function createWorkAccount(account: NewWorkAccount): Promise<WorkAccount> {
-	const response = await fetch('/api/enrollment/work-account', {
+	const response = await fetch(ENROLLMENT_PATHS.workAccount, {
 		method: 'POST',
 		credentials: 'same-origin',
 		cache: 'no-store',
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(account),
+		body: JSON.stringify(account satisfies NewWorkAccountRequest),
 		signal: AbortSignal.timeout(20_000)
 	}).catch(() => {
 		throw new EnrollmentCallError('enroll_offline_error');
 	});
-	const body = (await response.json().catch(() => null)) as {
-		error?: { code?: string; fields?: Record<string, string> };
-		workAccount?: unknown;
-	} | null;
-	if (!response.ok) {
-		throw new EnrollmentCallError(
-			body?.error?.code ?? 'error_unexpected',
-			body?.error?.fields ?? {}
-		);
-	}
+	const body: unknown = await response.json().catch(() => null);
+	if (!response.ok) throw refusal(body);
 	// The server set the session cookies: the app's session is the new admin's from now on.
 	await session.confirm();
-	return workAccountSchema.parse(body?.workAccount);
+	const { workAccount } = newWorkAccountAnswer.parse(body);
+	// null only should the new org not read as a work account (it always does, just made).
+	if (!workAccount) throw new EnrollmentCallError('error_unexpected');
+	return workAccount;
 }
 
 export async function signInPartnerMembershipCenter(
 	credentials: PmcCredentials
 ): Promise<PartnerNetworkProfile[]> {
 	const body = await call(() =>
-		callJson('POST', '/api/enrollment/pmc/sign-in', profilesSchema, credentials)
+		callJson(
+			'POST',
+			ENROLLMENT_PATHS.pmcSignIn,
+			pmcSignInAnswer,
+			credentials satisfies PmcSignInRequest
+		)
 	);
 	return body.profiles;
 }
 
 export async function verifyEmail(token: string): Promise<void> {
-	await call(() => callApi('POST', '/api/enrollment/verify-email', { token }));
+	await call(() =>
+		callJson('POST', ENROLLMENT_PATHS.verifyEmail, verifyEmailAnswer, {
+			token
+		} satisfies VerifyEmailRequest)
+	);
 }
 
 export function fetchMailbox(): Promise<Mailbox> {
-	return call(() => callJson('GET', '/api/mailbox', mailSchema));
-}
-
-export interface NewIndirectProvider {
-	readonly legalName: string;
-	readonly country: string;
-	readonly regionsServed: readonly string[];
-	readonly offers: { technicalTraining: boolean; marketingHelp: boolean; financing: boolean };
-	readonly contact: { email: string; url?: string };
-	readonly description?: string;
-	readonly admin: { fullName: string; email: string; temporaryPasswordHash: string };
+	return call(() => callJson('GET', ENROLLMENT_PATHS.mailbox, mailboxAnswer));
 }
 
 /** Program operator: adds an indirect provider whose first admin's temporary password (made on
  * this device) is sent as its hash only. */
 export async function addIndirectProvider(
-	provider: NewIndirectProvider
-): Promise<{ orgId: string; adminEmail: string }> {
-	const response = await fetch('/api/program/providers', {
+	provider: NewProviderRequest
+): Promise<NewProviderAnswer> {
+	const response = await fetch(ENROLLMENT_PATHS.providers, {
 		method: 'POST',
 		credentials: 'same-origin',
 		cache: 'no-store',
@@ -155,14 +145,7 @@ export async function addIndirectProvider(
 	}).catch(() => {
 		throw new EnrollmentCallError('enroll_offline_error');
 	});
-	const body = (await response.json().catch(() => null)) as {
-		error?: { code?: string; fields?: Record<string, string> };
-	} | null;
-	if (!response.ok) {
-		throw new EnrollmentCallError(
-			body?.error?.code ?? 'error_unexpected',
-			body?.error?.fields ?? {}
-		);
-	}
-	return z.object({ orgId: z.string(), adminEmail: z.string() }).parse(body);
+	const body: unknown = await response.json().catch(() => null);
+	if (!response.ok) throw refusal(body);
+	return newProviderAnswer.parse(body);
 }

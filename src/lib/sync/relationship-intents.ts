@@ -1,6 +1,7 @@
 // What a customer does with a reseller relationship: answer a customer link (Accept or Decline),
 // create a customer account from one on the spot, and end a relationship (all of it, or only the
 // provider of record's part). Refusals come back as i18n codes.
+import { refusalBody } from '$lib/protocol/api-refusal';
 import {
 	customerAccountAnswer,
 	customerRedeemAnswer,
@@ -40,24 +41,22 @@ export async function createCustomerAccount(
 			credentials: 'same-origin',
 			cache: 'no-store',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ token, ...account }),
+			body: JSON.stringify({ token, ...account } satisfies CustomerAccountRequest),
 			signal: AbortSignal.timeout(20_000)
 		});
 	} catch {
 		return { ok: false, code: 'partners_invitation_offline', fields: {} };
 	}
-	const body = (await response.json().catch(() => null)) as {
-		error?: { code?: string; fields?: Record<string, string>; retryAfterSeconds?: number };
-		redemption?: unknown;
-	} | null;
+	const body: unknown = await response.json().catch(() => null);
 	if (!response.ok) {
+		const refused = refusalBody.safeParse(body);
+		if (!refused.success) return { ok: false, code: 'error_unexpected', fields: {} };
+		const { code, fields = {}, retryAfterSeconds } = refused.data.error;
 		return {
 			ok: false,
-			code: body?.error?.code ?? 'error_unexpected',
-			fields: body?.error?.fields ?? {},
-			...(body?.error?.retryAfterSeconds !== undefined
-				? { retryAfterSeconds: body.error.retryAfterSeconds }
-				: {})
+			code,
+			fields,
+			...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {})
 		};
 	}
 	// The server set the session cookies: the app's session is the new admin's from now on.

@@ -1,34 +1,15 @@
 // The signed-in user: cached in Dexie so the app opens offline, confirmed and refreshed with the server.
-import { z } from 'zod';
 import { db } from '$lib/db/db';
 import type { SessionRow, SessionUser } from '$lib/db/app-database';
 import { requestPersistentStorageOnce } from '$lib/db/storage';
 import { isRole } from '$lib/domain/permissions';
+import {
+	AUTH_PATHS,
+	sessionAnswer,
+	type SessionAnswer,
+	type SignInRequest
+} from '$lib/protocol/auth-api';
 import { ApiError, UnreachableError, callApi, callJson } from './api-client';
-
-const userSchema = z.object({
-	id: z.string(),
-	email: z.string(),
-	fullName: z.string(),
-	orgId: z.string(),
-	orgKind: z.string(),
-	orgName: z.string(),
-	// Absent from servers older than issue 21: the password check then goes without it.
-	tenantDomain: z.string().nullable().optional(),
-	mustChangePassword: z.boolean(),
-	// Unknown role names (a newer server) are dropped, not trusted.
-	roles: z
-		.array(z.string())
-		.optional()
-		.transform((roles) => roles?.filter(isRole))
-}) satisfies z.ZodType<SessionUser, unknown>;
-
-const sessionResponseSchema = z.object({
-	user: userSchema,
-	accessExpiresAt: z.union([z.string(), z.number()])
-});
-
-type SessionResponse = z.infer<typeof sessionResponseSchema>;
 
 export type SessionStatus = 'restoring' | 'signed-in' | 'signed-out';
 
@@ -79,7 +60,7 @@ class Session {
 	/** Asks the server whether the session still holds; unreachable keeps what we have. */
 	async confirm(): Promise<void> {
 		try {
-			await this.#save(await callJson('GET', '/api/auth/session', sessionResponseSchema));
+			await this.#save(await callJson('GET', AUTH_PATHS.session, sessionAnswer));
 		} catch (error) {
 			if (error instanceof ApiError && error.status === 401) {
 				if (!(await this.refresh())) await this.#forget();
@@ -99,7 +80,7 @@ class Session {
 
 	async #refresh(): Promise<boolean> {
 		try {
-			await this.#save(await callJson('POST', '/api/auth/refresh', sessionResponseSchema));
+			await this.#save(await callJson('POST', AUTH_PATHS.refresh, sessionAnswer));
 			return true;
 		} catch (error) {
 			if (error instanceof ApiError && error.status === 401) return false;
@@ -114,12 +95,12 @@ class Session {
 	}
 
 	async signIn(email: string, password: string): Promise<SignInResult> {
-		let response: SessionResponse;
+		let response: SessionAnswer;
 		try {
-			response = await callJson('POST', '/api/auth/sign-in', sessionResponseSchema, {
+			response = await callJson('POST', AUTH_PATHS.signIn, sessionAnswer, {
 				email,
 				password
-			});
+			} satisfies SignInRequest);
 		} catch (error) {
 			if (error instanceof ApiError) {
 				return { ok: false, code: error.code, retryAfterSeconds: error.retryAfterSeconds };
@@ -137,7 +118,7 @@ class Session {
 
 	async signOut(): Promise<void> {
 		try {
-			await callApi('POST', '/api/auth/sign-out');
+			await callApi('POST', AUTH_PATHS.signOut);
 		} catch (error) {
 			// Signing out offline still forgets the session on this device.
 			if (!(error instanceof UnreachableError) && !(error instanceof ApiError)) throw error;
@@ -153,15 +134,17 @@ class Session {
 		if (this.#status === 'signed-in') await this.#forget();
 	}
 
-	async #save(response: SessionResponse): Promise<void> {
+	async #save(response: SessionAnswer): Promise<void> {
+		// Unknown role names (a newer server) are dropped, not trusted.
+		const user: SessionUser = { ...response.user, roles: response.user.roles?.filter(isRole) };
 		const row: SessionRow = {
 			key: 'current',
-			user: response.user,
+			user,
 			accessExpiresAt: response.accessExpiresAt,
 			confirmedAt: Date.now()
 		};
 		await db.session.put(row);
-		this.#user = response.user;
+		this.#user = user;
 		this.#status = 'signed-in';
 	}
 

@@ -24,21 +24,6 @@ export interface AccountSettings {
 	readonly now?: () => number;
 }
 
-/** What the app learns about the signed-in user (contract: `user` in the session body). */
-export interface SessionUser {
-	readonly id: string;
-	readonly email: string;
-	readonly fullName: string;
-	readonly orgId: string;
-	readonly orgKind: string;
-	readonly orgName: string;
-	/** the org's tenant domain, where it has one: a new password may not lean on it */
-	readonly tenantDomain: string | null;
-	readonly mustChangePassword: boolean;
-	/** the user's roles as their org document says now (the app follows the document live) */
-	readonly roles: readonly string[];
-}
-
 export interface Grant {
 	readonly sessionId: string;
 	readonly accountId: string;
@@ -117,14 +102,11 @@ export class AccountService {
 	 * a stranger's wrong guesses cannot lock the owner out of a device already signed in.
 	 */
 	async signIn(
-		emailInput: unknown,
-		passwordInput: unknown,
+		emailInput: string,
+		passwordInput: string,
 		address: string,
 		deviceRefreshToken?: string
 	): Promise<{ ok: true; grant: Grant; account: AccountRow } | AuthFailure> {
-		if (typeof emailInput !== 'string' || typeof passwordInput !== 'string') {
-			return fail(400, 'auth_bad_request');
-		}
 		if (emailInput.length > 320 || passwordInput.length > PASSWORD_MAX_LENGTH) {
 			return fail(401, 'auth_invalid_credentials');
 		}
@@ -260,13 +242,10 @@ export class AccountService {
 	/** `org`: what the org document says of the account's org (a password may not lean on it). */
 	async changePassword(
 		auth: Authenticated,
-		currentInput: unknown,
-		nextInput: unknown,
+		currentInput: string,
+		nextInput: string,
 		org: { readonly orgName?: string | null; readonly tenantDomain?: string | null } = {}
 	): Promise<{ ok: true } | AuthFailure> {
-		if (typeof currentInput !== 'string' || typeof nextInput !== 'string') {
-			return fail(400, 'auth_bad_request');
-		}
 		// Bounded before any work: the strength estimate's cost grows with the length.
 		if (nextInput.length > PASSWORD_MAX_LENGTH * 2) return fail(400, 'auth_password_too_long');
 		const account = await this.#store.byId(auth.account.id);

@@ -4,23 +4,24 @@
 // and an email to the primary contact on every status change of the application.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import { HybridLogicalClock } from '$lib/domain/clock';
 import { documentName } from '$lib/domain/documents';
 import type { ErrorCode } from '$lib/domain/errors';
-import * as f from '$lib/domain/event-fields';
 import { PROGRAM_ORG_ID } from '$lib/domain/ids';
 import { can } from '$lib/domain/permissions';
 import { checkProfileChoice, normalizeEmail, type PartnerNetworkProfile } from '$lib/domain/rules';
 import { newOrgEvents } from '$lib/flows/organization/new-org';
 import type { OrgDocumentState } from '$lib/flows/documents/document-state';
 import { rolesOf } from '$lib/flows/users/org-queries';
-import {
-	checkOwnerPassword,
-	PASSWORD_MAX_LENGTH,
-	PASSWORD_MIN_LENGTH
-} from '$lib/domain/password-policy';
+import { checkOwnerPassword } from '$lib/domain/password-policy';
 import { scorePassword } from '$lib/domain/password-strength';
+import {
+	newWorkAccountRequest,
+	pmcProfileRequest,
+	pmcSignInRequest,
+	verifyEmailRequest,
+	type WorkAccountInfo
+} from '$lib/protocol/enrollment-api';
 import type { AccountService } from '../accounts/account-service.js';
 import { createDummyHash, hashPassword, verifyPassword } from '../accounts/passwords.js';
 import { SignInLimiter, type SignInLimits } from '../accounts/sign-in-limiter.js';
@@ -39,14 +40,6 @@ import { statusEmail, verificationEmail } from './emails.js';
 import type { Mailer } from './mailer.js';
 import type { PmcRegistry } from './pmc-registry.js';
 
-/** What the wizard needs to know about the signed-in work account. */
-export interface WorkAccountInfo {
-	readonly orgId: string;
-	readonly domain: string;
-	readonly tenantCountry: string;
-	readonly alreadyEnrolledInCsp: boolean;
-}
-
 export type Failure = {
 	readonly ok: false;
 	readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 429;
@@ -64,23 +57,6 @@ const fail = (status: Failure['status'], code: Failure['code'], extra = {}): Fai
 });
 
 export const VERIFICATION_TTL_MS = 7 * 24 * 60 * 60_000;
-
-const newWorkAccountSchema = z.strictObject({
-	legalName: f.name,
-	domain: f.workAccountTenant.shape.domain,
-	country: f.country,
-	fullName: f.name,
-	email: f.email,
-	password: z
-		.string('error_field_required')
-		.min(PASSWORD_MIN_LENGTH, 'auth_password_too_short')
-		.max(PASSWORD_MAX_LENGTH, 'auth_password_too_long')
-});
-
-const pmcSignInSchema = z.strictObject({
-	userName: z.string().max(320),
-	password: z.string().max(PASSWORD_MAX_LENGTH)
-});
 
 /** Statuses the primary contact hears about (the account being ready is the approval email). */
 const NOTICE_STATUSES = new Set([
@@ -172,7 +148,7 @@ export class EnrollmentService {
 		body: Record<string, unknown>,
 		address: string
 	): Promise<{ ok: true; email: string; password: string } | Failure> {
-		const parsed = newWorkAccountSchema.safeParse(body);
+		const parsed = newWorkAccountRequest.safeParse(body);
 		if (!parsed.success) {
 			return fail(400, 'error_field_invalid', { fields: fieldErrors(parsed.error) });
 		}
@@ -275,7 +251,7 @@ export class EnrollmentService {
 	): Promise<{ ok: true; profiles: PartnerNetworkProfile[] } | Failure> {
 		const work = await this.workAccountOf(account);
 		if (!work.ok) return work;
-		const parsed = pmcSignInSchema.safeParse(body);
+		const parsed = pmcSignInRequest.safeParse(body);
 		if (!parsed.success) return fail(400, 'auth_bad_request');
 		const userName = normalizeEmail(parsed.data.userName);
 		const now = this.#now();
@@ -310,12 +286,12 @@ export class EnrollmentService {
 	): Promise<{ ok: true } | Failure> {
 		const work = await this.workAccountOf(account);
 		if (!work.ok) return work;
-		const mpnId = body.mpnId;
-		if (typeof mpnId !== 'string' || mpnId.length > 10) return fail(400, 'auth_bad_request');
+		const parsed = pmcProfileRequest.safeParse(body);
+		if (!parsed.success) return fail(400, 'auth_bad_request');
 		const org = await this.#org(account.org_id);
 		const refusal = checkProfileChoice(
 			org?.enrollment.linkedProfiles ?? [],
-			mpnId,
+			parsed.data.mpnId,
 			work.workAccount.tenantCountry
 		);
 		return refusal ? fail(409, refusal) : { ok: true };
@@ -342,11 +318,9 @@ export class EnrollmentService {
 	}
 
 	async #verify(body: Record<string, unknown>): Promise<{ ok: true; orgId: string } | Failure> {
-		const token = body.token;
-		if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
-			return fail(404, 'enrollment_link_invalid');
-		}
-		const hash = tokenHash(token);
+		const parsed = verifyEmailRequest.safeParse(body);
+		if (!parsed.success) return fail(404, 'enrollment_link_invalid');
+		const hash = tokenHash(parsed.data.token);
 		const row = await this.#deps.store.verification(hash);
 		if (!row) return fail(404, 'enrollment_link_invalid');
 		if (row.used_at !== null) return fail(410, 'enrollment_link_used');

@@ -5,19 +5,13 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
+import type { MailboxMessage } from '$lib/protocol/enrollment-api';
 import { newId } from '../accounts/tokens.js';
 
 export interface MailMessage {
 	readonly to: string;
 	readonly subject: string;
 	readonly text: string;
-}
-
-/** A message as the outbox keeps it (and the Mailbox API returns it). */
-export interface StoredMail extends MailMessage {
-	readonly id: string;
-	readonly from: string;
-	readonly sentAt: string;
 }
 
 export interface MailerOptions {
@@ -62,7 +56,8 @@ export class Mailer {
 			}
 			const sentAt = this.#now();
 			const id = `${sentAt}-${newId()}`;
-			const stored: StoredMail = {
+			// What the Mailbox API returns of it (the outbox file adds nodemailer's raw message).
+			const stored: MailboxMessage = {
 				id,
 				from,
 				...message,
@@ -86,7 +81,7 @@ export class Mailer {
 	}
 
 	/** The outbox, newest first. */
-	outbox(limit = MAILBOX_LIMIT): StoredMail[] {
+	outbox(limit = MAILBOX_LIMIT): MailboxMessage[] {
 		let names: string[];
 		try {
 			names = readdirSync(this.#outbox).filter((name) => ID_PATTERN.test(name));
@@ -100,7 +95,7 @@ export class Mailer {
 			.flatMap((name) => {
 				try {
 					const parsed = JSON.parse(readFileSync(path.join(this.#outbox, name), 'utf8')) as
-						StoredMail | undefined;
+						MailboxMessage | undefined;
 					if (!parsed) return [];
 					const { id, from, to, subject, text, sentAt } = parsed;
 					return [{ id, from, to, subject, text, sentAt }];

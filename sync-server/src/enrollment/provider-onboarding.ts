@@ -2,16 +2,14 @@
 // admin with a temporary password (shown once to the operator, stored only as a hash, changed at
 // first sign-in) and its entry in the directory that resellers search.
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import { HybridLogicalClock } from '$lib/domain/clock';
 import { documentName, type DocumentRef } from '$lib/domain/documents';
-import * as f from '$lib/domain/event-fields';
 import { PROGRAM_ORG_ID } from '$lib/domain/ids';
 import { can } from '$lib/domain/permissions';
 import { normalizeEmail } from '$lib/domain/rules';
-import { isDeviceHash } from '$lib/domain/temporary-password';
 import { newOrgEvents } from '$lib/flows/organization/new-org';
 import { rolesOf } from '$lib/flows/users/org-queries';
+import { newProviderRequest } from '$lib/protocol/enrollment-api';
 import type { AccountService } from '../accounts/account-service.js';
 import { newId } from '../accounts/tokens.js';
 import type { EventMaker } from '$lib/flows/documents/decision';
@@ -23,21 +21,6 @@ import type { AccountRow } from '../store/account-store.js';
 import type { Failure } from './enrollment-service.js';
 
 export const TEMPORARY_PASSWORD_TTL_MS = 7 * 24 * 60 * 60_000;
-
-const newProviderSchema = z.strictObject({
-	legalName: f.name,
-	country: f.country,
-	regionsServed: f.list(f.country, f.LIMITS.regions),
-	offers: f.providerOffers,
-	contact: f.supportContact,
-	description: f.longText.optional(),
-	admin: z.strictObject({
-		fullName: f.name,
-		email: f.email,
-		// made on the operator's device (DESIGN.md): the password itself never reaches the server
-		temporaryPasswordHash: z.string().refine(isDeviceHash, 'error_password_hash_invalid')
-	})
-});
 
 export interface ProviderOnboardingDeps {
 	readonly registry: DocumentRegistry;
@@ -75,7 +58,7 @@ export class ProviderOnboarding {
 		if (!(await this.mayAdd(account))) {
 			return { ok: false, status: 403, code: 'enrollment_reviewer_only' };
 		}
-		const parsed = newProviderSchema.safeParse(body);
+		const parsed = newProviderRequest.safeParse(body);
 		if (!parsed.success) {
 			return {
 				ok: false,

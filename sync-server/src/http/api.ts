@@ -1,15 +1,27 @@
-// The account API under /api/auth (contract in issue 4): JSON in and out, session cookies, errors as
-// `{ error: { code, message, retryAfterSeconds? } }`. Also /health.
+// The account API under /api/auth (issue 4; its contract is src/lib/protocol/auth-api.ts) and the
+// invitation links' under /api/invitations (protocol/invitation-api.ts): JSON in and out, session
+// cookies, errors as `{ error: { code, message, retryAfterSeconds? } }` (protocol/api-refusal.ts).
+// Also /health.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
 	AccountService,
 	AuthFailure,
 	Authenticated,
-	Grant,
-	SessionUser
+	Grant
 } from '../accounts/account-service.js';
 import type { ErrorCode } from '$lib/domain/errors';
 import { PASSWORD_MIN_LENGTH } from '$lib/domain/password-policy';
+import type { RefusalBody } from '$lib/protocol/api-refusal';
+import {
+	AUTH_PATHS,
+	changePasswordRequest,
+	signInRequest,
+	type DocumentsAnswer,
+	type OrgSignInsAnswer,
+	type SessionAnswer,
+	type SessionUser
+} from '$lib/protocol/auth-api';
+import { INVITATION_PATHS, type CustomerAccountAnswer } from '$lib/protocol/invitation-api';
 import type { AuthCode, InvitationCode } from '../codes.js';
 import type { InvitationService } from '../invitations/invitation-service.js';
 import type { AccountRow } from '../store/storage.js';
@@ -23,20 +35,19 @@ import {
 } from './cookies.js';
 import { clientAddress, hasTrustedOrigin, isHttps, type OriginPolicy } from './origin.js';
 
+/** The session answer's `user` as this server makes it: every field, always. */
+export type DescribedUser = Required<SessionUser>;
+
 export interface ApiDeps {
 	readonly accounts: AccountService;
 	readonly policy: OriginPolicy;
 	readonly version: string;
 	/** the user as the app sees them (org kind and name come from the org document) */
-	readonly describe: (account: AccountRow) => SessionUser | Promise<SessionUser>;
+	readonly describe: (account: AccountRow) => DescribedUser | Promise<DescribedUser>;
 	/** every document the user may open, with their access */
-	readonly documentsFor: (
-		account: AccountRow
-	) => Promise<readonly { name: string; access: 'read' | 'write' }[]>;
+	readonly documentsFor: (account: AccountRow) => Promise<DocumentsAnswer['documents']>;
 	/** when each user of the account's org last signed in; null when their roles may not see it */
-	readonly signInsFor: (
-		account: AccountRow
-	) => Promise<readonly { userId: string; lastSignInAt: string | null }[] | null>;
+	readonly signInsFor: (account: AccountRow) => Promise<OrgSignInsAnswer['users'] | null>;
 	/** invitation links (`/api/invitations/*`); absent, those routes answer 404 */
 	readonly invitations?: InvitationService;
 	/** resolves once this process's accepted changes are in the shared listing index */
@@ -127,7 +138,7 @@ export function sendError(
 	headers: Record<string, string | string[]> = {},
 	fields?: Record<string, string>
 ): void {
-	const error = {
+	const error: RefusalBody['error'] = {
 		code,
 		message,
 		...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
@@ -136,7 +147,7 @@ export function sendError(
 	send(
 		res,
 		status,
-		{ error },
+		{ error } satisfies RefusalBody,
 		retryAfterSeconds === undefined
 			? headers
 			: { ...headers, 'Retry-After': String(retryAfterSeconds) }
@@ -189,7 +200,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 	const now = deps.now ?? Date.now;
 	const { accounts, policy } = deps;
 
-	async function sessionBody(account: AccountRow, accessExpiresAt: number) {
+	async function sessionBody(account: AccountRow, accessExpiresAt: number): Promise<SessionAnswer> {
 		return {
 			user: await deps.describe(account),
 			accessExpiresAt: new Date(accessExpiresAt).toISOString()
@@ -232,62 +243,66 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 
 	const routes: Record<string, Route> = {
 		...deps.routes,
-		'POST /api/auth/sign-in': async (req, res) => {
-			const body = await readJson(req);
+		[`POST ${AUTH_PATHS.signIn}`]: async (req, res) => {
+			const body = signInRequest.safeParse(await readJson(req));
+			if (!body.success) throw new BadRequest('sign-in');
 			const result = await accounts.signIn(
-				body.email,
-				body.password,
+				body.data.email,
+				body.data.password,
 				clientAddress(req, policy),
 				parseCookies(req.headers.cookie).get(REFRESH_COOKIE)
 			);
 			if (!result.ok) return sendFailure(res, result);
 			await grantResponse(req, res, result.grant, result.account);
 		},
-		'POST /api/auth/refresh': async (req, res) => {
+		[`POST ${AUTH_PATHS.refresh}`]: async (req, res) => {
 			const result = await accounts.refresh(parseCookies(req.headers.cookie).get(REFRESH_COOKIE));
 			if (!result.ok) {
 				return sendFailure(res, result, { 'Set-Cookie': clearedCookies(isHttps(req, policy)) });
 			}
 			await grantResponse(req, res, result.grant, result.account);
 		},
-		'GET /api/auth/session': async (req, res) => {
+		[`GET ${AUTH_PATHS.session}`]: async (req, res) => {
 			const auth = await authenticate(req);
 			if (!auth.ok) return sendFailure(res, auth);
 			send(res, 200, await sessionBody(auth.account, auth.accessExpiresAt));
 		},
-		'POST /api/auth/sign-out': async (req, res) => {
+		[`POST ${AUTH_PATHS.signOut}`]: async (req, res) => {
 			const auth = await authenticate(req);
 			if (auth.ok) await accounts.signOut(auth.sessionId);
 			send(res, 204, undefined, { 'Set-Cookie': clearedCookies(isHttps(req, policy)) });
 		},
-		'POST /api/auth/sign-out-everywhere': async (req, res) => {
+		[`POST ${AUTH_PATHS.signOutEverywhere}`]: async (req, res) => {
 			const auth = await authenticate(req);
 			if (!auth.ok) return sendFailure(res, auth);
 			await accounts.signOutEverywhere(auth.account.id);
 			send(res, 204, undefined, { 'Set-Cookie': clearedCookies(isHttps(req, policy)) });
 		},
-		'POST /api/auth/change-password': async (req, res) => {
+		[`POST ${AUTH_PATHS.changePassword}`]: async (req, res) => {
 			const auth = await authenticate(req);
 			if (!auth.ok) return sendFailure(res, auth);
-			const body = await readJson(req);
+			const body = changePasswordRequest.safeParse(await readJson(req));
+			if (!body.success) throw new BadRequest('change-password');
 			const result = await accounts.changePassword(
 				auth,
-				body.currentPassword,
-				body.newPassword,
+				body.data.currentPassword,
+				body.data.newPassword,
 				await deps.describe(auth.account)
 			);
 			if (!result.ok) return sendFailure(res, result);
 			send(res, 204, undefined);
 		},
-		'GET /api/auth/documents': async (req, res) => {
+		[`GET ${AUTH_PATHS.documents}`]: async (req, res) => {
 			const auth = await authenticate(req);
 			if (!auth.ok) return sendFailure(res, auth);
 			if (auth.account.must_change_password) {
 				return sendFailure(res, { ok: false, status: 403, code: 'auth_password_change_required' });
 			}
-			send(res, 200, { documents: await deps.documentsFor(auth.account) });
+			send(res, 200, {
+				documents: await deps.documentsFor(auth.account)
+			} satisfies DocumentsAnswer);
 		},
-		'GET /api/auth/org-sign-ins': async (req, res) => {
+		[`GET ${AUTH_PATHS.orgSignIns}`]: async (req, res) => {
 			const auth = await authenticate(req);
 			if (!auth.ok) return sendFailure(res, auth);
 			if (auth.account.must_change_password) {
@@ -297,9 +312,9 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 			if (!users) {
 				return sendFailure(res, { ok: false, status: 403, code: 'auth_capability_missing' });
 			}
-			send(res, 200, { users });
+			send(res, 200, { users } satisfies OrgSignInsAnswer);
 		},
-		'POST /api/invitations/lookup': async (req, res) => {
+		[`POST ${INVITATION_PATHS.lookup}`]: async (req, res) => {
 			const { invitations, address } = invitationRequest(req);
 			const limited = await invitations.admit(address);
 			if (limited) return sendFailure(res, limited);
@@ -308,7 +323,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 			if (!answer.ok) return sendFailure(res, answer);
 			send(res, 200, answer.body);
 		},
-		'POST /api/invitations/redeem': async (req, res) => {
+		[`POST ${INVITATION_PATHS.redeem}`]: async (req, res) => {
 			const { invitations, address } = invitationRequest(req);
 			const limited = await invitations.admit(address);
 			if (limited) return sendFailure(res, limited);
@@ -331,7 +346,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 		},
 		// Create a customer account from a customer link: no session needed (the token is the
 		// capability); the new Global admin is signed in as the sign-in route does.
-		'POST /api/invitations/customer-account': async (req, res) => {
+		[`POST ${INVITATION_PATHS.customerAccount}`]: async (req, res) => {
 			const { invitations, address } = invitationRequest(req);
 			const limited = await invitations.admit(address);
 			if (limited) return sendFailure(res, limited);
@@ -349,7 +364,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 				{
 					...(await sessionBody(signedIn.account, signedIn.grant.accessExpiresAt)),
 					redemption
-				},
+				} satisfies CustomerAccountAnswer,
 				{ 'Set-Cookie': sessionCookies(signedIn.grant, now(), isHttps(req, policy)) }
 			);
 		},

@@ -1,4 +1,5 @@
-// Enrollment routes (issue 7), JSON in and out like /api/auth:
+// Enrollment routes (issue 7), JSON in and out like /api/auth; their contract is
+// src/lib/protocol/enrollment-api.ts:
 //   POST /api/enrollment/work-account   "Create one": work account + org, then signed in (cookies)
 //   GET  /api/enrollment/work-account   the signed-in work account (indirect reseller global admin)
 //   POST /api/enrollment/pmc/sign-in    Partner Membership Center sign-in: links the MPN ID profiles
@@ -8,13 +9,24 @@
 //   GET  /api/pmc/profiles              the Partner Membership Center registry (same reviewers)
 //   POST /api/program/providers         adds an indirect provider (org, first admin, directory)
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AccountService, Authenticated, SessionUser } from '../accounts/account-service.js';
+import type { RefusalBody } from '$lib/protocol/api-refusal';
+import {
+	ENROLLMENT_PATHS,
+	type MailboxAnswer,
+	type NewProviderAnswer,
+	type NewWorkAccountAnswer,
+	type PmcProfilesAnswer,
+	type PmcSignInAnswer,
+	type VerifyEmailAnswer,
+	type WorkAccountAnswer
+} from '$lib/protocol/enrollment-api';
+import type { AccountService, Authenticated } from '../accounts/account-service.js';
 import type { EnrollmentService, Failure } from '../enrollment/enrollment-service.js';
 import type { Mailer } from '../enrollment/mailer.js';
 import type { PmcRegistry } from '../enrollment/pmc-registry.js';
 import type { ProviderOnboarding } from '../enrollment/provider-onboarding.js';
 import type { AccountRow } from '../store/account-store.js';
-import { readJson, send, type Route } from './api.js';
+import { readJson, send, type DescribedUser, type Route } from './api.js';
 import { ACCESS_COOKIE, parseCookies, sessionCookies } from './cookies.js';
 import { clientAddress, isHttps, type OriginPolicy } from './origin.js';
 
@@ -25,12 +37,12 @@ export interface EnrollmentApiDeps {
 	readonly pmc: PmcRegistry;
 	readonly providers: ProviderOnboarding;
 	readonly policy: OriginPolicy;
-	readonly describe: (account: AccountRow) => Promise<SessionUser>;
+	readonly describe: (account: AccountRow) => Promise<DescribedUser>;
 	readonly now?: () => number;
 }
 
 function sendFailure(res: ServerResponse, failure: Failure): void {
-	const error = {
+	const error: RefusalBody['error'] = {
 		code: failure.code,
 		message: failure.code,
 		...(failure.fields ? { fields: failure.fields } : {}),
@@ -41,7 +53,7 @@ function sendFailure(res: ServerResponse, failure: Failure): void {
 	send(
 		res,
 		failure.status,
-		{ error },
+		{ error } satisfies RefusalBody,
 		failure.retryAfterSeconds === undefined
 			? {}
 			: { 'Retry-After': String(failure.retryAfterSeconds) }
@@ -62,7 +74,7 @@ export function enrollmentRoutes(deps: EnrollmentApiDeps): Record<string, Route>
 			error: auth.ok
 				? { code: 'auth_password_change_required', message: 'auth_password_change_required' }
 				: { code: auth.code, message: auth.code }
-		});
+		} satisfies RefusalBody);
 		return null;
 	}
 
@@ -78,7 +90,7 @@ export function enrollmentRoutes(deps: EnrollmentApiDeps): Record<string, Route>
 	}
 
 	return {
-		'POST /api/enrollment/work-account': async (req, res) => {
+		[`POST ${ENROLLMENT_PATHS.workAccount}`]: async (req, res) => {
 			const body = await readJson(req);
 			const created = await enrollment.createWorkAccount(body, clientAddress(req, deps.policy));
 			if (!created.ok) return sendFailure(res, created);
@@ -96,18 +108,18 @@ export function enrollmentRoutes(deps: EnrollmentApiDeps): Record<string, Route>
 					user: await deps.describe(result.account),
 					accessExpiresAt: new Date(result.grant.accessExpiresAt).toISOString(),
 					workAccount: work.ok ? work.workAccount : null
-				},
+				} satisfies NewWorkAccountAnswer,
 				{ 'Set-Cookie': sessionCookies(result.grant, now(), isHttps(req, deps.policy)) }
 			);
 		},
-		'GET /api/enrollment/work-account': async (req, res) => {
+		[`GET ${ENROLLMENT_PATHS.workAccount}`]: async (req, res) => {
 			const auth = await signedIn(req, res);
 			if (!auth) return;
 			const work = await enrollment.workAccountOf(auth.account);
 			if (!work.ok) return sendFailure(res, work);
-			send(res, 200, { workAccount: work.workAccount });
+			send(res, 200, { workAccount: work.workAccount } satisfies WorkAccountAnswer);
 		},
-		'POST /api/enrollment/pmc/sign-in': async (req, res) => {
+		[`POST ${ENROLLMENT_PATHS.pmcSignIn}`]: async (req, res) => {
 			const auth = await signedIn(req, res);
 			if (!auth) return;
 			const body = await readJson(req);
@@ -117,40 +129,43 @@ export function enrollmentRoutes(deps: EnrollmentApiDeps): Record<string, Route>
 				clientAddress(req, deps.policy)
 			);
 			if (!result.ok) return sendFailure(res, result);
-			send(res, 200, { profiles: result.profiles });
+			send(res, 200, { profiles: result.profiles } satisfies PmcSignInAnswer);
 		},
-		'POST /api/enrollment/pmc/profile': async (req, res) => {
+		[`POST ${ENROLLMENT_PATHS.pmcProfile}`]: async (req, res) => {
 			const auth = await signedIn(req, res);
 			if (!auth) return;
 			const result = await enrollment.chooseProfile(auth.account, await readJson(req));
 			if (!result.ok) return sendFailure(res, result);
 			send(res, 204, undefined);
 		},
-		'POST /api/enrollment/verify-email': async (req, res) => {
+		[`POST ${ENROLLMENT_PATHS.verifyEmail}`]: async (req, res) => {
 			const result = await enrollment.verifyEmail(
 				await readJson(req),
 				clientAddress(req, deps.policy)
 			);
 			if (!result.ok) return sendFailure(res, result);
-			send(res, 200, { verified: true });
+			send(res, 200, { verified: true } satisfies VerifyEmailAnswer);
 		},
-		'GET /api/mailbox': async (req, res) => {
+		[`GET ${ENROLLMENT_PATHS.mailbox}`]: async (req, res) => {
 			if (!(await reviewer(req, res))) return;
 			send(res, 200, {
 				transport: deps.mailer.usesSmtp ? 'smtp' : 'outbox',
 				messages: deps.mailer.outbox()
-			});
+			} satisfies MailboxAnswer);
 		},
-		'POST /api/program/providers': async (req, res) => {
+		[`POST ${ENROLLMENT_PATHS.providers}`]: async (req, res) => {
 			const auth = await signedIn(req, res);
 			if (!auth) return;
 			const result = await deps.providers.add(auth.account, await readJson(req));
 			if (!result.ok) return sendFailure(res, result);
-			send(res, 201, { orgId: result.orgId, adminEmail: result.adminEmail });
+			send(res, 201, {
+				orgId: result.orgId,
+				adminEmail: result.adminEmail
+			} satisfies NewProviderAnswer);
 		},
-		'GET /api/pmc/profiles': async (req, res) => {
+		[`GET ${ENROLLMENT_PATHS.pmcProfiles}`]: async (req, res) => {
 			if (!(await reviewer(req, res))) return;
-			send(res, 200, { profiles: await deps.pmc.list() });
+			send(res, 200, { profiles: await deps.pmc.list() } satisfies PmcProfilesAnswer);
 		}
 	};
 }

@@ -134,7 +134,7 @@ export interface PmcProfileRow {
 	readonly legalName: string;
 	readonly country: string;
 	/** PMC user names allowed to link this profile */
-	readonly accounts: readonly string[];
+	readonly accounts: string[];
 }
 
 /** Enrollment: the Partner Membership Center registry, email verification tokens, notices sent. */
