@@ -69,6 +69,41 @@ export default ts.config(
 		}
 	},
 	{
+		// The wire formats and HTTP contracts both sides import: the domain and the workflows at
+		// most, never the app's storage, sync or UI, nor the server.
+		files: ['src/lib/protocol/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: [
+								'$lib/db/*',
+								'$lib/sync/*',
+								'$lib/ui/*',
+								'$lib/views/*',
+								'$lib/i18n/*',
+								'$app/*',
+								'**/db/*',
+								'**/sync/*',
+								'**/ui/*',
+								'**/views/*',
+								'**/sync-server/**',
+								'svelte',
+								'svelte/*',
+								'dexie',
+								'node:*'
+							],
+							message:
+								'src/lib/protocol is shared by the app and the server: it imports neither side.'
+						}
+					]
+				}
+			]
+		}
+	},
+	{
 		// UI components receive data and intents as props and do no data access: the pages (routes)
 		// read the local database and call the sync layer's intents. Types may be imported.
 		files: ['src/lib/ui/**'],
