@@ -7,13 +7,22 @@ export class ApiError extends Error {
 	readonly status: number;
 	readonly code: string;
 	readonly retryAfterSeconds: number | undefined;
+	/** a form's refusal: field path to its i18n code, shown next to the field */
+	readonly fields: Record<string, string>;
 
-	constructor(status: number, code: string, message: string, retryAfterSeconds?: number) {
+	constructor(
+		status: number,
+		code: string,
+		message: string,
+		retryAfterSeconds?: number,
+		fields: Record<string, string> = {}
+	) {
 		super(message);
 		this.name = 'ApiError';
 		this.status = status;
 		this.code = code;
 		this.retryAfterSeconds = retryAfterSeconds;
+		this.fields = fields;
 	}
 }
 
@@ -27,10 +36,19 @@ export class UnreachableError extends Error {
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
+/** For the calls that make an account (its password hashed, its documents written): 20 s. */
+export const SLOW_CALL = { timeoutMs: 20_000 } as const;
+
+export interface CallOptions {
+	/** how long to wait for the answer before the server counts as unreachable (10 s) */
+	readonly timeoutMs?: number;
+}
+
 export async function callApi(
 	method: 'GET' | 'POST',
 	path: string,
-	body?: unknown
+	body?: unknown,
+	options: CallOptions = {}
 ): Promise<Response> {
 	let response: Response;
 	try {
@@ -40,7 +58,7 @@ export async function callApi(
 			cache: 'no-store',
 			headers: body === undefined ? {} : { 'content-type': 'application/json' },
 			body: body === undefined ? undefined : JSON.stringify(body),
-			signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+			signal: AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT_MS)
 		});
 	} catch (error) {
 		throw new UnreachableError(error);
@@ -54,9 +72,10 @@ export async function callJson<T>(
 	method: 'GET' | 'POST',
 	path: string,
 	schema: z.ZodType<T>,
-	body?: unknown
+	body?: unknown,
+	options?: CallOptions
 ): Promise<T> {
-	const response = await callApi(method, path, body);
+	const response = await callApi(method, path, body, options);
 	return schema.parse(await response.json());
 }
 
@@ -65,12 +84,13 @@ async function toApiError(response: Response): Promise<ApiError> {
 	try {
 		const parsed = refusalBody.safeParse(await response.json());
 		if (parsed.success) {
-			const { code, message, retryAfterSeconds } = parsed.data.error;
+			const { code, message, retryAfterSeconds, fields } = parsed.data.error;
 			return new ApiError(
 				response.status,
 				code,
 				message ?? code,
-				retryAfterSeconds ?? (retryHeader || undefined)
+				retryAfterSeconds ?? (retryHeader || undefined),
+				fields
 			);
 		}
 	} catch {

@@ -8,7 +8,6 @@ import type {
 	WorkAccount,
 	WorkAccountCredentials
 } from '$lib/flows/enrollment/enrollment-wizard.machine';
-import { refusalBody } from '$lib/protocol/api-refusal';
 import {
 	ENROLLMENT_PATHS,
 	mailboxAnswer,
@@ -24,7 +23,7 @@ import {
 	type PmcSignInRequest,
 	type VerifyEmailRequest
 } from '$lib/protocol/enrollment-api';
-import { ApiError, UnreachableError, callJson } from './api-client';
+import { ApiError, SLOW_CALL, UnreachableError, callApi, callJson } from './api-client';
 import { session } from './session.svelte';
 
 export class EnrollmentCallError extends Error {
@@ -41,20 +40,13 @@ export class EnrollmentCallError extends Error {
 
 export type Mailbox = MailboxAnswer;
 
-/** A refusal's code and field errors, from a body that may be anything (or nothing). */
-function refusal(body: unknown): EnrollmentCallError {
-	const parsed = refusalBody.safeParse(body);
-	return parsed.success
-		? new EnrollmentCallError(parsed.data.error.code, parsed.data.error.fields)
-		: new EnrollmentCallError('error_unexpected');
-}
-
+/** Runs a call, its refusal thrown as an EnrollmentCallError (code and field errors). */
 async function call<T>(task: () => Promise<T>): Promise<T> {
 	try {
 		return await task();
 	} catch (error) {
 		if (error instanceof UnreachableError) throw new EnrollmentCallError('enroll_offline_error');
-		if (error instanceof ApiError) throw new EnrollmentCallError(error.code);
+		if (error instanceof ApiError) throw new EnrollmentCallError(error.code, error.fields);
 		throw error;
 	}
 }
@@ -84,18 +76,15 @@ export async function signInWorkAccount(credentials: WorkAccountCredentials): Pr
 
 /** "Create one": creates the work account and its tenant, then the session is this new admin's. */
 export async function createWorkAccount(account: NewWorkAccount): Promise<WorkAccount> {
-	const response = await fetch(ENROLLMENT_PATHS.workAccount, {
-		method: 'POST',
-		credentials: 'same-origin',
-		cache: 'no-store',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(account satisfies NewWorkAccountRequest),
-		signal: AbortSignal.timeout(20_000)
-	}).catch(() => {
-		throw new EnrollmentCallError('enroll_offline_error');
-	});
+	const response = await call(() =>
+		callApi(
+			'POST',
+			ENROLLMENT_PATHS.workAccount,
+			account satisfies NewWorkAccountRequest,
+			SLOW_CALL
+		)
+	);
 	const body: unknown = await response.json().catch(() => null);
-	if (!response.ok) throw refusal(body);
 	// The server set the session cookies: the app's session is the new admin's from now on.
 	await session.confirm();
 	const { workAccount } = newWorkAccountAnswer.parse(body);
@@ -132,20 +121,8 @@ export function fetchMailbox(): Promise<Mailbox> {
 
 /** Program operator: adds an indirect provider whose first admin's temporary password (made on
  * this device) is sent as its hash only. */
-export async function addIndirectProvider(
-	provider: NewProviderRequest
-): Promise<NewProviderAnswer> {
-	const response = await fetch(ENROLLMENT_PATHS.providers, {
-		method: 'POST',
-		credentials: 'same-origin',
-		cache: 'no-store',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(provider),
-		signal: AbortSignal.timeout(20_000)
-	}).catch(() => {
-		throw new EnrollmentCallError('enroll_offline_error');
-	});
-	const body: unknown = await response.json().catch(() => null);
-	if (!response.ok) throw refusal(body);
-	return newProviderAnswer.parse(body);
+export function addIndirectProvider(provider: NewProviderRequest): Promise<NewProviderAnswer> {
+	return call(() =>
+		callJson('POST', ENROLLMENT_PATHS.providers, newProviderAnswer, provider, SLOW_CALL)
+	);
 }

@@ -1,7 +1,6 @@
 // What a customer does with a reseller relationship: answer a customer link (Accept or Decline),
 // create a customer account from one on the spot, and end a relationship (all of it, or only the
 // provider of record's part). Refusals come back as i18n codes.
-import { refusalBody } from '$lib/protocol/api-refusal';
 import {
 	customerAccountAnswer,
 	customerRedeemAnswer,
@@ -9,6 +8,7 @@ import {
 	type CustomerAccountRequest,
 	type CustomerRedeemAnswer
 } from '$lib/protocol/invitation-api';
+import { ApiError, SLOW_CALL, UnreachableError, callApi } from './api-client';
 import { call, type ApiOutcome } from './partner-intents';
 import { session } from './session.svelte';
 
@@ -36,22 +36,18 @@ export async function createCustomerAccount(
 ): Promise<NewCustomerOutcome> {
 	let response: Response;
 	try {
-		response = await fetch(INVITATION_PATHS.customerAccount, {
-			method: 'POST',
-			credentials: 'same-origin',
-			cache: 'no-store',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ token, ...account } satisfies CustomerAccountRequest),
-			signal: AbortSignal.timeout(20_000)
-		});
-	} catch {
-		return { ok: false, code: 'partners_invitation_offline', fields: {} };
-	}
-	const body: unknown = await response.json().catch(() => null);
-	if (!response.ok) {
-		const refused = refusalBody.safeParse(body);
-		if (!refused.success) return { ok: false, code: 'error_unexpected', fields: {} };
-		const { code, fields = {}, retryAfterSeconds } = refused.data.error;
+		response = await callApi(
+			'POST',
+			INVITATION_PATHS.customerAccount,
+			{ token, ...account } satisfies CustomerAccountRequest,
+			SLOW_CALL
+		);
+	} catch (error) {
+		if (error instanceof UnreachableError) {
+			return { ok: false, code: 'partners_invitation_offline', fields: {} };
+		}
+		if (!(error instanceof ApiError)) throw error;
+		const { code, fields, retryAfterSeconds } = error;
 		return {
 			ok: false,
 			code,
@@ -59,6 +55,7 @@ export async function createCustomerAccount(
 			...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {})
 		};
 	}
+	const body: unknown = await response.json().catch(() => null);
 	// The server set the session cookies: the app's session is the new admin's from now on.
 	await session.confirm();
 	const answer = customerAccountAnswer.safeParse(body);
