@@ -5,15 +5,18 @@
 // `{ error: { code, message, retryAfterSeconds? } }` (api-refusal).
 import { z } from 'zod';
 
+/** Every account endpoint is under it, and only they see the refresh cookie (scoped to it). */
+export const AUTH_PREFIX = '/api/auth';
+
 export const AUTH_PATHS = {
-	signIn: '/api/auth/sign-in',
-	refresh: '/api/auth/refresh',
-	session: '/api/auth/session',
-	signOut: '/api/auth/sign-out',
-	signOutEverywhere: '/api/auth/sign-out-everywhere',
-	changePassword: '/api/auth/change-password',
-	documents: '/api/auth/documents',
-	orgSignIns: '/api/auth/org-sign-ins'
+	signIn: `${AUTH_PREFIX}/sign-in`,
+	refresh: `${AUTH_PREFIX}/refresh`,
+	session: `${AUTH_PREFIX}/session`,
+	signOut: `${AUTH_PREFIX}/sign-out`,
+	signOutEverywhere: `${AUTH_PREFIX}/sign-out-everywhere`,
+	changePassword: `${AUTH_PREFIX}/change-password`,
+	documents: `${AUTH_PREFIX}/documents`,
+	orgSignIns: `${AUTH_PREFIX}/org-sign-ins`
 } as const;
 
 /**

@@ -1,9 +1,9 @@
 // The session cookies: HttpOnly, SameSite=Strict, Secure over https; the refresh cookie is only
-// ever sent to /api/auth, so no other request (nor the websocket) carries it.
+// ever sent to the account API (/api/auth), so no other request (nor the websocket) carries it.
+import { AUTH_PREFIX } from '$lib/protocol/auth-api';
 
 export const ACCESS_COOKIE = 'tt_access';
 export const REFRESH_COOKIE = 'tt_refresh';
-const REFRESH_PATH = '/api/auth';
 
 export function parseCookies(header: string | undefined): Map<string, string> {
 	const cookies = new Map<string, string>();
@@ -51,7 +51,7 @@ export function sessionCookies(
 			secure
 		}),
 		cookie(REFRESH_COOKIE, grant.refreshToken, {
-			path: REFRESH_PATH,
+			path: AUTH_PREFIX,
 			maxAgeSeconds: (grant.refreshExpiresAt - now) / 1000,
 			secure
 		})
@@ -61,6 +61,6 @@ export function sessionCookies(
 export function clearedCookies(secure: boolean): string[] {
 	return [
 		cookie(ACCESS_COOKIE, '', { path: '/', maxAgeSeconds: 0, secure }),
-		cookie(REFRESH_COOKIE, '', { path: REFRESH_PATH, maxAgeSeconds: 0, secure })
+		cookie(REFRESH_COOKIE, '', { path: AUTH_PREFIX, maxAgeSeconds: 0, secure })
 	];
 }
