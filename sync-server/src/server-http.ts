@@ -3,7 +3,7 @@
 import http from 'node:http';
 import { can } from '$lib/domain/permissions';
 import { ProviderOnboarding } from './enrollment/provider-onboarding.js';
-import { createApiHandler, sendError, type DescribedUser } from './http/api.js';
+import { createApiHandler, refuse, type DescribedUser } from './http/api.js';
 import { createAppHandler } from './http/app-static.js';
 import { enrollmentRoutes } from './http/enrollment-api.js';
 import { mayReadMetrics } from './metrics.js';
@@ -69,15 +69,14 @@ export function startHttp(
 		const fail = (error: unknown) => {
 			log.error({ err: error, path: pathname }, 'request failed');
 			if (!res.headersSent) {
-				sendError(res, 500, 'server_error', 'Something went wrong on the server.');
+				refuse(res, { status: 500, code: 'server_error' });
 			} else res.destroy();
 		};
 		if (pathname === '/metrics' && req.method === 'GET') {
 			if (!mayReadMetrics(req, config.metricsToken)) {
 				const message = 'Metrics need the configured bearer token.';
-				sendError(res, 401, 'auth_not_signed_in', message, undefined, {
-					'WWW-Authenticate': 'Bearer'
-				});
+				const headers = { 'WWW-Authenticate': 'Bearer' };
+				refuse(res, { status: 401, code: 'auth_not_signed_in', message }, headers);
 				return;
 			}
 			metrics.registry.metrics().then((text) => {
@@ -91,7 +90,7 @@ export function startHttp(
 		}
 		api(req, res).then((handled) => {
 			if (handled) return;
-			const notFound = () => sendError(res, 404, 'not_found', 'Not found.');
+			const notFound = () => refuse(res, { status: 404, code: 'not_found', message: 'Not found.' });
 			if (serveApp) serveApp(req, res, notFound);
 			else notFound();
 		}, fail);

@@ -458,6 +458,96 @@ describe('program operator adds an indirect provider', () => {
 	});
 });
 
+describe('refusals', () => {
+	/** The status and the whole body, to compare with the account API's. */
+	async function refusalOf(response: Response): Promise<{ status: number; body: unknown }> {
+		return { status: response.status, body: await response.json() };
+	}
+
+	it('refuse in the API’s one shape, with the account API’s own answer for the same refusal', async () => {
+		// Not signed in: what GET /api/auth/session answers.
+		const unsigned = await refusalOf(await get('/api/enrollment/work-account'));
+		expect(unsigned).toEqual({
+			status: 401,
+			body: { error: { code: 'auth_not_signed_in', message: 'Not signed in.' } }
+		});
+		expect(await refusalOf(await get('/api/auth/session'))).toEqual(unsigned);
+		// A malformed body: what a malformed sign-in gets.
+		const { session } = await createOne();
+		expect(
+			await refusalOf(await post('/api/enrollment/pmc/sign-in', { userName: 42 }, session))
+		).toEqual({
+			status: 400,
+			body: { error: { code: 'auth_bad_request', message: 'The request is malformed.' } }
+		});
+		// Reviewers only: the enrollment code, with its English.
+		const reseller = await t.signIn('admin@contoso.example');
+		expect(await refusalOf(await get('/api/pmc/profiles', reseller))).toEqual({
+			status: 403,
+			body: {
+				error: {
+					code: 'enrollment_reviewer_only',
+					message: "Only the program's enrollment reviewers can do this."
+				}
+			}
+		});
+		// A form: its field errors; a code the server has no English for is its own message.
+		expect(
+			await refusalOf(
+				await post('/api/enrollment/work-account', { ...newApplicant(), password: 'short' })
+			)
+		).toEqual({
+			status: 400,
+			body: {
+				error: {
+					code: 'error_field_invalid',
+					message: 'error_field_invalid',
+					fields: { password: 'auth_password_too_short' }
+				}
+			}
+		});
+	});
+
+	it('ask a first admin with a temporary password to change it, as GET /api/auth/documents does', async () => {
+		const operator = await t.signIn('admin@program.example');
+		const email = `first-admin-${Date.now()}@wideworld.example`;
+		const temporaryPassword = generateTemporaryPassword();
+		const added = await post(
+			'/api/program/providers',
+			{
+				legalName: 'Wide World Distribution',
+				country: 'US',
+				regionsServed: ['US'],
+				offers: { technicalTraining: true, marketingHelp: false, financing: false },
+				contact: { email: 'partners@wideworld.example' },
+				admin: {
+					fullName: 'Wen Admin',
+					email,
+					temporaryPasswordHash: await hashTemporaryPassword(temporaryPassword)
+				}
+			},
+			operator
+		);
+		expect(added.status).toBe(201);
+		await waitForAsync(async () => (await t.server.accounts.store.byEmail(email)) !== undefined);
+		const session = cookiesFrom(
+			await post('/api/auth/sign-in', { email, password: temporaryPassword })
+		);
+		const refused = await refusalOf(await get('/api/enrollment/work-account', session));
+		expect(refused).toEqual({
+			status: 403,
+			body: {
+				error: {
+					code: 'auth_password_change_required',
+					message: 'Change your temporary password first.'
+				}
+			}
+		});
+		expect(await refusalOf(await get('/api/auth/documents', session))).toEqual(refused);
+		expect(await refusalOf(await get('/api/mailbox', session))).toEqual(refused);
+	});
+});
+
 describe('Create one is throttled', () => {
 	// Last in this file: it uses up this address's allowance.
 	it('refuses more work accounts from one address than its allowance, with Retry-After', async () => {
@@ -468,9 +558,13 @@ describe('Create one is throttled', () => {
 			else expect(response.status).toBe(201);
 		}
 		expect(refused?.headers.get('retry-after')).toMatch(/^[0-9]+$/);
-		expect(((await refused?.json()) as { error: { code: string } }).error.code).toBe(
-			'auth_rate_limited'
-		);
+		expect(await refused?.json()).toEqual({
+			error: {
+				code: 'auth_rate_limited',
+				message: 'Too many attempts. Try again later.',
+				retryAfterSeconds: Number(refused?.headers.get('retry-after'))
+			}
+		});
 	});
 
 	it('refuses verification link attempts past the address’s budget, guesses costing more', async () => {
@@ -484,8 +578,12 @@ describe('Create one is throttled', () => {
 		// Each guess costs several attempts: the budget ends within a handful of them.
 		expect(guesses).toBeLessThanOrEqual(6);
 		expect(refused?.headers.get('retry-after')).toMatch(/^[0-9]+$/);
-		expect(((await refused?.json()) as { error: { code: string } }).error.code).toBe(
-			'enrollment_rate_limited'
-		);
+		expect(await refused?.json()).toEqual({
+			error: {
+				code: 'enrollment_rate_limited',
+				message: 'Too many verification attempts. Try again later.',
+				retryAfterSeconds: Number(refused?.headers.get('retry-after'))
+			}
+		});
 	});
 });

@@ -1,7 +1,7 @@
 // The account API under /api/auth (issue 4; its contract is src/lib/protocol/auth-api.ts) and the
 // invitation links' under /api/invitations (protocol/invitation-api.ts): JSON in and out, session
-// cookies, errors as `{ error: { code, message, retryAfterSeconds? } }` (protocol/api-refusal.ts).
-// Also /health.
+// cookies, errors as `{ error: { code, message, retryAfterSeconds?, fields? } }`
+// (protocol/api-refusal.ts), sent by `refuse` for every route (enrollment's too). Also /health.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
 	AccountService,
@@ -22,7 +22,7 @@ import {
 	type SessionUser
 } from '$lib/protocol/auth-api';
 import { INVITATION_PATHS, type CustomerAccountAnswer } from '$lib/protocol/invitation-api';
-import type { AuthCode, InvitationCode } from '../codes.js';
+import type { AuthCode, EnrollmentCode, InvitationCode } from '../codes.js';
 import type { InvitationService } from '../invitations/invitation-service.js';
 import type { AccountRow } from '../store/storage.js';
 import { BASE_SECURITY_HEADERS } from './app-static.js';
@@ -59,17 +59,23 @@ export interface ApiDeps {
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
+export type RefusalCode =
+	AuthCode | InvitationCode | EnrollmentCode | ErrorCode | 'not_found' | 'server_error';
+
 /** A refusal as the API sends it (the app shows the message its catalogs have for `code`). */
-interface Failure {
+export interface Refusal {
 	readonly ok?: false;
 	readonly status: number;
-	readonly code: AuthCode | InvitationCode | ErrorCode;
+	readonly code: RefusalCode;
 	readonly retryAfterSeconds?: number;
 	/** field path to its error, for errors shown next to a form's fields */
 	readonly fields?: Record<string, string>;
+	/** English for logs and curl, where the code's own (MESSAGES) would not fit */
+	readonly message?: string;
 }
 
-const MESSAGES: Partial<Record<AuthCode | InvitationCode, string>> = {
+/** The body's English `message` for a code (the app shows its catalog's text, never this). */
+const MESSAGES: Partial<Record<RefusalCode, string>> = {
 	auth_invalid_credentials: 'The email or password is not correct.',
 	auth_rate_limited: 'Too many attempts. Try again later.',
 	auth_locked: 'Too many failed sign-ins for this account. Try again later.',
@@ -104,7 +110,16 @@ const MESSAGES: Partial<Record<AuthCode | InvitationCode, string>> = {
 		'The reseller no longer works with the provider this invitation names.',
 	invitation_country_mismatch:
 		'Reseller relationships stay within one country/region: this reseller is in another.',
-	invitation_answer_required: 'Say whether you accept or decline the invitation.'
+	invitation_answer_required: 'Say whether you accept or decline the invitation.',
+	pmc_invalid_credentials: 'The Partner Membership Center user name or password is not correct.',
+	pmc_no_profiles: 'This Partner Membership Center account has no organization profile.',
+	enrollment_link_invalid: 'This verification link is not valid.',
+	enrollment_link_used: 'This verification link was already used.',
+	enrollment_link_expired: 'This verification link has expired.',
+	enrollment_rate_limited: 'Too many verification attempts. Try again later.',
+	enrollment_reviewer_only: "Only the program's enrollment reviewers can do this.",
+	not_found: 'No such API endpoint.',
+	server_error: 'Something went wrong on the server.'
 };
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -129,18 +144,20 @@ export function send(
 	res.end(JSON.stringify(body));
 }
 
-export function sendError(
+/**
+ * Every refusal of the HTTP API (and the server's other HTTP errors), in the one shape
+ * (protocol/api-refusal.ts): `{ error: { code, message, retryAfterSeconds?, fields? } }` with the
+ * status, and Retry-After when there is a wait.
+ */
+export function refuse(
 	res: ServerResponse,
-	status: number,
-	code: string,
-	message: string,
-	retryAfterSeconds?: number,
-	headers: Record<string, string | string[]> = {},
-	fields?: Record<string, string>
+	refusal: Refusal,
+	headers: Record<string, string | string[]> = {}
 ): void {
+	const { status, code, retryAfterSeconds, fields } = refusal;
 	const error: RefusalBody['error'] = {
 		code,
-		message,
+		message: refusal.message ?? MESSAGES[code] ?? code,
 		...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
 		...(fields ? { fields } : {})
 	};
@@ -154,20 +171,25 @@ export function sendError(
 	);
 }
 
-function sendFailure(
-	res: ServerResponse,
-	failure: Failure,
-	headers: Record<string, string[]> = {}
-): void {
-	sendError(
-		res,
-		failure.status,
-		failure.code,
-		MESSAGES[failure.code as AuthCode | InvitationCode] ?? failure.code,
-		failure.retryAfterSeconds,
-		headers,
-		failure.fields
-	);
+/** The session of the request's access cookie, or why there is none (401). */
+export function authenticate(
+	accounts: AccountService,
+	req: IncomingMessage
+): Promise<Authenticated | AuthFailure> {
+	return accounts.authenticate(parseCookies(req.headers.cookie).get(ACCESS_COOKIE));
+}
+
+/**
+ * A session whose user may use the app: signed in (else 401, as the session says) and past their
+ * temporary password (else 403 `auth_password_change_required`).
+ */
+export async function signedIn(
+	accounts: AccountService,
+	req: IncomingMessage
+): Promise<Authenticated | AuthFailure> {
+	const auth = await authenticate(accounts, req);
+	if (!auth.ok || !auth.account.must_change_password) return auth;
+	return { ok: false, status: 403, code: 'auth_password_change_required' };
 }
 
 export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -218,10 +240,6 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 		});
 	}
 
-	function authenticate(req: IncomingMessage): Promise<Authenticated | AuthFailure> {
-		return accounts.authenticate(parseCookies(req.headers.cookie).get(ACCESS_COOKIE));
-	}
-
 	function invitationRequest(req: IncomingMessage) {
 		if (!deps.invitations) throw new NoRoute();
 		return { invitations: deps.invitations, address: clientAddress(req, policy) };
@@ -252,35 +270,35 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 				clientAddress(req, policy),
 				parseCookies(req.headers.cookie).get(REFRESH_COOKIE)
 			);
-			if (!result.ok) return sendFailure(res, result);
+			if (!result.ok) return refuse(res, result);
 			await grantResponse(req, res, result.grant, result.account);
 		},
 		[`POST ${AUTH_PATHS.refresh}`]: async (req, res) => {
 			const result = await accounts.refresh(parseCookies(req.headers.cookie).get(REFRESH_COOKIE));
 			if (!result.ok) {
-				return sendFailure(res, result, { 'Set-Cookie': clearedCookies(isHttps(req, policy)) });
+				return refuse(res, result, { 'Set-Cookie': clearedCookies(isHttps(req, policy)) });
 			}
 			await grantResponse(req, res, result.grant, result.account);
 		},
 		[`GET ${AUTH_PATHS.session}`]: async (req, res) => {
-			const auth = await authenticate(req);
-			if (!auth.ok) return sendFailure(res, auth);
+			const auth = await authenticate(accounts, req);
+			if (!auth.ok) return refuse(res, auth);
 			send(res, 200, await sessionBody(auth.account, auth.accessExpiresAt));
 		},
 		[`POST ${AUTH_PATHS.signOut}`]: async (req, res) => {
-			const auth = await authenticate(req);
+			const auth = await authenticate(accounts, req);
 			if (auth.ok) await accounts.signOut(auth.sessionId);
 			send(res, 204, undefined, { 'Set-Cookie': clearedCookies(isHttps(req, policy)) });
 		},
 		[`POST ${AUTH_PATHS.signOutEverywhere}`]: async (req, res) => {
-			const auth = await authenticate(req);
-			if (!auth.ok) return sendFailure(res, auth);
+			const auth = await authenticate(accounts, req);
+			if (!auth.ok) return refuse(res, auth);
 			await accounts.signOutEverywhere(auth.account.id);
 			send(res, 204, undefined, { 'Set-Cookie': clearedCookies(isHttps(req, policy)) });
 		},
 		[`POST ${AUTH_PATHS.changePassword}`]: async (req, res) => {
-			const auth = await authenticate(req);
-			if (!auth.ok) return sendFailure(res, auth);
+			const auth = await authenticate(accounts, req);
+			if (!auth.ok) return refuse(res, auth);
 			const body = changePasswordRequest.safeParse(await readJson(req));
 			if (!body.success) throw new BadRequest('change-password');
 			const result = await accounts.changePassword(
@@ -289,57 +307,47 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 				body.data.newPassword,
 				await deps.describe(auth.account)
 			);
-			if (!result.ok) return sendFailure(res, result);
+			if (!result.ok) return refuse(res, result);
 			send(res, 204, undefined);
 		},
 		[`GET ${AUTH_PATHS.documents}`]: async (req, res) => {
-			const auth = await authenticate(req);
-			if (!auth.ok) return sendFailure(res, auth);
-			if (auth.account.must_change_password) {
-				return sendFailure(res, { ok: false, status: 403, code: 'auth_password_change_required' });
-			}
+			const auth = await signedIn(accounts, req);
+			if (!auth.ok) return refuse(res, auth);
 			send(res, 200, {
 				documents: await deps.documentsFor(auth.account)
 			} satisfies DocumentsAnswer);
 		},
 		[`GET ${AUTH_PATHS.orgSignIns}`]: async (req, res) => {
-			const auth = await authenticate(req);
-			if (!auth.ok) return sendFailure(res, auth);
-			if (auth.account.must_change_password) {
-				return sendFailure(res, { ok: false, status: 403, code: 'auth_password_change_required' });
-			}
+			const auth = await signedIn(accounts, req);
+			if (!auth.ok) return refuse(res, auth);
 			const users = await deps.signInsFor(auth.account);
 			if (!users) {
-				return sendFailure(res, { ok: false, status: 403, code: 'auth_capability_missing' });
+				return refuse(res, { ok: false, status: 403, code: 'auth_capability_missing' });
 			}
 			send(res, 200, { users } satisfies OrgSignInsAnswer);
 		},
 		[`POST ${INVITATION_PATHS.lookup}`]: async (req, res) => {
 			const { invitations, address } = invitationRequest(req);
 			const limited = await invitations.admit(address);
-			if (limited) return sendFailure(res, limited);
+			if (limited) return refuse(res, limited);
 			const body = await readInvitationJson(req, invitations, address);
 			const answer = await invitations.lookup(address, body.token);
-			if (!answer.ok) return sendFailure(res, answer);
+			if (!answer.ok) return refuse(res, answer);
 			send(res, 200, answer.body);
 		},
 		[`POST ${INVITATION_PATHS.redeem}`]: async (req, res) => {
 			const { invitations, address } = invitationRequest(req);
 			const limited = await invitations.admit(address);
-			if (limited) return sendFailure(res, limited);
+			if (limited) return refuse(res, limited);
 			const body = await readInvitationJson(req, invitations, address);
-			const auth = await authenticate(req);
+			const auth = await signedIn(accounts, req);
 			if (!auth.ok) {
 				await invitations.charge(address, false);
-				return sendFailure(res, auth);
-			}
-			if (auth.account.must_change_password) {
-				await invitations.charge(address, false);
-				return sendFailure(res, { status: 403, code: 'auth_password_change_required' });
+				return refuse(res, auth);
 			}
 			const viewer = { userId: auth.account.id, orgId: auth.account.org_id };
 			const answer = await invitations.redeem(address, body.token, viewer, body.answer);
-			if (!answer.ok) return sendFailure(res, answer);
+			if (!answer.ok) return refuse(res, answer);
 			// The app lists its documents next, maybe through another process of a cluster.
 			await deps.indexed?.();
 			send(res, 200, answer.body);
@@ -349,23 +357,23 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 		[`POST ${INVITATION_PATHS.customerAccount}`]: async (req, res) => {
 			const { invitations, address } = invitationRequest(req);
 			const limited = await invitations.admit(address);
-			if (limited) return sendFailure(res, limited);
+			if (limited) return refuse(res, limited);
 			const body = await readInvitationJson(req, invitations, address);
 			const created = await invitations.createCustomer(address, body);
-			if (!created.ok) return sendFailure(res, created);
+			if (!created.ok) return refuse(res, created);
 			const { email, password, ...redemption } = created.body;
-			const signedIn = await accounts.signIn(email, password, address);
-			if (!signedIn.ok) return sendFailure(res, signedIn);
+			const admin = await accounts.signIn(email, password, address);
+			if (!admin.ok) return refuse(res, admin);
 			// The app lists its documents next, maybe through another process of a cluster.
 			await deps.indexed?.();
 			send(
 				res,
 				201,
 				{
-					...(await sessionBody(signedIn.account, signedIn.grant.accessExpiresAt)),
+					...(await sessionBody(admin.account, admin.grant.accessExpiresAt)),
 					redemption
 				} satisfies CustomerAccountAnswer,
-				{ 'Set-Cookie': sessionCookies(signedIn.grant, now(), isHttps(req, policy)) }
+				{ 'Set-Cookie': sessionCookies(admin.grant, now(), isHttps(req, policy)) }
 			);
 		},
 		'GET /health': (_req, res) => {
@@ -381,13 +389,13 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 		const route = routes[`${req.method} ${pathname}`];
 		if (!route) {
 			if (!pathname.startsWith('/api/')) return false;
-			sendError(res, 404, 'not_found', 'No such API endpoint.');
+			refuse(res, { status: 404, code: 'not_found' });
 			return true;
 		}
 		if (req.method === 'POST' && req.headers.origin !== undefined) {
 			// Browsers always send Origin on POST; a foreign one is a cross-site request.
 			if (!hasTrustedOrigin(req, policy)) {
-				sendFailure(res, { ok: false, status: 403, code: 'auth_origin_refused' });
+				refuse(res, { status: 403, code: 'auth_origin_refused' });
 				return true;
 			}
 		}
@@ -395,9 +403,9 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 			await route(req, res);
 		} catch (error) {
 			if (error instanceof BadRequest) {
-				sendFailure(res, { status: 400, code: 'auth_bad_request' });
+				refuse(res, { status: 400, code: 'auth_bad_request' });
 			} else if (error instanceof NoRoute) {
-				sendError(res, 404, 'not_found', 'No such API endpoint.');
+				refuse(res, { status: 404, code: 'not_found' });
 			} else {
 				throw error;
 			}

@@ -1,5 +1,5 @@
-// Enrollment routes (issue 7), JSON in and out like /api/auth; their contract is
-// src/lib/protocol/enrollment-api.ts:
+// Enrollment routes (issue 7), JSON in and out like /api/auth, refused with its `refuse` and
+// `signedIn` (api.ts); their contract is src/lib/protocol/enrollment-api.ts:
 //   POST /api/enrollment/work-account   "Create one": work account + org, then signed in (cookies)
 //   GET  /api/enrollment/work-account   the signed-in work account (indirect reseller global admin)
 //   POST /api/enrollment/pmc/sign-in    Partner Membership Center sign-in: links the MPN ID profiles
@@ -8,8 +8,7 @@
 //   GET  /api/mailbox                   the local outbox (program operators who review enrollment)
 //   GET  /api/pmc/profiles              the Partner Membership Center registry (same reviewers)
 //   POST /api/program/providers         adds an indirect provider (org, first admin, directory)
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RefusalBody } from '$lib/protocol/api-refusal';
+import type { IncomingMessage } from 'node:http';
 import {
 	ENROLLMENT_PATHS,
 	type MailboxAnswer,
@@ -21,13 +20,21 @@ import {
 	type WorkAccountAnswer
 } from '$lib/protocol/enrollment-api';
 import type { AccountService, Authenticated } from '../accounts/account-service.js';
-import type { EnrollmentService, Failure } from '../enrollment/enrollment-service.js';
+import type { EnrollmentService } from '../enrollment/enrollment-service.js';
 import type { Mailer } from '../enrollment/mailer.js';
 import type { PmcRegistry } from '../enrollment/pmc-registry.js';
 import type { ProviderOnboarding } from '../enrollment/provider-onboarding.js';
 import type { AccountRow } from '../store/account-store.js';
-import { readJson, send, type DescribedUser, type Route } from './api.js';
-import { ACCESS_COOKIE, parseCookies, sessionCookies } from './cookies.js';
+import {
+	readJson,
+	refuse,
+	send,
+	signedIn,
+	type DescribedUser,
+	type Refusal,
+	type Route
+} from './api.js';
+import { sessionCookies } from './cookies.js';
 import { clientAddress, isHttps, type OriginPolicy } from './origin.js';
 
 export interface EnrollmentApiDeps {
@@ -41,65 +48,28 @@ export interface EnrollmentApiDeps {
 	readonly now?: () => number;
 }
 
-function sendFailure(res: ServerResponse, failure: Failure): void {
-	const error: RefusalBody['error'] = {
-		code: failure.code,
-		message: failure.code,
-		...(failure.fields ? { fields: failure.fields } : {}),
-		...(failure.retryAfterSeconds === undefined
-			? {}
-			: { retryAfterSeconds: failure.retryAfterSeconds })
-	};
-	send(
-		res,
-		failure.status,
-		{ error } satisfies RefusalBody,
-		failure.retryAfterSeconds === undefined
-			? {}
-			: { 'Retry-After': String(failure.retryAfterSeconds) }
-	);
-}
-
 export function enrollmentRoutes(deps: EnrollmentApiDeps): Record<string, Route> {
 	const now = deps.now ?? Date.now;
 	const { accounts, enrollment } = deps;
 
-	async function signedIn(
-		req: IncomingMessage,
-		res: ServerResponse
-	): Promise<Authenticated | null> {
-		const auth = await accounts.authenticate(parseCookies(req.headers.cookie).get(ACCESS_COOKIE));
-		if (auth.ok && !auth.account.must_change_password) return auth;
-		send(res, auth.ok ? 403 : auth.status, {
-			error: auth.ok
-				? { code: 'auth_password_change_required', message: 'auth_password_change_required' }
-				: { code: auth.code, message: auth.code }
-		} satisfies RefusalBody);
-		return null;
-	}
-
-	async function reviewer(
-		req: IncomingMessage,
-		res: ServerResponse
-	): Promise<Authenticated | null> {
-		const auth = await signedIn(req, res);
-		if (!auth) return null;
-		if (await enrollment.isReviewer(auth.account)) return auth;
-		sendFailure(res, { ok: false, status: 403, code: 'enrollment_reviewer_only' });
-		return null;
+	/** A program operator who reviews enrollment, signed in (see `signedIn`), or the refusal. */
+	async function reviewer(req: IncomingMessage): Promise<Authenticated | Refusal> {
+		const auth = await signedIn(accounts, req);
+		if (!auth.ok || (await enrollment.isReviewer(auth.account))) return auth;
+		return { ok: false, status: 403, code: 'enrollment_reviewer_only' };
 	}
 
 	return {
 		[`POST ${ENROLLMENT_PATHS.workAccount}`]: async (req, res) => {
 			const body = await readJson(req);
 			const created = await enrollment.createWorkAccount(body, clientAddress(req, deps.policy));
-			if (!created.ok) return sendFailure(res, created);
+			if (!created.ok) return refuse(res, created);
 			const result = await accounts.signIn(
 				created.email,
 				created.password,
 				clientAddress(req, deps.policy)
 			);
-			if (!result.ok) return sendFailure(res, result);
+			if (!result.ok) return refuse(res, result);
 			const work = await enrollment.workAccountOf(result.account);
 			send(
 				res,
@@ -113,29 +83,29 @@ export function enrollmentRoutes(deps: EnrollmentApiDeps): Record<string, Route>
 			);
 		},
 		[`GET ${ENROLLMENT_PATHS.workAccount}`]: async (req, res) => {
-			const auth = await signedIn(req, res);
-			if (!auth) return;
+			const auth = await signedIn(accounts, req);
+			if (!auth.ok) return refuse(res, auth);
 			const work = await enrollment.workAccountOf(auth.account);
-			if (!work.ok) return sendFailure(res, work);
+			if (!work.ok) return refuse(res, work);
 			send(res, 200, { workAccount: work.workAccount } satisfies WorkAccountAnswer);
 		},
 		[`POST ${ENROLLMENT_PATHS.pmcSignIn}`]: async (req, res) => {
-			const auth = await signedIn(req, res);
-			if (!auth) return;
+			const auth = await signedIn(accounts, req);
+			if (!auth.ok) return refuse(res, auth);
 			const body = await readJson(req);
 			const result = await enrollment.signInPmc(
 				auth.account,
 				body,
 				clientAddress(req, deps.policy)
 			);
-			if (!result.ok) return sendFailure(res, result);
+			if (!result.ok) return refuse(res, result);
 			send(res, 200, { profiles: result.profiles } satisfies PmcSignInAnswer);
 		},
 		[`POST ${ENROLLMENT_PATHS.pmcProfile}`]: async (req, res) => {
-			const auth = await signedIn(req, res);
-			if (!auth) return;
+			const auth = await signedIn(accounts, req);
+			if (!auth.ok) return refuse(res, auth);
 			const result = await enrollment.chooseProfile(auth.account, await readJson(req));
-			if (!result.ok) return sendFailure(res, result);
+			if (!result.ok) return refuse(res, result);
 			send(res, 204, undefined);
 		},
 		[`POST ${ENROLLMENT_PATHS.verifyEmail}`]: async (req, res) => {
@@ -143,28 +113,30 @@ export function enrollmentRoutes(deps: EnrollmentApiDeps): Record<string, Route>
 				await readJson(req),
 				clientAddress(req, deps.policy)
 			);
-			if (!result.ok) return sendFailure(res, result);
+			if (!result.ok) return refuse(res, result);
 			send(res, 200, { verified: true } satisfies VerifyEmailAnswer);
 		},
 		[`GET ${ENROLLMENT_PATHS.mailbox}`]: async (req, res) => {
-			if (!(await reviewer(req, res))) return;
+			const auth = await reviewer(req);
+			if (!auth.ok) return refuse(res, auth);
 			send(res, 200, {
 				transport: deps.mailer.usesSmtp ? 'smtp' : 'outbox',
 				messages: deps.mailer.outbox()
 			} satisfies MailboxAnswer);
 		},
 		[`POST ${ENROLLMENT_PATHS.providers}`]: async (req, res) => {
-			const auth = await signedIn(req, res);
-			if (!auth) return;
+			const auth = await signedIn(accounts, req);
+			if (!auth.ok) return refuse(res, auth);
 			const result = await deps.providers.add(auth.account, await readJson(req));
-			if (!result.ok) return sendFailure(res, result);
+			if (!result.ok) return refuse(res, result);
 			send(res, 201, {
 				orgId: result.orgId,
 				adminEmail: result.adminEmail
 			} satisfies NewProviderAnswer);
 		},
 		[`GET ${ENROLLMENT_PATHS.pmcProfiles}`]: async (req, res) => {
-			if (!(await reviewer(req, res))) return;
+			const auth = await reviewer(req);
+			if (!auth.ok) return refuse(res, auth);
 			send(res, 200, { profiles: await deps.pmc.list() } satisfies PmcProfilesAnswer);
 		}
 	};
