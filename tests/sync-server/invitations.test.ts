@@ -402,6 +402,38 @@ describe('links that cannot be used', () => {
 		expect(missing.body.error?.code).toBe('invitation_token_invalid');
 	});
 
+	it('reads lookup and redeem bodies by their contract, refusing any other before the link is used', async () => {
+		const { token } = await h.invite();
+		const malformed = { code: 'auth_bad_request', message: 'The request is malformed.' };
+		for (const body of [
+			{ token, answer: 'accept' },
+			{ token, extra: true }
+		]) {
+			const answer = await h.post('lookup', body);
+			expect([answer.status, answer.body.error]).toEqual([400, malformed]);
+		}
+		const adatum = { email: 'admin@adatum.example' };
+		const extra = await h.post('redeem', { token, by: 'adatum' }, adatum);
+		expect([extra.status, extra.body.error]).toEqual([400, malformed]);
+		const maybe = await h.post('redeem', { token, answer: 'maybe' }, adatum);
+		expect([maybe.status, maybe.body.error]).toEqual([
+			400,
+			{
+				code: 'invitation_answer_required',
+				message: 'Say whether you accept or decline the invitation.'
+			}
+		]);
+		const mangled = await h.post('redeem', { token: 42 }, adatum);
+		expect([mangled.status, mangled.body.error]).toEqual([
+			400,
+			{ code: 'invitation_token_invalid', message: 'This is not a valid invitation link.' }
+		]);
+		// Sign-in is asked for before the body is read by its contract, as before.
+		expect((await h.post('redeem', { token: 42 })).status).toBe(401);
+		// None of them used the link.
+		expect((await h.post('lookup', { token })).status).toBe(200);
+	});
+
 	it('refuses an organization of the wrong kind, and one redeeming its own link', async () => {
 		const { token } = await h.invite();
 		for (const email of [
@@ -743,6 +775,21 @@ describe('rate limits and restarts', () => {
 			expect(redeem.status).toBe(429);
 			// Another address is not affected.
 			expect((await l.post('lookup', { token }, from('10.0.0.2'))).status).toBe(200);
+		} finally {
+			await limited.close();
+		}
+	});
+
+	it('charges a body its contract refuses as a guess, like an unreadable one', async () => {
+		const limited = await startTestServer({ limits: { invitationAttemptsPerMinute: 10 } });
+		try {
+			const l = harnessFor(() => limited);
+			const { token } = await l.invite();
+			// Two guesses (5 each) spend 10, though the link is a real one.
+			expect((await l.post('lookup', { token, extra: true })).status).toBe(400);
+			expect((await l.post('lookup', { token, answer: 'accept' })).status).toBe(400);
+			const refused = await l.post('lookup', { token });
+			expect([refused.status, refused.body.error?.code]).toEqual([429, 'invitation_rate_limited']);
 		} finally {
 			await limited.close();
 		}

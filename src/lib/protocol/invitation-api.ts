@@ -1,7 +1,7 @@
 // The invitation links' HTTP endpoints (`/api/invitations/*`), one contract each: the request and
-// the answer as zod schemas both sides use. The server types its answers with them and reads the
-// new customer account's form with its schema; the app parses what comes back with them. Refusals
-// are the API's usual `{ error: { code, fields?, retryAfterSeconds? } }`.
+// the answer as zod schemas both sides use. The server reads every request with them and types its
+// answers with them; the app parses what comes back with them. Refusals are the API's usual
+// `{ error: { code, message, fields?, retryAfterSeconds? } }` (api-refusal).
 import { z } from 'zod';
 import * as f from '$lib/domain/event-fields';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '$lib/domain/password-policy';
@@ -15,7 +15,30 @@ export const INVITATION_PATHS = {
 	customerAccount: '/api/invitations/customer-account'
 } as const;
 
-/** POST lookup `{ token }`, no sign-in (the token is the capability): who sent it, until when. */
+/**
+ * A link's token: base64url of at least 128 random bits (22 characters; the app makes 32 bytes, 43
+ * characters). Anything else was mangled on the way, and is refused as `invitation_token_invalid`
+ * (400), what a guess costs.
+ */
+export const invitationToken = z
+	.string('invitation_token_invalid')
+	.regex(/^[A-Za-z0-9_-]{22,128}$/, 'invitation_token_invalid');
+
+/** POST lookup, no sign-in (the token is the capability). */
+export const lookupRequest = z.strictObject({ token: invitationToken });
+export type LookupRequest = z.infer<typeof lookupRequest>;
+
+/**
+ * POST redeem (signed in): a reseller's user sends the token; a customer's user the token and their
+ * answer (a customer link without one is refused as `invitation_answer_required`, 400).
+ */
+export const redeemRequest = z.strictObject({
+	token: invitationToken,
+	answer: z.enum(CUSTOMER_ANSWERS, 'invitation_answer_required').optional()
+});
+export type RedeemRequest = z.infer<typeof redeemRequest>;
+
+/** The answer of lookup: who sent the link, until when it works. */
 export const lookupAnswer = z.object({
 	invitationId: z.string(),
 	kind: z.enum(INVITATION_KINDS),
@@ -28,7 +51,7 @@ export const lookupAnswer = z.object({
 });
 export type LookupAnswer = z.infer<typeof lookupAnswer>;
 
-/** POST redeem `{ token }` by a reseller's user: the partnership document it opened. */
+/** The answer of redeem by a reseller's user: the partnership document it opened. */
 export const resellerRedeemAnswer = z.object({
 	document: z.string(),
 	providerId: z.string(),
@@ -36,7 +59,7 @@ export const resellerRedeemAnswer = z.object({
 });
 export type ResellerRedeemAnswer = z.infer<typeof resellerRedeemAnswer>;
 
-/** POST redeem `{ token, answer }` by a customer's user: the relationship it answered. */
+/** The answer of redeem by a customer's user: the relationship it answered. */
 export const customerRedeemAnswer = z.object({
 	document: z.string(),
 	customerId: z.string(),
@@ -49,7 +72,7 @@ export type CustomerRedeemAnswer = z.infer<typeof customerRedeemAnswer>;
 
 /** POST customer-account: a customer account made from a customer link, the company and its admin. */
 export const customerAccountRequest = z.strictObject({
-	token: z.string(),
+	token: invitationToken,
 	company: z.strictObject({
 		legalName: f.name,
 		domain: f.workAccountTenant.shape.domain,

@@ -3,6 +3,7 @@
 // cookies, errors as `{ error: { code, message, retryAfterSeconds?, fields? } }`
 // (protocol/api-refusal.ts), sent by `refuse` for every route (enrollment's too). Also /health.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
 import type {
 	AccountService,
 	AuthFailure,
@@ -21,8 +22,18 @@ import {
 	type SessionAnswer,
 	type SessionUser
 } from '$lib/protocol/auth-api';
-import { INVITATION_PATHS, type CustomerAccountAnswer } from '$lib/protocol/invitation-api';
-import type { AuthCode, EnrollmentCode, InvitationCode } from '../codes.js';
+import {
+	INVITATION_PATHS,
+	lookupRequest,
+	redeemRequest,
+	type CustomerAccountAnswer
+} from '$lib/protocol/invitation-api';
+import {
+	INVITATION_CODES,
+	type AuthCode,
+	type EnrollmentCode,
+	type InvitationCode
+} from '../codes.js';
 import type { InvitationService } from '../invitations/invitation-service.js';
 import type { AccountRow } from '../store/storage.js';
 import { BASE_SECURITY_HEADERS } from './app-static.js';
@@ -259,6 +270,25 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 		}
 	}
 
+	/**
+	 * A body read as its contract says, or its refusal (400, costing a guess like an unreadable
+	 * one): a malformed token or answer by the contract's own code (`invitation_token_invalid`,
+	 * `invitation_answer_required`), anything else as a bad request.
+	 */
+	async function invitationBody<T>(
+		schema: z.ZodType<T>,
+		body: Record<string, unknown>,
+		invitations: InvitationService,
+		address: string
+	): Promise<{ ok: true; data: T } | Refusal> {
+		const parsed = schema.safeParse(body);
+		if (parsed.success) return { ok: true, data: parsed.data };
+		await invitations.charge(address, true);
+		const said = parsed.error.issues[0]?.message;
+		const code = INVITATION_CODES.find((known) => known === said) ?? 'auth_bad_request';
+		return { ok: false, status: 400, code };
+	}
+
 	const routes: Record<string, Route> = {
 		...deps.routes,
 		[`POST ${AUTH_PATHS.signIn}`]: async (req, res) => {
@@ -330,8 +360,10 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 			const { invitations, address } = invitationRequest(req);
 			const limited = await invitations.admit(address);
 			if (limited) return refuse(res, limited);
-			const body = await readInvitationJson(req, invitations, address);
-			const answer = await invitations.lookup(address, body.token);
+			const raw = await readInvitationJson(req, invitations, address);
+			const body = await invitationBody(lookupRequest, raw, invitations, address);
+			if (!body.ok) return refuse(res, body);
+			const answer = await invitations.lookup(address, body.data.token);
 			if (!answer.ok) return refuse(res, answer);
 			send(res, 200, answer.body);
 		},
@@ -339,14 +371,16 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 			const { invitations, address } = invitationRequest(req);
 			const limited = await invitations.admit(address);
 			if (limited) return refuse(res, limited);
-			const body = await readInvitationJson(req, invitations, address);
+			const raw = await readInvitationJson(req, invitations, address);
 			const auth = await signedIn(accounts, req);
 			if (!auth.ok) {
 				await invitations.charge(address, false);
 				return refuse(res, auth);
 			}
+			const body = await invitationBody(redeemRequest, raw, invitations, address);
+			if (!body.ok) return refuse(res, body);
 			const viewer = { userId: auth.account.id, orgId: auth.account.org_id };
-			const answer = await invitations.redeem(address, body.token, viewer, body.answer);
+			const answer = await invitations.redeem(address, body.data.token, viewer, body.data.answer);
 			if (!answer.ok) return refuse(res, answer);
 			// The app lists its documents next, maybe through another process of a cluster.
 			await deps.indexed?.();

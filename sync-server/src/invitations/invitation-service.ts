@@ -26,7 +26,6 @@ import {
 import {
 	customerAnswerDocuments,
 	customerAnswerRefusal,
-	CUSTOMER_ANSWERS,
 	decideCustomerAnswer,
 	decideResellerRedemption,
 	NEW_CUSTOMER_ROLES,
@@ -48,6 +47,7 @@ import { WindowBudget, type AddressBudget, type BudgetSettings } from '../window
 import type { InvitationIndex } from './invitation-index.js';
 import {
 	customerAccountRequest,
+	invitationToken,
 	type CustomerRedeemAnswer,
 	type LookupAnswer,
 	type ResellerRedeemAnswer
@@ -68,12 +68,6 @@ export const DEFAULT_INVITATION_LIMITS: InvitationLimits = {
 	failureCost: 5,
 	maxEntries: 100_000
 };
-
-/**
- * A link token as the app makes it: base64url of at least 128 random bits (22 characters; the app
- * uses 32 bytes, 43 characters). Anything else was mangled on the way.
- */
-export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22,128}$/;
 
 /** The hash an `invitation.created` event carries: hex SHA-256 of the token's UTF-8 bytes. */
 export function invitationTokenHash(token: string): string {
@@ -187,7 +181,7 @@ export class InvitationService {
 	}
 
 	/** Who sent a link and until when it works (no sign-in: the token is the capability). */
-	async lookup(address: string, token: unknown): Promise<InvitationAnswer<LookupAnswer>> {
+	async lookup(address: string, token: string): Promise<InvitationAnswer<LookupAnswer>> {
 		const found = await this.#find(token);
 		await this.charge(address, isGuess(found));
 		if (!('invitation' in found)) return found;
@@ -220,19 +214,19 @@ export class InvitationService {
 	 */
 	async redeem(
 		address: string,
-		token: unknown,
+		token: string,
 		viewer: Viewer,
-		answer?: unknown
+		answer?: CustomerAnswer
 	): Promise<InvitationAnswer<ResellerRedeemAnswer | CustomerRedeemAnswer>> {
 		const found = await this.#find(token);
 		await this.charge(address, isGuess(found));
 		if (!('invitation' in found)) return found;
 		if (isCustomerInvitation(found.invitation.kind)) {
-			if (!CUSTOMER_ANSWERS.includes(answer as CustomerAnswer)) {
+			if (answer === undefined) {
 				return { ok: false, status: 400, code: 'invitation_answer_required' };
 			}
 			const actor = await this.#registry.currentActorOf(viewer);
-			return this.#answerCustomer(found, actor, answer as CustomerAnswer, null);
+			return this.#answerCustomer(found, actor, answer, null);
 		}
 		const redeemerOrgId = viewer.orgId;
 		// The redeemer's org and roles are read once, before the inviter's and the partnership's
@@ -601,8 +595,9 @@ export class InvitationService {
 
 	/** The one pending-or-closed invitation this token opens, or why there is none. */
 	async #find(token: unknown): Promise<Found | InvitationFailure> {
-		if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return TOKEN_INVALID;
-		const tokenHash = invitationTokenHash(token);
+		const shaped = invitationToken.safeParse(token);
+		if (!shaped.success) return TOKEN_INVALID;
+		const tokenHash = invitationTokenHash(shaped.data);
 		const matches: Found[] = [];
 		for (const entry of await this.#index.find(tokenHash)) {
 			const state = await this.#registry.current({ kind: 'org', orgId: entry.orgId });
