@@ -16,6 +16,7 @@ export interface Metrics {
 	readonly validatorRestarts: Counter;
 	readonly compactions: Counter;
 	readonly signIns: Counter<'result'>;
+	readonly documentLists: Counter<'scope'>;
 }
 
 export function createMetrics(defaultMetrics = true): Metrics {
@@ -76,6 +77,12 @@ export function createMetrics(defaultMetrics = true): Metrics {
 			name: 'tiertwo_auth_sign_ins_total',
 			help: 'Sign-in attempts by result',
 			labelNames: ['result'],
+			registers
+		}),
+		documentLists: new Counter({
+			name: 'tiertwo_sync_document_lists_total',
+			help: 'Channel document lists decided: whole, or in the documents an access change reached',
+			labelNames: ['scope'],
 			registers
 		})
 	};

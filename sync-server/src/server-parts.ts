@@ -90,11 +90,11 @@ export async function startStorage(
 
 /**
  * Accounts, the documents (with their validation worker) and the websocket hub, and what the other
- * processes of a cluster tell them through the bus. `documentsFor` is each viewer's listing.
+ * processes of a cluster tell them through the bus. `listing` is each viewer's listing.
  */
 export function startSync(
 	{ config, options, log, metrics, storage, bus }: Core,
-	documentsFor: HubDeps['documentsFor']
+	listing: HubDeps['listing']
 ) {
 	const accounts = new AccountService(storage.accounts, {
 		hashLogN: config.passwordHashLogN,
@@ -128,7 +128,7 @@ export function startSync(
 		metrics,
 		log,
 		limits: config.limits,
-		documentsFor
+		listing
 	});
 	bus?.listen({
 		update: (name, seq, update) => {

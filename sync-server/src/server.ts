@@ -68,7 +68,10 @@ export async function startServer(
 	const { storage, bus } = await startStorage(config, log);
 	const core: Core = { config, options, log, metrics, storage, bus };
 	// Channels are sent the same list, and again whenever it changes.
-	const sync = startSync(core, (viewer) => services.listing.documentsFor(viewer));
+	const sync = startSync(core, {
+		documentsFor: (viewer) => services.listing.documentsFor(viewer),
+		documentsAmong: (viewer, names) => services.listing.documentsAmong(viewer, names)
+	});
 	let publicUrl = config.publicUrl;
 	const services = startServices(core, sync, () => publicUrl);
 	const { demoSignIns, addDemoCustomers } = await seedWorkspace(core, sync, services);

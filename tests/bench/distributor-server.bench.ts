@@ -4,8 +4,9 @@
 // a new device does; then a writer changes customers (BENCH_DEVICE_WRITES, one every 50 ms) and
 // every device that lists them hears the change. Prints the server's resident memory and CPU time
 // at each step, the time until every device had its list and summaries, and how long after a
-// write each device heard of it (p50/p95). Devices hold their channel, not their documents: a
-// device opens a document only to sync it (see sync-engine.ts), so nothing here opens them all.
+// write each device heard of it (p50/p95), and what one access change (a user's new role) costs
+// the server. Devices hold their channel, not their documents: a device opens a document only to
+// sync it (see sync-engine.ts), so nothing here opens them all.
 import { readFileSync } from 'node:fs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -211,6 +212,60 @@ try {
 	print('devices_change_not_heard', missed, `of ${written.size * DEVICES} (device, change) pairs`);
 	print('devices_server_cpu_writes', afterWrites.cpuSeconds - cpuWrites, 's CPU during the writes');
 	print('devices_server_rss_end', afterWrites.rssMiB, 'MiB');
+
+	// An access change: Contoso's admin makes its sales agent a billing admin, who reads no customer.
+	// Roles live in the org document, so Contoso's devices decide their whole lists again;
+	// Northwind's, which list Contoso's org document, decide theirs in the documents the change
+	// reached. The server's CPU until it is quiet again, and the lists decided, by scope.
+	const lists = async () => {
+		const text = await (await fetch(`${server.url}/metrics`)).text();
+		const count = (scope: string) =>
+			Number(
+				new RegExp(`^tiertwo_sync_document_lists_total\\{scope="${scope}"\\} (\\d+)`, 'm').exec(
+					text
+				)?.[1] ?? 0
+			);
+		return { whole: count('whole'), changed: count('changed') };
+	};
+	const org = await openSynced('org/contoso');
+	const listsBefore = await lists();
+	const cpuAccess = processStats(pid).cpuSeconds;
+	const beforeRoles = Y.encodeStateVector(org);
+	org.getArray('log').push([
+		{
+			id: crypto.randomUUID(),
+			type: 'user.rolesChanged',
+			at: clock.now(Date.now()),
+			by: { userId: writer.userId, orgId: 'contoso' },
+			payload: { userId: 'contoso-sales', roles: ['billingAdmin'] }
+		}
+	]);
+	const roleUpdate = encoding.createEncoder();
+	encoding.writeVarUint(roleUpdate, 0);
+	syncProtocol.writeUpdate(roleUpdate, Y.encodeStateAsUpdate(org, beforeRoles));
+	socket.send(encodeDocFrame('org/contoso', encoding.toUint8Array(roleUpdate)));
+	const changedAt = performance.now();
+	// Quiet: under 0.05 s of CPU in each of two 250 ms steps (at most a minute).
+	let quietSteps = 0;
+	let lastCpu = processStats(pid).cpuSeconds;
+	while (quietSteps < 2 && performance.now() - changedAt < 60_000) {
+		await new Promise((resolve) => setTimeout(resolve, 250));
+		const cpu = processStats(pid).cpuSeconds;
+		quietSteps = cpu - lastCpu < 0.05 ? quietSteps + 1 : 0;
+		lastCpu = cpu;
+	}
+	const quietMs = performance.now() - changedAt - 500;
+	const listsAfter = await lists();
+	print(
+		'devices_access_change_lists',
+		listsAfter.whole - listsBefore.whole + listsAfter.changed - listsBefore.changed,
+		`decided (${listsAfter.whole - listsBefore.whole} whole, ${listsAfter.changed - listsBefore.changed} in the changed documents)`
+	);
+	print(
+		'devices_server_cpu_access_change',
+		processStats(pid).cpuSeconds - cpuAccess,
+		`s CPU after one role change, busy for ${Math.round(quietMs)} ms`
+	);
 	socket.close();
 	for (const device of devices) device.ws.close();
 } finally {

@@ -458,6 +458,58 @@ describe('the channel', () => {
 		);
 		expect((await foreign.closed).code).toBe(1006);
 	});
+
+	// Last of this server's tests: it ends the demo's Northwind–Contoso partnership.
+	it('decides a list again in the documents an access change reached, not whole: the provider loses the reseller’s org document when the partnership ends', async () => {
+		// Summed over every instance (a cluster's channels land on either).
+		const lists = async () => {
+			let whole = 0;
+			let changed = 0;
+			for (const server of t.servers) {
+				const { values } = await server.metrics.documentLists.get();
+				for (const { labels, value } of values) {
+					if (labels.scope === 'whole') whole += value;
+					else if (labels.scope === 'changed') changed += value;
+				}
+			}
+			return { whole, changed };
+		};
+		const provider = await channelOf('admin@northwind.example');
+		await waitFor(
+			() => provider.listed?.some((d) => d.name === 'org/contoso') === true,
+			5000,
+			'the reseller’s org document listed'
+		);
+		const before = await lists();
+		const pushes = provider.controls.length;
+		const reseller = t.provider(
+			'partnership/northwind/contoso',
+			await t.signIn('admin@contoso.example')
+		);
+		await waitForSync(reseller);
+		reseller.doc.getArray('log').push([event('partnership.ended', CONTOSO_ADMIN, {})]);
+		await provider.expectControl(
+			(c) =>
+				c.type === 'documents' &&
+				!c.documents.some((d) => d.name === 'org/contoso') &&
+				c.documents.some((d) => d.name === 'partnership/northwind/contoso' && d.access === 'read'),
+			'unlisted, the partnership read-only',
+			pushes
+		);
+		const after = await lists();
+		expect(after.changed).toBeGreaterThan(before.changed);
+		expect(after.whole).toBe(before.whole);
+		// What it was sent is what a whole list says now.
+		const response = await fetch(`${t.url}/api/auth/documents`, {
+			headers: { cookie: (await t.signIn('admin@northwind.example')).cookie }
+		});
+		const { documents } = (await response.json()) as { documents: ListedDocument[] };
+		const byName = (list: readonly ListedDocument[]) =>
+			list.map((d) => `${d.name} ${d.access}`).sort();
+		expect(byName(provider.listed ?? [])).toEqual(byName(documents));
+		reseller.destroy();
+		provider.terminate();
+	});
 });
 
 describe('channel limits', () => {

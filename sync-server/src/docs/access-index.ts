@@ -147,6 +147,26 @@ export class AccessIndex {
 		return (await this.#store.count()) === 0;
 	}
 
+	/**
+	 * Of `names`, each one this user may open now with their own access, or null: decided as
+	 * `documentsFor` decides it, for a list that changed in these documents only.
+	 */
+	async documentsAmong(
+		viewer: Viewer,
+		names: readonly string[]
+	): Promise<Map<string, ListedDocument | null>> {
+		const found = new Map<string, ListedDocument | null>();
+		for (const name of new Set(names)) {
+			found.set(name, null);
+			if (!(await this.#store.forDocument(name)).has(viewer.orgId)) continue;
+			const live = await this.#registry.get(name);
+			if (!live) continue;
+			const access = await this.#registry.accessFor(live, viewer);
+			if (access !== 'none') found.set(name, { name, access, ...live.version() });
+		}
+		return found;
+	}
+
 	/** Every document this user may open now, with their own access. */
 	async documentsFor(viewer: Viewer): Promise<ListedDocument[]> {
 		const listed: ListedDocument[] = [];

@@ -91,6 +91,12 @@ export class ListingUpkeep {
 		return this.#deps.index.documentsFor(viewer);
 	}
 
+	/** Of `names`, each one a user may open, with their access (null: not), as `documentsFor`. */
+	async documentsAmong(viewer: Viewer, names: readonly string[]) {
+		await this.settled();
+		return this.#deps.index.documentsAmong(viewer, names);
+	}
+
 	#refresh(): Promise<void> {
 		this.#timer = null;
 		const stale = [...this.#stale];

@@ -54,6 +54,8 @@ export interface ChannelHost {
 	): Promise<SyncConnection | ChannelRefusal | null>;
 	/** every document the viewer may open now (what `GET /api/auth/documents` answers) */
 	documents(): Promise<readonly ListedDocument[]>;
+	/** of `names`, each one the viewer may open now, or null: the list's change in them alone */
+	documentsAmong(names: readonly string[]): Promise<ReadonlyMap<string, ListedDocument | null>>;
 	/** the list summaries of these documents the viewer may open now (the others are left out) */
 	summaries(names: readonly string[]): Promise<readonly DocumentSummary[]>;
 }
@@ -87,9 +89,12 @@ export class SyncChannel {
 	readonly #bytes: Bucket;
 	#open = true;
 	#alive = true;
-	/** the document list last sent (JSON), and its names */
+	/** the document list last sent (JSON), and its entries by name (null until the first) */
 	#listed: string | null = null;
-	#listedNames = new Set<string>();
+	#entries: ReadonlyMap<string, ListedDocument> | null = null;
+	/** what the next list is decided in: the whole list, or these documents */
+	#wholeList = true;
+	readonly #listChanges = new Set<string>();
 	#listTimer: NodeJS.Timeout | null = null;
 	#listing: Promise<void> = Promise.resolve();
 	/** listed documents changed since the last notice, newest version of each */
@@ -129,7 +134,7 @@ export class SyncChannel {
 
 	/** Whether the document list last sent named `name`. */
 	lists(name: string): boolean {
-		return this.#listedNames.has(name);
+		return this.#entries?.has(name) === true;
 	}
 
 	/** Sends the viewer's document list, as the channel's opening. */
@@ -137,9 +142,16 @@ export class SyncChannel {
 		this.#pushDocuments();
 	}
 
-	/** The viewer's list may have changed: sent again shortly, if it did. */
-	refreshDocuments(): void {
-		if (!this.#open || this.#listTimer) return;
+	/**
+	 * The viewer's list may have changed, in documents `names` (null: anywhere): it is decided
+	 * again in those, or whole, and sent shortly, if it changed. At a distributor's size deciding
+	 * the whole list reads every customer's document, so a change in a few decides a few.
+	 */
+	refreshDocuments(names: readonly string[] | null = null): void {
+		if (!this.#open) return;
+		if (names === null) this.#wholeList = true;
+		else for (const name of names) this.#listChanges.add(name);
+		if (this.#listTimer) return;
 		this.#listTimer = setTimeout(() => {
 			this.#listTimer = null;
 			this.#pushDocuments();
@@ -167,7 +179,7 @@ export class SyncChannel {
 
 	/** Answers a request for summaries of listed documents (others are not answered at all). */
 	#summarize(names: readonly string[]): void {
-		const listed = names.filter((name) => this.#listedNames.has(name));
+		const listed = names.filter((name) => this.lists(name));
 		this.#summarizing = this.#summarizing
 			.then(async () => {
 				if (!this.#open) return;
@@ -181,11 +193,29 @@ export class SyncChannel {
 		this.#listing = this.#listing
 			.then(async () => {
 				if (!this.#open) return;
-				const documents = await this.#host.documents();
+				const previous = this.#entries;
+				const whole = this.#wholeList || previous === null;
+				const names = [...this.#listChanges];
+				this.#wholeList = false;
+				this.#listChanges.clear();
+				let entries: Map<string, ListedDocument>;
+				if (whole) {
+					const documents = await this.#host.documents();
+					entries = new Map(documents.map((document) => [document.name, document]));
+				} else {
+					if (names.length === 0) return;
+					entries = new Map(previous);
+					for (const [name, entry] of await this.#host.documentsAmong(names)) {
+						if (entry) entries.set(name, entry);
+						else entries.delete(name);
+					}
+				}
+				if (!this.#open) return;
+				this.#entries = entries;
+				const documents = [...entries.values()];
 				const listed = JSON.stringify(documents);
-				if (!this.#open || listed === this.#listed) return;
+				if (listed === this.#listed) return;
 				this.#listed = listed;
-				this.#listedNames = new Set(documents.map((document) => document.name));
 				this.#control({ type: 'documents', documents });
 			})
 			.catch((error: unknown) => this.#log.error({ err: error }, 'document list push failed'));

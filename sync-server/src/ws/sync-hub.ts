@@ -20,6 +20,8 @@ import {
 	type ListedDocument
 } from '$lib/protocol/channel';
 import { summaryRows } from '$lib/db/read-models/summary';
+import { documentName, parseDocumentName } from '$lib/domain/documents';
+import { accessGrants } from '$lib/flows/documents/access';
 import { DocumentSocket } from './document-socket.js';
 import { SyncChannel, type ChannelHost, type ChannelLimits } from './sync-channel.js';
 import {
@@ -46,8 +48,19 @@ export interface HubDeps {
 	readonly metrics: Metrics;
 	readonly log: Logger;
 	readonly limits: HubLimits;
+	/** what each user may open, as the listing index decides it */
+	readonly listing: HubListing;
+}
+
+/** The listing index, as the hub's channels read it. */
+export interface HubListing {
 	/** every document the user may open, with their access (what `GET /api/auth/documents` lists) */
-	readonly documentsFor: (viewer: Viewer) => Promise<readonly ListedDocument[]>;
+	documentsFor(viewer: Viewer): Promise<readonly ListedDocument[]>;
+	/** of `names`, each one the user may open, with their access, or null */
+	documentsAmong(
+		viewer: Viewer,
+		names: readonly string[]
+	): Promise<ReadonlyMap<string, ListedDocument | null>>;
 }
 
 interface Viewer {
@@ -370,7 +383,7 @@ export class SyncHub {
 
 	/** A channel: signed in once here, then each document decided as its own upgrade would be. */
 	#acceptChannel(ws: WebSocket, signedIn: Refusal | SignedIn, address: string): boolean {
-		const { limits, log, documentsFor } = this.#deps;
+		const { limits, log, listing } = this.#deps;
 		if (!signedIn.ok) {
 			ws.close(signedIn.code, signedIn.reason);
 			return false;
@@ -388,7 +401,14 @@ export class SyncHub {
 				if (!wanted() || !channel.open) return null;
 				return this.#connect(transport, signedIn, opened, address, acknowledges, () => {});
 			},
-			documents: () => documentsFor(viewer),
+			documents: () => {
+				this.#deps.metrics.documentLists.inc({ scope: 'whole' });
+				return listing.documentsFor(viewer);
+			},
+			documentsAmong: (names) => {
+				this.#deps.metrics.documentLists.inc({ scope: 'changed' });
+				return listing.documentsAmong(viewer, names);
+			},
 			summaries: (names) => this.#summaries(viewer, names)
 		};
 		const channel = new SyncChannel(
@@ -481,13 +501,15 @@ export class SyncHub {
 	refreshLists(change: AccessChange): void {
 		if (this.#channels.size === 0) return;
 		const orgs = new Set(change.orgs);
+		const reached = changedListing(change);
 		for (const channel of this.#channels) {
 			if (
 				change.anyOrg ||
 				orgs.has(channel.orgId) ||
 				change.names.some((name) => channel.lists(name))
 			) {
-				channel.refreshDocuments();
+				const own = documentName({ kind: 'org', orgId: channel.orgId });
+				channel.refreshDocuments(reached && !reached.includes(own) ? reached : null);
 			}
 		}
 	}
@@ -523,4 +545,21 @@ export class SyncHub {
 async function orgNameOf(registry: DocumentRegistry, orgId: string): Promise<string> {
 	const org = await registry.projection({ kind: 'org', orgId });
 	return org?.kind === 'org' && org.org ? org.org.legalName : orgId;
+}
+
+/**
+ * The documents whose listing an access change can alter, for a list that is re-decided in them
+ * alone: the changed ones and those that looked at them (as the listing index refreshes them), and
+ * what a partnership grants (its reseller's org document, to the provider). Null: any document
+ * (a change that could reach every org, or new orgs). A channel's own org document holds its users'
+ * roles and its standing, so a change to it re-decides that channel's whole list.
+ */
+export function changedListing(change: AccessChange): string[] | null {
+	if (change.anyOrg || change.names.length === 0) return null;
+	const names = new Set(change.names);
+	for (const name of change.names) {
+		const ref = parseDocumentName(name);
+		for (const grant of ref ? accessGrants(ref) : []) names.add(documentName(grant.ref));
+	}
+	return [...names];
 }
