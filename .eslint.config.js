@@ -5,6 +5,29 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
 
+/**
+ * What code shared by the app and the sync server (the domain, the workflows, the wire formats and
+ * HTTP contracts) may not import: the app's storage, sync, UI and page parts, the server, the
+ * frameworks and Node.
+ */
+const APP_OR_SERVER = [
+	'$lib/db/*',
+	'$lib/sync/*',
+	'$lib/ui/*',
+	'$lib/views/*',
+	'$lib/i18n/*',
+	'$app/*',
+	'**/db/*',
+	'**/sync/*',
+	'**/ui/*',
+	'**/views/*',
+	'**/sync-server/**',
+	'svelte',
+	'svelte/*',
+	'dexie',
+	'node:*'
+];
+
 export default ts.config(
 	{
 		ignores: [
@@ -45,21 +68,7 @@ export default ts.config(
 				{
 					patterns: [
 						{
-							group: [
-								'$lib/db/*',
-								'$lib/sync/*',
-								'$lib/ui/*',
-								'$lib/i18n/*',
-								'$app/*',
-								'**/db/*',
-								'**/sync/*',
-								'**/ui/*',
-								'**/sync-server/**',
-								'svelte',
-								'svelte/*',
-								'dexie',
-								'node:*'
-							],
+							group: APP_OR_SERVER,
 							message:
 								'src/lib/domain and src/lib/flows are pure: pass what they need in, do not import it.'
 						}
@@ -78,23 +87,7 @@ export default ts.config(
 				{
 					patterns: [
 						{
-							group: [
-								'$lib/db/*',
-								'$lib/sync/*',
-								'$lib/ui/*',
-								'$lib/views/*',
-								'$lib/i18n/*',
-								'$app/*',
-								'**/db/*',
-								'**/sync/*',
-								'**/ui/*',
-								'**/views/*',
-								'**/sync-server/**',
-								'svelte',
-								'svelte/*',
-								'dexie',
-								'node:*'
-							],
+							group: APP_OR_SERVER,
 							message:
 								'src/lib/protocol is shared by the app and the server: it imports neither side.'
 						}

@@ -169,28 +169,32 @@ try {
 			syncProtocol.writeSyncStep1(step1, doc);
 			socket.send(encodeDocFrame(name, encoding.toUint8Array(step1)));
 		});
-	for (let n = 0; n < WRITES; n += 1) {
-		const name = `customer/${demoCustomer((n * 37) % DOCUMENTS).customerId}`;
-		const doc = await openSynced(name);
+	/** Appends an event by Contoso's admin to a synced document and sends the update. */
+	const append = (name: string, doc: Y.Doc, type: string, payload: object) => {
 		const before = Y.encodeStateVector(doc);
 		doc.getArray('log').push([
 			{
 				id: crypto.randomUUID(),
-				type: 'tenantUser.added',
+				type,
 				at: clock.now(Date.now()),
 				by: { userId: writer.userId, orgId: 'contoso' },
-				payload: {
-					tenantUserId: crypto.randomUUID(),
-					displayName: `Bench ${n}`,
-					userName: `bench-${n}@example.com`
-				}
+				payload
 			}
 		]);
 		const encoder = encoding.createEncoder();
 		encoding.writeVarUint(encoder, 0);
 		syncProtocol.writeUpdate(encoder, Y.encodeStateAsUpdate(doc, before));
-		written.set(name, performance.now());
 		socket.send(encodeDocFrame(name, encoding.toUint8Array(encoder)));
+	};
+	for (let n = 0; n < WRITES; n += 1) {
+		const name = `customer/${demoCustomer((n * 37) % DOCUMENTS).customerId}`;
+		const doc = await openSynced(name);
+		written.set(name, performance.now());
+		append(name, doc, 'tenantUser.added', {
+			tenantUserId: crypto.randomUUID(),
+			displayName: `Bench ${n}`,
+			userName: `bench-${n}@example.com`
+		});
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		socket.send(encodeControl({ type: 'close', doc: name }));
 		docs.delete(name);
@@ -230,20 +234,10 @@ try {
 	const org = await openSynced('org/contoso');
 	const listsBefore = await lists();
 	const cpuAccess = processStats(pid).cpuSeconds;
-	const beforeRoles = Y.encodeStateVector(org);
-	org.getArray('log').push([
-		{
-			id: crypto.randomUUID(),
-			type: 'user.rolesChanged',
-			at: clock.now(Date.now()),
-			by: { userId: writer.userId, orgId: 'contoso' },
-			payload: { userId: 'contoso-sales', roles: ['billingAdmin'] }
-		}
-	]);
-	const roleUpdate = encoding.createEncoder();
-	encoding.writeVarUint(roleUpdate, 0);
-	syncProtocol.writeUpdate(roleUpdate, Y.encodeStateAsUpdate(org, beforeRoles));
-	socket.send(encodeDocFrame('org/contoso', encoding.toUint8Array(roleUpdate)));
+	append('org/contoso', org, 'user.rolesChanged', {
+		userId: 'contoso-sales',
+		roles: ['billingAdmin']
+	});
 	const changedAt = performance.now();
 	// Quiet: under 0.05 s of CPU in each of two 250 ms steps (at most a minute).
 	let quietSteps = 0;

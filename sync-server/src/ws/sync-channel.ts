@@ -218,7 +218,11 @@ export class SyncChannel {
 				this.#listed = listed;
 				this.#control({ type: 'documents', documents });
 			})
-			.catch((error: unknown) => this.#log.error({ err: error }, 'document list push failed'));
+			.catch((error: unknown) => {
+				// What it was to decide is not lost: the next change decides the whole list.
+				this.#wholeList = true;
+				this.#log.error({ err: error }, 'document list push failed');
+			});
 	}
 
 	/** Ends the whole channel (every document in it with it). */
