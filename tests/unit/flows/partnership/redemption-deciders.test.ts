@@ -19,7 +19,7 @@ import {
 	type NewCustomerOrg,
 	type ResellerRedemption
 } from '$lib/flows/partnership/redemption-deciders';
-import { DAY, HASH, SYSTEM, T0 } from '../factories';
+import { DAY, HASH, SYSTEM, T0 } from '../../factories';
 import {
 	CUSTOMER,
 	customerAdmin,
@@ -31,7 +31,7 @@ import {
 	providerAdmin,
 	RESELLER,
 	resellerAdmin
-} from './scenarios';
+} from '../scenarios';
 
 const SYSTEM_ACTOR: Actor = { ...SYSTEM, roles: [] };
 

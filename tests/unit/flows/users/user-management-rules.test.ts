@@ -6,8 +6,8 @@ import { orgUserRows } from '$lib/db/read-models/org-users';
 import type { OrgDocumentState } from '$lib/flows/documents/document-state';
 import { losesLastGlobalAdmin } from '$lib/flows/users/org-queries';
 import { checkAppend } from '$lib/flows/documents/append-gate';
-import { SYSTEM, userAdded } from '../factories';
-import { orgLog, project, PROVIDER, providerAdmin } from './scenarios';
+import { SYSTEM, userAdded } from '../../factories';
+import { orgLog, project, PROVIDER, providerAdmin } from '../scenarios';
 
 const ref = { kind: 'org', orgId: PROVIDER } as const;
 const admin = { ...providerAdmin, roles: ['globalAdmin'] as const };

@@ -1,7 +1,7 @@
 // The partner lists' rules: who is on which side, shared-customer counts, search and sort, what an
 // invitation link is now, the link's fragment, and the directory's filters and comparison limit.
 import { describe, expect, it } from 'vitest';
-import { formatHlc } from '../../../src/lib/domain/clock';
+import { formatHlc } from '../../../../src/lib/domain/clock';
 import {
 	directoryRegions,
 	filterDirectory,
@@ -16,7 +16,7 @@ import {
 	type DirectoryFacts,
 	type OrgFacts,
 	type PartnershipFacts
-} from '../../../src/lib/flows/partnership/partner-lists';
+} from '../../../../src/lib/flows/partnership/partner-lists';
 
 const at = (wall: number) => formatHlc({ wall, counter: 0, node: 'test' });
 

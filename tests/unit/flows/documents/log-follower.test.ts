@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { LOG_KEY } from '$lib/domain/documents';
 import { createLogFollower } from '$lib/flows/documents/log-follower';
 import { projectLog } from '$lib/flows/documents/projection';
-import { partnershipLog, partnershipRef, providerAdmin, resellerAdmin } from './scenarios';
+import { partnershipLog, partnershipRef, providerAdmin, resellerAdmin } from '../scenarios';
 
 function replica(clientId: number) {
 	const doc = new Y.Doc();

@@ -12,8 +12,8 @@ import {
 } from '$lib/flows/enrollment/partner-standing';
 import { checkAppend, type AppendContext } from '$lib/flows/documents/append-gate';
 import { type DocumentProjection } from '$lib/flows/documents/document-state';
-import { createLog, SYSTEM, userAdded } from '../factories';
-import { SAMPLE_PAYLOADS } from './samples';
+import { createLog, SYSTEM, userAdded } from '../../factories';
+import { SAMPLE_PAYLOADS } from '../samples';
 import {
 	customerAdmin,
 	customerLog,
@@ -28,7 +28,7 @@ import {
 	RESELLER,
 	resellerAdmin,
 	reviewer
-} from './scenarios';
+} from '../scenarios';
 
 const resellerRef = { kind: 'org', orgId: RESELLER } as const;
 const providerRef = { kind: 'org', orgId: PROVIDER } as const;

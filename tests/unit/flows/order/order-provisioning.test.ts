@@ -7,7 +7,7 @@ import {
 	submittedOrders
 } from '$lib/flows/order/order-provisioning';
 import type { SubscriptionTerm } from '$lib/domain/offers';
-import { DAY, SYSTEM, T0 } from '../factories';
+import { DAY, SYSTEM, T0 } from '../../factories';
 import {
 	customerAdmin,
 	customerLog,
@@ -16,7 +16,7 @@ import {
 	providerAdmin,
 	RESELLER,
 	resellerAdmin
-} from './scenarios';
+} from '../scenarios';
 
 const newSubscription = (
 	quantity: number,

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { formatHlc, MAX_FUTURE_SKEW_MS, MAX_PAST_AGE_MS } from '$lib/domain/clock';
 import type { Role } from '$lib/domain/permissions';
 import { checkAppend, checkAppends, type Actor } from '$lib/flows/documents/append-gate';
-import { DAY, SYSTEM, T0, userAdded } from '../factories';
+import { DAY, SYSTEM, T0, userAdded } from '../../factories';
 import {
 	customerLog,
 	customerRef,
@@ -18,7 +18,7 @@ import {
 	providerAdmin,
 	RESELLER,
 	resellerAdmin
-} from './scenarios';
+} from '../scenarios';
 
 const providerRef = { kind: 'org', orgId: PROVIDER } as const;
 const actor = (by: { userId: string; orgId: string }, roles: Role[]): Actor => ({ ...by, roles });

@@ -4,9 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { enrollmentRows } from '$lib/db/read-models/enrollment';
 import type { OrgDocumentState } from '$lib/flows/documents/document-state';
-import { SYSTEM } from '../factories';
-import { SAMPLE_PAYLOADS } from './samples';
-import { orgLog, project, RESELLER, resellerAdmin, reviewer } from './scenarios';
+import { SYSTEM } from '../../factories';
+import { SAMPLE_PAYLOADS } from '../samples';
+import { orgLog, project, RESELLER, resellerAdmin, reviewer } from '../scenarios';
 
 const ref = { kind: 'org', orgId: RESELLER } as const;
 const submitted = SAMPLE_PAYLOADS['enrollment.submitted'];

@@ -13,8 +13,8 @@ import { checkAppend } from '$lib/flows/documents/append-gate';
 import { createProjector } from '$lib/flows/documents/projection';
 import { rolesOf } from '$lib/flows/users/org-queries';
 import { type DocumentProjection } from '$lib/flows/documents/document-state';
-import { SAMPLE_PAYLOADS } from './samples';
-import { createLog, SYSTEM, T0, userAdded } from '../factories';
+import { SAMPLE_PAYLOADS } from '../samples';
+import { createLog, SYSTEM, T0, userAdded } from '../../factories';
 import {
 	customerAdmin,
 	customerLog,
@@ -29,7 +29,7 @@ import {
 	RESELLER,
 	resellerAdmin,
 	reviewer
-} from './scenarios';
+} from '../scenarios';
 
 const providerRef = { kind: 'org', orgId: PROVIDER } as const;
 

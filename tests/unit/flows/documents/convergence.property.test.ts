@@ -11,7 +11,7 @@ import { LOG_KEY } from '$lib/domain/documents';
 import type { EventType, PayloadOf } from '$lib/domain/events';
 import { createLogFollower, type LogFollower } from '$lib/flows/documents/log-follower';
 import { projectLog } from '$lib/flows/documents/projection';
-import { DAY, HASH, SYSTEM, T0, userAdded } from '../factories';
+import { DAY, HASH, SYSTEM, T0, userAdded } from '../../factories';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? Date.now() % 2 ** 31);
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 1000);

@@ -12,7 +12,7 @@ import {
 } from '$lib/flows/enrollment/enrollment-wizard.machine';
 import type { PartnerNetworkProfile } from '$lib/domain/rules';
 import { parseEvent } from '$lib/domain/events';
-import { guardsUsed } from './machine-paths';
+import { guardsUsed } from '../machine-paths';
 
 const tenantJp: WorkAccount = {
 	orgId: 'contoso',

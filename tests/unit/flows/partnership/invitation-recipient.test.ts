@@ -5,8 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { invitationRows } from '$lib/db/read-models/invitations';
 import { parseEvent } from '$lib/domain/events';
 import type { OrgDocumentState } from '$lib/flows/documents/document-state';
-import { SYSTEM, userAdded } from '../factories';
-import { invitationPayload, orgLog, project, PROVIDER, providerAdmin, RESELLER } from './scenarios';
+import { SYSTEM, userAdded } from '../../factories';
+import {
+	invitationPayload,
+	orgLog,
+	project,
+	PROVIDER,
+	providerAdmin,
+	RESELLER
+} from '../scenarios';
 
 const providerRef = { kind: 'org', orgId: PROVIDER } as const;
 

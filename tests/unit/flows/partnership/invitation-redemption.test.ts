@@ -18,7 +18,7 @@ import {
 	type CustomerRedemptionContext,
 	type RedemptionContext
 } from '$lib/flows/partnership/invitation-redemption';
-import { DAY, HASH, SYSTEM, T0 } from '../factories';
+import { DAY, HASH, SYSTEM, T0 } from '../../factories';
 import {
 	CUSTOMER,
 	customerAdmin,
@@ -33,7 +33,7 @@ import {
 	providerAdmin,
 	RESELLER,
 	resellerAdmin
-} from './scenarios';
+} from '../scenarios';
 
 function providerOrg(extend: (push: ReturnType<typeof orgLog>['push']) => void = () => {}) {
 	const builder = orgLog(PROVIDER, 'indirectProvider', providerAdmin.userId);
