@@ -10,6 +10,7 @@ import { liveQueryState } from '$lib/db/live-query.svelte';
 import { markRefusalsTold } from '$lib/db/refusal-notices';
 import { connection } from './connection.svelte';
 import { decide, decisionFacts, type Decision, type DecisionSource } from './decision';
+import type { AppendResult } from './sync-engine';
 
 /** Refused changes pages on screen show with their reason now (how many show each). */
 const shownHere = new SvelteMap<string, number>();
@@ -76,6 +77,53 @@ export function serverDecision(source: () => DecisionSource | null): ServerDecis
 	return {
 		get current() {
 			return current;
+		}
+	};
+}
+
+/**
+ * The outcome of the last change a page made through an intent: refused on this device (`errorCode`,
+ * which the page says at once) or appended, and then what the server decided on it (`decision`).
+ * Call it during component initialisation.
+ */
+export interface ChangeOutcome {
+	/** The server's decision on the last change appended here; null before one. */
+	readonly decision: Decision | null;
+	/** Why the last change (or a step before it) was refused here; null when it was not. */
+	readonly errorCode: string | null;
+	/** What an intent answered: appended (followed from now on) or refused (said). */
+	report(result: AppendResult): void;
+	/** A refusal from elsewhere on the page (a dialog, an API call); null takes the last one back. */
+	refuse(code: string | null): void;
+	/** A new attempt begins: nothing said yet. */
+	clear(): void;
+}
+
+export function changeOutcome(): ChangeOutcome {
+	let lastChange = $state<string | null>(null);
+	let errorCode = $state<string | null>(null);
+	const decision = serverDecision(() => (lastChange ? { eventId: lastChange } : null));
+	return {
+		get decision() {
+			return decision.current;
+		},
+		get errorCode() {
+			return errorCode;
+		},
+		report(result) {
+			if (result.ok) {
+				lastChange = result.eventId;
+				errorCode = null;
+			} else {
+				errorCode = result.code;
+			}
+		},
+		refuse(code) {
+			errorCode = code;
+		},
+		clear() {
+			lastChange = null;
+			errorCode = null;
 		}
 	};
 }
