@@ -1,6 +1,15 @@
 // Starts and stops a private copy of the real server, for tests that must stop it or swap its build.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+	cpSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	writeFileSync
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -156,14 +165,62 @@ export function buildLabel(buildDir: string): string {
 	return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
-/** Builds the app into `outDir` with a given label: a second, different release for update tests. */
-export function buildRelease(outDir: string, label: string): void {
-	const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], {
-		cwd: ROOT,
-		env: { ...process.env, TIERTWO_BUILD_DIR: outDir, TIERTWO_BUILD_LABEL: label },
-		encoding: 'utf8'
-	});
-	if (result.status !== 0) {
-		throw new Error(`vite build failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+/**
+ * A second release made from the built app `fromDir` in `outDir`: the same code under another label,
+ * as a new build of it would be (a `vite build` here costs a worker half a minute). Every hashed
+ * file whose bytes change (the one that holds the label, then each file naming a renamed one) gets
+ * a new name, and the service worker's precache list follows, so browsers fetch the new files and
+ * see a new service worker; files under fixed names that change get a new revision there.
+ */
+export function deriveRelease(fromDir: string, outDir: string, label: string): void {
+	const oldLabel = buildLabel(fromDir);
+	cpSync(fromDir, outDir, { recursive: true });
+	const files = (readdirSync(outDir, { recursive: true }) as string[])
+		.map((file) => path.join(outDir, file))
+		.filter((file) => statSync(file).isFile() && /\.(js|css|html|json|webmanifest)$/.test(file));
+	const text = new Map(files.map((file) => [file, readFileSync(file, 'utf8')]));
+	const hashed = files.filter((file) => file.includes(`${path.sep}immutable${path.sep}`));
+	const quoted = JSON.stringify(oldLabel);
+	const referTo = (name: string) =>
+		new RegExp(`/${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.-])`, 'g');
+	// What changes: the label's holder, then every hashed file naming a changed one, until none.
+	const renamed = new Map<string, string>();
+	let grew = true;
+	while (grew) {
+		grew = false;
+		for (const file of hashed) {
+			if (renamed.has(file)) continue;
+			const body = text.get(file) ?? '';
+			const changes =
+				body.includes(quoted) ||
+				[...renamed.keys()].some((other) => referTo(path.basename(other)).test(body));
+			if (!changes) continue;
+			const base = path.basename(file);
+			const at = base.lastIndexOf('.');
+			renamed.set(file, `${base.slice(0, at)}b${base.slice(at)}`);
+			grew = true;
+		}
 	}
+	const revisions: [string, string][] = [];
+	for (const file of files) {
+		let body = (text.get(file) ?? '').replaceAll(quoted, JSON.stringify(label));
+		for (const [old, name] of renamed) body = body.replace(referTo(path.basename(old)), `/${name}`);
+		if (body === text.get(file)) continue;
+		const relative = path.relative(outDir, file).split(path.sep).join('/');
+		const revision = createHash('md5').update(body).digest('hex');
+		revisions.push([relative, revision]);
+		const name = renamed.get(file);
+		if (name) rmSync(file);
+		writeFileSync(name ? path.join(path.dirname(file), name) : file, body);
+	}
+	// The service worker (written last, with the new names already in it) names the new revisions.
+	const worker = path.join(outDir, 'service-worker.js');
+	let code = readFileSync(worker, 'utf8');
+	for (const [url, revision] of revisions) {
+		code = code.replace(
+			new RegExp(`"revision":"[0-9a-f]+","url":"${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`),
+			`"revision":"${revision}","url":"${url}"`
+		);
+	}
+	writeFileSync(worker, code);
 }

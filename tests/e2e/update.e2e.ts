@@ -5,7 +5,7 @@ import path from 'node:path';
 import {
 	DEFAULT_BUILD_DIR,
 	buildLabel,
-	buildRelease,
+	deriveRelease,
 	freePort,
 	newDataDir,
 	startAppServer,
@@ -23,11 +23,10 @@ let labelB = '';
 let server: AppServer | undefined;
 
 test.beforeAll(() => {
-	test.setTimeout(240_000);
 	labelA = buildLabel(DEFAULT_BUILD_DIR);
 	labelB = `${labelA}-e2e-b`;
 	releaseB = path.join(mkdtempSync(path.join(os.tmpdir(), 'tiertwo-e2e-release-')), 'build');
-	buildRelease(releaseB, labelB);
+	deriveRelease(DEFAULT_BUILD_DIR, releaseB, labelB);
 });
 
 test.afterAll(() => {
