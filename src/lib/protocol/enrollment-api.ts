@@ -7,6 +7,13 @@ import { z } from 'zod';
 import * as f from '$lib/domain/event-fields';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '$lib/domain/password-policy';
 import { isDeviceHash } from '$lib/domain/temporary-password';
+// The wizard's machine says what it needs of a work account and a PMC sign-in; the schemas give
+// exactly that (each satisfies its type), so the two cannot drift apart.
+import type {
+	NewWorkAccount,
+	PmcCredentials,
+	WorkAccount
+} from '$lib/flows/enrollment/enrollment-wizard.machine';
 import { sessionAnswer } from './auth-api';
 
 export const ENROLLMENT_PATHS = {
@@ -34,7 +41,7 @@ export const newWorkAccountRequest = z.strictObject({
 		.string('error_field_required')
 		.min(PASSWORD_MIN_LENGTH, 'auth_password_too_short')
 		.max(PASSWORD_MAX_LENGTH, 'auth_password_too_long')
-});
+}) satisfies z.ZodType<NewWorkAccount>;
 export type NewWorkAccountRequest = z.infer<typeof newWorkAccountRequest>;
 
 /** The work account as the wizard needs it: its org, and its tenant's domain and country/region. */
@@ -43,7 +50,7 @@ export const workAccountInfo = z.object({
 	domain: z.string(),
 	tenantCountry: z.string(),
 	alreadyEnrolledInCsp: z.boolean()
-});
+}) satisfies z.ZodType<WorkAccount>;
 export type WorkAccountInfo = z.infer<typeof workAccountInfo>;
 
 /**
@@ -63,7 +70,7 @@ export type WorkAccountAnswer = z.infer<typeof workAccountAnswer>;
 export const pmcSignInRequest = z.strictObject({
 	userName: z.string().max(320),
 	password: z.string().max(PASSWORD_MAX_LENGTH)
-});
+}) satisfies z.ZodType<PmcCredentials>;
 export type PmcSignInRequest = z.infer<typeof pmcSignInRequest>;
 
 /** A partner network organization profile: its MPN ID, legal name and country/region. */
