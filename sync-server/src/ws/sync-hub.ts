@@ -502,6 +502,7 @@ export class SyncHub {
 		if (this.#channels.size === 0) return;
 		const orgs = new Set(change.orgs);
 		const reached = changedListing(change);
+		const reachedNames = new Set(reached);
 		for (const channel of this.#channels) {
 			if (
 				change.anyOrg ||
@@ -509,7 +510,7 @@ export class SyncHub {
 				change.names.some((name) => channel.lists(name))
 			) {
 				const own = documentName({ kind: 'org', orgId: channel.orgId });
-				channel.refreshDocuments(reached && !reached.includes(own) ? reached : null);
+				channel.refreshDocuments(reached && !reachedNames.has(own) ? reached : null);
 			}
 		}
 	}
