@@ -7,7 +7,7 @@
 import type { Browser, Page } from '@playwright/test';
 import { PASSWORD_MIN_LENGTH } from '../../src/lib/domain/password-policy';
 import { expectNoAxeViolations } from './axe';
-import { expect, signIn, test } from './fixtures';
+import { expect, signIn, test, waitForServiceWorkerControl } from './fixtures';
 
 // Offline journeys: the service worker serves the app while the network is gone.
 test.use({ serviceWorkers: 'allow' });
@@ -238,6 +238,9 @@ test('Enroll now made offline is saved on the device and delivered after reconne
 	await chooseUsProfile(page);
 	await fillDetails(page, applicant);
 
+	// Offline, the Enrollment page it goes to next comes from the service worker's cache: under load
+	// the worker could still be precaching when the network went (the error page, not Enrollment).
+	await waitForServiceWorkerControl(page);
 	await context.setOffline(true);
 	await expect(page.getByText('Enroll now will be saved on this device')).toBeVisible({
 		timeout: 30_000
