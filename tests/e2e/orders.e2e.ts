@@ -104,6 +104,51 @@ test('a provider orders for a customer it shares with its reseller; both see it 
 	await expectNoAxeViolations(reseller.page, 'customer record with orders and history');
 });
 
+test('a next order started while the last one is still being saved is not cleared under the person', async ({
+	browser
+}) => {
+	const provider = await signedIn(browser, PROVIDER);
+	await openRecord(provider.page);
+	const form = orderForm(provider.page);
+	await form.getByLabel('Offer').selectOption({ label: 'Business Standard' });
+	await form.getByLabel('Term').selectOption({ label: 'Monthly' });
+	await form.getByLabel('Quantity').fill('3');
+	// A busy device: another connection holds the outbox, so the order waits to be saved.
+	await provider.page.evaluate(async () => {
+		const request = indexedDB.open('tiertwo');
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			request.onsuccess = () => resolve(request.result);
+			request.onerror = () => reject(new Error('open'));
+		});
+		const store = db.transaction('outbox', 'readwrite').objectStore('outbox');
+		const held = window as unknown as { outboxHeld: boolean };
+		held.outboxHeld = true;
+		const keepAlive = () => {
+			if (held.outboxHeld) store.get('held').onsuccess = keepAlive;
+		};
+		keepAlive();
+	});
+	await form.getByRole('button', { name: 'Submit order' }).click();
+	await expect(form.getByRole('button', { name: 'Submit order' })).toBeDisabled();
+	// The next order, the same offer again, started before the first is saved.
+	await form.getByLabel('Offer').selectOption({ label: 'Business Standard' });
+	await form.getByLabel('Term').selectOption({ label: 'Monthly' });
+	await provider.page.evaluate(() => {
+		(window as unknown as { outboxHeld: boolean }).outboxHeld = false;
+	});
+	const first = 'New subscription: Business Standard, Monthly, 3 licenses';
+	await expect(orderRow(provider.page, first)).toContainText('Provisioned', { timeout: 15_000 });
+	await expect(form.getByRole('button', { name: 'Submit order' })).toBeEnabled();
+	await expect(form.getByLabel('Offer')).toHaveValue('business-standard');
+	await expect(form.getByLabel('Term')).toHaveValue('monthly');
+	await form.getByLabel('Quantity').fill('2');
+	await form.getByRole('button', { name: 'Submit order' }).click();
+	const second = 'New subscription: Business Standard, Monthly, 2 licenses';
+	await expect(orderRow(provider.page, second)).toContainText('Provisioned', { timeout: 15_000 });
+	// Nothing started since: the form is cleared for the next one.
+	await expect(form.getByLabel('Offer')).toHaveValue('');
+});
+
 test('a provider with no relationship to a customer cannot see it or order for it, even forged', async ({
 	browser
 }) => {
