@@ -1,6 +1,6 @@
 // The one adapter from Dexie's liveQuery to Svelte runes (modelled on dexie-svelte-query's
 // stateQuery): pages read IndexedDB through it and re-render when any tab changes the rows.
-import { liveQuery, type Dexie } from 'dexie';
+import { liveQuery, type Dexie, type Subscription } from 'dexie';
 import { onTableChange } from './table-changes';
 import { untrack } from 'svelte';
 
@@ -15,7 +15,10 @@ export interface LiveQueryState<T> {
 /**
  * Runs `querier` as a live query for the lifetime of the calling component. `dependencies` is read
  * in a tracked scope: when a value it reads changes (a filter, a sort, a scroll window), the query
- * is replaced. The querier itself runs untracked, inside Dexie's observation zone.
+ * is replaced. The querier itself runs untracked, inside Dexie's observation zone. A query is not
+ * replaced before it answered: it is replaced as it answers (its answer shows meanwhile), so
+ * dependencies changing faster than a query can answer (rows a new device holds in memory while
+ * it writes them, each read waiting for the write under way) cannot keep the page without rows.
  */
 export function liveQueryState<T>(
 	querier: () => T | Promise<T>,
@@ -24,23 +27,42 @@ export function liveQueryState<T>(
 	let current = $state.raw<T | undefined>(undefined);
 	let loading = $state(true);
 	let error = $state.raw<unknown>(undefined);
+	let subscription: Subscription | undefined;
+	/** subscribed, and no answer yet */
+	let answering = false;
+	/** the dependencies changed while the query was answering */
+	let outdated = false;
+	const subscribe = () => {
+		subscription?.unsubscribe();
+		answering = true;
+		outdated = false;
+		loading = true;
+		subscription = liveQuery(querier).subscribe({
+			next: (value) => {
+				current = value;
+				error = undefined;
+				answering = false;
+				if (outdated) subscribe();
+				else loading = false;
+			},
+			error: (failure: unknown) => {
+				error = failure;
+				answering = false;
+				if (outdated) subscribe();
+				else loading = false;
+			}
+		});
+	};
 	$effect(() => {
 		dependencies?.();
-		loading = true;
-		const subscription = untrack(() =>
-			liveQuery(querier).subscribe({
-				next: (value) => {
-					current = value;
-					error = undefined;
-					loading = false;
-				},
-				error: (failure: unknown) => {
-					error = failure;
-					loading = false;
-				}
-			})
-		);
-		return () => subscription.unsubscribe();
+		untrack(() => {
+			if (answering) outdated = true;
+			else subscribe();
+		});
+	});
+	$effect(() => () => {
+		subscription?.unsubscribe();
+		subscription = undefined;
 	});
 	return {
 		get current() {

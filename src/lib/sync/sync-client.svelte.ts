@@ -4,6 +4,7 @@ import { liveQuery, type Subscription } from 'dexie';
 import { db } from '$lib/db/db';
 import { clearDeviceData, exportPendingWork } from '$lib/db/device-data';
 import type { Summary } from '$lib/db/local-records';
+import type { Unwritten } from '$lib/db/customer-list';
 import { isQuotaError } from '$lib/db/storage';
 import type { EventType, PayloadOf } from '$lib/domain/events';
 import { connection } from './connection.svelte';
@@ -14,6 +15,8 @@ import { SyncEngine, type AppendResult } from './sync-engine';
 const REFRESH_AHEAD_MS = 60_000;
 const REFRESH_MIN_DELAY_MS = 5_000;
 
+const NOTHING_UNWRITTEN: Unwritten = { rows: [], writing: [] };
+
 /** Asks the user whether to discard `count` unsynced changes; true = discard. */
 export type ConfirmDiscard = (count: number) => boolean | Promise<boolean>;
 
@@ -22,6 +25,7 @@ class SyncClient {
 	#pending = $state(0);
 	#refused = $state(0);
 	#storageErrorCode = $state<string | null>(null);
+	#unwrittenCustomers = $state.raw<Unwritten>(NOTHING_UNWRITTEN);
 	#subscriptions: Subscription[] = [];
 	#stopReachable: (() => void) | undefined;
 	#refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -38,6 +42,14 @@ class SyncClient {
 	/** i18n key of the last failed storage write, until a later one succeeds. */
 	get storageErrorCode(): string | null {
 		return this.#storageErrorCode;
+	}
+
+	/**
+	 * Customers the server listed that this device is still writing into IndexedDB: the Customers
+	 * list shows them from memory meanwhile (a new device's list is complete at once).
+	 */
+	get unwrittenCustomers(): Unwritten {
+		return this.#unwrittenCustomers;
 	}
 
 	get engine(): SyncEngine | null {
@@ -60,6 +72,9 @@ class SyncClient {
 			sessionEnded: () => void session.ended().catch(reportError),
 			storageFailed: (error) => this.#storageFailed(error),
 			progress: (synced, total, listKnown) => connection.reportCatchUp(synced, total, listKnown),
+			unwrittenCustomers: (unwritten) => {
+				if (this.#engine === engine) this.#unwrittenCustomers = unwritten;
+			},
 			channelChanged: (open) => {
 				connection.reportChannel(open);
 				connection.checkSoon();
@@ -106,6 +121,7 @@ class SyncClient {
 		clearTimeout(this.#refreshTimer);
 		this.#engine?.stop();
 		this.#engine = null;
+		this.#unwrittenCustomers = NOTHING_UNWRITTEN;
 		connection.reportUnsyncedWork('outbox', 0);
 		connection.reportCatchUp(0, 0);
 		connection.reportChannel(false);

@@ -11,6 +11,8 @@ import { AWAY_SUMMARY_SETTING, LAST_CONTACT_SETTING, type AppDatabase } from '$l
 import { claimDeviceData } from '$lib/db/device-data';
 import { removeDocument } from '$lib/db/document-store';
 import type { DocumentAccess, Summary } from '$lib/db/local-records';
+import type { Unwritten } from '$lib/db/customer-list';
+import type { CustomerRow } from '$lib/db/read-models/customers';
 import { saveSyncedVersions, writeSummaries } from '$lib/db/summaries';
 import { isDelivered, markDelivered, refuseEntries, pendingOf } from '$lib/db/outbox';
 import { isUserLive, rolesOf } from '$lib/flows/users/org-queries';
@@ -76,6 +78,12 @@ export interface SyncEngineOptions {
 	 */
 	progress?(synced: number, total: number, listKnown: boolean): void;
 	/**
+	 * The Customers list's rows of the server's summaries that are not in IndexedDB yet (a new
+	 * device writes thousands of rows in seconds, it receives them in one): the list shows them
+	 * from memory meanwhile. Called as they change; empty once every summary is written.
+	 */
+	unwrittenCustomers?(unwritten: Unwritten): void;
+	/**
 	 * The channel's socket opened (true) or was lost (false): the connection indicator asks the
 	 * server at once instead of at its next heartbeat.
 	 */
@@ -129,6 +137,8 @@ const LINGER_MS = 2_000;
  * anyway (they start at once when every summary asked is written).
  */
 const SUMMARY_WAIT_MS = 5_000;
+/** Summaries written in one transaction (the lists' reads wait for it: keep it short). */
+const SUMMARY_WRITE_CHUNK = 100;
 /** How long an edit waits for the content of a document only summarized on this device. */
 const CONTENT_WAIT_MS = 15_000;
 /** How often the synced versions are saved at most (one transaction for many documents). */
@@ -173,6 +183,10 @@ export class SyncEngine {
 	#summaryBatches: string[][] = [];
 	/** Summaries answered and being written. */
 	#writingSummaries = 0;
+	/** Per document with no rows on this device yet, its Customers list rows being written. */
+	#unwrittenCustomers = new Map<string, readonly CustomerRow[]>();
+	/** The documents of the summary write under way (their rows may have landed already). */
+	#writingNow: readonly string[] = [];
 	/** The last summary write (they run one after another). */
 	#summaryWrites: Promise<void> = Promise.resolve();
 	/** Called once no summary is asked and unwritten. */
@@ -323,6 +337,8 @@ export class SyncEngine {
 		this.#lingerTimers.clear();
 		clearTimeout(this.#versionsTimer);
 		this.#forgetAskedSummaries();
+		this.#unwrittenCustomers.clear();
+		this.#reportUnwritten();
 		void saveSyncedVersions(this.#db, this.#unsavedVersions).catch(() => undefined);
 		this.#feed?.unsubscribe();
 		for (const connection of this.#connections.values()) connection.destroy();
@@ -644,11 +660,12 @@ export class SyncEngine {
 		const current = summaries.filter(
 			(summary) => this.#listed.has(summary.name) && !this.#stored.has(summary.name)
 		);
+		this.#holdUnwritten(current);
 		try {
 			if (current.length > 0 && !this.#stopped) {
 				// One write at a time: answers come in a burst, and transactions queued together would
 				// hold every read of the lists' tables (the page's own queries) until the last one.
-				const writing = this.#summaryWrites.then(() => writeSummaries(this.#db, current));
+				const writing = this.#summaryWrites.then(() => this.#writeSummaries(current));
 				this.#summaryWrites = writing.then(
 					() => undefined,
 					() => undefined
@@ -670,6 +687,73 @@ export class SyncEngine {
 			this.#writingSummaries -= 1;
 			this.#summariesSettled();
 		}
+	}
+
+	/**
+	 * Writes summaries SUMMARY_WRITE_CHUNK at a time: a read of the lists' tables waits for the
+	 * write under way, so short writes keep the pages answering. Each chunk is listed from memory
+	 * until written: marked while it is written (a list query that sees it stored already leaves
+	 * it out of memory's part), then out of memory in the same step as it landed.
+	 */
+	async #writeSummaries(summaries: readonly DocumentSummary[]): Promise<string[]> {
+		const written: string[] = [];
+		for (let at = 0; at < summaries.length && !this.#stopped; at += SUMMARY_WRITE_CHUNK) {
+			const chunk = summaries.slice(at, at + SUMMARY_WRITE_CHUNK);
+			const names = chunk.map((summary) => summary.name);
+			this.#writingNow = names;
+			this.#reportUnwritten();
+			let landed = false;
+			try {
+				written.push(...(await writeSummaries(this.#db, chunk)));
+				landed = true;
+			} finally {
+				this.#writingNow = [];
+				if (!landed || !this.#releaseUnwritten(names)) this.#reportUnwritten();
+			}
+		}
+		return written;
+	}
+
+	/**
+	 * The Customers rows of summaries of documents with no rows on this device, listed from memory
+	 * until they are written (a document with rows here, older ones, keeps showing those instead).
+	 */
+	#holdUnwritten(summaries: readonly DocumentSummary[]): void {
+		let held = false;
+		for (const summary of summaries) {
+			const rows = summary.rows.customers as CustomerRow[] | undefined;
+			if (!rows?.length || this.#stopped || this.#hasRows(summary.name)) continue;
+			this.#unwrittenCustomers.set(summary.name, rows);
+			held = true;
+		}
+		if (held) this.#reportUnwritten();
+	}
+
+	/** Out of memory (written, or no longer listed); false when none of them was held. */
+	#releaseUnwritten(names: readonly string[]): boolean {
+		let released = false;
+		for (const name of names) released = this.#unwrittenCustomers.delete(name) || released;
+		if (released) this.#reportUnwritten();
+		return released;
+	}
+
+	#reportUnwritten(): void {
+		this.#options.unwrittenCustomers?.({
+			rows: [...this.#unwrittenCustomers.values()].flat(),
+			writing: this.#writingNow.flatMap(
+				(name) => this.#unwrittenCustomers.get(name)?.map((row) => row.customerId) ?? []
+			)
+		});
+	}
+
+	/** Whether rows of document `name` may be in IndexedDB (held, summarized or synced before). */
+	#hasRows(name: string): boolean {
+		return (
+			this.#stored.has(name) ||
+			this.#summaries.has(name) ||
+			this.#versions.has(name) ||
+			this.#unsavedVersions.has(name)
+		);
 	}
 
 	/** Edits of `name` all acknowledged: it need not stay open for them any more. */
@@ -1066,6 +1150,7 @@ export class SyncEngine {
 		this.#summaries.delete(name);
 		this.#versions.delete(name);
 		this.#unsavedVersions.delete(name);
+		this.#releaseUnwritten([name]);
 		this.#pendingDocs.delete(name);
 		this.#connections.get(name)?.destroy();
 		this.#connections.delete(name);

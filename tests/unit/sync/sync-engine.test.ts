@@ -9,7 +9,12 @@ import type { AwaySummary } from '$lib/sync/away';
 import { hlcMillis, isHlcTimestamp } from '$lib/domain/clock';
 import { LOG_KEY } from '$lib/domain/documents';
 import type { DomainEvent } from '$lib/domain/events';
-import { NO_ACCESS_CODE, SyncEngine, type DocumentEntry } from '$lib/sync/sync-engine';
+import {
+	NO_ACCESS_CODE,
+	SyncEngine,
+	type DocumentEntry,
+	type SyncEngineOptions
+} from '$lib/sync/sync-engine';
 import { SYSTEM, orgCreated, userAdded } from '../factories';
 import {
 	CUSTOMER_ADMIN,
@@ -49,9 +54,11 @@ function engine(
 	now?: () => number,
 	serverNow?: () => number,
 	progress?: (synced: number, total: number, listKnown: boolean) => void,
-	lingerMs?: number
+	lingerMs?: number,
+	more: Partial<SyncEngineOptions> = {}
 ): SyncEngine {
 	const created = new SyncEngine({
+		...more,
 		db: database,
 		...(lingerMs !== undefined ? { lingerMs } : {}),
 		...(progress ? { progress } : {}),
@@ -679,9 +686,17 @@ describe('sync engine', () => {
 			seedCustomers();
 			// A slow server: documents take long to sync, summaries come at once.
 			server.stepTwoDelayMs = 400;
-			const client = engine(db, undefined, undefined, undefined, 50);
+			// Listed from memory while they are written: every customer, then none once written.
+			const inMemory: string[][] = [];
+			const client = engine(db, undefined, undefined, undefined, 50, {
+				unwrittenCustomers: ({ rows }) => inMemory.push(rows.map((row) => row.customerId))
+			});
 			await client.start();
 			await until(async () => (await db.customers.count()) === CUSTOMERS + 1, 'every row');
+			await until(() => inMemory.at(-1)?.length === 0, 'none left in memory');
+			expect(new Set(inMemory.flat())).toEqual(
+				new Set([CUSTOMER_ID, ...names.map((name) => name.slice('customer/'.length))])
+			);
 			expect(client.syncProgress.synced).toBeLessThan(CUSTOMERS);
 			const row = await db.customers.get('bulk-007');
 			expect(row?.resellerIds).toEqual([RESELLER.orgId]);
