@@ -21,7 +21,7 @@ function matching(db: AppDatabase, filter: string) {
 export type UnwrittenRows = () => Unwritten;
 
 export interface Unwritten {
-	/** rows not known to be in IndexedDB */
+	/** rows not known to be in IndexedDB, in NAME_ORDER (`withRowsInNameOrder` keeps them so) */
 	rows: readonly CustomerRow[];
 	/** the customer ids of those whose write is under way (it may have landed) */
 	writing: readonly string[];
@@ -30,26 +30,49 @@ export interface Unwritten {
 const NONE: UnwrittenRows = () => ({ rows: [], writing: [] });
 
 /** The `unwritten` rows the filter matches (the same prefix test as the index's). */
-function matchingUnwritten(unwritten: readonly CustomerRow[], filter: string): CustomerRow[] {
+function matchingUnwritten(
+	unwritten: readonly CustomerRow[],
+	filter: string
+): readonly CustomerRow[] {
 	const prefix = searchKey(filter);
-	return prefix === '' ? [...unwritten] : unwritten.filter((row) => row.nameKey.startsWith(prefix));
+	return prefix === '' ? unwritten : unwritten.filter((row) => row.nameKey.startsWith(prefix));
 }
 
-/** Runs `query` in one read transaction of the customers, with the rows in memory as it starts. */
+/**
+ * Runs `query` in one read transaction of the customers, with the rows in memory as it starts
+ * that match `filter`, in the order of `sort` (name order when null).
+ */
 function withUnwritten<T>(
 	db: AppDatabase,
 	unwritten: UnwrittenRows,
 	filter: string,
-	query: (extra: CustomerRow[]) => Promise<T>
+	sort: CustomerSort | null,
+	query: (extra: readonly CustomerRow[]) => Promise<T>
 ): Promise<T> {
 	return db.transaction('r', db.customers, async () => {
 		const { rows, writing } = unwritten();
 		const landed = new Set(
 			writing.length === 0 ? [] : await db.customers.where(':id').anyOf(writing).primaryKeys()
 		);
-		const inMemory = landed.size === 0 ? rows : rows.filter((row) => !landed.has(row.customerId));
+		const ordered = sort ? inOrder(rows, sort) : rows;
+		const inMemory = landed.size === 0 ? ordered : ordered.filter((r) => !landed.has(r.customerId));
 		return query(matchingUnwritten(inMemory, filter));
 	});
+}
+
+/** Per array of rows in memory, its other orders (each sorted once: it holds thousands). */
+const otherOrders = new WeakMap<readonly CustomerRow[], Map<CustomerSort, CustomerRow[]>>();
+
+function inOrder(rows: readonly CustomerRow[], sort: CustomerSort): readonly CustomerRow[] {
+	if (sort === 'name-asc' || rows.length < 2) return rows;
+	let orders = otherOrders.get(rows);
+	if (!orders) otherOrders.set(rows, (orders = new Map()));
+	let sorted = orders.get(sort);
+	if (!sorted) {
+		sorted = sort === 'name-desc' ? [...rows].reverse() : [...rows].sort(sortOrder(sort));
+		orders.set(sort, sorted);
+	}
+	return sorted;
 }
 
 /** The exact number of matches. IndexedDB counts key by key: ~1 ms per 1,000 matches. */
@@ -58,7 +81,7 @@ export function customerCount(
 	filter: string,
 	unwritten: UnwrittenRows = NONE
 ): Promise<number> {
-	return withUnwritten(db, unwritten, filter, async (extra) => {
+	return withUnwritten(db, unwritten, filter, null, async (extra) => {
 		const stored = await (matching(db, filter) ?? db.customers.toCollection()).count();
 		return stored + extra.length;
 	});
@@ -84,7 +107,7 @@ export function customerCountUpTo(
 	limit = QUICK_COUNT_LIMIT,
 	unwritten: UnwrittenRows = NONE
 ): Promise<QuickCount> {
-	return withUnwritten(db, unwritten, filter, async (extra) => {
+	return withUnwritten(db, unwritten, filter, null, async (extra) => {
 		const collection = matching(db, filter) ?? db.customers.toCollection();
 		const keys = await collection.limit(limit + 1).primaryKeys();
 		return keys.length > limit
@@ -95,12 +118,63 @@ export function customerCountUpTo(
 
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+type RowOrder = (a: CustomerRow, b: CustomerRow) => number;
+
 /** The order of an index walk: its key, then the primary key (IndexedDB's order for ties). */
-function sortOrder(sort: CustomerSort): (a: CustomerRow, b: CustomerRow) => number {
+function sortOrder(sort: CustomerSort): RowOrder {
 	const key = sort === 'name-asc' || sort === 'name-desc' ? 'nameKey' : 'createdAt';
 	const ascending = (a: CustomerRow, b: CustomerRow) =>
 		byKey(a[key], b[key]) || byKey(a.customerId, b.customerId);
 	return sort === 'name-desc' || sort === 'added-desc' ? (a, b) => ascending(b, a) : ascending;
+}
+
+/** The order rows in memory are kept in: the name index's. */
+const NAME_ORDER = sortOrder('name-asc');
+
+/** `rows` (in NAME_ORDER) with `added` in their places, in one pass over `rows`. */
+export function withRowsInNameOrder(
+	rows: readonly CustomerRow[],
+	added: readonly CustomerRow[]
+): CustomerRow[] {
+	return mergeInOrder(rows, [...added].sort(NAME_ORDER), 0, NAME_ORDER, Infinity);
+}
+
+/**
+ * The first `take` rows of `a` and `b` from `bFrom` on (both in `order`) in that order, one per
+ * customer: a row written while the window was read shows once (the stored one, `a`'s).
+ */
+function mergeInOrder(
+	a: readonly CustomerRow[],
+	b: readonly CustomerRow[],
+	bFrom: number,
+	order: RowOrder,
+	take: number
+): CustomerRow[] {
+	const merged: CustomerRow[] = [];
+	const seen = new Set<string>();
+	let i = 0;
+	let j = bFrom;
+	while (merged.length < take && (i < a.length || j < b.length)) {
+		const left = a[i];
+		const right = b[j];
+		const next = !right || (left && order(left, right) <= 0) ? (i++, left) : (j++, right);
+		if (!next || seen.has(next.customerId)) continue;
+		seen.add(next.customerId);
+		merged.push(next);
+	}
+	return merged;
+}
+
+/** How many of `rows` (in `order`) sort before `row`. */
+function countBefore(rows: readonly CustomerRow[], row: CustomerRow, order: RowOrder): number {
+	let low = 0;
+	let high = rows.length;
+	while (low < high) {
+		const middle = (low + high) >>> 1;
+		if (order(rows[middle] as CustomerRow, row) < 0) low = middle + 1;
+		else high = middle;
+	}
+	return low;
 }
 
 /**
@@ -117,7 +191,7 @@ export function customerWindow(
 	limit: number,
 	unwritten: UnwrittenRows = NONE
 ): Promise<CustomerRow[]> {
-	return withUnwritten(db, unwritten, filter, (extra) =>
+	return withUnwritten(db, unwritten, filter, sort, (extra) =>
 		mergedWindow(db, filter, sort, offset, limit, extra)
 	);
 }
@@ -128,14 +202,13 @@ async function mergedWindow(
 	sort: CustomerSort,
 	offset: number,
 	limit: number,
-	extra: CustomerRow[]
+	extra: readonly CustomerRow[]
 ): Promise<CustomerRow[]> {
 	if (extra.length === 0) return storedWindow(db, filter, sort, offset, limit);
 	const order = sortOrder(sort);
-	extra.sort(order);
 	if (filter !== '' && (sort === 'added-asc' || sort === 'added-desc')) {
-		const rows = distinct([...(await storedWindow(db, filter, sort, 0, Infinity)), ...extra]);
-		return rows.sort(order).slice(offset, offset + limit);
+		const stored = await storedWindow(db, filter, sort, 0, Infinity);
+		return mergeInOrder(stored, extra, 0, order, offset + limit).slice(offset);
 	}
 	const from = Math.max(0, offset - extra.length);
 	const stored = await storedWindow(db, filter, sort, from, offset + limit - from);
@@ -146,20 +219,9 @@ async function mergedWindow(
 		return extra.slice(offset - storedCount, offset - storedCount + limit);
 	}
 	// The merge starts at the first stored row fetched; in-memory rows before it come earlier.
-	const before = first && from > 0 ? extra.filter((row) => order(row, first) < 0).length : 0;
-	const merged = distinct([...stored, ...(from > 0 ? extra.slice(before) : extra)]).sort(order);
+	const before = first && from > 0 ? countBefore(extra, first, order) : 0;
 	const start = from + before;
-	return merged.slice(offset - start, offset - start + limit);
-}
-
-/** One row per customer: one written while the window was read shows once (the stored one). */
-function distinct(rows: CustomerRow[]): CustomerRow[] {
-	const seen = new Set<string>();
-	return rows.filter((row) => {
-		if (seen.has(row.customerId)) return false;
-		seen.add(row.customerId);
-		return true;
-	});
+	return mergeInOrder(stored, extra, before, order, offset + limit - start).slice(offset - start);
 }
 
 async function storedWindow(

@@ -11,7 +11,7 @@ import { AWAY_SUMMARY_SETTING, LAST_CONTACT_SETTING, type AppDatabase } from '$l
 import { claimDeviceData } from '$lib/db/device-data';
 import { removeDocument } from '$lib/db/document-store';
 import type { DocumentAccess, Summary } from '$lib/db/local-records';
-import type { Unwritten } from '$lib/db/customer-list';
+import { withRowsInNameOrder, type Unwritten } from '$lib/db/customer-list';
 import type { CustomerRow } from '$lib/db/read-models/customers';
 import { saveSyncedVersions, writeSummaries } from '$lib/db/summaries';
 import { isDelivered, markDelivered, refuseEntries, pendingOf } from '$lib/db/outbox';
@@ -185,6 +185,8 @@ export class SyncEngine {
 	#writingSummaries = 0;
 	/** Per document with no rows on this device yet, its Customers list rows being written. */
 	#unwrittenCustomers = new Map<string, readonly CustomerRow[]>();
+	/** Their rows, in the list's name order (the same array until they change). */
+	#unwrittenRows: readonly CustomerRow[] = [];
 	/** The documents of the summary write under way (their rows may have landed already). */
 	#writingNow: readonly string[] = [];
 	/** The last summary write (they run one after another). */
@@ -338,6 +340,7 @@ export class SyncEngine {
 		clearTimeout(this.#versionsTimer);
 		this.#forgetAskedSummaries();
 		this.#unwrittenCustomers.clear();
+		this.#unwrittenRows = [];
 		this.#reportUnwritten();
 		void saveSyncedVersions(this.#db, this.#unsavedVersions).catch(() => undefined);
 		this.#feed?.unsubscribe();
@@ -719,27 +722,40 @@ export class SyncEngine {
 	 * until they are written (a document with rows here, older ones, keeps showing those instead).
 	 */
 	#holdUnwritten(summaries: readonly DocumentSummary[]): void {
-		let held = false;
+		const replaced = new Set<string>();
+		const added: CustomerRow[] = [];
 		for (const summary of summaries) {
 			const rows = summary.rows.customers as CustomerRow[] | undefined;
 			if (!rows?.length || this.#stopped || this.#hasRows(summary.name)) continue;
+			if (this.#unwrittenCustomers.has(summary.name)) replaced.add(summary.name);
 			this.#unwrittenCustomers.set(summary.name, rows);
-			held = true;
+			added.push(...rows);
 		}
-		if (held) this.#reportUnwritten();
+		if (added.length === 0) return;
+		// Kept in the list's name order, one merge per answer (a distributor's are thousands).
+		const kept =
+			replaced.size === 0
+				? this.#unwrittenRows
+				: this.#unwrittenRows.filter((row) => !replaced.has(row.doc));
+		this.#unwrittenRows = withRowsInNameOrder(kept, added);
+		this.#reportUnwritten();
 	}
 
 	/** Out of memory (written, or no longer listed); false when none of them was held. */
 	#releaseUnwritten(names: readonly string[]): boolean {
-		let released = false;
-		for (const name of names) released = this.#unwrittenCustomers.delete(name) || released;
-		if (released) this.#reportUnwritten();
-		return released;
+		const released = new Set(names.filter((name) => this.#unwrittenCustomers.delete(name)));
+		if (released.size === 0) return false;
+		this.#unwrittenRows =
+			this.#unwrittenCustomers.size === 0
+				? []
+				: this.#unwrittenRows.filter((row) => !released.has(row.doc));
+		this.#reportUnwritten();
+		return true;
 	}
 
 	#reportUnwritten(): void {
 		this.#options.unwrittenCustomers?.({
-			rows: [...this.#unwrittenCustomers.values()].flat(),
+			rows: this.#unwrittenRows,
 			writing: this.#writingNow.flatMap(
 				(name) => this.#unwrittenCustomers.get(name)?.map((row) => row.customerId) ?? []
 			)

@@ -7,7 +7,8 @@ import {
 	CUSTOMER_SORTS,
 	customerCount,
 	customerCountUpTo,
-	customerWindow
+	customerWindow,
+	withRowsInNameOrder
 } from '$lib/db/customer-list';
 import type { CustomerRow } from '$lib/db/read-models/customers';
 import { onTableChange } from '$lib/db/table-changes';
@@ -140,7 +141,13 @@ describe("rows in memory, not written yet (a new device listing the server's sum
 					const unwritten = all.filter((_, index) => rows[index]?.[1]);
 					await db.customers.clear();
 					await db.customers.bulkPut(all.filter((_, index) => !rows[index]?.[1]));
-					const memory = () => ({ rows: unwritten, writing: [] });
+					// Arriving in two batches, as the server's answers do.
+					const half = Math.floor(unwritten.length / 2);
+					const inNameOrder = withRowsInNameOrder(
+						withRowsInNameOrder([], unwritten.slice(0, half)),
+						unwritten.slice(half)
+					);
+					const memory = () => ({ rows: inNameOrder, writing: [] });
 					const split = await customerWindow(db, filter, sort, offset, limit, memory);
 					const splitCount = await customerCount(db, filter, memory);
 					const splitQuick = await customerCountUpTo(db, filter, 5, memory);
