@@ -90,6 +90,23 @@ async function signedInPage(browser: Browser, email: string) {
 	return { context, page };
 }
 
+/** The wizard drafts saved on the device, as JSON text (read from IndexedDB itself). */
+function savedDrafts(page: Page): Promise<string> {
+	return page.evaluate(async () => {
+		const request = indexedDB.open('tiertwo');
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			request.onsuccess = () => resolve(request.result);
+			request.onerror = () => reject(new Error('open'));
+		});
+		const all = db.transaction('drafts').objectStore('drafts').getAll();
+		const text = await new Promise<string>(
+			(resolve) => (all.onsuccess = () => resolve(JSON.stringify(all.result)))
+		);
+		db.close();
+		return text;
+	});
+}
+
 test('a brand-new reseller enrolls end to end, verifies from the mailbox, is approved live and completes the admin agent check', async ({
 	page,
 	browser
@@ -132,24 +149,15 @@ test('a brand-new reseller enrolls end to end, verifies from the mailbox, is app
 
 	// A reload resumes at the same step with the same answers (never the passwords).
 	await page.getByRole('textbox', { name: 'Email', exact: true }).fill(applicant.contact);
+	// Saved as typed, a moment later (a page unloaded meanwhile aborts the write under way).
+	await expect.poll(() => savedDrafts(page)).toContain(applicant.contact);
 	await page.reload();
 	await heading(page, "Your organization's details");
 	await expect(page.getByLabel('Legal business name')).toHaveValue(applicant.legalName);
 	await expect(page.getByRole('textbox', { name: 'Email', exact: true })).toHaveValue(
 		applicant.contact
 	);
-	const draft = await page.evaluate(async () => {
-		const request = indexedDB.open('tiertwo');
-		const db = await new Promise<IDBDatabase>((resolve, reject) => {
-			request.onsuccess = () => resolve(request.result);
-			request.onerror = () => reject(new Error('open'));
-		});
-		const tx = db.transaction('drafts');
-		const all = tx.objectStore('drafts').getAll();
-		return new Promise<string>(
-			(resolve) => (all.onsuccess = () => resolve(JSON.stringify(all.result)))
-		);
-	});
+	const draft = await savedDrafts(page);
 	expect(draft).toContain(applicant.contact);
 	expect(draft).not.toContain(applicant.password);
 	expect(draft).not.toContain(PASSWORD);
