@@ -104,8 +104,8 @@ function packageVersion(root: string): string {
 	}
 }
 
-/** The most generated customers `--demo-customers` adds (their names are unique up to 22,816). */
-export const MAX_DEMO_CUSTOMERS = 20_000;
+/** The most generated customers `--demo-customers` adds (a distributor's size, issue 20). */
+export const MAX_DEMO_CUSTOMERS = 100_000;
 
 /**
  * `--demo-customers N` (or `--demo-customers=N`), else TIERTWO_DEMO_CUSTOMERS: a whole number from

@@ -24,7 +24,8 @@ const BATCH = 250;
 const DAY = 24 * 60 * 60_000;
 
 // Pairwise coprime lengths (32, 31, 23): index -> (i mod 32, i mod 31, i mod 23) is one-to-one
-// below 32 * 31 * 23 = 22,816 (Chinese remainder theorem), so no two customers share a name.
+// below 32 * 31 * 23 = 22,816 (Chinese remainder theorem), so no two customers share a name; each
+// later round of 22,816 adds its number ("Amber Bakery Group 2").
 // prettier-ignore
 const FIRST = [
 	'Alder', 'Amber', 'Apex', 'Aspen', 'Beacon', 'Birch', 'Bright', 'Cedar', 'Cobalt', 'Coral',
@@ -69,6 +70,8 @@ export interface DemoCustomer {
 	readonly adminName: string;
 }
 
+const NAMES_PER_ROUND = FIRST.length * TRADE.length * SUFFIX.length;
+
 const slug = (word: string) =>
 	word
 		.toLowerCase()
@@ -82,6 +85,8 @@ export function demoCustomer(index: number): DemoCustomer {
 		TRADE[index % TRADE.length],
 		SUFFIX[index % SUFFIX.length]
 	];
+	const round = Math.floor(index / NAMES_PER_ROUND);
+	if (round > 0) parts.push(String(round + 1));
 	const words = parts.filter((part): part is string => !!part);
 	const customerId = `demo-customer-${String(index + 1).padStart(5, '0')}`;
 	const domain = `${words.map(slug).join('-')}.example`;
