@@ -206,7 +206,7 @@ async function mergedWindow(
 ): Promise<CustomerRow[]> {
 	if (extra.length === 0) return storedWindow(db, filter, sort, offset, limit);
 	const order = sortOrder(sort);
-	if (filter !== '' && (sort === 'added-asc' || sort === 'added-desc')) {
+	if (searchKey(filter) !== '' && (sort === 'added-asc' || sort === 'added-desc')) {
 		const stored = await storedWindow(db, filter, sort, 0, Infinity);
 		return mergeInOrder(stored, extra, 0, order, offset + limit).slice(offset);
 	}

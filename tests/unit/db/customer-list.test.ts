@@ -130,7 +130,7 @@ describe("rows in memory, not written yet (a new device listing the server's sum
 		await fc.assert(
 			fc.asyncProperty(
 				fc.array(fc.tuple(row, fc.boolean()), { maxLength: 24 }),
-				fc.constantFrom('', 'a', 'b', 'bet', 'ＢＥ', 'g', 'z'),
+				fc.constantFrom('', ' ', 'a', 'b', 'bet', 'ＢＥ', 'g', 'z'),
 				fc.constantFrom(...CUSTOMER_SORTS),
 				fc.nat(26),
 				fc.integer({ min: 1, max: 8 }),
