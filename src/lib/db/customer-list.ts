@@ -17,6 +17,11 @@ function matching(db: AppDatabase, filter: string) {
 	return prefix === '' ? null : db.customers.where('nameKey').startsWith(prefix);
 }
 
+/** Every stored customer the filter matches (the whole table for an empty one). */
+function matchingStored(db: AppDatabase, filter: string) {
+	return matching(db, filter) ?? db.customers.toCollection();
+}
+
 /** Rows in memory only, as they are when asked. */
 export type UnwrittenRows = () => Unwritten;
 
@@ -82,7 +87,7 @@ export function customerCount(
 	unwritten: UnwrittenRows = NONE
 ): Promise<number> {
 	return withUnwritten(db, unwritten, filter, null, async (extra) => {
-		const stored = await (matching(db, filter) ?? db.customers.toCollection()).count();
+		const stored = await matchingStored(db, filter).count();
 		return stored + extra.length;
 	});
 }
@@ -108,7 +113,7 @@ export function customerCountUpTo(
 	unwritten: UnwrittenRows = NONE
 ): Promise<QuickCount> {
 	return withUnwritten(db, unwritten, filter, null, async (extra) => {
-		const collection = matching(db, filter) ?? db.customers.toCollection();
+		const collection = matchingStored(db, filter);
 		const keys = await collection.limit(limit + 1).primaryKeys();
 		return keys.length > limit
 			? { count: limit + extra.length, exact: false }
@@ -215,7 +220,7 @@ async function mergedWindow(
 	const first = stored[0];
 	if (from > 0 && !first) {
 		// Every stored row sorts before the window: it is the in-memory rows' tail.
-		const storedCount = await (matching(db, filter) ?? db.customers.toCollection()).count();
+		const storedCount = await matchingStored(db, filter).count();
 		return extra.slice(offset - storedCount, offset - storedCount + limit);
 	}
 	// The merge starts at the first stored row fetched; in-memory rows before it come earlier.
