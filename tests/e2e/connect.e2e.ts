@@ -446,6 +446,26 @@ test('the connect pages have no axe violations and the journey works by keyboard
 		/^mailto:partners@fabrikam\.example\?/
 	);
 	await expectNoAxeViolations(adatum, 'Find a provider');
+
+	// Northwind ends it from its side (Indirect resellers), by keyboard: the question says what
+	// ending means for a provider, and Adatum's open list follows.
+	await adatum.getByRole('navigation').getByRole('link', { name: 'Indirect providers' }).click();
+	await expect(providerRow(adatum, /Northwind Distribution/)).toContainText('Authorized');
+	const end = resellerRow(northwind, /Adatum/).getByRole('button', {
+		name: /^End the partnership with Adatum/
+	});
+	await end.focus();
+	await northwind.keyboard.press('Enter');
+	const question = northwind.getByRole('dialog', { name: /^End the partnership with Adatum/ });
+	await expect(question).toContainText(
+		"You will no longer be Adatum Solutions's indirect provider"
+	);
+	await expectNoAxeViolations(northwind, 'End partnership question');
+	await question.getByRole('button', { name: 'End partnership' }).click();
+	await expect(resellerRow(northwind, /Adatum/)).toContainText('Ended');
+	await expect(providerRow(adatum, /Northwind Distribution/)).toContainText('Ended', {
+		timeout: 5_000
+	});
 });
 
 test('roles without the capability see no invite or partnership controls', async ({ browser }) => {
