@@ -17,9 +17,11 @@ async function holdDocument(context: BrowserContext, doc: string) {
 		const server = route.connectToServer();
 		server.onMessage((message) => {
 			const frame = typeof message === 'string' ? null : decodeFrame(new Uint8Array(message));
-			if (holding && frame?.kind === 'doc' && frame.doc === doc)
+			if (holding && frame?.kind === 'doc' && frame.doc === doc) {
 				held.push(() => route.send(message));
-			else route.send(message);
+			} else {
+				route.send(message);
+			}
 		});
 	});
 	return {
