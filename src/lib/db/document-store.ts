@@ -16,6 +16,9 @@ import {
 /** A document with more stored update rows than this has them merged into one. */
 export const COMPACT_ABOVE = 50;
 
+/** The most rows one bulk request of a commit writes or deletes (TableWrites.flush). */
+export const ROWS_PER_REQUEST = 1_000;
+
 /** What one writer last wrote for a document: per table, primary key (as JSON) -> row (as JSON). */
 export type RowSnapshot = Map<string, Map<string, string>>;
 
@@ -92,13 +95,31 @@ class TableWrites {
 	/**
 	 * One bulk request per table, all issued at once (IndexedDB runs them in order without a round
 	 * trip to JavaScript between them). The changes are of different documents, so their keys differ,
-	 * and a key is never both deleted and put.
+	 * and a key is never both deleted and put. A table with more than ROWS_PER_REQUEST rows to write
+	 * (an org document's invitations at a distributor: one per customer) goes in requests of that
+	 * many, one after another: each is a short task (the browser clones every row as it is put), so
+	 * the page answers between them instead of freezing for seconds.
 	 */
 	async flush(db: AppDatabase): Promise<void> {
-		await Promise.all([
-			...[...this.#deletes].map(([table, keys]) => db.table(table).bulkDelete(keys)),
-			...[...this.#puts].map(([table, rows]) => db.table(table).bulkPut(rows))
-		]);
+		const requests: (() => Promise<unknown>)[] = [];
+		let large = false;
+		for (const [table, keys] of this.#deletes) {
+			large ||= keys.length > ROWS_PER_REQUEST;
+			for (let at = 0; at < keys.length; at += ROWS_PER_REQUEST) {
+				requests.push(() => db.table(table).bulkDelete(keys.slice(at, at + ROWS_PER_REQUEST)));
+			}
+		}
+		for (const [table, rows] of this.#puts) {
+			large ||= rows.length > ROWS_PER_REQUEST;
+			for (let at = 0; at < rows.length; at += ROWS_PER_REQUEST) {
+				requests.push(() => db.table(table).bulkPut(rows.slice(at, at + ROWS_PER_REQUEST)));
+			}
+		}
+		if (!large) {
+			await Promise.all(requests.map((request) => request()));
+			return;
+		}
+		for (const request of requests) await request();
 	}
 }
 

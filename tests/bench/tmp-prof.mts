@@ -1,0 +1,34 @@
+import { chromium } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
+import { CHROMIUM_FLAGS, findChromium } from '../e2e/browser';
+import { freePort, newDataDir, startAppServer } from '../e2e/app-server';
+const size = Number(process.env.SIZE ?? 2000);
+const t = performance.now();
+const server = await startAppServer({ port: await freePort(), dataDir: newDataDir(), env: { TIERTWO_DEMO_CUSTOMERS: String(size) }, startTimeoutMs: 1_200_000 });
+console.log('seeded', ((performance.now() - t) / 1000).toFixed(0), 's');
+const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_FLAGS });
+try {
+  const context = await browser.newContext({ baseURL: server.url });
+  const page = await context.newPage();
+  await page.goto('/sign-in'); await page.waitForLoadState('networkidle');
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await cdp.send('Profiler.start');
+  const t0 = performance.now();
+  await page.getByLabel('Email').fill('admin@contoso.example');
+  await page.getByLabel('Password').fill('tiertwo-demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor({ timeout: 120_000 });
+  const tDash = performance.now() - t0;
+  await page.getByRole('navigation').getByRole('link', { name: 'Customers', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Customers' }).waitFor({ timeout: 120_000 });
+  const tPage = performance.now() - t0;
+  await page.getByRole('status').filter({ hasText: new RegExp(`^Customers found: (${size + 8}|${size + 7})$`) }).waitFor({ timeout: 600_000 });
+  const tDone = performance.now() - t0;
+  const lt = await page.evaluate(() => new Promise<number[]>((resolve) => { const out: number[] = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) out.push(Math.round(e.duration)); }).observe({ type: 'longtask', buffered: true }); setTimeout(() => resolve(out), Number(20000)); }));
+  console.log('long tasks >200ms in the 20 s after:', lt.filter((d) => d > 200).join(', '));
+  const { profile } = await cdp.send('Profiler.stop');
+  console.log(`size ${size}: dashboard ${tDash.toFixed(0)} customers page ${tPage.toFixed(0)} complete ${tDone.toFixed(0)} ms`);
+  writeFileSync(`/tmp/signin-${size}.cpuprofile`, JSON.stringify(profile));
+  await context.close();
+} finally { await browser.close(); await server.stop(); }
