@@ -163,6 +163,8 @@ export async function seedDemoCustomers(
 	const passwordHash = await accounts.hash(DEMO_PASSWORD);
 	const placeholderHash = await accounts.hash(randomBytes(32).toString('base64url'));
 	const makeEvent = eventMaker(new HybridLogicalClock('demo-customers'), now);
+	// The links go in the reseller's invitations; its org document is read (its kind and standing).
+	const resellerLinks = documentName({ kind: 'invitations', orgId: RESELLER.orgId });
 	const resellerDoc = documentName({ kind: 'org', orgId: RESELLER.orgId });
 
 	let added = 0;
@@ -176,6 +178,7 @@ export async function seedDemoCustomers(
 			])
 		);
 		const names = [
+			resellerLinks,
 			resellerDoc,
 			...batch.map((c) => documentName({ kind: 'customer', customerId: c.customerId })),
 			...batch.map((c) => documentName({ kind: 'org', orgId: c.customerId }))
@@ -247,7 +250,7 @@ export async function seedDemoCustomers(
 						)
 					]);
 				}
-				return { events: [resellerEvents, ...customerEvents, ...orgEvents], value: null };
+				return { events: [resellerEvents, [], ...customerEvents, ...orgEvents], value: null };
 			},
 			(written) => {
 				const by = (written as { by?: { userId?: string } }).by?.userId ?? '';

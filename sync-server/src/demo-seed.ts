@@ -170,6 +170,7 @@ export async function seedDemoWorkspace(deps: SeedDeps): Promise<DemoSignIn[]> {
 		}
 	}
 	const org = (orgId: string): DocumentRef => ({ kind: 'org', orgId });
+	const sent = (orgId: string): DocumentRef => ({ kind: 'invitations', orgId });
 	const customer = (customerId: string): DocumentRef => ({ kind: 'customer', customerId });
 	const tokenHash = () => createHash('sha256').update(randomBytes(32)).digest('hex');
 
@@ -266,7 +267,7 @@ export async function seedDemoWorkspace(deps: SeedDeps): Promise<DemoSignIn[]> {
 	// Northwind invited Contoso, Contoso authorized Northwind as its indirect provider.
 	const northwindInvitation = newId();
 	await write(
-		org('northwind'),
+		sent('northwind'),
 		'invitation.created',
 		{
 			invitationId: northwindInvitation,
@@ -276,7 +277,7 @@ export async function seedDemoWorkspace(deps: SeedDeps): Promise<DemoSignIn[]> {
 		},
 		adminOf('northwind')
 	);
-	await write(org('northwind'), 'invitation.redeemed', {
+	await write(sent('northwind'), 'invitation.redeemed', {
 		invitationId: northwindInvitation,
 		orgId: 'contoso'
 	});
@@ -292,7 +293,7 @@ export async function seedDemoWorkspace(deps: SeedDeps): Promise<DemoSignIn[]> {
 	await write(partnership, 'partnership.authorized', { acknowledged: true }, adminOf('contoso'));
 	// Fabrikam has sent Adatum a link that Adatum has not opened yet.
 	await write(
-		org('fabrikam'),
+		sent('fabrikam'),
 		'invitation.created',
 		{
 			invitationId: newId(),
@@ -315,7 +316,7 @@ export async function seedDemoWorkspace(deps: SeedDeps): Promise<DemoSignIn[]> {
 			const relationshipId = newId();
 			const expiresAt = c.pending ? now() + 14 * DAY : wall + 14 * DAY;
 			await write(
-				org(c.reseller),
+				sent(c.reseller),
 				'invitation.created',
 				c.withProvider
 					? {
@@ -337,7 +338,7 @@ export async function seedDemoWorkspace(deps: SeedDeps): Promise<DemoSignIn[]> {
 				resellerName: nameOf(c.reseller),
 				...(c.withProvider ? { providerName: nameOf('northwind') } : {})
 			});
-			await write(org(c.reseller), 'invitation.redeemed', { invitationId, orgId: c.id });
+			await write(sent(c.reseller), 'invitation.redeemed', { invitationId, orgId: c.id });
 			if (c.pending) continue;
 			await write(customer(c.id), 'relationship.accepted', { relationshipId }, adminOf(c.id));
 		}

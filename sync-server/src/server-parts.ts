@@ -19,6 +19,7 @@ import { CREATE_ACCOUNT_LIMITS, EnrollmentService } from './enrollment/enrollmen
 import { Mailer } from './enrollment/mailer.js';
 import { PmcRegistry } from './enrollment/pmc-registry.js';
 import { InvitationIndex } from './invitations/invitation-index.js';
+import { moveInvitations } from './invitations/invitations-move.js';
 import { InvitationService } from './invitations/invitation-service.js';
 import type { Metrics } from './metrics.js';
 import { OrderProvisioner } from './provisioning/order-provisioner.js';
@@ -291,7 +292,22 @@ export async function seedWorkspace(
 			// After a crash the listing index may have missed the last changes: decide it afresh.
 			await listing.write(() => index.rebuild());
 		}
-		if ((!cleanShutdown && !storage.shared) || !(await storage.meta.get('invitation_index'))) {
+		// A store from before links had documents of their own: they move once (invitations-move.ts).
+		let linksMoved = false;
+		if (!(await storage.meta.get('invitations_moved'))) {
+			const orgs = fresh ? [] : await moveInvitations(registry);
+			if (orgs.length > 0) {
+				log.info({ orgs: orgs.length }, 'invitation links moved into invitations documents');
+				await listing.write(() => index.rebuild());
+				linksMoved = true;
+			}
+			await storage.meta.set('invitations_moved', '1');
+		}
+		if (
+			linksMoved ||
+			(!cleanShutdown && !storage.shared) ||
+			!(await storage.meta.get('invitation_index'))
+		) {
 			// Never built (a data dir from before the index), or a crash may have lost the last entries.
 			await invitationIndex.rebuild();
 			await storage.meta.set('invitation_index', '1');

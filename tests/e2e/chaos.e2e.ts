@@ -829,10 +829,10 @@ test('three orgs work through cuts, offline spells, reloads and server restarts,
 		// Every link the reseller made is on the server; each accepted one is redeemed by a new
 		// customer with the partners of its kind, and the partners' Customers lists show them.
 		const contoso = projectLog(
-			parseDocumentName('org/contoso')!,
-			(await asReseller('org/contoso'))!.log
+			parseDocumentName('invitations/contoso')!,
+			(await asReseller('invitations/contoso'))!.log
 		);
-		if (contoso.kind !== 'org') throw new Error('not an org document');
+		if (contoso.kind !== 'invitations') throw new Error('not an invitations document');
 		const invitations = Object.values(contoso.invitations);
 		for (const sent of ledger.links) {
 			const hash = await invitationTokenHash(tokenFromFragment(new URL(sent.link).hash)!);

@@ -277,7 +277,7 @@ async function writeInvitationAs(
 	expiresAt: number
 ): Promise<string> {
 	const token = randomBytes(32).toString('base64url');
-	await appendWithStockClient(url(), who, `org/${orgId}`, [
+	await appendWithStockClient(url(), who, `invitations/${orgId}`, [
 		{
 			id: crypto.randomUUID(),
 			type: 'invitation.created',
@@ -497,7 +497,7 @@ test('an indirect provider with many used links sees its pending ones, the rest 
 	await appendWithStockClient(
 		url(),
 		FABRIKAM_ADMIN,
-		'org/fabrikam',
+		'invitations/fabrikam',
 		Array.from({ length: 120 }, (_, index) => ({
 			id: crypto.randomUUID(),
 			type: 'invitation.created',

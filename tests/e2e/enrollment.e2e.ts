@@ -203,6 +203,37 @@ test('a brand-new reseller enrolls end to end, verifies from the mailbox, is app
 	await expect(page.getByText("You're in the Admin agent group.")).toBeVisible();
 	await page.getByRole('button', { name: "I'm in the Admin agent group" }).click();
 	await expect(page.getByText('Your account is ready. You can start working')).toBeVisible();
+
+	// Its first link: the org has no invitations document yet, and this write makes it.
+	await page.getByRole('navigation').getByRole('link', { name: 'Customers' }).click();
+	await heading(page, 'Customers');
+	await page.getByRole('button', { name: 'Request a reseller relationship' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Reseller relationship request' });
+	const link = await dialog.getByLabel('Personalized link', { exact: true }).inputValue();
+	await dialog.getByRole('button', { name: 'Done' }).click();
+	await expect(dialog).toBeHidden();
+	await expect(
+		page
+			.getByRole('table', { name: 'Relationship requests' })
+			.getByRole('row')
+			.filter({ hasText: 'Pending' })
+	).toHaveCount(1);
+	await expect(
+		page
+			.getByRole('banner')
+			.getByRole('status')
+			.filter({ hasText: /waiting to sync/ })
+	).toBeHidden();
+	// The server has it: a customer opening the link sees who asks.
+	const guest = await (await browser.newContext()).newPage();
+	await guest.goto(link);
+	await expect(
+		guest.getByRole('heading', {
+			level: 1,
+			name: `${applicant.legalName} requests a reseller relationship`
+		})
+	).toBeVisible();
+	await guest.context().close();
 });
 
 test('a reseller already enrolled in CSP takes the shortcut: only customer support information', async ({

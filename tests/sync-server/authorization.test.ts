@@ -1,5 +1,6 @@
 // Per-document access and validation of every incoming update: refusals are neither stored nor
 // relayed, the client is told why, and the server keeps serving everyone else.
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import type { WebsocketProvider } from 'y-websocket';
@@ -132,6 +133,134 @@ describe('who may open a document', () => {
 			{ name: 'directory', access: 'read' },
 			{ name: 'org/wingtip', access: 'write' }
 		]);
+	});
+});
+
+describe('an org’s invitations document', () => {
+	const DAY = 86_400_000;
+
+	/** A link as the app makes it: the token, and the event that carries only its hash. */
+	function link(by: { userId: string; orgId: string }, kind: string) {
+		const token = randomBytes(32).toString('base64url');
+		const created = event('invitation.created', by, {
+			invitationId: newId(),
+			kind,
+			tokenHash: createHash('sha256').update(token).digest('hex'),
+			expiresAt: Date.now() + 7 * DAY
+		});
+		return { token, created };
+	}
+
+	async function listed(email: string): Promise<{ name: string; access: string }[]> {
+		const response = await fetch(`${t.url}/api/auth/documents`, {
+			headers: { cookie: (await sessionOf(email)).cookie }
+		});
+		const { documents } = (await response.json()) as {
+			documents: { name: string; access: string }[];
+		};
+		return documents.map(({ name, access }) => ({ name, access }));
+	}
+
+	it('is refused to another org’s users, even a provider that reads the reseller’s org document', async () => {
+		// Contoso authorized Northwind with admin access in the demo workspace.
+		const northwind = await listed('admin@northwind.example');
+		expect(northwind).toContainEqual({ name: 'org/contoso', access: 'read' });
+		expect(northwind.map((d) => d.name)).not.toContain('invitations/contoso');
+		const providerView = await connected('admin@northwind.example', 'org/contoso');
+		expect(providerView.log.length).toBeGreaterThan(0);
+		providerView.provider.destroy();
+		for (const email of ['admin@northwind.example', 'admin@wingtip.example']) {
+			const doc = new Y.Doc();
+			const provider = t.provider('invitations/contoso', await sessionOf(email), doc);
+			expect(await closedWith(provider)).toEqual({
+				code: 4403,
+				reason: 'sync_document_forbidden'
+			});
+			expect(doc.getArray('log').length).toBe(0);
+		}
+		// The org's own partner-facing users open it; its Billing admin has no part in it.
+		expect(await listed('admin@contoso.example')).toContainEqual({
+			name: 'invitations/contoso',
+			access: 'write'
+		});
+		const billing = t.provider(
+			'invitations/contoso',
+			await sessionOf('billing@contoso.example'),
+			new Y.Doc()
+		);
+		expect(await closedWith(billing)).toEqual({ code: 4403, reason: 'sync_document_forbidden' });
+	});
+
+	it('refuses another org a document not stored yet without loading it', async () => {
+		expect(await t.server.storage.documents.exists('invitations/wingtip')).toBe(false);
+		const socket = t.socket(
+			'invitations/wingtip',
+			(await sessionOf('admin@contoso.example')).cookie
+		);
+		expect(await socketClosed(socket)).toEqual({ code: 4403, reason: 'sync_document_forbidden' });
+		expect(t.server.registry.peek('invitations/wingtip')).toBeUndefined();
+	});
+
+	it('is made by the first link one of the org’s users sends', async () => {
+		// Tailwind, a reseller of the demo workspace, has sent no link yet.
+		expect(await t.server.storage.documents.exists('invitations/tailwind')).toBe(false);
+		expect((await listed('admin@tailwind.example')).map((d) => d.name)).not.toContain(
+			'invitations/tailwind'
+		);
+		const tailwind = await connected('admin@tailwind.example', 'invitations/tailwind');
+		expect(tailwind.log.length).toBe(0);
+		const { token, created } = link({ userId: 'tailwind-admin', orgId: 'tailwind' }, 'customer');
+		tailwind.log.push([created]);
+		await waitForAsync(async () => (await serverLog('invitations/tailwind')).length === 1);
+		expect(await serverLog('invitations/tailwind')).toEqual([created]);
+		tailwind.provider.destroy();
+		await waitForAsync(async () => t.server.storage.documents.exists('invitations/tailwind'));
+		await waitForAsync(async () =>
+			(await listed('admin@tailwind.example')).some(
+				(d) => d.name === 'invitations/tailwind' && d.access === 'write'
+			)
+		);
+		const lookup = await fetch(`${t.url}/api/invitations/lookup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ token })
+		});
+		expect(lookup.status).toBe(200);
+		expect(await lookup.json()).toMatchObject({
+			invitationId: (created.payload as { invitationId: string }).invitationId,
+			kind: 'customer',
+			from: { orgId: 'tailwind' }
+		});
+	});
+
+	it('refuses a link of a kind the org may not send (its kind is in its org document)', async () => {
+		// Contoso is a reseller: it invites customers, not resellers.
+		await expectRefused(
+			'admin@contoso.example',
+			'invitations/contoso',
+			(doc) => doc.getArray('log').push([link(CONTOSO_ADMIN, 'reseller').created]),
+			'error_wrong_org_kind'
+		);
+	});
+
+	it('refuses a link written in the org document', async () => {
+		for (const type of ['created', 'revoked'] as const) {
+			const created = link(CONTOSO_ADMIN, 'customer').created;
+			const invitationId = (created.payload as { invitationId: string }).invitationId;
+			await expectRefused(
+				'admin@contoso.example',
+				'org/contoso',
+				(doc) =>
+					doc
+						.getArray('log')
+						.push([
+							type === 'created'
+								? created
+								: event('invitation.revoked', CONTOSO_ADMIN, { invitationId })
+						]),
+				'error_wrong_document'
+			);
+		}
 	});
 });
 
@@ -370,15 +499,16 @@ describe('ids and times at the door', () => {
 		return (await serverLog(name)) as { id: string; type: string; payload: never }[];
 	}
 
-	it('refuses an invitation that reuses the event id of a demotion (the demoted Sales agent cannot void it)', async () => {
+	it('refuses an event that reuses the event id of a demotion (the demoted Sales agent cannot void it)', async () => {
 		const admin = await connected('admin@contoso.example', 'org/contoso');
 		const promotion = event('user.rolesChanged', CONTOSO_ADMIN, {
 			userId: CONTOSO_SALES.userId,
-			roles: ['salesAgent', 'userManagementAdmin']
+			roles: ['salesAgent', 'userManagementAdmin', 'accountAdmin']
 		});
+		// Still an Account admin: it writes the org's profile in the document the demotion is in.
 		const demotion = event('user.rolesChanged', CONTOSO_ADMIN, {
 			userId: CONTOSO_SALES.userId,
-			roles: ['salesAgent']
+			roles: ['salesAgent', 'accountAdmin']
 		});
 		admin.log.push([promotion]);
 		admin.log.push([demotion]);
@@ -390,11 +520,8 @@ describe('ids and times at the door', () => {
 			(doc) =>
 				doc.getArray('log').push([
 					{
-						...event('invitation.created', CONTOSO_SALES, {
-							invitationId: newId(),
-							kind: 'customer',
-							tokenHash: 'a'.repeat(64),
-							expiresAt: Date.now() + 86_400_000
+						...event('org.profileUpdated', CONTOSO_SALES, {
+							support: { email: 'support@contoso.example' }
 						}),
 						id: demotion.id
 					}
@@ -402,6 +529,15 @@ describe('ids and times at the door', () => {
 			'error_duplicate_event'
 		);
 		expect(refusals[0]?.eventIds).toEqual([demotion.id]);
+		const back = await connected('admin@contoso.example', 'org/contoso');
+		back.log.push([
+			event('user.rolesChanged', CONTOSO_ADMIN, { userId: 'contoso-sales', roles: ['salesAgent'] })
+		]);
+		await waitForAsync(async () => {
+			const state = await t.server.registry.current({ kind: 'org', orgId: 'contoso' });
+			return state?.kind === 'org' && state.users['contoso-sales']?.roles.length === 1;
+		});
+		back.provider.destroy();
 	});
 
 	it('refuses an order that reuses an existing orderId (a reseller’s Sales agent cannot replace its lines)', async () => {

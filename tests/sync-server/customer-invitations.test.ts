@@ -108,7 +108,7 @@ async function invite(
 	const token = randomBytes(32).toString('base64url');
 	const tokenHash = createHash('sha256').update(token).digest('hex');
 	const invitationId = newId();
-	const admin = await connected(`admin@${by.orgId}.example`, `org/${by.orgId}`);
+	const admin = await connected(`admin@${by.orgId}.example`, `invitations/${by.orgId}`);
 	// Two invitations made at once: the one that lands before the other is appended again.
 	rebaseOnRefusal(admin.provider);
 	const created = event('invitation.created', by, {
@@ -120,7 +120,7 @@ async function invite(
 		expiresAt: options.expiresAt ?? Date.now() + 7 * DAY
 	});
 	admin.log.push([created]);
-	await serverHas(`org/${by.orgId}`, created.id as string);
+	await serverHas(`invitations/${by.orgId}`, created.id as string);
 	// Indexed a moment after it is durable, by the process that took it (in a cluster, maybe not the
 	// one asked next).
 	await waitForAsync(
@@ -188,7 +188,7 @@ describe('a reseller requests a reseller relationship', () => {
 			['relationship.requested', 'system'],
 			['relationship.accepted', 'fourthcoffee-admin']
 		]);
-		expect(typesOf(await serverLog('org/contoso'), invitationId)).toEqual([
+		expect(typesOf(await serverLog('invitations/contoso'), invitationId)).toEqual([
 			['invitation.created', 'contoso-admin'],
 			['invitation.redeemed', 'system']
 		]);
@@ -234,7 +234,7 @@ describe('a reseller requests a reseller relationship', () => {
 			)
 		);
 		expect(answers.map((a) => (a.ok ? 'ok' : a.code)).sort()).toEqual(['invitation_used', 'ok']);
-		const redeemed = (await serverLog('org/contoso')).filter(
+		const redeemed = (await serverLog('invitations/contoso')).filter(
 			(e) =>
 				e.type === 'invitation.redeemed' &&
 				(e.payload as { invitationId: string }).invitationId === invitationId
@@ -256,10 +256,10 @@ describe('a reseller requests a reseller relationship', () => {
 			expected: [number, string],
 			invitationId?: string
 		) {
-			const before = await serverLog('org/contoso');
+			const before = await serverLog('invitations/contoso');
 			const answer = await post('redeem', body, email);
 			expect([answer.status, answer.body.error?.code]).toEqual(expected);
-			if (invitationId) expect((await serverLog('org/contoso')).length).toBe(before.length);
+			if (invitationId) expect((await serverLog('invitations/contoso')).length).toBe(before.length);
 		}
 
 		it('refuses a reseller or provider opening a customer link', async () => {
@@ -314,12 +314,12 @@ describe('a reseller requests a reseller relationship', () => {
 
 		it('refuses revoked, expired, guessed and malformed links', async () => {
 			const revoked = await invite();
-			const admin = await connected('admin@contoso.example', 'org/contoso');
+			const admin = await connected('admin@contoso.example', 'invitations/contoso');
 			const revocation = event('invitation.revoked', CONTOSO_ADMIN, {
 				invitationId: revoked.invitationId
 			});
 			admin.log.push([revocation]);
-			await serverHas('org/contoso', revocation.id as string);
+			await serverHas('invitations/contoso', revocation.id as string);
 			admin.provider.destroy();
 			await refused({ token: revoked.token, answer: 'accept' }, 'admin@blueyonder.example', [
 				410,
@@ -512,7 +512,7 @@ describe('a new customer account on the spot', () => {
 			'relationship.requested',
 			'relationship.accepted'
 		]);
-		expect(typesOf(await serverLog('org/contoso'), invitationId)).toEqual([
+		expect(typesOf(await serverLog('invitations/contoso'), invitationId)).toEqual([
 			['invitation.created', 'contoso-admin'],
 			['invitation.redeemed', 'system']
 		]);

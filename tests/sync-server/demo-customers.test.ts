@@ -99,7 +99,7 @@ describe('demo customers', () => {
 			expiresAt: Date.now() + 86_400_000
 		});
 		const actor = await t.server.registry.currentActorOf(CONTOSO_ADMIN);
-		expect(await t.server.registry.appendEvents('org/contoso', [created], actor)).toEqual({
+		expect(await t.server.registry.appendEvents('invitations/contoso', [created], actor)).toEqual({
 			ok: true
 		});
 		const answer = await t.server.invitations.createCustomer('127.0.0.1', {

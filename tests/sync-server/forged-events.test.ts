@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
-import { documentName, type DocumentRef } from '../../src/lib/domain/documents';
+import { DOCUMENT_KINDS, documentName, type DocumentRef } from '../../src/lib/domain/documents';
 import {
 	EVENT_RULES,
 	EVENT_TYPES,
@@ -41,6 +41,7 @@ type Party = 'contoso' | 'northwind' | 'wingtip' | typeof PROGRAM_ORG_ID;
 
 const DOCUMENTS = {
 	contosoOrg: { kind: 'org', orgId: 'contoso' },
+	contosoInvitations: { kind: 'invitations', orgId: 'contoso' },
 	partnership: { kind: 'partnership', providerId: 'northwind', resellerId: 'contoso' },
 	wingtip: { kind: 'customer', customerId: 'wingtip' },
 	directory: { kind: 'directory' }
@@ -60,9 +61,21 @@ const RIGHTFUL: Record<Exclude<EventWriter, 'system'>, { party: Party; doc: Docu
 	program: { party: PROGRAM_ORG_ID, doc: DOCUMENTS.directory }
 };
 
+/** Where a rightful writer writes an event that belongs in `kind` (a member: its org's links too). */
+function rightful(
+	writer: Exclude<EventWriter, 'system'>,
+	kind: DocumentRef['kind']
+): { party: Party; doc: DocumentRef } {
+	if (writer === 'member' && kind === 'invitations') {
+		return { party: 'contoso', doc: DOCUMENTS.contosoInvitations };
+	}
+	return RIGHTFUL[writer];
+}
+
 /** System events: a user of an org that can open a document of that kind tries to write one. */
 const SYSTEM_FORGER: Record<DocumentRef['kind'], { party: Party; doc: DocumentRef }> = {
 	org: { party: 'contoso', doc: DOCUMENTS.contosoOrg },
+	invitations: { party: 'contoso', doc: DOCUMENTS.contosoInvitations },
 	partnership: { party: 'contoso', doc: DOCUMENTS.partnership },
 	customer: { party: 'wingtip', doc: DOCUMENTS.wingtip },
 	directory: { party: PROGRAM_ORG_ID, doc: DOCUMENTS.directory }
@@ -87,7 +100,8 @@ function opens(role: Role, party: Party, doc: DocumentRef): boolean {
 
 const CASES: ForgeryCase[] = EVENT_TYPES.flatMap((type) => {
 	const rule = EVENT_RULES[type];
-	const where = rule.writer === 'system' ? SYSTEM_FORGER[rule.document] : RIGHTFUL[rule.writer];
+	const where =
+		rule.writer === 'system' ? SYSTEM_FORGER[rule.document] : rightful(rule.writer, rule.document);
 	const capability = rule.capability;
 	return ROLES.filter(
 		(role) => capability === 'system' || !ROLE_CAPABILITIES[role].includes(capability)
@@ -157,6 +171,8 @@ describe('forged events', () => {
 			if (capability === 'system') continue;
 			expect(CASES.some((c) => c.type === type && c.role !== 'globalAdmin')).toBe(true);
 		}
+		// every kind of document has events forged in it
+		expect([...new Set(CASES.map((c) => c.doc.kind))].sort()).toEqual([...DOCUMENT_KINDS].sort());
 	});
 
 	it.each(CASES)(

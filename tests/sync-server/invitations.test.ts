@@ -109,7 +109,7 @@ function harnessFor(t: () => TestServer) {
 	) {
 		const { token, tokenHash } = newLinkToken();
 		const invitationId = newId();
-		const admin = await connected(`admin@${by.orgId}.example`, `org/${by.orgId}`);
+		const admin = await connected(`admin@${by.orgId}.example`, `invitations/${by.orgId}`);
 		const created = event('invitation.created', by, {
 			invitationId,
 			kind: options.kind ?? 'reseller',
@@ -117,7 +117,7 @@ function harnessFor(t: () => TestServer) {
 			expiresAt: options.expiresAt ?? Date.now() + 7 * DAY
 		});
 		admin.log.push([created]);
-		await serverHas(`org/${by.orgId}`, created.id as string);
+		await serverHas(`invitations/${by.orgId}`, created.id as string);
 		admin.provider.destroy();
 		return { token, invitationId };
 	}
@@ -192,9 +192,9 @@ describe('a provider invites a reseller', () => {
 		});
 
 		// The server wrote its two events, once each.
-		const orgLog = await h.serverLog('org/northwind');
+		const linksLog = await h.serverLog('invitations/northwind');
 		expect(
-			orgLog.filter(
+			linksLog.filter(
 				(e) =>
 					e.type === 'invitation.redeemed' &&
 					(e.payload as { invitationId: string }).invitationId === invitationId
@@ -265,7 +265,7 @@ describe('a provider invites a reseller', () => {
 			server.server.invitations.redeem('test', token, viewer)
 		]);
 		expect(answers.map((a) => (a.ok ? 'ok' : a.code)).sort()).toEqual(['invitation_used', 'ok']);
-		const redeemed = (await h.serverLog('org/fabrikam')).filter(
+		const redeemed = (await h.serverLog('invitations/fabrikam')).filter(
 			(e) =>
 				e.type === 'invitation.redeemed' &&
 				(e.payload as { invitationId: string }).invitationId === invitationId
@@ -290,7 +290,7 @@ describe('links that cannot be used', () => {
 		expect([lookup.status, lookup.body.error?.code]).toEqual([410, 'invitation_expired']);
 		const redeem = await h.post('redeem', { token }, { email: 'admin@adatum.example' });
 		expect([redeem.status, redeem.body.error?.code]).toEqual([410, 'invitation_expired']);
-		const written = (await h.serverLog('org/northwind')).filter(
+		const written = (await h.serverLog('invitations/northwind')).filter(
 			(e) =>
 				e.type === 'invitation.redeemed' &&
 				(e.payload as { invitationId: string }).invitationId === invitationId
@@ -321,7 +321,7 @@ describe('links that cannot be used', () => {
 			const doc = new Y.Doc();
 			const acks: Map<number, number>[] = [];
 			const provider = server.provider(
-				'org/northwind',
+				'invitations/northwind',
 				await h.sessionOf('admin@northwind.example'),
 				doc,
 				undefined,
@@ -371,10 +371,10 @@ describe('links that cannot be used', () => {
 
 	it('refuses a revoked link', async () => {
 		const { token, invitationId } = await h.invite();
-		const admin = await h.connected('admin@northwind.example', 'org/northwind');
+		const admin = await h.connected('admin@northwind.example', 'invitations/northwind');
 		const revoked = event('invitation.revoked', NORTHWIND_ADMIN, { invitationId });
 		admin.log.push([revoked]);
-		await h.serverHas('org/northwind', revoked.id as string);
+		await h.serverHas('invitations/northwind', revoked.id as string);
 		admin.provider.destroy();
 		const lookup = await h.post('lookup', { token });
 		expect([lookup.status, lookup.body.error?.code]).toEqual([410, 'invitation_revoked']);
@@ -524,7 +524,7 @@ describe('links that cannot be used', () => {
 		// 256-bit hashes never collide by chance: a copy is an org trying to take over someone's link.
 		const { token, tokenHash } = newLinkToken();
 		for (const by of [NORTHWIND_ADMIN, FABRIKAM_ADMIN]) {
-			const admin = await h.connected(`admin@${by.orgId}.example`, `org/${by.orgId}`);
+			const admin = await h.connected(`admin@${by.orgId}.example`, `invitations/${by.orgId}`);
 			const created = event('invitation.created', by, {
 				invitationId: newId(),
 				kind: 'reseller',
@@ -532,7 +532,7 @@ describe('links that cannot be used', () => {
 				expiresAt: Date.now() + DAY
 			});
 			admin.log.push([created]);
-			await h.serverHas(`org/${by.orgId}`, created.id as string);
+			await h.serverHas(`invitations/${by.orgId}`, created.id as string);
 			admin.provider.destroy();
 		}
 		const lookup = await h.post('lookup', { token });
@@ -727,7 +727,7 @@ describe('the reseller takes access back', () => {
 
 describe('writing a redemption', () => {
 	it('writes nothing in either document when one of the events is refused', async () => {
-		const names = ['org/northwind', 'partnership/northwind/adatum'];
+		const names = ['invitations/northwind', 'partnership/northwind/adatum'];
 		const before = await Promise.all(names.map((name) => h.serverLog(name)));
 		const system = { userId: 'system', orgId: 'program' };
 		const result = await server.server.registry.appendAtomically(

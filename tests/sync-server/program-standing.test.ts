@@ -1,11 +1,11 @@
 // Program standing on a real server (issue 19): an indirect reseller the program rejected (the demo's
 // already-enrolled Tailwind Traders, after the operator's review) or has not admitted yet (a new
 // applicant whose email verification is pending) acts as a partner in no document kind, whatever it
-// sends: a customer link in its org document, authorizing its provider in the partnership, orders
-// and customer management in a customer document over the raw protocol; redeeming a provider's link
-// and a customer accepting its link over HTTP. Each refusal has its own code and writes nothing.
-// The partnerships and relationships such a reseller already had are set up as data written before
-// the rule existed (the policy below skips it while `beforeTheRule` runs).
+// sends: a customer link in its invitations document, authorizing its provider in the partnership,
+// orders and customer management in a customer document over the raw protocol; redeeming a
+// provider's link and a customer accepting its link over HTTP. Each refusal has its own code and
+// writes nothing. The partnerships and relationships such a reseller already had are set up as data
+// written before the rule existed (the policy below skips it while `beforeTheRule` runs).
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
@@ -143,11 +143,12 @@ async function system(ref: DocumentRef, type: string, payload: Record<string, un
 	expect(verdict, type).toEqual({ ok: true });
 }
 
-/** A link (customer or reseller) made by `by`'s admin in its org document. */
+/** A link (customer or reseller) made by `by`'s admin in its invitations document. */
 async function link(by: { userId: string; orgId: string }, session: Session, kind: string) {
 	const token = randomBytes(32).toString('base64url');
 	const tokenHash = createHash('sha256').update(token).digest('hex');
-	const outcome = await send(session, { kind: 'org', orgId: by.orgId }, by, 'invitation.created', {
+	const links = { kind: 'invitations', orgId: by.orgId } as const;
+	const outcome = await send(session, links, by, 'invitation.created', {
 		invitationId: newId(),
 		kind,
 		tokenHash,
@@ -300,18 +301,24 @@ afterAll(async () => {
 });
 
 describe.each(['rejected', 'pending'] as const)('a %s reseller', (which) => {
-	it('cannot send a customer link (its org document)', async () => {
+	it('cannot send a customer link (its invitations document)', async () => {
 		const { admin, session, code } = resellers[which];
 		const token = createHash('sha256').update(randomBytes(32)).digest('hex');
 		for (const kind of ['customer', 'customerWithProvider']) {
 			expect(
-				await send(session, { kind: 'org', orgId: admin.orgId }, admin, 'invitation.created', {
-					invitationId: newId(),
-					kind,
-					...(kind === 'customerWithProvider' ? { providerId: 'northwind' } : {}),
-					tokenHash: token,
-					expiresAt: Date.now() + 7 * DAY
-				})
+				await send(
+					session,
+					{ kind: 'invitations', orgId: admin.orgId },
+					admin,
+					'invitation.created',
+					{
+						invitationId: newId(),
+						kind,
+						...(kind === 'customerWithProvider' ? { providerId: 'northwind' } : {}),
+						tokenHash: token,
+						expiresAt: Date.now() + 7 * DAY
+					}
+				)
 			).toBe(code);
 		}
 	});

@@ -150,5 +150,15 @@ export class AppDatabase extends Dexie {
 		this.version(3).stores({
 			docVersions: 'name' // all rows at start: which listed documents are behind
 		});
+		// Version 4: an org's links are its invitations document's (`invitations/<orgId>`), no longer
+		// its org document's: the rows that document wrote would be no document's to update.
+		this.version(4)
+			.stores({})
+			.upgrade(async (tx) => {
+				await tx
+					.table<InvitationRow, [string, string]>('invitations')
+					.filter((row) => row.doc.startsWith('org/'))
+					.delete();
+			});
 	}
 }

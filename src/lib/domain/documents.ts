@@ -2,16 +2,20 @@
 import { ID_PATTERN } from './ids';
 import type { Capability } from './permissions';
 
-export type DocumentKind = 'org' | 'partnership' | 'customer' | 'directory';
+export type DocumentKind = 'org' | 'invitations' | 'partnership' | 'customer' | 'directory';
 
 export type DocumentRef =
 	| { readonly kind: 'org'; readonly orgId: string }
+	/** the invitation links an org sent: apart from its org document, which every page needs for
+	 * roles and which must stay small (a distributor sends a link per reseller and customer) */
+	| { readonly kind: 'invitations'; readonly orgId: string }
 	| { readonly kind: 'partnership'; readonly providerId: string; readonly resellerId: string }
 	| { readonly kind: 'customer'; readonly customerId: string }
 	| { readonly kind: 'directory' };
 
 export const DOCUMENT_KINDS: readonly DocumentKind[] = [
 	'org',
+	'invitations',
 	'partnership',
 	'customer',
 	'directory'
@@ -31,6 +35,7 @@ export interface CollaborativePart {
 /** Free-form parts writers edit live, beside the log. Anything not listed here is refused. */
 export const COLLABORATIVE_PARTS: Readonly<Record<DocumentKind, readonly CollaborativePart[]>> = {
 	org: [],
+	invitations: [],
 	partnership: [{ name: 'notes', type: 'text', capability: 'editSharedNotes' }],
 	customer: [
 		{ name: 'notes', type: 'text', capability: 'editSharedNotes' },
@@ -43,6 +48,8 @@ export function documentName(ref: DocumentRef): string {
 	switch (ref.kind) {
 		case 'org':
 			return `org/${ref.orgId}`;
+		case 'invitations':
+			return `invitations/${ref.orgId}`;
 		case 'partnership':
 			return `partnership/${ref.providerId}/${ref.resellerId}`;
 		case 'customer':
@@ -62,6 +69,7 @@ export function parseDocumentName(name: string): DocumentRef | null {
 	}
 	const [kind, a, b] = parts;
 	if (parts.length === 2 && kind === 'org' && a) return { kind: 'org', orgId: a };
+	if (parts.length === 2 && kind === 'invitations' && a) return { kind: 'invitations', orgId: a };
 	if (parts.length === 2 && kind === 'customer' && a) return { kind: 'customer', customerId: a };
 	if (parts.length === 3 && kind === 'partnership' && a && b && a !== b) {
 		return { kind: 'partnership', providerId: a, resellerId: b };

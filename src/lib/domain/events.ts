@@ -84,10 +84,22 @@ export const EVENT_RULES: Readonly<Record<EventType, EventRule>> = {
 		writer: 'reviewer'
 	},
 	'enrollment.adminAgentConfirmed': { document: 'org', capability: 'enroll', writer: 'member' },
-	'invitation.created': { document: 'org', capability: 'sendInvitations', writer: 'member' },
-	'invitation.revoked': { document: 'org', capability: 'sendInvitations', writer: 'member' },
-	'invitation.addressed': { document: 'org', capability: 'sendInvitations', writer: 'member' },
-	'invitation.redeemed': system('org'),
+	'invitation.created': {
+		document: 'invitations',
+		capability: 'sendInvitations',
+		writer: 'member'
+	},
+	'invitation.revoked': {
+		document: 'invitations',
+		capability: 'sendInvitations',
+		writer: 'member'
+	},
+	'invitation.addressed': {
+		document: 'invitations',
+		capability: 'sendInvitations',
+		writer: 'member'
+	},
+	'invitation.redeemed': system('invitations'),
 	'partnership.invited': system('partnership'),
 	'partnership.authorized': {
 		document: 'partnership',

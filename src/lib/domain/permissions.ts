@@ -97,6 +97,9 @@ export const ROLE_CAPABILITIES: Readonly<Record<Role, readonly Capability[]>> = 
 export const DOCUMENT_READERS: Readonly<Record<DocumentKind, readonly Capability[] | null>> = {
 	// the user's own org: their roles, the org's users and profile, every user needs it
 	org: null,
+	// the links the org sent: on Indirect resellers / providers and Customers, to whoever sends,
+	// manages partners or views customers (a Billing or Referrals admin has no part in them)
+	invitations: ['sendInvitations', 'managePartnerships', 'viewCustomers', 'viewPartnerProfiles'],
 	// Indirect providers / Indirect resellers, the shared notes, View customers
 	partnership: [
 		'managePartnerships',

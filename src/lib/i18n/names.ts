@@ -66,7 +66,7 @@ export class Names {
 export function documentOrgs(doc: string): string[] {
 	const ref = parseDocumentName(doc);
 	if (ref?.kind === 'customer') return [ref.customerId];
-	if (ref?.kind === 'org') return [ref.orgId];
+	if (ref?.kind === 'org' || ref?.kind === 'invitations') return [ref.orgId];
 	if (ref?.kind === 'partnership') return [ref.providerId, ref.resellerId];
 	return [];
 }

@@ -39,8 +39,8 @@ const CREATED_SUMMARY = {
 } as const;
 
 /**
- * A new invitation link in the inviting org's document (works offline): the token is made here and
- * only its hash is stored.
+ * A new invitation link in the inviting org's invitations document (works offline): the token is
+ * made here and only its hash is stored.
  */
 export async function createInvitation(
 	orgId: string,
@@ -50,7 +50,7 @@ export async function createInvitation(
 	const invitationId = newInvitationId();
 	const expiresAt = Date.now() + INVITATION_LIFETIME_MS;
 	const result = await syncClient.append(
-		documentName({ kind: 'org', orgId }),
+		documentName({ kind: 'invitations', orgId }),
 		'invitation.created',
 		{ invitationId, ...target, tokenHash: await invitationTokenHash(token), expiresAt },
 		{ key: CREATED_SUMMARY[target.kind], params: {} }
@@ -58,14 +58,14 @@ export async function createInvitation(
 	return result.ok ? { ok: true, invitationId, eventId: result.eventId, token, expiresAt } : result;
 }
 
-/** Invite reseller: a new link in the provider's org document. */
+/** Invite reseller: a new link in the provider's invitations document. */
 export function createResellerInvitation(orgId: string): Promise<CreatedInvitation> {
 	return createInvitation(orgId, { kind: 'reseller' });
 }
 
 export function revokeInvitation(orgId: string, invitationId: string): Promise<AppendResult> {
 	return syncClient.append(
-		documentName({ kind: 'org', orgId }),
+		documentName({ kind: 'invitations', orgId }),
 		'invitation.revoked',
 		{ invitationId },
 		{ key: 'data_summary_invitation_revoked', params: {} }
@@ -79,7 +79,7 @@ export function addressInvitation(
 	recipient: string
 ): Promise<AppendResult> {
 	return syncClient.append(
-		documentName({ kind: 'org', orgId }),
+		documentName({ kind: 'invitations', orgId }),
 		'invitation.addressed',
 		{ invitationId, recipient },
 		{ key: 'data_summary_invitation_addressed', params: { recipient } }

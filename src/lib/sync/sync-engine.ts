@@ -449,15 +449,22 @@ export class SyncEngine {
 	}
 
 	/**
-	 * Opens `name` (listed, or held on this device) and connects it if it is listed; undefined when
-	 * it is neither (not the user's, or not known yet).
+	 * Opens `name` (listed, or held on this device, or the org's own invitations) and connects it if
+	 * it is listed (or the org's own invitations); undefined when it is none of these (not the
+	 * user's, or not known yet).
 	 */
 	async #bringUp(name: string): Promise<DocumentReplica | undefined> {
 		await this.#storedOpened;
 		const listed = this.#listed.get(name);
+		const ownLinks = name === documentName({ kind: 'invitations', orgId: this.user.orgId });
 		// Held here, perhaps by another tab since this one started (its list may come a moment later).
+		// The org's invitations document exists from its first link on: before that, the server
+		// makes it with the first write of one of the org's users, so it is opened to write that.
 		const access =
-			listed?.access ?? this.#stored.get(name) ?? (await this.#db.documents.get(name))?.access;
+			listed?.access ??
+			this.#stored.get(name) ??
+			(await this.#db.documents.get(name))?.access ??
+			(ownLinks ? 'write' : undefined);
 		if (!access || this.#stopped) return undefined;
 		const replica = await this.#open(name, access);
 		if (this.#stopped || replica.closed) return undefined;
@@ -465,7 +472,7 @@ export class SyncEngine {
 			replica.access = listed.access;
 			this.#queue.saveInBackground(replica);
 		}
-		if (listed && !this.#connections.has(name) && !this.#rebuilding.has(name)) {
+		if ((listed || ownLinks) && !this.#connections.has(name) && !this.#rebuilding.has(name)) {
 			this.#connect(replica);
 		}
 		return replica;

@@ -19,8 +19,8 @@ const place = (page: Exclude<PagePath, '/partnerships'>): ChangePlace => ({
 	href: resolve(page)
 });
 
-/** Org-document changes by what they are about: users, enrollment, the invitations sent. */
-function orgPlace(event: DomainEvent, orgId: string, viewerKind: string | undefined): ChangePlace {
+/** Org-document changes by what they are about: users, enrollment. */
+function orgPlace(event: DomainEvent, orgId: string): ChangePlace {
 	const [area, action] = event.type.split('.');
 	if (area === 'user') return place('/settings/user-management');
 	if (area === 'enrollment') {
@@ -32,15 +32,17 @@ function orgPlace(event: DomainEvent, orgId: string, viewerKind: string | undefi
 				}
 			: place('/enrollment');
 	}
-	if (area === 'invitation') {
-		const kind = event.type === 'invitation.created' ? event.payload.kind : null;
-		if (kind === 'reseller' || (kind === null && viewerKind === 'indirectProvider')) {
-			return place('/indirect-resellers');
-		}
-		if (kind === 'customerWithProvider') return place('/indirect-providers');
-		return place('/customers');
-	}
 	return PENDING;
+}
+
+/** A link's change: the list of the links of its kind (a provider's are its resellers'). */
+function invitationPlace(event: DomainEvent, viewerKind: string | undefined): ChangePlace {
+	const kind = event.type === 'invitation.created' ? event.payload.kind : null;
+	if (kind === 'reseller' || (kind === null && viewerKind === 'indirectProvider')) {
+		return place('/indirect-resellers');
+	}
+	if (kind === 'customerWithProvider') return place('/indirect-providers');
+	return place('/customers');
 }
 
 /** `event` is absent for an outcome the server wrote (an order that failed): its document decides. */
@@ -64,7 +66,9 @@ export function changePlace(
 				})
 			};
 		case 'org':
-			return change.event ? orgPlace(change.event, ref.orgId, viewerKind) : PENDING;
+			return change.event ? orgPlace(change.event, ref.orgId) : PENDING;
+		case 'invitations':
+			return change.event ? invitationPlace(change.event, viewerKind) : PENDING;
 		default:
 			return PENDING;
 	}

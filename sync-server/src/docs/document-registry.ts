@@ -261,6 +261,11 @@ export class DocumentRegistry {
 		return this.#events.appendEvents(name, events, actor);
 	}
 
+	/** Moves acknowledged history into a document, unchecked (see ServerEvents.appendHistory). */
+	appendHistory(name: string, entries: readonly unknown[]): Promise<boolean> {
+		return this.#events.appendHistory(name, entries);
+	}
+
 	/**
 	 * Appends system events to several documents as one decision (see
 	 * ServerEvents.appendAtomically): all are checked, then stored in one commit, or none is.

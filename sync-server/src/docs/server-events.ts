@@ -76,17 +76,37 @@ export class ServerEvents {
 	}
 
 	/**
-	 * Appends one server-written event to the live document (and the validator's shadow) and
-	 * returns the update it made, to be committed; null when it changed nothing.
+	 * Appends log entries as they were written (their own authors and times), unchecked, in one
+	 * update stored and relayed like any: only for the server moving acknowledged history into a
+	 * document of its own (an org's links into its invitations document), never for what a client
+	 * sent. False when the name is no document's.
 	 */
-	#pushServerEvent(live: LiveDocument, event: unknown): Uint8Array | null {
+	async appendHistory(name: string, entries: readonly unknown[]): Promise<boolean> {
+		const { docs, gate, relay } = this.#parts;
+		const live = await docs.get(name);
+		if (!live) return false;
+		return live.run(() =>
+			this.#atHead(live, async () => {
+				await gate.ownServerClient(live);
+				const update = this.#pushServerEvent(live, ...entries);
+				if (update !== null) await relay.commit(live, update, null, entries, false);
+				return true;
+			})
+		);
+	}
+
+	/**
+	 * Appends server-written events to the live document (and the validator's shadow), in one
+	 * transaction, and returns the update it made, to be committed; null when it changed nothing.
+	 */
+	#pushServerEvent(live: LiveDocument, ...events: unknown[]): Uint8Array | null {
 		let update: Uint8Array | null = null;
 		const capture = (made: Uint8Array) => {
 			update = made;
 		};
 		live.doc.on('update', capture);
 		try {
-			live.doc.transact(() => live.log.push([event]), SERVER_ORIGIN);
+			live.doc.transact(() => live.log.push(events), SERVER_ORIGIN);
 		} finally {
 			live.doc.off('update', capture);
 		}

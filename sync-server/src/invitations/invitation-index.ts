@@ -1,8 +1,9 @@
 // Where each invitation link was created: token hash -> (inviting org, invitation), kept in the
-// store from the org documents' projections as their logs grow, so opening a link is one lookup and
-// never a scan of every document. Entries are hints: the inviting org's projection decides
-// everything. In a cluster every process that holds an org document indexes it (idempotently).
-import type { OrgDocumentState } from '$lib/flows/documents/document-state';
+// store from the invitations documents' projections as their logs grow, so opening a link is one
+// lookup and never a scan of every document. Entries are hints: the inviting org's projection
+// decides everything. In a cluster every process that holds an invitations document indexes it
+// (idempotently).
+import type { InvitationsDocumentState } from '$lib/flows/documents/document-state';
 import type { DocumentRegistry } from '../docs/document-registry.js';
 import type { LiveDocument } from '../docs/live-document.js';
 import type { InvitationTokenStorage } from '../store/storage.js';
@@ -15,7 +16,7 @@ export interface IndexedInvitation {
 /** At most this many rows per hash are read: more than one already means a forged duplicate. */
 const MAX_MATCHES = 4;
 
-function rowsOf(state: OrgDocumentState, invitations = Object.values(state.invitations)) {
+function rowsOf(state: InvitationsDocumentState, invitations = Object.values(state.invitations)) {
 	return invitations.map((invitation) => ({
 		tokenHash: invitation.tokenHash,
 		orgId: state.orgId,
@@ -24,8 +25,8 @@ function rowsOf(state: OrgDocumentState, invitations = Object.values(state.invit
 }
 
 /** The invitations that `invitation.created` events among `entries` (log entries) put in `state`. */
-function createdIn(state: OrgDocumentState, entries: readonly unknown[]) {
-	const created: OrgDocumentState['invitations'][string][] = [];
+function createdIn(state: InvitationsDocumentState, entries: readonly unknown[]) {
+	const created: InvitationsDocumentState['invitations'][string][] = [];
 	for (const entry of entries) {
 		const event = entry as { type?: unknown; payload?: { invitationId?: unknown } } | null;
 		if (event?.type !== 'invitation.created') continue;
@@ -40,12 +41,12 @@ export class InvitationIndex {
 	readonly #registry: DocumentRegistry;
 	readonly #store: InvitationTokenStorage;
 	/**
-	 * How many log entries each org document's projection had when it was last indexed: only the
-	 * entries after them can add invitations (one is added by its own `invitation.created` and
+	 * How many log entries each invitations document's projection had when it was last indexed:
+	 * only the entries after them can add invitations (one is added by its own `invitation.created` and
 	 * never dropped, and the projection takes the log in order). A projection object is replaced
 	 * when its log is replayed or reloaded, which indexes it afresh.
 	 */
-	readonly #seen = new WeakMap<OrgDocumentState, number>();
+	readonly #seen = new WeakMap<InvitationsDocumentState, number>();
 	/** writes run one at a time, in order; `find` waits for them (a link is indexed once durable) */
 	#writing: Promise<void> = Promise.resolve();
 
@@ -61,10 +62,10 @@ export class InvitationIndex {
 		return next;
 	}
 
-	/** Records the invitations of an org document whose log just grew (a no-op for other kinds). */
+	/** Records the links of an invitations document whose log just grew (a no-op for other kinds). */
 	update(live: LiveDocument): Promise<void> {
 		const state = live.projector.state;
-		if (state.kind !== 'org') return Promise.resolve();
+		if (state.kind !== 'invitations') return Promise.resolve();
 		const seen = this.#seen.get(state);
 		if (seen === state.length) return Promise.resolve();
 		this.#seen.set(state, state.length);
@@ -77,14 +78,14 @@ export class InvitationIndex {
 		return this.#write(() => this.#store.put(rows));
 	}
 
-	/** Indexes every org document afresh (first start, or after a crash may have lost the last). */
+	/** Indexes every invitations document afresh (first start, or after a crash lost the last). */
 	async rebuild(): Promise<void> {
 		const rows: ReturnType<typeof rowsOf> = [];
 		for (const name of await this.#registry.names()) {
 			const ref = this.#registry.policy.parse(name);
-			if (ref?.kind !== 'org') continue;
+			if (ref?.kind !== 'invitations') continue;
 			const state = await this.#registry.projection(ref);
-			if (state?.kind !== 'org') continue;
+			if (state?.kind !== 'invitations') continue;
 			rows.push(...rowsOf(state));
 			this.#seen.set(state, state.length);
 		}

@@ -209,7 +209,7 @@ export class InvitationService {
 	}
 
 	/**
-	 * Redeems a link for `viewer`'s org: `invitation.redeemed` in the inviting org's document and
+	 * Redeems a link for `viewer`'s org: `invitation.redeemed` in the inviting org's invitations and
 	 * `partnership.invited` in `partnership/<inviter>/<redeemer>`, decided and stored together.
 	 */
 	async redeem(
@@ -464,7 +464,7 @@ export class InvitationService {
 	}
 
 	/**
-	 * The customer's answer to a customer link: `invitation.redeemed` in the reseller's org document,
+	 * The customer's answer to a customer link: `invitation.redeemed` in the reseller's invitations,
 	 * then in `customer/<id>` (created from the org profile if it has none yet) the request (system)
 	 * and the answer by the customer's user, decided and stored together. With `newOrg`, the new
 	 * org's document is written in the same decision.
@@ -600,9 +600,11 @@ export class InvitationService {
 		const tokenHash = invitationTokenHash(shaped.data);
 		const matches: Found[] = [];
 		for (const entry of await this.#index.find(tokenHash)) {
+			const sent = await this.#registry.current({ kind: 'invitations', orgId: entry.orgId });
+			if (sent?.kind !== 'invitations') continue;
 			const state = await this.#registry.current({ kind: 'org', orgId: entry.orgId });
 			if (state?.kind !== 'org' || !state.org) continue;
-			const invitation = invitationWithHash(state, entry.invitationId, tokenHash);
+			const invitation = invitationWithHash(sent, entry.invitationId, tokenHash);
 			if (invitation) {
 				matches.push({
 					orgId: entry.orgId,

@@ -1,5 +1,5 @@
-// commitChanges writes a document with tens of thousands of rows (an org's invitations at a
-// distributor) in requests of at most ROWS_PER_REQUEST rows, one after another, so the page answers
+// commitChanges writes a document with tens of thousands of rows (an org's invitations document
+// at a distributor) in requests of at most ROWS_PER_REQUEST rows, one after another, so the page answers
 // between them, and still all or nothing in one transaction.
 import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
@@ -18,7 +18,7 @@ afterEach(async () => {
 	await Dexie.delete(db.name);
 });
 
-const DOC = 'org/contoso';
+const DOC = 'invitations/contoso';
 
 function invitation(index: number, status = 'redeemed'): InvitationRow {
 	return {
@@ -42,10 +42,10 @@ function change(
 ): DocumentChange {
 	return {
 		doc: DOC,
-		kind: 'org',
+		kind: 'invitations',
 		access: 'write',
 		updates: [],
-		rows: { orgs: [], orgUsers: [], invitations, enrollment: [], superseded: [] },
+		rows: { invitations, superseded: [] },
 		previous,
 		outbox: [],
 		vector: new Uint8Array(),

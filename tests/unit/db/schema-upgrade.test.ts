@@ -22,6 +22,34 @@ function openVersion1(name: string) {
 	return v1;
 }
 
+/** Versions 2 and 3 exactly as released (their tables; version 2's upgrade needs no data here). */
+function openVersion3(name: string) {
+	const v3 = new Dexie(name);
+	v3.version(1).stores({ settings: 'key', session: 'key' });
+	v3.version(2).stores({
+		docUpdates: '++seq, doc',
+		documents: 'name',
+		outbox: 'eventId, doc, at',
+		refused: 'eventId, doc, refusedAt',
+		drafts: 'key, updatedAt',
+		customers: 'customerId, nameKey, createdAt',
+		subscriptions: '[customerId+subscriptionId]',
+		licenses: '[customerId+subscriptionId+tenantUserId], [customerId+tenantUserId]',
+		tenantUsers: '[customerId+tenantUserId], [customerId+nameKey]',
+		customerRelationships: '[customerId+relationshipId], resellerId, providerId',
+		orders: '[customerId+orderId]',
+		partnerships: 'doc, providerId, resellerId',
+		orgs: 'orgId',
+		orgUsers: '[orgId+userId], [orgId+emailKey]',
+		invitations: '[orgId+invitationId], status',
+		enrollment: 'orgId, status',
+		directoryEntries: 'providerId, country, *regionsServed, nameKey',
+		superseded: '[doc+eventId]'
+	});
+	v3.version(3).stores({ docVersions: 'name' });
+	return v3;
+}
+
 const session = {
 	key: 'current',
 	user: {
@@ -47,7 +75,7 @@ describe('schema upgrades', () => {
 
 		const db = new AppDatabase(name);
 		await db.open();
-		expect(db.verno).toBe(3);
+		expect(db.verno).toBe(4);
 		expect(await db.settings.get('storagePersistence')).toEqual({
 			key: 'storagePersistence',
 			value: 'granted'
@@ -82,7 +110,34 @@ describe('schema upgrades', () => {
 		db.close();
 	});
 
-	it('creates a fresh database at version 3 with every table and index the pages query', async () => {
+	it('drops the link rows org documents wrote before links had a document of their own', async () => {
+		const name = uniqueName();
+		const released = openVersion3(name);
+		const row = (doc: string, invitationId: string) => ({
+			doc,
+			orgId: 'contoso',
+			invitationId,
+			kind: 'customer',
+			providerId: null,
+			status: 'pending',
+			expiresAt: 1_800_000_000_000,
+			redeemedBy: null,
+			recipient: null,
+			createdAt: '2026-12-01T00:00:00.000Z',
+			closedAt: null
+		});
+		await released
+			.table('invitations')
+			.bulkPut([row('org/contoso', 'inv-old'), row('invitations/contoso', 'inv-new')]);
+		released.close();
+
+		const db = new AppDatabase(name);
+		await db.open();
+		expect((await db.invitations.toArray()).map((r) => r.invitationId)).toEqual(['inv-new']);
+		db.close();
+	});
+
+	it('creates a fresh database at version 4 with every table and index the pages query', async () => {
 		const db = new AppDatabase(uniqueName());
 		await db.open();
 		const tables = Object.fromEntries(

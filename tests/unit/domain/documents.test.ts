@@ -11,6 +11,7 @@ import { CAPABILITIES } from '$lib/domain/permissions';
 
 const refs: DocumentRef[] = [
 	{ kind: 'org', orgId: 'contoso-1' },
+	{ kind: 'invitations', orgId: 'contoso-1' },
 	{ kind: 'partnership', providerId: 'fabrikam', resellerId: 'contoso-1' },
 	{ kind: 'customer', customerId: 'tailspin' },
 	{ kind: 'directory' }
@@ -24,6 +25,7 @@ describe('document names', () => {
 	it('names documents as DESIGN.md lists them', () => {
 		expect(refs.map(documentName)).toEqual([
 			'org/contoso-1',
+			'invitations/contoso-1',
 			'partnership/fabrikam/contoso-1',
 			'customer/tailspin',
 			'directory'
@@ -38,6 +40,9 @@ describe('document names', () => {
 		'org/a/b',
 		'org/a_b',
 		'org/../x',
+		'invitations',
+		'invitations/',
+		'invitations/a/b',
 		'customer/x/',
 		'partnership/a',
 		'partnership/a/a',

@@ -47,6 +47,15 @@ export const partnershipRef = {
 } as const;
 export const customerRef = { kind: 'customer', customerId: CUSTOMER } as const;
 
+/** The invitation links an org sent live in `invitations/<orgId>`, apart from its org document. */
+export const providerLinksRef = { kind: 'invitations', orgId: PROVIDER } as const;
+export const resellerLinksRef = { kind: 'invitations', orgId: RESELLER } as const;
+
+/** An org's invitations document's log: empty until its first link (its users write it). */
+export function invitationsLog(orgId: string) {
+	return createLog(`links-${orgId}`);
+}
+
 /** A customer tenant with a relationship requested by the reseller (with its provider when `combined`). */
 export function customerLog(
 	options: { combined?: boolean; accepted?: boolean; expiresAt?: number } = {}

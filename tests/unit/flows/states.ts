@@ -1,11 +1,21 @@
-// The projections the rules tests read: an org's, a partnership's and a customer's document state
-// from a log, and the codes of what each superseded, with the payloads the cases share.
+// The projections the rules tests read: an org's, its invitations', a partnership's and a customer's
+// document state from a log, and the codes of what each superseded, with the payloads the cases
+// share.
 import type {
 	CustomerDocumentState,
+	InvitationsDocumentState,
 	OrgDocumentState,
 	PartnershipDocumentState
 } from '$lib/flows/documents/document-state';
-import { customerRef, partnershipRef, project, PROVIDER, RESELLER } from './scenarios';
+import {
+	customerRef,
+	partnershipRef,
+	project,
+	PROVIDER,
+	providerLinksRef,
+	RESELLER,
+	resellerLinksRef
+} from './scenarios';
 
 export const providerRef = { kind: 'org', orgId: PROVIDER } as const;
 export const resellerRef = { kind: 'org', orgId: RESELLER } as const;
@@ -16,6 +26,16 @@ export function org(
 ): OrgDocumentState {
 	const state = project(ref, log);
 	if (state.kind !== 'org') throw new Error('expected an org projection');
+	return state;
+}
+
+/** The links an org sent, from its invitations document's log. */
+export function invitations(
+	ref: typeof providerLinksRef | typeof resellerLinksRef,
+	log: readonly unknown[]
+): InvitationsDocumentState {
+	const state = project(ref, log);
+	if (state.kind !== 'invitations') throw new Error('expected an invitations projection');
 	return state;
 }
 

@@ -6,10 +6,12 @@ import type { Role } from '$lib/domain/permissions';
 import { createCustomerState } from '$lib/flows/customer/customer-document.projection';
 import type {
 	CustomerDocumentState,
+	InvitationsDocumentState,
 	OrgDocumentState,
 	PartnershipDocumentState
 } from '$lib/flows/documents/document-state';
 import { createOrgState } from '$lib/flows/organization/org-document.projection';
+import { createInvitationsState } from '$lib/flows/partnership/invitations.projection';
 import { createPartnershipState } from '$lib/flows/partnership/partnership-document.projection';
 import { DAY, SYSTEM, T0 } from '../factories';
 
@@ -65,6 +67,15 @@ export function orgWorld(
 		created: stamp
 	};
 	for (const u of users) doc.users[u.userId] = u;
+	edit(doc);
+	return { doc };
+}
+
+/** The links an org sent (its invitations document), as `edit` leaves them. */
+export function invitationsWorld(edit: (doc: InvitationsDocumentState) => void = () => {}): {
+	doc: InvitationsDocumentState;
+} {
+	const doc = createInvitationsState('org-1');
 	edit(doc);
 	return { doc };
 }

@@ -46,19 +46,19 @@ describe('change place', () => {
 		});
 		expect(
 			changePlace(
-				change('org/northwind', 'invitation.created', { kind: 'reseller' }),
+				change('invitations/northwind', 'invitation.created', { kind: 'reseller' }),
 				'indirectProvider'
 			).page
 		).toBe('/indirect-resellers');
 		expect(
 			changePlace(
-				change('org/contoso', 'invitation.created', { kind: 'customer' }),
+				change('invitations/contoso', 'invitation.created', { kind: 'customer' }),
 				'indirectReseller'
 			).page
 		).toBe('/customers');
 		expect(
 			changePlace(
-				change('org/northwind', 'invitation.revoked', { invitationId: 'i' }),
+				change('invitations/northwind', 'invitation.revoked', { invitationId: 'i' }),
 				'indirectProvider'
 			).page
 		).toBe('/indirect-resellers');

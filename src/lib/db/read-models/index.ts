@@ -26,7 +26,8 @@ export const READ_MODEL_TABLES_BY_KIND = {
 		'orders',
 		'superseded'
 	],
-	org: ['orgs', 'orgUsers', 'invitations', 'enrollment', 'superseded'],
+	org: ['orgs', 'orgUsers', 'enrollment', 'superseded'],
+	invitations: ['invitations', 'superseded'],
 	partnership: ['partnerships', 'superseded'],
 	directory: ['directoryEntries', 'superseded']
 } as const satisfies Record<DocumentKind, readonly string[]>;
@@ -56,8 +57,12 @@ export function readModelRows(state: DocumentProjection, doc: string): ReadModel
 			return {
 				orgs: orgRows(state, doc),
 				orgUsers: orgUserRows(state, doc),
-				invitations: invitationRows(state, doc),
 				enrollment: enrollmentRows(state, doc),
+				superseded: supersededRows(state, doc)
+			};
+		case 'invitations':
+			return {
+				invitations: invitationRows(state, doc),
 				superseded: supersededRows(state, doc)
 			};
 		case 'partnership':
@@ -77,7 +82,7 @@ export function readModelRows(state: DocumentProjection, doc: string): ReadModel
 function ownerId(field: string, ref: DocumentRef): string | null {
 	if (field === 'doc') return documentName(ref);
 	if (field === 'customerId' && ref.kind === 'customer') return ref.customerId;
-	if (field === 'orgId' && ref.kind === 'org') return ref.orgId;
+	if (field === 'orgId' && (ref.kind === 'org' || ref.kind === 'invitations')) return ref.orgId;
 	return null;
 }
 

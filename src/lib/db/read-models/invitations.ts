@@ -1,5 +1,5 @@
 // Read model of the invitation links an organization sent (token hashes stay in the log).
-import type { OrgDocumentState } from '$lib/flows/documents/document-state';
+import type { InvitationsDocumentState } from '$lib/flows/documents/document-state';
 
 export interface InvitationRow {
 	doc: string;
@@ -16,7 +16,7 @@ export interface InvitationRow {
 	closedAt: string | null;
 }
 
-export function invitationRows(state: OrgDocumentState, doc: string): InvitationRow[] {
+export function invitationRows(state: InvitationsDocumentState, doc: string): InvitationRow[] {
 	return Object.values(state.invitations).map((invitation) => ({
 		doc,
 		orgId: state.orgId,

@@ -15,6 +15,7 @@ import { partnershipRows } from './partnerships';
 export const SUMMARY_TABLES_BY_KIND = {
 	customer: ['customers', 'customerRelationships'],
 	org: ['orgs', 'enrollment'],
+	invitations: [],
 	partnership: ['partnerships'],
 	directory: []
 } as const satisfies Record<DocumentKind, readonly string[]>;
@@ -35,6 +36,8 @@ export function summaryRows(state: DocumentProjection, doc: string): SummaryRows
 			return { orgs: orgRows(state, doc), enrollment: enrollmentRows(state, doc) };
 		case 'partnership':
 			return { partnerships: partnershipRows(state, doc) };
+		// the invitations lists fill as the org's one invitations document syncs
+		case 'invitations':
 		case 'directory':
 			return {};
 	}

@@ -103,6 +103,14 @@ function partyAccess(
 			if (partnership?.kind === 'partnership' && partnership.partnership.adminAccess) return 'read';
 			return 'none';
 		}
+		case 'invitations': {
+			// The org's own links: its users only (a partner reading the org document reads none).
+			if (state.kind !== 'invitations' || viewer.orgId !== ref.orgId) return 'none';
+			// Who its users are is the org document's: one it disabled or removed opens neither.
+			const org = related?.({ kind: 'org', orgId: ref.orgId });
+			const user = org?.kind === 'org' ? org.users[viewer.userId] : undefined;
+			return user === undefined || isUserLive(user) ? 'write' : 'none';
+		}
 		case 'partnership': {
 			if (state.kind !== 'partnership') return 'none';
 			if (viewer.orgId !== ref.providerId && viewer.orgId !== ref.resellerId) return 'none';
@@ -154,6 +162,8 @@ export function accessBasis(state: DocumentProjection): string {
 					relationship.status === 'active'
 				])
 			]);
+		// its access looks only at its name and the org document's users (whose basis that is)
+		case 'invitations':
 		case 'directory':
 			return '';
 	}
@@ -184,6 +194,8 @@ export function accessCandidates(
 		}
 		case 'org':
 			return [ref.orgId, PROGRAM_ORG_ID];
+		case 'invitations':
+			return [ref.orgId];
 		case 'directory':
 			return null;
 	}

@@ -9,6 +9,7 @@ import { SYSTEM_USER_ID } from '$lib/domain/ids';
 import { can, type Role } from '$lib/domain/permissions';
 import { standingRefusalFor } from '$lib/flows/enrollment/partner-standing';
 import { ORG_DOOR_RULES } from '$lib/flows/organization/door-rules';
+import { invitationDoorRefusal } from '$lib/flows/partnership/invitation.machine';
 import type { RelatedProjections, Viewer } from './access';
 import { claimsOf, takenClaim } from './claims';
 import type { DocumentProjection } from './document-state';
@@ -92,8 +93,14 @@ export function checkAppend(
 			if (refusal) return refuse(refusal.code, refusal.message);
 		}
 	}
-	// Program standing lives in the partners' own org documents, not in the one being written.
 	const related = context.related;
+	// An org's kind is in its org document: given it, the door knows which links the org may send.
+	if (!system && state.kind === 'invitations' && related) {
+		const org = related({ kind: 'org', orgId: state.orgId });
+		const refusal = invitationDoorRefusal(org?.kind === 'org' ? org : undefined, event);
+		if (refusal) return refuse(refusal.code, refusal.message);
+	}
+	// Program standing lives in the partners' own org documents, not in the one being written.
 	const standing =
 		system || !related
 			? null

@@ -37,8 +37,14 @@ export interface OrgDocumentState extends ProjectionBase {
 	orgId: string;
 	org: Organization | null;
 	users: Record<string, OrgUser>;
-	invitations: Record<string, Invitation>;
 	enrollment: EnrollmentApplication;
+}
+
+/** The invitation links an org sent (`invitations/<orgId>`), apart from its org document. */
+export interface InvitationsDocumentState extends ProjectionBase {
+	kind: 'invitations';
+	orgId: string;
+	invitations: Record<string, Invitation>;
 }
 
 export interface PartnershipDocumentState extends ProjectionBase {
@@ -62,7 +68,11 @@ export interface DirectoryDocumentState extends ProjectionBase {
 }
 
 export type DocumentProjection =
-	OrgDocumentState | PartnershipDocumentState | CustomerDocumentState | DirectoryDocumentState;
+	| OrgDocumentState
+	| InvitationsDocumentState
+	| PartnershipDocumentState
+	| CustomerDocumentState
+	| DirectoryDocumentState;
 
 /** What a log machine receives: the event, and the read model as it stands before it. */
 export type Fact<E extends DomainEvent, W> = E extends DomainEvent

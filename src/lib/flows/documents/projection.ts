@@ -16,6 +16,11 @@ import {
 	createDirectoryState
 } from '$lib/flows/partnership/directory-document.projection';
 import {
+	applyInvitationsEvent,
+	createInvitationsState,
+	INVITATION_EVENT_TYPES
+} from '$lib/flows/partnership/invitations.projection';
+import {
 	applyPartnershipEvent,
 	createPartnershipState
 } from '$lib/flows/partnership/partnership-document.projection';
@@ -46,6 +51,8 @@ export function emptyState(ref: DocumentRef): DocumentProjection {
 	switch (ref.kind) {
 		case 'org':
 			return createOrgState(ref.orgId);
+		case 'invitations':
+			return createInvitationsState(ref.orgId);
 		case 'partnership':
 			return createPartnershipState(ref.providerId, ref.resellerId);
 		case 'customer':
@@ -60,6 +67,8 @@ function applyToDocument(state: DocumentProjection, event: DomainEvent): ErrorCo
 	switch (state.kind) {
 		case 'org':
 			return applyOrgEvent(state, event, stamp);
+		case 'invitations':
+			return applyInvitationsEvent(state, event, stamp);
 		case 'partnership':
 			return applyPartnershipEvent(state, event, stamp);
 		case 'customer':
@@ -149,6 +158,10 @@ export function createProjector(ref: DocumentRef, _ctx?: ProjectorContext): Docu
 			return;
 		}
 		state.claimed.add(own.key);
+		// An org document's links from before they had a document of their own: history, kept in
+		// its log (its id claimed) but read from the org's invitations document (neither applied
+		// nor superseded here).
+		if (ref.kind === 'org' && INVITATION_EVENT_TYPES.has(event.type)) return;
 		// What it creates was created before (a log from before the door refused that): the first
 		// creation keeps the id, this one is superseded, as the door would have refused it.
 		const taken = takenClaim(creates, state.claimed);

@@ -27,7 +27,7 @@ export function isAllowedWriter(
 		case 'system':
 			return false;
 		case 'member':
-			return ref.kind === 'org' && org === ref.orgId;
+			return (ref.kind === 'org' || ref.kind === 'invitations') && org === ref.orgId;
 		case 'reviewer':
 			return ref.kind === 'org' && org === PROGRAM_ORG_ID && ref.orgId !== PROGRAM_ORG_ID;
 		case 'program':

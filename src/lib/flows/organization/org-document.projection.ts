@@ -1,5 +1,5 @@
 // Projection of an `org/<orgId>` document: the organization itself, and the slices of the workflows
-// that write in it (its users, the invitations it sent, its enrollment application), each event
+// that write in it (its users, its enrollment application), each event
 // decided by its workflow's machine. Members act with the roles the log gives them at that point.
 import type { DomainEvent } from '$lib/domain/events';
 import type { ErrorCode } from '$lib/domain/errors';
@@ -10,7 +10,6 @@ import type { OrgDocumentState } from '$lib/flows/documents/document-state';
 import { createStepper } from '$lib/flows/documents/machine-stepper';
 import { composeSlices, type ProjectionSlice } from '$lib/flows/documents/projection-slice';
 import { emptyEnrollment, enrollmentSlice } from '$lib/flows/enrollment/enrollment.projection';
-import { invitationsSlice } from '$lib/flows/partnership/invitations.projection';
 import { authorRoles } from '$lib/flows/users/org-queries';
 import { usersSlice } from '$lib/flows/users/users.projection';
 import {
@@ -54,7 +53,6 @@ const organizationSlice: ProjectionSlice<OrgDocumentState, OrganizationFact['typ
 const orgDocument = composeSlices<OrgDocumentState>([
 	organizationSlice,
 	usersSlice,
-	invitationsSlice,
 	enrollmentSlice
 ]);
 
@@ -68,7 +66,6 @@ export function createOrgState(orgId: string): OrgDocumentState {
 		claimed: new Set(),
 		org: null,
 		users: {},
-		invitations: {},
 		enrollment: emptyEnrollment()
 	};
 }

@@ -1,5 +1,5 @@
-// Whether an invitation link can be opened and redeemed, from the inviting org's document (and, for
-// redemption, the redeemer's org and the partnership, or for a customer link the customer document):
+// Whether an invitation link can be opened and redeemed, from the inviting org's invitations (and,
+// for redemption, the redeemer's org and the partnership, or for a customer link the customer's):
 // the rules the server applies before it writes `invitation.redeemed`. Pure: the caller passes the
 // clock reading.
 import type { Invitation } from '$lib/domain/model';
@@ -8,7 +8,7 @@ import { invitedOrgKind, type OrgKind } from '$lib/domain/rules';
 import { isLive } from '$lib/flows/customer/customer-queries';
 import type {
 	CustomerDocumentState,
-	OrgDocumentState,
+	InvitationsDocumentState,
 	PartnershipDocumentState
 } from '$lib/flows/documents/document-state';
 import type { PartnerStanding } from '$lib/flows/enrollment/partner-standing';
@@ -48,15 +48,15 @@ export function isCustomerInvitation(kind: string): boolean {
 }
 
 /**
- * The invitation of `orgState` with this id whose stored hash is `tokenHash`, or null: an index
- * entry is only a hint, the inviting org's log is the truth.
+ * The invitation of `sent` (the inviting org's invitations) with this id whose stored hash is
+ * `tokenHash`, or null: an index entry is only a hint, the inviting org's log is the truth.
  */
 export function invitationWithHash(
-	orgState: OrgDocumentState,
+	sent: InvitationsDocumentState,
 	invitationId: string,
 	tokenHash: string
 ): Invitation | null {
-	const invitation = orgState.invitations[invitationId];
+	const invitation = sent.invitations[invitationId];
 	return invitation !== undefined && invitation.tokenHash === tokenHash ? invitation : null;
 }
 

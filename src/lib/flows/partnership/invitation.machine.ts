@@ -1,25 +1,29 @@
-// An invitation link the inviting org keeps in its own document: pending until the server redeems
-// it, or revoked, or found expired. Revocation and redemption race in one log; the first wins.
+// An invitation link the inviting org keeps in its invitations document: pending until the server
+// redeems it, or revoked, or found expired. Revocation and redemption race in one log; the first wins.
 import { setup } from 'xstate';
 import { hlcMillis } from '$lib/domain/clock';
+import type { DomainEvent } from '$lib/domain/events';
 import { mayInvite } from '$lib/domain/rules';
-import type { FactOf } from '$lib/flows/documents/document-state';
+import type {
+	FactOf,
+	InvitationsDocumentState,
+	OrgDocumentState
+} from '$lib/flows/documents/document-state';
 import type { Refusals } from '$lib/flows/documents/machine-stepper';
-import type { OrgDoorRule, OrgWorld } from '$lib/flows/organization/organization.machine';
+import type { DoorRefusal } from '$lib/flows/organization/organization.machine';
+
+export interface InvitationsWorld {
+	readonly doc: InvitationsDocumentState;
+}
 
 export type InvitationFact = FactOf<
 	'invitation.created' | 'invitation.revoked' | 'invitation.addressed' | 'invitation.redeemed',
-	OrgWorld
+	InvitationsWorld
 >;
 
 export const invitationMachine = setup({
 	types: {} as { events: InvitationFact },
 	guards: {
-		/** A provider invites resellers; a reseller invites customers. */
-		isKindAllowedForOrg: ({ event }) =>
-			event.type !== 'invitation.created' ||
-			(event.world.doc.org !== null &&
-				mayInvite(event.world.doc.org.kind, event.event.payload.kind)),
 		isBeforeExpiry: ({ event }) => {
 			const invitation = event.world.doc.invitations[event.event.payload.invitationId];
 			return invitation !== undefined && hlcMillis(event.event.at) <= invitation.expiresAt;
@@ -29,7 +33,7 @@ export const invitationMachine = setup({
 	id: 'invitation',
 	initial: 'none',
 	states: {
-		none: { on: { 'invitation.created': { guard: 'isKindAllowedForOrg', target: 'pending' } } },
+		none: { on: { 'invitation.created': 'pending' } },
 		pending: {
 			on: {
 				'invitation.revoked': 'revoked',
@@ -52,7 +56,7 @@ export const invitationMachine = setup({
 });
 
 export const invitationRefusals: Refusals = {
-	guards: { isKindAllowedForOrg: 'error_wrong_org_kind' },
+	guards: {},
 	states: {
 		none: 'error_invitation_missing',
 		pending: 'error_invitation_exists',
@@ -63,14 +67,20 @@ export const invitationRefusals: Refusals = {
 	otherwise: 'error_not_allowed_now'
 };
 
-/** A provider invites resellers; a reseller invites customers (the door's copy of the guard). */
-export const invitationDoorRule: OrgDoorRule = (state, event) => {
-	const kind = state.org?.kind;
-	if (event.type !== 'invitation.created' || !kind || mayInvite(kind, event.payload.kind)) {
-		return null;
-	}
+/**
+ * A provider invites resellers; a reseller invites customers. The org's kind is in its org document,
+ * which the door is given (`related`): the kind of an org never changes, so the door alone decides
+ * it (no log can race it), and the invitations document's projection need not know it.
+ */
+export function invitationDoorRefusal(
+	org: OrgDocumentState | undefined,
+	event: DomainEvent
+): DoorRefusal | null {
+	if (event.type !== 'invitation.created') return null;
+	const kind = org?.org?.kind;
+	if (kind && mayInvite(kind, event.payload.kind)) return null;
 	return {
 		code: 'error_wrong_org_kind',
-		message: `a ${kind} may not send ${event.payload.kind} invitations`
+		message: `a ${kind ?? 'missing org'} may not send ${event.payload.kind} invitations`
 	};
-};
+}

@@ -1,14 +1,29 @@
-// The invitations slice of an org document's projection: the links the org sent (created,
-// addressed, revoked, redeemed), decided by the invitation machine.
-import type { InvitationStatus } from '$lib/domain/model';
-import type { OrgDocumentState } from '$lib/flows/documents/document-state';
+// Projection of an `invitations/<orgId>` document: the links the org sent (created, addressed,
+// revoked, redeemed), decided by the invitation machine. They were once kept in the org document;
+// an org document's old invitation events are history there (see INVITATION_EVENT_TYPES).
+import type { DomainEvent, EventType } from '$lib/domain/events';
+import type { ErrorCode } from '$lib/domain/errors';
+import type { InvitationStatus, Stamp } from '$lib/domain/model';
+import type { InvitationsDocumentState } from '$lib/flows/documents/document-state';
 import { createStepper } from '$lib/flows/documents/machine-stepper';
-import type { ProjectionSlice } from '$lib/flows/documents/projection-slice';
+import { composeSlices, type ProjectionSlice } from '$lib/flows/documents/projection-slice';
 import { invitationMachine, invitationRefusals, type InvitationFact } from './invitation.machine';
 
 export const invitationStepper = createStepper(invitationMachine, invitationRefusals);
 
-export const invitationsSlice: ProjectionSlice<OrgDocumentState, InvitationFact['type']> = {
+/**
+ * The invitation events. An org document written before links had a document of their own holds
+ * them too: its projection passes over them (the server copied them into the org's invitations
+ * document, `sync-server/src/invitations/invitations-move.ts`), and its door takes no new ones.
+ */
+export const INVITATION_EVENT_TYPES: ReadonlySet<EventType> = new Set<InvitationFact['type']>([
+	'invitation.created',
+	'invitation.revoked',
+	'invitation.addressed',
+	'invitation.redeemed'
+]);
+
+const invitationsSlice: ProjectionSlice<InvitationsDocumentState, InvitationFact['type']> = {
 	types: [
 		'invitation.created',
 		'invitation.revoked',
@@ -52,3 +67,26 @@ export const invitationsSlice: ProjectionSlice<OrgDocumentState, InvitationFact[
 		}
 	}
 };
+
+const invitationsDocument = composeSlices<InvitationsDocumentState>([invitationsSlice]);
+
+export function createInvitationsState(orgId: string): InvitationsDocumentState {
+	return {
+		kind: 'invitations',
+		orgId,
+		length: 0,
+		superseded: [],
+		invalid: [],
+		claimed: new Set(),
+		invitations: {}
+	};
+}
+
+/** Applies one valid event; returns why it was superseded, or null when it counted. */
+export function applyInvitationsEvent(
+	state: InvitationsDocumentState,
+	event: DomainEvent,
+	stamp: Stamp
+): ErrorCode | null {
+	return invitationsDocument.apply(state, event, stamp);
+}

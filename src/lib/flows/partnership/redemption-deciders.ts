@@ -1,6 +1,7 @@
 // What redeeming an invitation link writes, decided on the documents it touches as they stand under
-// their locks: a reseller link writes `invitation.redeemed` in the provider's org document and opens
-// the partnership; a customer link writes `invitation.redeemed` in the reseller's org document and,
+// their locks: a reseller link writes `invitation.redeemed` in the provider's invitations document
+// and opens the partnership; a customer link writes `invitation.redeemed` in the reseller's
+// invitations document (its org document, read for its name and standing, is locked too) and,
 // in the customer's document, the request and the customer's answer (with its tenant first, and,
 // for an account made on the spot, the new org's own document). The rules are
 // invitation-redemption.ts; the server's InvitationService is the adapter that locks and appends.
@@ -48,6 +49,7 @@ export interface ResellerRedemption extends LinkFound {
 /** The documents a reseller redemption reads and writes, in the order its decision names them. */
 export function resellerRedemptionDocuments(command: ResellerRedemption): readonly string[] {
 	return [
+		documentName({ kind: 'invitations', orgId: command.inviterOrgId }),
 		documentName({ kind: 'org', orgId: command.inviterOrgId }),
 		documentName({
 			kind: 'partnership',
@@ -77,18 +79,18 @@ export function resellerRedemptionRefusal(
 }
 
 /**
- * `invitation.redeemed` in the provider's org document and `partnership.invited` in
+ * `invitation.redeemed` in the provider's invitations document and `partnership.invited` in
  * `partnership/<provider>/<reseller>`, both at `at` (the decision's clock reading), or why not.
  */
 export function decideResellerRedemption(
 	command: ResellerRedemption,
-	[inviter, partnership]: readonly (DocumentProjection | undefined)[],
+	[sent, inviter, partnership]: readonly (DocumentProjection | undefined)[],
 	at: string,
 	make: EventMaker
 ): Decision<RedemptionRefusal> {
 	const invitation =
-		inviter?.kind === 'org'
-			? invitationWithHash(inviter, command.invitationId, command.tokenHash)
+		sent?.kind === 'invitations'
+			? invitationWithHash(sent, command.invitationId, command.tokenHash)
 			: null;
 	if (!invitation || inviter?.kind !== 'org') return { refused: 'notFound' };
 	const refused = resellerRedemptionRefusal(command, invitation, partnership, hlcMillis(at));
@@ -99,6 +101,7 @@ export function decideResellerRedemption(
 	return {
 		events: [
 			[make('invitation.redeemed', { invitationId, orgId: command.redeemerOrgId }, { at })],
+			[],
 			[
 				make(
 					'partnership.invited',
@@ -156,11 +159,12 @@ export interface CustomerLinkAnswer extends LinkFound {
 
 /**
  * The documents a customer's answer reads and writes, in the order its decision names them: the
- * reseller's org, the customer's document, the new org's own (made on the spot), and for a combined
+ * reseller's invitations and org (read only), the customer's document, the new org's own (made on the spot), and for a combined
  * link the reseller–provider partnership (read only).
  */
 export function customerAnswerDocuments(command: CustomerLinkAnswer): readonly string[] {
 	return [
+		documentName({ kind: 'invitations', orgId: command.inviterOrgId }),
 		documentName({ kind: 'org', orgId: command.inviterOrgId }),
 		documentName({ kind: 'customer', customerId: command.customerId }),
 		...(command.newOrg ? [documentName({ kind: 'org', orgId: command.newOrg.orgId })] : []),
@@ -202,8 +206,9 @@ export function customerAnswerRefusal(
 }
 
 /**
- * `invitation.redeemed` (at `at`) in the reseller's org document; in `customer/<id>` the tenant (if
- * it has none yet), `relationship.requested` by the system and the answer by the customer's user;
+ * `invitation.redeemed` (at `at`) in the reseller's invitations document; in `customer/<id>` the
+ * tenant (if it has none yet), `relationship.requested` by the system and the answer by the
+ * customer's user;
  * with `newOrg`, that org's creation and its Global admin in its own document. The reseller's
  * program standing is read from its org document as it stands now (a rejection that landed counts).
  */
@@ -213,11 +218,11 @@ export function decideCustomerAnswer(
 	at: string,
 	make: EventMaker
 ): Decision<RedemptionRefusal> {
-	const [inviter, customerState] = states;
+	const [sent, inviter, customerState] = states;
 	const partnershipState = command.providerId !== null ? states.at(-1) : undefined;
 	const invitation =
-		inviter?.kind === 'org'
-			? invitationWithHash(inviter, command.invitationId, command.tokenHash)
+		sent?.kind === 'invitations'
+			? invitationWithHash(sent, command.invitationId, command.tokenHash)
 			: null;
 	if (!invitation || inviter?.kind !== 'org') return { refused: 'notFound' };
 	const customer = customerState?.kind === 'customer' ? customerState : undefined;
@@ -281,6 +286,7 @@ export function decideCustomerAnswer(
 	return {
 		events: [
 			[redeemed],
+			[],
 			customerEvents,
 			...(newOrg ? [orgEvents] : []),
 			...(providerId !== null ? [[]] : [])

@@ -20,18 +20,25 @@ import {
 	customerLog,
 	customerRef,
 	invitationPayload,
+	invitationsLog,
 	orgLog,
 	partnershipLog,
 	partnershipRef,
 	project,
 	PROVIDER,
 	providerAdmin,
+	providerLinksRef,
 	RESELLER,
 	resellerAdmin,
 	reviewer
 } from '../scenarios';
 
 const providerRef = { kind: 'org', orgId: PROVIDER } as const;
+/** The org documents the server gives the door and access (`related`), found by name. */
+const orgsRelated =
+	(...states: DocumentProjection[]) =>
+	(ref: DocumentRef) =>
+		states.find((state) => state.kind === 'org' && ref.kind === 'org' && state.orgId === ref.orgId);
 
 function at(n = 1) {
 	return `${String(T0 + n).padStart(15, '0')}-00000-dev`;
@@ -127,6 +134,40 @@ describe('accessFor', () => {
 		expect(accessFor(customerRef, project(customerRef, log), resellerAdmin)).toBe('write');
 	});
 
+	it('opens an org’s invitations document to its live users, by its org document, and to no other org', () => {
+		const { log, push } = orgLog(PROVIDER, 'indirectProvider', 'pat');
+		push('user.added', providerAdmin, userAdded('sam', ['salesAgent']));
+		push('user.passwordChanged', SYSTEM, { userId: 'sam' });
+		const sam = { userId: 'sam', orgId: PROVIDER };
+		const links = invitationsLog(PROVIDER);
+		links.push('invitation.created', providerAdmin, invitationPayload('inv-1'));
+		const state = project(providerLinksRef, links.log);
+		const live = orgsRelated(project(providerRef, log));
+		expect(accessFor(providerLinksRef, state, providerAdmin, live)).toBe('write');
+		expect(accessFor(providerLinksRef, state, sam, live)).toBe('write');
+		// Another org's user, whatever its roles.
+		expect(accessFor(providerLinksRef, state, resellerAdmin, live)).toBe('none');
+		expect(
+			accessFor(providerLinksRef, state, { ...resellerAdmin, roles: ['globalAdmin'] }, live)
+		).toBe('none');
+		push('user.disabled', providerAdmin, { userId: 'sam' });
+		const disabled = orgsRelated(project(providerRef, log));
+		expect(accessFor(providerLinksRef, state, sam, disabled)).toBe('none');
+		expect(accessFor(providerLinksRef, state, providerAdmin, disabled)).toBe('write');
+		push('user.enabled', providerAdmin, { userId: 'sam' });
+		expect(accessFor(providerLinksRef, state, sam, orgsRelated(project(providerRef, log)))).toBe(
+			'write'
+		);
+		push('user.removed', providerAdmin, { userId: 'sam' });
+		expect(accessFor(providerLinksRef, state, sam, orgsRelated(project(providerRef, log)))).toBe(
+			'none'
+		);
+		// An empty one (no link sent yet) opens the same way: its users write the first link.
+		expect(accessFor(providerLinksRef, project(providerLinksRef, []), providerAdmin, live)).toBe(
+			'write'
+		);
+	});
+
 	it('lets every signed-in user read the directory and only the program write it', () => {
 		const state = project({ kind: 'directory' }, []);
 		expect(accessFor({ kind: 'directory' }, state, resellerAdmin)).toBe('read');
@@ -169,6 +210,17 @@ describe('reads follow roles', () => {
 		expect(accessFor({ kind: 'directory' }, directory, as(resellerAdmin, 'billingAdmin'))).toBe(
 			'read'
 		);
+	});
+
+	it('gives the org’s links to whoever sends, manages partners or views customers, not a Billing admin', () => {
+		const state = project(providerLinksRef, []);
+		for (const role of ['globalAdmin', 'adminAgent', 'salesAgent', 'helpdeskAgent'] as const) {
+			expect(accessFor(providerLinksRef, state, as(providerAdmin, role)), role).toBe('write');
+		}
+		for (const role of ['billingAdmin', 'referralsAdmin'] as const) {
+			expect(accessFor(providerLinksRef, state, as(providerAdmin, role)), role).toBe('none');
+		}
+		expect(accessFor(providerLinksRef, state, as(resellerAdmin, 'globalAdmin'))).toBe('none');
 	});
 
 	it('opens another org’s document only to the roles that work with it', () => {
@@ -230,6 +282,15 @@ describe('accessCandidates', () => {
 		expect(accessCandidates(customerRef, project(customerRef, combined.log))).toEqual(
 			expect.arrayContaining([customerRef.customerId, RESELLER, PROVIDER])
 		);
+	});
+
+	it('names only the org itself for its invitations document', () => {
+		const links = invitationsLog(PROVIDER);
+		links.push('invitation.created', providerAdmin, invitationPayload('inv-1'));
+		for (let n = 0; n <= links.log.length; n += 1) {
+			const state = project(providerLinksRef, links.log.slice(0, n));
+			expect(accessCandidates(providerLinksRef, state)).toEqual([PROVIDER]);
+		}
 	});
 
 	it('leaves the directory to every org (everyone may read it)', () => {
@@ -334,10 +395,19 @@ describe('accessBasis', () => {
 			scope: 'provider'
 		});
 		customer.push('relationship.ended', customerAdmin, { relationshipId: 'rel-1', scope: 'all' });
+		// An org's links open to whom its org document says: their own log changes no one's access.
+		const links = invitationsLog(PROVIDER);
+		links.push('invitation.created', providerAdmin, invitationPayload('inv-1'));
+		links.push('invitation.addressed', providerAdmin, {
+			invitationId: 'inv-1',
+			recipient: 'partners@adatum.example'
+		});
+		links.push('invitation.redeemed', SYSTEM, { invitationId: 'inv-1', orgId: RESELLER });
 		const cases = [
 			{ ref: resellerRef, log: org.log },
 			{ ref: partnershipRef, log: partnership.log },
-			{ ref: customerRef, log: customer.log }
+			{ ref: customerRef, log: customer.log },
+			{ ref: providerLinksRef, log: links.log }
 		];
 		let changes = 0;
 		for (const { ref, log } of cases) {
@@ -395,6 +465,7 @@ describe('accessBasis', () => {
 
 describe('checkAppend', () => {
 	const providerState = project(providerRef, orgLog(PROVIDER, 'indirectProvider', 'pat').log);
+	const linksState = project(providerLinksRef, []);
 	const invite = buildEvent('invitation.created', invitationPayload('inv-9'), {
 		id: 'e-9',
 		at: at(),
@@ -403,7 +474,7 @@ describe('checkAppend', () => {
 	const admin = { ...providerAdmin, roles: ['globalAdmin'] as const };
 
 	it('accepts a well-formed event by the signed-in user with the capability', () => {
-		expect(checkAppend(providerRef, providerState, invite, admin)).toEqual({
+		expect(checkAppend(providerLinksRef, linksState, invite, admin)).toEqual({
 			ok: true,
 			event: invite
 		});
@@ -411,8 +482,8 @@ describe('checkAppend', () => {
 
 	it('refuses a malformed event with its schema code', () => {
 		const result = checkAppend(
-			providerRef,
-			providerState,
+			providerLinksRef,
+			linksState,
 			{ ...invite, payload: { ...invite.payload, tokenHash: 'x' } },
 			admin
 		);
@@ -420,7 +491,7 @@ describe('checkAppend', () => {
 	});
 
 	it('refuses an event written in another user’s name', () => {
-		const result = checkAppend(providerRef, providerState, invite, {
+		const result = checkAppend(providerLinksRef, linksState, invite, {
 			userId: 'sam',
 			orgId: PROVIDER,
 			roles: ['globalAdmin']
@@ -430,7 +501,7 @@ describe('checkAppend', () => {
 
 	it('refuses a role without the capability', () => {
 		const forged = { ...invite, by: { userId: 'hal', orgId: PROVIDER } };
-		const result = checkAppend(providerRef, providerState, forged, {
+		const result = checkAppend(providerLinksRef, linksState, forged, {
 			userId: 'hal',
 			orgId: PROVIDER,
 			roles: ['helpdeskAgent']
@@ -470,10 +541,36 @@ describe('checkAppend', () => {
 		});
 	});
 
+	it('refuses a new link in the org document (links live in the org’s invitations document)', () => {
+		expect(checkAppend(providerRef, providerState, invite, admin)).toMatchObject({
+			ok: false,
+			code: 'error_wrong_document'
+		});
+		const revoke = buildEvent(
+			'invitation.revoked',
+			{ invitationId: 'inv-9' },
+			{ id: 'e-10', at: at(), by: providerAdmin }
+		);
+		expect(checkAppend(providerRef, providerState, revoke, admin)).toMatchObject({
+			ok: false,
+			code: 'error_wrong_document'
+		});
+		// nor an org event in the invitations document
+		const add = buildEvent('user.added', userAdded('sam', ['salesAgent']), {
+			id: 'e-11',
+			at: at(),
+			by: providerAdmin
+		});
+		expect(checkAppend(providerLinksRef, linksState, add, admin)).toMatchObject({
+			ok: false,
+			code: 'error_wrong_document'
+		});
+	});
+
 	it('refuses an org that is not a party: another org’s document, the wrong side of a partnership', () => {
 		const other = { userId: 'rio', orgId: RESELLER, roles: ['globalAdmin'] as const };
 		const inOtherOrg = { ...invite, by: { userId: 'rio', orgId: RESELLER } };
-		expect(checkAppend(providerRef, providerState, inOtherOrg, other)).toMatchObject({
+		expect(checkAppend(providerLinksRef, linksState, inOtherOrg, other)).toMatchObject({
 			ok: false,
 			code: 'error_not_a_party'
 		});
@@ -510,16 +607,27 @@ describe('checkAppend', () => {
 		expect(checkAppend(customerRef, combined, order, admin)).toMatchObject({ ok: true });
 	});
 
-	it('refuses the wrong kind of invitation for the org', () => {
+	it('refuses the wrong kind of invitation for the org, its kind read from its org document', () => {
 		const event = buildEvent('invitation.created', invitationPayload('inv-2', 'customer'), {
 			id: 'e-5',
 			at: at(),
 			by: providerAdmin
 		});
-		expect(checkAppend(providerRef, providerState, event, admin)).toMatchObject({
+		const related = { related: orgsRelated(providerState) };
+		expect(checkAppend(providerLinksRef, linksState, event, admin, related)).toMatchObject({
 			ok: false,
 			code: 'error_wrong_org_kind'
 		});
+		// A provider's reseller link is what it may send.
+		expect(checkAppend(providerLinksRef, linksState, invite, admin, related)).toMatchObject({
+			ok: true
+		});
+		// An org the server does not know sends none.
+		expect(
+			checkAppend(providerLinksRef, linksState, invite, admin, { related: () => undefined })
+		).toMatchObject({ ok: false, code: 'error_wrong_org_kind' });
+		// The device's own check has no org documents to read: the kind is left to the server.
+		expect(checkAppend(providerLinksRef, linksState, event, admin)).toMatchObject({ ok: true });
 	});
 
 	it('refuses a User management admin who grants Global admin', () => {
@@ -565,6 +673,7 @@ describe('checkAppend', () => {
 			if (capability === 'system') continue;
 			const ref = {
 				org: providerRef,
+				invitations: providerLinksRef,
 				partnership: partnershipRef,
 				customer: customerRef,
 				directory: { kind: 'directory' } as const
@@ -617,13 +726,20 @@ describe('projection basics', () => {
 	});
 
 	it('is byte-identical whether the log is appended at once or one entry at a time', () => {
-		const { log, push } = orgLog(PROVIDER, 'indirectProvider', 'pat');
+		const { log, push } = invitationsLog(PROVIDER);
 		push('invitation.created', providerAdmin, invitationPayload('inv-1'));
 		push('invitation.revoked', providerAdmin, { invitationId: 'inv-1' });
 		push('invitation.redeemed', SYSTEM, { invitationId: 'inv-1', orgId: RESELLER });
-		const stepwise = createProjector(providerRef);
+		const stepwise = createProjector(providerLinksRef);
 		for (const entry of log) stepwise.append([entry]);
-		expect(JSON.stringify(stepwise.state)).toBe(JSON.stringify(project(providerRef, log)));
+		expect(JSON.stringify(stepwise.state)).toBe(JSON.stringify(project(providerLinksRef, log)));
 		expect(stepwise.state.superseded.map((s) => s.code)).toEqual(['error_invitation_revoked']);
+		// An org document with links from before they had their own passes over them alike.
+		const legacy = orgLog(PROVIDER, 'indirectProvider', 'pat');
+		for (const entry of log) legacy.log.push(entry);
+		const org = createProjector(providerRef);
+		for (const entry of legacy.log) org.append([entry]);
+		expect(JSON.stringify(org.state)).toBe(JSON.stringify(project(providerRef, legacy.log)));
+		expect(org.state.superseded).toEqual([]);
 	});
 });

@@ -139,16 +139,16 @@ const scenarios: Scenario[] = [
 					{ userId: `u-${id}`, orgId: 'fabrikam' },
 					userAdded(`v-${id}`, ['helpdeskAgent'])
 				),
-				t('user.disabled', provider, { userId: `u-${id}` }),
-				t('invitation.created', provider, {
-					invitationId: `inv-${id}`,
-					kind: 'reseller',
-					tokenHash: HASH,
-					expiresAt: T0 + 7 * DAY
-				}),
-				t('invitation.revoked', provider, { invitationId: `inv-${id}` }),
-				t('invitation.redeemed', SYSTEM, { invitationId: `inv-${id}`, orgId: 'contoso' })
+				t('user.disabled', provider, { userId: `u-${id}` })
 			]),
+			// links from before they had a document of their own: history the org projection passes over
+			t('invitation.created', provider, {
+				invitationId: 'inv-legacy',
+				kind: 'reseller',
+				tokenHash: HASH,
+				expiresAt: T0 + 7 * DAY
+			}),
+			t('invitation.redeemed', SYSTEM, { invitationId: 'inv-legacy', orgId: 'contoso' }),
 			t('user.removed', provider, { userId: 'gia' }),
 			t('user.removed', { userId: 'gia', orgId: 'fabrikam' }, { userId: 'pat' }),
 			t(
@@ -156,6 +156,40 @@ const scenarios: Scenario[] = [
 				{ userId: 'gia', orgId: 'fabrikam' },
 				{ userId: 'pat', roles: ['adminAgent'] }
 			)
+		]
+	},
+	{
+		ref: { kind: 'invitations', orgId: 'fabrikam' },
+		base: [
+			t('invitation.created', provider, {
+				invitationId: 'inv-0',
+				kind: 'reseller',
+				tokenHash: HASH,
+				expiresAt: T0 + 7 * DAY
+			})
+		],
+		pool: [
+			...['0', ...ids].flatMap((id) => [
+				t('invitation.created', provider, {
+					invitationId: `inv-${id}`,
+					kind: 'reseller',
+					tokenHash: HASH,
+					expiresAt: T0 + 2 * DAY
+				}),
+				t('invitation.addressed', provider, {
+					invitationId: `inv-${id}`,
+					recipient: `partners-${id}@adatum.example`
+				}),
+				t('invitation.revoked', provider, { invitationId: `inv-${id}` }),
+				t('invitation.redeemed', SYSTEM, { invitationId: `inv-${id}`, orgId: 'contoso' })
+			]),
+			t('invitation.redeemed', provider, { invitationId: 'inv-a', orgId: 'contoso' }),
+			t('invitation.created', reseller, {
+				invitationId: 'inv-x',
+				kind: 'customer',
+				tokenHash: HASH,
+				expiresAt: T0 + 7 * DAY
+			})
 		]
 	}
 ];

@@ -10,12 +10,14 @@ import {
 	customerLog,
 	customerRef,
 	invitationPayload,
+	invitationsLog,
 	orgLog,
 	partnershipLog,
 	partnershipRef,
 	project,
 	PROVIDER,
 	providerAdmin,
+	providerLinksRef,
 	RESELLER,
 	resellerAdmin
 } from '../scenarios';
@@ -44,23 +46,23 @@ function customerWithOrder() {
 }
 
 describe('ids are claimed once per document', () => {
-	it('refuses an invitation that reuses the event id of a demotion', () => {
+	it('refuses an event that reuses the event id of a demotion', () => {
 		const { log, push, event } = orgLog(PROVIDER, 'indirectProvider', 'pat');
 		push('user.added', providerAdmin, userAdded('sam', ['salesAgent', 'userManagementAdmin']));
 		const demotion = push('user.rolesChanged', providerAdmin, {
 			userId: 'sam',
-			roles: ['salesAgent']
+			roles: ['userManagementAdmin']
 		});
 		const forged = event(
-			'invitation.created',
+			'user.added',
 			{ userId: 'sam', orgId: PROVIDER },
-			invitationPayload('inv-forged'),
+			userAdded('eve', ['helpdeskAgent']),
 			{ id: demotion.id }
 		);
 		const check = checkAppend(providerRef, project(providerRef, log), forged, {
 			userId: 'sam',
 			orgId: PROVIDER,
-			roles: ['salesAgent']
+			roles: ['userManagementAdmin']
 		});
 		expect(check).toMatchObject({ ok: false, code: 'error_duplicate_event' });
 		// The same event under a fresh id is fine: only the id was the problem.
@@ -70,9 +72,34 @@ describe('ids are claimed once per document', () => {
 				providerRef,
 				project(providerRef, log),
 				fresh,
-				actor({ userId: 'sam', orgId: PROVIDER }, ['salesAgent'])
+				actor({ userId: 'sam', orgId: PROVIDER }, ['userManagementAdmin'])
 			)
 		).toMatchObject({ ok: true });
+	});
+
+	it('refuses a link that reuses the event id of a revocation in the invitations document', () => {
+		const { log, push, event } = invitationsLog(PROVIDER);
+		push('invitation.created', providerAdmin, invitationPayload('inv-1'));
+		const revocation = push('invitation.revoked', providerAdmin, { invitationId: 'inv-1' });
+		const sam = { userId: 'sam', orgId: PROVIDER };
+		const forged = event('invitation.created', sam, invitationPayload('inv-forged'), {
+			id: revocation.id
+		});
+		const state = project(providerLinksRef, log);
+		expect(checkAppend(providerLinksRef, state, forged, actor(sam, ['salesAgent']))).toMatchObject({
+			ok: false,
+			code: 'error_duplicate_event'
+		});
+		// The same event under a fresh id is fine; a link id already sent is not.
+		const fresh = { ...forged, id: 'fresh-1' };
+		expect(checkAppend(providerLinksRef, state, fresh, actor(sam, ['salesAgent']))).toMatchObject({
+			ok: true
+		});
+		const again = event('invitation.created', sam, invitationPayload('inv-1'));
+		expect(checkAppend(providerLinksRef, state, again, actor(sam, ['salesAgent']))).toMatchObject({
+			ok: false,
+			code: 'error_invitation_exists'
+		});
 	});
 
 	it('refuses an order.submitted that reuses an existing orderId, from a reseller’s Sales agent', () => {

@@ -27,6 +27,7 @@ import {
 	providerAdmin,
 	RESELLER,
 	resellerAdmin,
+	resellerLinksRef,
 	reviewer
 } from '../scenarios';
 
@@ -145,18 +146,20 @@ describe('the gate (checkAppend with the partners’ org documents)', () => {
 	] as const;
 
 	for (const [name, org, code] of cases) {
-		it(`refuses a ${name} reseller’s customer link in its org document`, () => {
+		it(`refuses a ${name} reseller’s customer link in its invitations document`, () => {
 			const state = org();
+			// The standing is read from the reseller's org document, given beside its links.
+			const links = project(resellerLinksRef, []);
 			const invite = event('invitation.created', resellerAdmin, {
 				...invitationPayload('inv-c9', 'customer')
 			});
-			expect(checkAppend(resellerRef, state, invite, ADMIN(resellerAdmin), related(state))).toEqual(
-				expect.objectContaining({ ok: false, code })
-			);
+			expect(
+				checkAppend(resellerLinksRef, links, invite, ADMIN(resellerAdmin), related(state))
+			).toEqual(expect.objectContaining({ ok: false, code }));
 			// Revoking a link it sent is a withdrawal: still allowed.
 			const revoke = event('invitation.revoked', resellerAdmin, { invitationId: 'inv-c9' });
 			expect(
-				checkAppend(resellerRef, state, revoke, ADMIN(resellerAdmin), related(state))
+				checkAppend(resellerLinksRef, links, revoke, ADMIN(resellerAdmin), related(state))
 			).toMatchObject({ ok: true });
 			// Its own users are not partner actions.
 			const add = event('user.added', resellerAdmin, userAdded('sam', ['salesAgent']));
@@ -224,6 +227,20 @@ describe('the gate (checkAppend with the partners’ org documents)', () => {
 		const admitted = resellerOrg('enrolledUnderReview');
 		expect(
 			checkAppend(partnershipRef, state, authorize, ADMIN(resellerAdmin), related(admitted))
+		).toMatchObject({ ok: true });
+		const invite = event(
+			'invitation.created',
+			resellerAdmin,
+			invitationPayload('inv-c9', 'customer')
+		);
+		expect(
+			checkAppend(
+				resellerLinksRef,
+				project(resellerLinksRef, []),
+				invite,
+				ADMIN(resellerAdmin),
+				related(admitted)
+			)
 		).toMatchObject({ ok: true });
 		expect(standingRefusalFor(partnershipRef, state, authorize as never, () => undefined)).toBe(
 			'error_partner_pending'

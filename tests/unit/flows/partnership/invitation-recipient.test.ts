@@ -1,27 +1,23 @@
 // Whom an invitation link was sent to (issue 21): the `invitation.addressed` payload's checks, its
-// projection onto the link (in every state of the link, refused for one that does not exist or for
-// an author without the capability) and the invitations read model's `recipient`.
+// projection onto the link in the inviting org's invitations document (in every state of the link,
+// refused for one that does not exist; an author without the capability is refused at the door)
+// and the invitations read model's `recipient`.
 import { describe, expect, it } from 'vitest';
 import { invitationRows } from '$lib/db/read-models/invitations';
 import { parseEvent } from '$lib/domain/events';
-import type { OrgDocumentState } from '$lib/flows/documents/document-state';
-import { SYSTEM, userAdded } from '../../factories';
+import { checkAppend } from '$lib/flows/documents/append-gate';
+import { SYSTEM } from '../../factories';
 import {
 	invitationPayload,
-	orgLog,
-	project,
+	invitationsLog,
 	PROVIDER,
 	providerAdmin,
+	providerLinksRef,
 	RESELLER
 } from '../scenarios';
+import { invitations } from '../states';
 
-const providerRef = { kind: 'org', orgId: PROVIDER } as const;
-
-function org(log: readonly unknown[]): OrgDocumentState {
-	const state = project(providerRef, log);
-	if (state.kind !== 'org') throw new Error('expected an org projection');
-	return state;
-}
+const links = (log: readonly unknown[]) => invitations(providerLinksRef, log);
 
 const addressed = (payload: unknown) => ({
 	id: 'e-1',
@@ -72,7 +68,7 @@ describe('invitation.addressed payload', () => {
 
 describe('recording whom a link was sent to', () => {
 	it('puts the latest recipient on the link and in its read-model row', () => {
-		const { log, push } = orgLog(PROVIDER, 'indirectProvider', 'pat');
+		const { log, push } = invitationsLog(PROVIDER);
 		push('invitation.created', providerAdmin, invitationPayload('inv-1'));
 		push('invitation.created', providerAdmin, invitationPayload('inv-2'));
 		push('invitation.addressed', providerAdmin, {
@@ -83,13 +79,13 @@ describe('recording whom a link was sent to', () => {
 			invitationId: 'inv-1',
 			recipient: 'partners@adatum.example'
 		});
-		const state = org(log);
+		const state = links(log);
 		expect(state.superseded).toEqual([]);
 		expect(state.invitations['inv-1']).toMatchObject({
 			status: 'pending',
 			recipient: 'partners@adatum.example'
 		});
-		const rows = invitationRows(state, 'org/fabrikam');
+		const rows = invitationRows(state, 'invitations/fabrikam');
 		expect(rows.map((row) => [row.invitationId, row.recipient])).toEqual([
 			['inv-1', 'partners@adatum.example'],
 			['inv-2', null]
@@ -97,14 +93,14 @@ describe('recording whom a link was sent to', () => {
 	});
 
 	it('records it after the link was redeemed elsewhere, without reopening the link', () => {
-		const { log, push } = orgLog(PROVIDER, 'indirectProvider', 'pat');
+		const { log, push } = invitationsLog(PROVIDER);
 		push('invitation.created', providerAdmin, invitationPayload('inv-1'));
 		push('invitation.redeemed', SYSTEM, { invitationId: 'inv-1', orgId: RESELLER });
 		push('invitation.addressed', providerAdmin, {
 			invitationId: 'inv-1',
 			recipient: 'partners@adatum.example'
 		});
-		const state = org(log);
+		const state = links(log);
 		expect(state.superseded).toEqual([]);
 		expect(state.invitations['inv-1']).toMatchObject({
 			status: 'redeemed',
@@ -114,28 +110,32 @@ describe('recording whom a link was sent to', () => {
 	});
 
 	it('refuses to address a link that does not exist', () => {
-		const { log, push } = orgLog(PROVIDER, 'indirectProvider', 'pat');
+		const { log, push } = invitationsLog(PROVIDER);
 		push('invitation.addressed', providerAdmin, {
 			invitationId: 'inv-9',
 			recipient: 'partners@adatum.example'
 		});
-		const state = org(log);
+		const state = links(log);
 		expect(state.invitations['inv-9']).toBeUndefined();
 		expect(state.superseded.map((s) => s.code)).toEqual(['error_invitation_missing']);
 	});
 
 	it('refuses an author who may not send invitations', () => {
-		const { log, push } = orgLog(PROVIDER, 'indirectProvider', 'pat');
-		push('user.added', SYSTEM, userAdded('hal', ['helpdeskAgent']));
-		push('user.passwordChanged', SYSTEM, { userId: 'hal' });
+		const { log, push, event } = invitationsLog(PROVIDER);
 		push('invitation.created', providerAdmin, invitationPayload('inv-1'));
-		push(
-			'invitation.addressed',
-			{ userId: 'hal', orgId: PROVIDER },
-			{ invitationId: 'inv-1', recipient: 'partners@adatum.example' }
-		);
-		const state = org(log);
+		const hal = { userId: 'hal', orgId: PROVIDER };
+		const address = event('invitation.addressed', hal, {
+			invitationId: 'inv-1',
+			recipient: 'partners@adatum.example'
+		});
+		// Roles are the org document's: the door judges the author's, the invitations log does not.
+		const state = links(log);
+		expect(
+			checkAppend(providerLinksRef, state, address, { ...hal, roles: ['helpdeskAgent'] })
+		).toMatchObject({ ok: false, code: 'error_missing_capability' });
+		expect(
+			checkAppend(providerLinksRef, state, address, { ...hal, roles: ['salesAgent'] })
+		).toMatchObject({ ok: true });
 		expect(state.invitations['inv-1']?.recipient).toBeNull();
-		expect(state.superseded.map((s) => s.code)).toEqual(['error_missing_capability']);
 	});
 });

@@ -1,10 +1,10 @@
 // Whether a link can be opened and redeemed: each documentation rule the server applies before it
-// writes `invitation.redeemed`, decided from the inviting org's projection and the clock.
+// writes `invitation.redeemed`, decided from the inviting org's invitations projection and the clock.
 import { describe, expect, it } from 'vitest';
 import type { Role } from '$lib/domain/permissions';
 import type {
 	CustomerDocumentState,
-	OrgDocumentState,
+	InvitationsDocumentState,
 	PartnershipDocumentState
 } from '$lib/flows/documents/document-state';
 import {
@@ -25,26 +25,30 @@ import {
 	customerLog,
 	customerRef,
 	invitationPayload,
-	orgLog,
+	invitationsLog,
 	partnershipLog,
 	partnershipRef,
 	project,
 	PROVIDER,
 	providerAdmin,
+	providerLinksRef,
 	RESELLER,
-	resellerAdmin
+	resellerAdmin,
+	resellerLinksRef
 } from '../scenarios';
+import { invitations } from '../states';
 
-function providerOrg(extend: (push: ReturnType<typeof orgLog>['push']) => void = () => {}) {
-	const builder = orgLog(PROVIDER, 'indirectProvider', providerAdmin.userId);
+/** The provider's invitations document, with its reseller link `inv-1`. */
+function providerLinks(
+	extend: (push: ReturnType<typeof invitationsLog>['push']) => void = () => {}
+) {
+	const builder = invitationsLog(PROVIDER);
 	builder.push('invitation.created', providerAdmin, invitationPayload('inv-1'));
 	extend(builder.push);
-	const state = project({ kind: 'org', orgId: PROVIDER }, builder.log);
-	if (state.kind !== 'org') throw new Error('expected an org projection');
-	return state;
+	return invitations(providerLinksRef, builder.log);
 }
 
-function invitationOf(state: OrgDocumentState) {
+function invitationOf(state: InvitationsDocumentState) {
 	const invitation = invitationWithHash(state, 'inv-1', HASH);
 	if (!invitation) throw new Error('no invitation');
 	return invitation;
@@ -54,7 +58,7 @@ const ADMIN: readonly Role[] = ['globalAdmin'];
 
 function context(over: Partial<RedemptionContext> = {}): RedemptionContext {
 	return {
-		invitation: invitationOf(providerOrg()),
+		invitation: invitationOf(providerLinks()),
 		inviterOrgId: PROVIDER,
 		redeemerOrgId: RESELLER,
 		redeemerOrgKind: 'indirectReseller',
@@ -74,28 +78,28 @@ function partnership(extend: (push: ReturnType<typeof partnershipLog>['push']) =
 
 describe('opening an invitation link', () => {
 	it('finds an invitation only when its stored hash is the link’s', () => {
-		const state = providerOrg();
+		const state = providerLinks();
 		expect(invitationWithHash(state, 'inv-1', HASH)?.invitationId).toBe('inv-1');
 		expect(invitationWithHash(state, 'inv-1', 'b'.repeat(64))).toBeNull();
 		expect(invitationWithHash(state, 'inv-2', HASH)).toBeNull();
 	});
 
 	it('is open while pending and before its expiry, by the reader’s clock', () => {
-		const invitation = invitationOf(providerOrg());
+		const invitation = invitationOf(providerLinks());
 		expect(invitationClosedReason(invitation, invitation.expiresAt)).toBeNull();
 		expect(invitationClosedReason(invitation, invitation.expiresAt + 1)).toBe('expired');
 	});
 
 	it('says why a closed link is closed', () => {
-		const revoked = providerOrg((push) =>
+		const revoked = providerLinks((push) =>
 			push('invitation.revoked', providerAdmin, { invitationId: 'inv-1' })
 		);
 		expect(invitationClosedReason(invitationOf(revoked), T0)).toBe('revoked');
-		const used = providerOrg((push) =>
+		const used = providerLinks((push) =>
 			push('invitation.redeemed', SYSTEM, { invitationId: 'inv-1', orgId: RESELLER })
 		);
 		expect(invitationClosedReason(invitationOf(used), T0)).toBe('used');
-		const late = providerOrg((push) =>
+		const late = providerLinks((push) =>
 			push(
 				'invitation.redeemed',
 				SYSTEM,
@@ -157,9 +161,9 @@ describe('redeeming a reseller invitation', () => {
 	});
 
 	it('leaves customer invitations to their own rules', () => {
-		const builder = orgLog(RESELLER, 'indirectReseller', resellerAdmin.userId);
+		const builder = invitationsLog(RESELLER);
 		builder.push('invitation.created', resellerAdmin, invitationPayload('inv-1', 'customer'));
-		const state = project({ kind: 'org', orgId: RESELLER }, builder.log) as OrgDocumentState;
+		const state = invitations(resellerLinksRef, builder.log);
 		expect(
 			redemptionRefusal(
 				context({
@@ -174,8 +178,8 @@ describe('redeeming a reseller invitation', () => {
 });
 
 describe('customer links', () => {
-	function resellerOrg(combined = false) {
-		const builder = orgLog(RESELLER, 'indirectReseller', resellerAdmin.userId);
+	function resellerLinks(combined = false) {
+		const builder = invitationsLog(RESELLER);
 		builder.push(
 			'invitation.created',
 			resellerAdmin,
@@ -189,7 +193,7 @@ describe('customer links', () => {
 					}
 				: invitationPayload('inv-1', 'customer')
 		);
-		return project({ kind: 'org', orgId: RESELLER }, builder.log) as OrgDocumentState;
+		return invitations(resellerLinksRef, builder.log);
 	}
 
 	function livePartnership() {
@@ -202,7 +206,7 @@ describe('customer links', () => {
 		over: Partial<CustomerRedemptionContext> = {}
 	): CustomerRedemptionContext {
 		return {
-			invitation: invitationOf(resellerOrg()),
+			invitation: invitationOf(resellerLinks()),
 			inviterOrgId: RESELLER,
 			inviterCountry: 'JP',
 			inviterStanding: 'admitted',
@@ -283,7 +287,7 @@ describe('customer links', () => {
 	});
 
 	it('needs a live reseller–provider partnership for a combined link', () => {
-		const combined = invitationOf(resellerOrg(true));
+		const combined = invitationOf(resellerLinks(true));
 		expect(customerRedemptionRefusal(customerContext({ invitation: combined }))).toBe(
 			'partnershipNotLive'
 		);
@@ -301,7 +305,7 @@ describe('customer links', () => {
 
 	it('checks a new customer account against the link, the country and the partnership', () => {
 		const base = {
-			invitation: invitationOf(resellerOrg()),
+			invitation: invitationOf(resellerLinks()),
 			inviterCountry: 'JP',
 			inviterStanding: 'admitted' as const,
 			country: 'JP',
@@ -313,10 +317,10 @@ describe('customer links', () => {
 		expect(newCustomerRefusal({ ...base, inviterStanding: 'pending' })).toBe('partnerPending');
 		expect(newCustomerRefusal({ ...base, country: 'US' })).toBe('countryMismatch');
 		expect(newCustomerRefusal({ ...base, now: T0 + 8 * DAY })).toBe('expired');
-		expect(newCustomerRefusal({ ...base, invitation: invitationOf(providerOrg()) })).toBe(
+		expect(newCustomerRefusal({ ...base, invitation: invitationOf(providerLinks()) })).toBe(
 			'kindUnsupported'
 		);
-		const combined = invitationOf(resellerOrg(true));
+		const combined = invitationOf(resellerLinks(true));
 		expect(newCustomerRefusal({ ...base, invitation: combined })).toBe('partnershipNotLive');
 		expect(
 			newCustomerRefusal({ ...base, invitation: combined, partnership: livePartnership() })

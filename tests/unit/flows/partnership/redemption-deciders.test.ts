@@ -25,12 +25,15 @@ import {
 	customerAdmin,
 	customerLog,
 	invitationPayload,
+	invitationsLog,
 	orgLog,
 	partnershipLog,
 	PROVIDER,
 	providerAdmin,
+	providerLinksRef,
 	RESELLER,
-	resellerAdmin
+	resellerAdmin,
+	resellerLinksRef
 } from '../scenarios';
 
 const SYSTEM_ACTOR: Actor = { ...SYSTEM, roles: [] };
@@ -50,7 +53,7 @@ function maker(): EventMaker {
 
 const atDay = (days: number) => formatHlc({ wall: T0 + days * DAY, counter: 0, node: 'server' });
 
-type Push = ReturnType<typeof orgLog>['push'];
+type Push = ReturnType<typeof invitationsLog>['push'];
 
 function projected(ref: DocumentRef, log: readonly unknown[]) {
 	const projector = createProjector(ref);
@@ -63,8 +66,14 @@ function projected(ref: DocumentRef, log: readonly unknown[]) {
 const providerRef = { kind: 'org', orgId: PROVIDER } as const;
 const partnershipRef = { kind: 'partnership', providerId: PROVIDER, resellerId: RESELLER } as const;
 
-function providerLog(extend: (push: Push) => void = () => {}) {
-	const builder = orgLog(PROVIDER, 'indirectProvider', providerAdmin.userId);
+/** The provider's org document's log: its name and kind, no links. */
+function providerLog() {
+	return orgLog(PROVIDER, 'indirectProvider', providerAdmin.userId).log;
+}
+
+/** The provider's invitations document's log, with its reseller link `inv-1`. */
+function providerLinksLog(extend: (push: Push) => void = () => {}) {
+	const builder = invitationsLog(PROVIDER);
 	builder.push('invitation.created', providerAdmin, invitationPayload('inv-1'));
 	extend(builder.push);
 	return builder.log;
@@ -88,8 +97,10 @@ interface ResellerCase {
 	readonly refused: RedemptionRefusal;
 	readonly why: string;
 	readonly command?: Partial<ResellerRedemption>;
+	/** what else the inviting org's invitations log holds */
 	readonly inviter?: (push: Push) => void;
 	readonly noInviter?: boolean;
+	readonly noLinks?: boolean;
 	readonly partnership?: 'authorized';
 	readonly at?: string;
 }
@@ -101,6 +112,7 @@ const RESELLER_REFUSALS: readonly ResellerCase[] = [
 		command: { tokenHash: 'b'.repeat(64) }
 	},
 	{ refused: 'notFound', why: 'the inviting org has no document', noInviter: true },
+	{ refused: 'notFound', why: 'the inviting org has no invitations document', noLinks: true },
 	{
 		refused: 'revoked',
 		why: 'the provider revoked it meanwhile',
@@ -147,21 +159,23 @@ function authorizedPartnership(): DocumentProjection {
 }
 
 describe('a reseller redeeming a provider’s link', () => {
-	it('names the provider’s org document and the partnership, in that order', () => {
+	it('names the provider’s invitations and org documents and the partnership, in that order', () => {
 		expect(resellerRedemptionDocuments(resellerCommand())).toEqual([
+			documentName(providerLinksRef),
 			documentName(providerRef),
 			documentName(partnershipRef)
 		]);
 	});
 
 	it.each(RESELLER_REFUSALS)('is refused ($refused) when $why, appending nothing', (each) => {
-		const inviter = each.noInviter
+		const sent = each.noLinks
 			? undefined
-			: projected(providerRef, providerLog(each.inviter)).state;
+			: projected(providerLinksRef, providerLinksLog(each.inviter)).state;
+		const inviter = each.noInviter ? undefined : projected(providerRef, providerLog()).state;
 		const partnership = each.partnership ? authorizedPartnership() : undefined;
 		const decision = decideResellerRedemption(
 			resellerCommand(each.command),
-			[inviter, partnership],
+			[sent, inviter, partnership],
 			each.at ?? atDay(1),
 			maker()
 		);
@@ -169,20 +183,24 @@ describe('a reseller redeeming a provider’s link', () => {
 	});
 
 	it('writes invitation.redeemed and partnership.invited at the decision’s time, which the door and projections take', () => {
+		const links = projected(providerLinksRef, providerLinksLog());
 		const provider = projected(providerRef, providerLog());
 		const partnership = createProjector(partnershipRef);
 		const at = atDay(1);
 		const decision = decideResellerRedemption(
 			resellerCommand(),
-			[provider.state, partnership.state],
+			[links.state, provider.state, partnership.state],
 			at,
 			maker()
 		);
 		if ('refused' in decision) throw new Error(`refused: ${decision.refused}`);
-		const [toProvider = [], toPartnership = []] = decision.events;
-		expect(toProvider.map((e) => [e.type, e.payload, e.at])).toEqual([
+		const [toLinks = [], toProvider, toPartnership = []] = decision.events;
+		expect(decision.events).toHaveLength(3);
+		expect(toLinks.map((e) => [e.type, e.payload, e.at])).toEqual([
 			['invitation.redeemed', { invitationId: 'inv-1', orgId: RESELLER }, at]
 		]);
+		// The provider's org document is read (its name), not written.
+		expect(toProvider).toEqual([]);
 		expect(toPartnership.map((e) => [e.type, e.payload, e.at])).toEqual([
 			[
 				'partnership.invited',
@@ -196,7 +214,7 @@ describe('a reseller redeeming a provider’s link', () => {
 			]
 		]);
 		for (const [projector, events] of [
-			[provider, toProvider],
+			[links, toLinks],
 			[partnership, toPartnership]
 		] as const) {
 			const checks = checkAppends(projector.ref, projector.state, events, SYSTEM_ACTOR);
@@ -204,9 +222,9 @@ describe('a reseller redeeming a provider’s link', () => {
 			projector.append(events);
 			expect(projector.state.superseded).toEqual([]);
 		}
-		const providerState = provider.state;
-		if (providerState.kind !== 'org') throw new Error('expected the org');
-		expect(providerState.invitations['inv-1']).toMatchObject({
+		const sent = links.state;
+		if (sent.kind !== 'invitations') throw new Error('expected the invitations');
+		expect(sent.invitations['inv-1']).toMatchObject({
 			status: 'redeemed',
 			redeemedBy: RESELLER
 		});
@@ -222,10 +240,16 @@ const resellerRef = { kind: 'org', orgId: RESELLER } as const;
 const customerRef = { kind: 'customer', customerId: CUSTOMER } as const;
 const combinedPartnershipRef = partnershipRef;
 
-function resellerLog(extend: (push: Push) => void = () => {}, admitted = true) {
-	const builder = orgLog(RESELLER, 'indirectReseller', resellerAdmin.userId, {
+/** The reseller's org document's log: its name, kind and program standing. */
+function resellerLog(admitted = true) {
+	return orgLog(RESELLER, 'indirectReseller', resellerAdmin.userId, {
 		alreadyEnrolledInCsp: admitted
-	});
+	}).log;
+}
+
+/** The reseller's invitations document's log, with its combined customer link `inv-c`. */
+function resellerLinksLog(extend: (push: Push) => void = () => {}) {
+	const builder = invitationsLog(RESELLER);
 	builder.push('invitation.created', resellerAdmin, {
 		invitationId: 'inv-c',
 		kind: 'customerWithProvider',
@@ -265,6 +289,7 @@ interface CustomerCase {
 	readonly refused: RedemptionRefusal;
 	readonly why: string;
 	readonly command?: Partial<CustomerLinkAnswer>;
+	/** what else the inviting reseller's invitations log holds */
 	readonly inviter?: (push: Push) => void;
 	readonly customer?: 'accepted';
 	readonly partnership?: 'none';
@@ -361,20 +386,24 @@ const NEW_ORG: NewCustomerOrg = {
 };
 
 describe('a customer answering a reseller’s link', () => {
-	it('names the reseller’s org, the customer, the new org and the partnership, in that order', () => {
+	it('names the reseller’s invitations and org, the customer, the new org and the partnership, in that order', () => {
 		expect(customerAnswerDocuments(customerCommand({ newOrg: NEW_ORG }))).toEqual([
+			documentName(resellerLinksRef),
 			documentName(resellerRef),
 			documentName({ kind: 'customer', customerId: CUSTOMER }),
 			documentName({ kind: 'org', orgId: 'new-org' }),
 			documentName(combinedPartnershipRef)
 		]);
-		expect(customerAnswerDocuments(customerCommand({ providerId: null }))).toHaveLength(2);
+		expect(customerAnswerDocuments(customerCommand({ providerId: null }))).toHaveLength(3);
 	});
 
 	it.each(CUSTOMER_REFUSALS)('is refused ($refused) when $why, appending nothing', (each) => {
+		const sent = each.providerLink
+			? projected(providerLinksRef, providerLinksLog()).state
+			: projected(resellerLinksRef, resellerLinksLog(each.inviter)).state;
 		const inviter = each.providerLink
 			? projected(providerRef, providerLog()).state
-			: projected(resellerRef, resellerLog(each.inviter, !each.notAdmitted)).state;
+			: projected(resellerRef, resellerLog(!each.notAdmitted)).state;
 		const customer =
 			each.customer === 'accepted'
 				? projected(customerRef, customerLog({ accepted: true }).log).state
@@ -382,7 +411,7 @@ describe('a customer answering a reseller’s link', () => {
 		const partnership = each.partnership === 'none' ? undefined : livePartnership();
 		const decision = decideCustomerAnswer(
 			customerCommand(each.command),
-			[inviter, customer, partnership],
+			[sent, inviter, customer, partnership],
 			each.at ?? atDay(1),
 			maker()
 		);
@@ -390,21 +419,25 @@ describe('a customer answering a reseller’s link', () => {
 	});
 
 	it('writes the redemption, the tenant, the request and the answer by the customer’s user, which the door and projections take', () => {
+		const links = projected(resellerLinksRef, resellerLinksLog());
 		const reseller = projected(resellerRef, resellerLog());
 		const customer = createProjector(customerRef);
 		const at = atDay(1);
 		const command = customerCommand();
 		const decision = decideCustomerAnswer(
 			command,
-			[reseller.state, customer.state, livePartnership()],
+			[links.state, reseller.state, customer.state, livePartnership()],
 			at,
 			maker()
 		);
 		if ('refused' in decision) throw new Error(`refused: ${decision.refused}`);
-		const [toReseller = [], toCustomer = [], toPartnership] = decision.events;
-		expect(toReseller.map((e) => [e.type, e.payload, e.at])).toEqual([
+		const [toLinks = [], toReseller, toCustomer = [], toPartnership] = decision.events;
+		expect(decision.events).toHaveLength(4);
+		expect(toLinks.map((e) => [e.type, e.payload, e.at])).toEqual([
 			['invitation.redeemed', { invitationId: 'inv-c', orgId: CUSTOMER }, at]
 		]);
+		// The reseller's org document is read (its standing), not written.
+		expect(toReseller).toEqual([]);
 		expect(toCustomer.map((e) => [e.type, e.by])).toEqual([
 			['customer.created', SYSTEM],
 			['relationship.requested', SYSTEM],
@@ -414,7 +447,7 @@ describe('a customer answering a reseller’s link', () => {
 		const authorOf = (event: unknown): Actor =>
 			(event as DomainEvent).by.userId === customerAdmin.userId ? command.actor : SYSTEM_ACTOR;
 		for (const [projector, events] of [
-			[reseller, toReseller],
+			[links, toLinks],
 			[customer, toCustomer]
 		] as const) {
 			const checks = checkAppends(projector.ref, projector.state, events, authorOf);
@@ -422,6 +455,9 @@ describe('a customer answering a reseller’s link', () => {
 			projector.append(events);
 			expect(projector.state.superseded).toEqual([]);
 		}
+		const sent = links.state;
+		if (sent.kind !== 'invitations') throw new Error('expected the invitations');
+		expect(sent.invitations['inv-c']).toMatchObject({ status: 'redeemed', redeemedBy: CUSTOMER });
 		const state = customer.state;
 		if (state.kind !== 'customer') throw new Error('expected the customer');
 		expect(state.relationships['rel-new']).toMatchObject({
@@ -438,12 +474,18 @@ describe('a customer answering a reseller’s link', () => {
 				customerId: 'new-org',
 				actor: { userId: 'new-admin', orgId: 'new-org', roles: ['globalAdmin'] }
 			}),
-			[projected(resellerRef, resellerLog()).state, undefined, undefined, livePartnership()],
+			[
+				projected(resellerLinksRef, resellerLinksLog()).state,
+				projected(resellerRef, resellerLog()).state,
+				undefined,
+				undefined,
+				livePartnership()
+			],
 			atDay(1),
 			maker()
 		);
 		if ('refused' in decision) throw new Error(`refused: ${decision.refused}`);
-		const orgEvents = decision.events[2] ?? [];
+		const orgEvents = decision.events[3] ?? [];
 		expect(orgEvents.map((e) => e.type)).toEqual([
 			'org.created',
 			'user.added',
