@@ -1,5 +1,6 @@
 // An invitation link the inviting org keeps in its invitations document: pending until the server
-// redeems it, or revoked, or found expired. Revocation and redemption race in one log; the first wins.
+// redeems it, or revoked, or found expired. Revocation and redemption race in one log; the first
+// wins.
 import { setup } from 'xstate';
 import { hlcMillis } from '$lib/domain/clock';
 import type { DomainEvent } from '$lib/domain/events';
