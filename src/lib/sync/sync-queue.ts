@@ -2,7 +2,8 @@
 // connecting them all at once floods the channel (and the server) with sync steps, so at most
 // `limit` are connecting at a time and the rest wait their turn. A document the person asked for
 // (a page of it opened, an edit in it) goes first, the most recent ask first; then by rank (the
-// user's own org, its partnerships, then customers), first come first served within a rank.
+// user's own org, its partnerships and links, then customers), first come first served within a
+// rank.
 // Every (re)connect of a document goes through here, so a dropped channel coming back does not
 // reopen twenty thousand documents in one burst either.
 
@@ -16,10 +17,13 @@ export interface SyncQueueOptions {
 	readonly rank: (name: string) => number;
 }
 
-/** Ranks a document by its name's kind: the user's org and partnerships before customers. */
+/**
+ * Ranks a document by its name's kind: the user's org, then its partnerships and the links it
+ * sent (no summary lists those: the pages' lists of links wait for the document), then customers.
+ */
 export function documentRank(name: string): number {
 	if (name.startsWith('org/')) return 0;
-	if (name.startsWith('partnership/')) return 1;
+	if (name.startsWith('partnership/') || name.startsWith('invitations/')) return 1;
 	return 2;
 }
 

@@ -29,15 +29,17 @@ describe('SyncQueue', () => {
 		expect(queue.waiting).toBe(0);
 	});
 
-	it('orders the org, then partnerships, then customers, each first come first served', () => {
+	it('orders the org, then partnerships and its links, then customers, each first come first served', () => {
 		const { queue, started, request } = recorder(1);
 		request('customer/busy');
-		request('customer/x', 'partnership/p1', 'customer/y', 'org/mine', 'partnership/p2');
-		for (let i = 0; i < 6; i += 1) queue.done(started.at(-1) as string);
+		request('customer/x', 'partnership/p1', 'customer/y', 'org/mine', 'invitations/mine');
+		request('partnership/p2');
+		for (let i = 0; i < 7; i += 1) queue.done(started.at(-1) as string);
 		expect(started).toEqual([
 			'customer/busy',
 			'org/mine',
 			'partnership/p1',
+			'invitations/mine',
 			'partnership/p2',
 			'customer/x',
 			'customer/y'
