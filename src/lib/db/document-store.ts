@@ -96,7 +96,7 @@ class TableWrites {
 	 * One bulk request per table, all issued at once (IndexedDB runs them in order without a round
 	 * trip to JavaScript between them). The changes are of different documents, so their keys differ,
 	 * and a key is never both deleted and put. A table with more than ROWS_PER_REQUEST rows to write
-	 * (an org document's invitations at a distributor: one per customer) goes in requests of that
+	 * (an org's invitations document at a distributor: a link per customer) goes in requests of that
 	 * many, one after another: each is a short task (the browser clones every row as it is put), so
 	 * the page answers between them instead of freezing for seconds.
 	 */
