@@ -63,6 +63,43 @@ function longestTaskSince(page: Page, since: number): Promise<number> {
 	}, since);
 }
 
+/**
+ * While every document syncs, a line a minute on stderr: the header's progress and the page's JS heap
+ * (not after GC), so a long run shows where it stands and how memory moves; a crash of the page or the
+ * browser is printed when it happens. Returns the stop function.
+ */
+function traceCatchUp(page: Page, browser: Browser): () => void {
+	const started = performance.now();
+	const line = (text: string) =>
+		console.error(`# ${((performance.now() - started) / 1000).toFixed(0)} s: ${text}`);
+	const onCrash = () => line('the page crashed');
+	const onClose = () => line('the page closed');
+	const onDisconnect = () => line('the browser disconnected');
+	page.on('crash', onCrash);
+	page.on('close', onClose);
+	browser.on('disconnected', onDisconnect);
+	const timer = setInterval(() => {
+		void Promise.all([
+			page.getByRole('banner').getByRole('status').allTextContents(),
+			page.evaluate(
+				() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory
+			)
+		]).then(
+			([status, memory]) =>
+				line(
+					`${status.join(' | ').replace(/\s+/g, ' ')}; heap ${((memory?.usedJSHeapSize ?? 0) / 2 ** 20).toFixed(0)} MiB`
+				),
+			(error: unknown) => line(`no progress read: ${String(error).slice(0, 120)}`)
+		);
+	}, 60_000);
+	return () => {
+		clearInterval(timer);
+		page.off('crash', onCrash);
+		page.off('close', onClose);
+		browser.off('disconnected', onDisconnect);
+	};
+}
+
 /** How long after the list is complete the page is watched for long tasks (LIST_ONLY). */
 const AFTER_LIST_MS = 20_000;
 
@@ -127,11 +164,16 @@ async function measure(browser: Browser, size: number): Promise<void> {
 			await context.close();
 			return;
 		}
-		await page
-			.getByRole('banner')
-			.getByRole('status')
-			.filter({ hasText: /Connection:\s*Online/ })
-			.waitFor({ timeout: 60 * 60_000 });
+		const stopTrace = traceCatchUp(page, browser);
+		try {
+			await page
+				.getByRole('banner')
+				.getByRole('status')
+				.filter({ hasText: /Connection:\s*Online/ })
+				.waitFor({ timeout: 60 * 60_000 });
+		} finally {
+			stopTrace();
+		}
 		print(
 			`distributor_${size}_all_synced`,
 			(performance.now() - started) / 1000,

@@ -1,23 +1,27 @@
-// A customer whose document has not reached this device yet (a new device lists it from the
-// server's summary first): its record and its own Organization page say its subscriptions and users
-// are loading, never that it has none, until the document arrives.
+// What is still on its way to a new device is shown as loading, never as none, until it arrives:
+// - a customer whose document has not reached the device (listed from the server's summary first):
+//   its record and its own Organization page say its subscriptions and users are loading;
+// - an org's invitation links, whose document syncs after the list: the Indirect resellers page and
+//   the Customers page's relationship requests say Loading… (and "none" only once known);
+// - the partner list, while the summaries it is made from are still being answered.
 import type { BrowserContext } from '@playwright/test';
-import { decodeFrame } from '../../src/lib/protocol/channel';
+import { decodeFrame, type ChannelFrame } from '../../src/lib/protocol/channel';
 import { expect, signIn, test } from './fixtures';
 
 const PASSWORD = 'tiertwo-demo';
 const CONTOSO_ADMIN = { email: 'admin@contoso.example', password: PASSWORD };
 const WINGTIP_ADMIN = { email: 'admin@wingtip.example', password: PASSWORD };
+const NORTHWIND_ADMIN = { email: 'admin@northwind.example', password: PASSWORD };
 
-/** Holds back the server's frames of document `doc` on this context's sync channel until released. */
-async function holdDocument(context: BrowserContext, doc: string) {
+/** Holds back the server's frames that `hold` picks on this context's sync channel until released. */
+async function holdFrames(context: BrowserContext, hold: (frame: ChannelFrame) => boolean) {
 	let holding = true;
 	const held: (() => void)[] = [];
 	await context.routeWebSocket(/\/sync(?:\?|$)/, (route) => {
 		const server = route.connectToServer();
 		server.onMessage((message) => {
 			const frame = typeof message === 'string' ? null : decodeFrame(new Uint8Array(message));
-			if (holding && frame?.kind === 'doc' && frame.doc === doc) {
+			if (holding && frame && hold(frame)) {
 				held.push(() => route.send(message));
 			} else {
 				route.send(message);
@@ -31,6 +35,10 @@ async function holdDocument(context: BrowserContext, doc: string) {
 		}
 	};
 }
+
+/** Holds back the server's frames of document `doc`. */
+const holdDocument = (context: BrowserContext, doc: string) =>
+	holdFrames(context, (frame) => frame.kind === 'doc' && frame.doc === doc);
 
 test('a customer document still on its way shows its subscriptions and users as loading, not as none, in English and Japanese', async ({
 	browser,
@@ -71,4 +79,63 @@ test('a customer document still on its way shows its subscriptions and users as 
 	wingtipHold.release();
 	await expect(ownUsers.getByRole('rowheader', { name: 'Avery Lee' })).toBeVisible();
 	await wingtip.close();
+});
+
+test("an org's invitation links still on their way show as loading, not as none, in English and Japanese", async ({
+	browser,
+	baseURL
+}) => {
+	// Northwind's admin on a new device, Indirect resellers (English): the links it sent.
+	const northwind = await browser.newContext({ baseURL });
+	const northwindHold = await holdDocument(northwind, 'invitations/northwind');
+	const resellers = await northwind.newPage();
+	await signIn(resellers, NORTHWIND_ADMIN);
+	await resellers.goto('/indirect-resellers');
+	const links = resellers.getByRole('region', { name: 'Invitation links' });
+	await expect(links.getByRole('status')).toHaveText('Loading…');
+	await expect(links).not.toContainText("You haven't sent an invitation link yet.");
+	northwindHold.release();
+	await expect(links.getByRole('combobox', { name: 'Show' })).toBeVisible();
+	await expect(links.getByRole('status')).toBeHidden();
+	await northwind.close();
+
+	// Contoso's admin on a new device, Customers (Japanese): the relationship requests it sent.
+	const contoso = await browser.newContext({ baseURL });
+	const contosoHold = await holdDocument(contoso, 'invitations/contoso');
+	const customers = await contoso.newPage();
+	await signIn(customers, CONTOSO_ADMIN);
+	await customers.getByLabel('Language').selectOption('ja');
+	await customers.goto('/customers');
+	const requests = customers.getByRole('region', { name: '関係の要求' });
+	await expect(requests.getByRole('status')).toHaveText('読み込んでいます…');
+	await expect(requests).not.toContainText('送信した関係の要求はまだありません。');
+	contosoHold.release();
+	await expect(requests.getByRole('combobox', { name: '表示' })).toBeVisible();
+	await expect(requests.getByRole('status')).toBeHidden();
+	await contoso.close();
+});
+
+test('the partner list says Loading while its summaries are still being answered, then lists them', async ({
+	browser,
+	baseURL
+}) => {
+	const northwind = await browser.newContext({ baseURL });
+	// The summaries, and the partnership documents the background sync would bring meanwhile.
+	const hold = await holdFrames(
+		northwind,
+		(frame) =>
+			(frame.kind === 'doc' && frame.doc.startsWith('partnership/')) ||
+			(frame.kind === 'control' &&
+				(frame.control as { type?: string } | null)?.type === 'summaries')
+	);
+	const page = await northwind.newPage();
+	await signIn(page, NORTHWIND_ADMIN);
+	await page.goto('/indirect-resellers');
+	const list = page.getByRole('region', { name: 'Your indirect resellers' });
+	await expect(list.getByRole('status')).toHaveText('Loading…');
+	await expect(list).not.toContainText('No indirect reseller has authorized you yet.');
+	hold.release();
+	await expect(list.getByRole('link', { name: 'Contoso', exact: false }).first()).toBeVisible();
+	await expect(list.getByRole('status')).toBeHidden();
+	await northwind.close();
 });

@@ -207,6 +207,10 @@ test('a brand-new reseller enrolls end to end, verifies from the mailbox, is app
 	// Its first link: the org has no invitations document yet, and this write makes it.
 	await page.getByRole('navigation').getByRole('link', { name: 'Customers' }).click();
 	await heading(page, 'Customers');
+	// None sent: the page says so once it knows (the server does not list such a document).
+	await expect(page.getByRole('region', { name: 'Relationship requests' })).toContainText(
+		'No relationship requests sent yet.'
+	);
 	await page.getByRole('button', { name: 'Request a reseller relationship' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Reseller relationship request' });
 	const link = await dialog.getByLabel('Personalized link', { exact: true }).inputValue();

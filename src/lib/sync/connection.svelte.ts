@@ -17,7 +17,7 @@ class Connection {
 	#reachable = $state(typeof navigator === 'undefined' ? false : navigator.onLine);
 	/** Unsynced work per sync source (e.g. one entry per open document). */
 	#unsynced = new SvelteMap<string, number>();
-	#catchUp = $state.raw({ synced: 0, total: 0, listKnown: true });
+	#catchUp = $state.raw({ synced: 0, total: 0, listKnown: true, summarizing: false });
 	/** The device's sync channel is open (the server hears its changes and tells it its decisions). */
 	#channelOpen = $state(false);
 	#timer: ReturnType<typeof setTimeout> | undefined;
@@ -55,9 +55,24 @@ class Connection {
 		return !this.#catchUp.listKnown || this.#catchUp.synced < this.#catchUp.total;
 	}
 
+	/**
+	 * In reach of the server, the lists may still lack rows it has: its list of the user's documents
+	 * has not come since the sync channel (re)opened, or summaries of listed documents are still being
+	 * asked for or written. A list with no rows says Loading… then, not "none". Out of reach, what
+	 * the device holds is all it knows.
+	 */
+	get listsArriving(): boolean {
+		return this.#reachable && (!this.#catchUp.listKnown || this.#catchUp.summarizing);
+	}
+
+	/** Whether the server's list of the user's documents came since the sync channel (re)opened. */
+	get listKnown(): boolean {
+		return this.#catchUp.listKnown;
+	}
+
 	/** The sync client reports how far the documents are from having all synced once. */
-	reportCatchUp(synced: number, total: number, listKnown = true): void {
-		this.#catchUp = { synced, total, listKnown };
+	reportCatchUp(synced: number, total: number, listKnown = true, summarizing = false): void {
+		this.#catchUp = { synced, total, listKnown, summarizing };
 	}
 
 	get reachable(): boolean {

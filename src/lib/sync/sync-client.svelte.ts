@@ -56,6 +56,18 @@ class SyncClient {
 		return this.#engine;
 	}
 
+	/**
+	 * Whether document `name`, which this device does not hold (the caller read its `documents` row),
+	 * is on its way: in reach of the server, its list names it, or no list has come yet since the
+	 * channel opened. A page waiting for its rows says Loading… then, not "none"; out of reach, what
+	 * the device holds is all it knows. Re-read as the engine's progress is reported.
+	 */
+	expects(name: string): boolean {
+		const engine = this.#engine;
+		if (!engine || !connection.reachable) return false;
+		return connection.listKnown ? engine.lists(name) : true;
+	}
+
 	/** Starts syncing for the signed-in user (idempotent; the signed-in shell calls it). */
 	ensureStarted(): void {
 		const user = session.user;
@@ -71,7 +83,8 @@ class SyncClient {
 			serverNow: () => connection.serverNow(),
 			sessionEnded: () => void session.ended().catch(reportError),
 			storageFailed: (error) => this.#storageFailed(error),
-			progress: (synced, total, listKnown) => connection.reportCatchUp(synced, total, listKnown),
+			progress: (synced, total, listKnown, summarizing) =>
+				connection.reportCatchUp(synced, total, listKnown, summarizing),
 			unwrittenCustomers: (unwritten) => {
 				if (this.#engine === engine) this.#unwrittenCustomers = unwritten;
 			},

@@ -73,10 +73,11 @@ export interface SyncEngineOptions {
 	/**
 	 * How many of the listed documents have synced since start, of how many (a new device catching
 	 * up with a distributor's workspace), and whether the server's list since the channel last
-	 * opened is known (until it is, nobody can say the device is up to date); called as it changes,
-	 * at most every PROGRESS_INTERVAL_MS.
+	 * opened is known (until it is, nobody can say the device is up to date), and whether summaries
+	 * asked for are still to be answered or written (until they are, a list may lack rows the
+	 * server has); called as it changes, at most every PROGRESS_INTERVAL_MS.
 	 */
-	progress?(synced: number, total: number, listKnown: boolean): void;
+	progress?(synced: number, total: number, listKnown: boolean, summarizing: boolean): void;
 	/**
 	 * The Customers list's rows of the server's summaries that are not in IndexedDB yet (a new
 	 * device writes thousands of rows in seconds, it receives them in one): the list shows them
@@ -629,6 +630,7 @@ export class SyncEngine {
 
 	/** A batch was answered (or forgotten): waiters hear of the progress, or that it is done. */
 	#summariesSettled(): void {
+		if (!this.#summarizing) this.#reportProgress();
 		const waiters = this.#summaryWaiters;
 		this.#summaryWaiters = [];
 		for (const resolve of waiters) resolve();
@@ -640,7 +642,7 @@ export class SyncEngine {
 	 * after them, so it does not hold up the lists' writes.
 	 */
 	async #whenSummarized(timeoutMs: number): Promise<void> {
-		while (this.#summaryBatches.length > 0 || this.#writingSummaries > 0) {
+		while (this.#summarizing) {
 			const progressed = await new Promise<boolean>((resolve) => {
 				const timer = setTimeout(() => resolve(false), timeoutMs);
 				this.#summaryWaiters.push(() => {
@@ -652,6 +654,11 @@ export class SyncEngine {
 		}
 	}
 
+	/** Summaries asked and not answered, or answered and being written. */
+	get #summarizing(): boolean {
+		return this.#summaryBatches.length > 0 || this.#writingSummaries > 0;
+	}
+
 	#askSummaries(names: readonly string[]): void {
 		const asking = names.filter((name) => !this.#askedSummaries.has(name));
 		for (let at = 0; at < asking.length; at += MAX_SUMMARIES_ASKED) {
@@ -660,6 +667,7 @@ export class SyncEngine {
 			for (const name of batch) this.#askedSummaries.add(name);
 			this.#summaryBatches.push(batch);
 		}
+		if (asking.length > 0) this.#reportProgress();
 	}
 
 	async #summarized(summaries: readonly DocumentSummary[]): Promise<void> {
@@ -898,8 +906,6 @@ export class SyncEngine {
 			if (this.#connections.get(entry.name)?.synced) this.#setVersion(entry.name, entry.version);
 			else if (!this.#upToDate(entry.name, entry.version)) this.#behind.add(entry.name);
 		}
-		this.#listKnown = true;
-		this.#reportProgress();
 		const gone = new Set(
 			[...this.#stored.keys(), ...this.#summaries.keys(), ...this.#replicas.keys()].filter(
 				(name) => !listed.has(name)
@@ -933,6 +939,9 @@ export class SyncEngine {
 				)
 				.map((entry) => entry.name)
 		);
+		// Known once what it lacks is asked for: lists wait for those summaries, not for nothing.
+		this.#listKnown = true;
+		this.#reportProgress();
 		for (const entry of byRank) {
 			if (this.#needsOpen(entry.name) || this.#replicas.has(entry.name)) {
 				void this.#bringUp(entry.name).catch(this.#reportStorage);
@@ -1035,6 +1044,14 @@ export class SyncEngine {
 		});
 	}
 
+	/**
+	 * Whether the server's last list names `name` (a document of this user's, on its way to this
+	 * device if it does not hold it yet).
+	 */
+	lists(name: string): boolean {
+		return this.#listed.has(name);
+	}
+
 	/** How far catching up is: how many listed documents synced since start, of how many. */
 	get syncProgress(): { synced: number; total: number } {
 		return { synced: this.#listed.size - this.#behind.size, total: this.#listed.size };
@@ -1046,7 +1063,7 @@ export class SyncEngine {
 			this.#progressTimer = undefined;
 			if (this.#stopped) return;
 			const { synced, total } = this.syncProgress;
-			this.#options.progress?.(synced, total, this.#listKnown);
+			this.#options.progress?.(synced, total, this.#listKnown, this.#summarizing);
 		}, PROGRESS_INTERVAL_MS);
 	}
 

@@ -51,6 +51,8 @@ export interface ContractServer {
 	documents: Pick<ListedDocument, 'name' | 'access'>[];
 	/** `summaries` asked over channels, by document name (in order) */
 	summariesAsked: string[];
+	/** answers `summaries` only once the returned function is called (in the order asked) */
+	holdSummaries(): () => void;
 	/** documents opened over channels since the start, in order */
 	opened: string[];
 	pushDocuments(): void;
@@ -115,6 +117,8 @@ export async function startContractServer(port = 0): Promise<ContractServer> {
 	let server: http.Server;
 	let wss: WebSocketServer;
 
+	/** `summaries` are answered once this resolves (holdSummaries) */
+	let summariesAnswered = Promise.resolve();
 	const api: ContractServer = {
 		url: '',
 		port,
@@ -130,6 +134,11 @@ export async function startContractServer(port = 0): Promise<ContractServer> {
 		connections: (name) => sockets.get(name)?.size ?? 0,
 		documents: [],
 		summariesAsked: [],
+		holdSummaries() {
+			let release = () => undefined as void;
+			summariesAnswered = new Promise<void>((resolve) => (release = resolve));
+			return release;
+		},
 		opened: [],
 		pushDocuments() {
 			for (const channel of channels) sendDocuments(channel);
@@ -235,7 +244,9 @@ export async function startContractServer(port = 0): Promise<ContractServer> {
 				api.summariesAsked.push(...control.docs);
 				const listed = new Set(api.documents.map((entry) => entry.name));
 				const summaries = control.docs.filter((name) => listed.has(name)).map(summaryOf);
-				channel.send(encodeControl({ type: 'summaries', summaries }));
+				void summariesAnswered.then(() =>
+					channel.send(encodeControl({ type: 'summaries', summaries }))
+				);
 				return;
 			}
 			if (open.has(control.doc)) return;

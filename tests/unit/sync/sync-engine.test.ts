@@ -207,6 +207,29 @@ describe('sync engine', () => {
 		await until(() => listKnown.at(-1) === true, 'the list known again');
 	});
 
+	it('says which documents the server lists, and while the summaries it asked for are unanswered', async () => {
+		const reports: { listKnown: boolean; summarizing: boolean }[] = [];
+		const client = engine(db, undefined, undefined, (_synced, _total, listKnown, summarizing) => {
+			reports.push({ listKnown, summarizing });
+		});
+		const release = server.holdSummaries();
+		expect(client.lists(CUSTOMER_DOC)).toBe(false);
+		await client.start();
+		await until(() => client.lists(CUSTOMER_DOC), 'the customer document listed');
+		expect(client.lists(ORG_DOC)).toBe(true);
+		expect(client.lists('invitations/never-sent')).toBe(false);
+		// A new device asks for the summaries of what it does not hold, and says so until written:
+		// never "the list is known, nothing to wait for" while they are unanswered.
+		await until(() => server.summariesAsked.includes(CUSTOMER_DOC), 'summaries asked');
+		await until(() => reports.at(-1)?.listKnown === true, 'the list reported');
+		expect(reports.filter((report) => report.listKnown && !report.summarizing)).toEqual([]);
+		release();
+		await until(() => {
+			const last = reports.at(-1);
+			return last?.listKnown === true && !last.summarizing;
+		}, 'summaries reported as written');
+	});
+
 	it('keeps edits made offline across a reload and delivers them once the server is back', async () => {
 		const first = await started();
 		await server.stop();
