@@ -53,7 +53,7 @@ function engine(
 	database = db,
 	now?: () => number,
 	serverNow?: () => number,
-	progress?: (synced: number, total: number, listKnown: boolean) => void,
+	progress?: SyncEngineOptions['progress'],
 	lingerMs?: number,
 	more: Partial<SyncEngineOptions> = {}
 ): SyncEngine {

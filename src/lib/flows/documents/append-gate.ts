@@ -8,10 +8,9 @@ import type { ErrorCode } from '$lib/domain/errors';
 import { SYSTEM_USER_ID } from '$lib/domain/ids';
 import { can, type Role } from '$lib/domain/permissions';
 import { standingRefusalFor } from '$lib/flows/enrollment/partner-standing';
-import { ORG_DOOR_RULES } from '$lib/flows/organization/door-rules';
-import { invitationDoorRefusal } from '$lib/flows/partnership/invitation.machine';
 import type { RelatedProjections, Viewer } from './access';
 import { claimsOf, takenClaim } from './claims';
+import { doorRefusal } from './door-rules';
 import type { DocumentProjection } from './document-state';
 import { isAllowedWriter, isSystemAuthor } from './writers';
 
@@ -87,19 +86,10 @@ export function checkAppend(
 	}
 	const taken = takenClaim(claimsOf(event), state.claimed, context.claimedBefore);
 	if (taken) return refuse(taken.code, `${taken.key} is already in this document`);
-	if (!system && state.kind === 'org') {
-		for (const rule of ORG_DOOR_RULES) {
-			const refusal = rule(state, event, actor.roles);
-			if (refusal) return refuse(refusal.code, refusal.message);
-		}
-	}
 	const related = context.related;
-	// An org's kind is in its org document: given it, the door knows which links the org may send.
-	if (!system && state.kind === 'invitations' && related) {
-		const org = related({ kind: 'org', orgId: state.orgId });
-		const refusal = invitationDoorRefusal(org?.kind === 'org' ? org : undefined, event);
-		if (refusal) return refuse(refusal.code, refusal.message);
-	}
+	// Each workflow's rules at the door of this kind of document (door-rules.ts).
+	const refusal = system ? null : doorRefusal(state, event, actor.roles, related);
+	if (refusal) return refuse(refusal.code, refusal.message);
 	// Program standing lives in the partners' own org documents, not in the one being written.
 	const standing =
 		system || !related

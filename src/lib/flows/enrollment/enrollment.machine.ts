@@ -7,7 +7,9 @@ import type { EnrollmentStatus, Organization } from '$lib/domain/model';
 import { checkProfileChoice } from '$lib/domain/rules';
 import type { FactOf } from '$lib/flows/documents/document-state';
 import type { Refusals } from '$lib/flows/documents/machine-stepper';
-import type { OrgDoorRule, OrgWorld } from '$lib/flows/organization/organization.machine';
+import type { OrgDocumentState } from '$lib/flows/documents/document-state';
+import type { DoorRule } from '$lib/flows/documents/door-rules';
+import type { OrgWorld } from '$lib/flows/organization/organization.machine';
 import { rolesOf } from '$lib/flows/users/org-queries';
 
 export type EnrollmentFact = FactOf<
@@ -188,7 +190,7 @@ export const enrollmentRefusals: Refusals = {
 };
 
 /** A member's enrollment event in an org that does not enroll is refused at once. */
-export const enrollmentDoorRule: OrgDoorRule = (state, event) =>
+export const enrollmentDoorRule: DoorRule<OrgDocumentState> = (state, event) =>
 	event.type.startsWith('enrollment.') &&
 	EVENT_RULES[event.type].writer === 'member' &&
 	state.org &&

@@ -11,7 +11,7 @@ import type {
 	OrgDocumentState
 } from '$lib/flows/documents/document-state';
 import type { Refusals } from '$lib/flows/documents/machine-stepper';
-import type { DoorRefusal } from '$lib/flows/organization/organization.machine';
+import type { DoorRefusal, DoorRule } from '$lib/flows/documents/door-rules';
 
 export interface InvitationsWorld {
 	readonly doc: InvitationsDocumentState;
@@ -71,9 +71,22 @@ export const invitationRefusals: Refusals = {
 /**
  * A provider invites resellers; a reseller invites customers. The org's kind is in its org document,
  * which the door is given (`related`): the kind of an org never changes, so the door alone decides
- * it (no log can race it), and the invitations document's projection need not know it.
+ * it (no log can race it), and the invitations document's projection need not know it. Without
+ * `related` (the device's own check) it is not judged.
  */
-export function invitationDoorRefusal(
+export const invitationDoorRule: DoorRule<InvitationsDocumentState> = (
+	state,
+	event,
+	_roles,
+	related
+) => {
+	if (!related) return null;
+	const org = related({ kind: 'org', orgId: state.orgId });
+	return invitationDoorRefusal(org?.kind === 'org' ? org : undefined, event);
+};
+
+/** Whether an org (its org document's state) may send the link `event` creates. */
+function invitationDoorRefusal(
 	org: OrgDocumentState | undefined,
 	event: DomainEvent
 ): DoorRefusal | null {

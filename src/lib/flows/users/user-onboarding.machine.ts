@@ -5,7 +5,9 @@ import { mayManageUser, type Role } from '$lib/domain/permissions';
 import type { FactOf } from '$lib/flows/documents/document-state';
 import type { Refusals } from '$lib/flows/documents/machine-stepper';
 import { isDeviceHash } from '$lib/domain/temporary-password';
-import type { OrgDoorRule, OrgWorld } from '$lib/flows/organization/organization.machine';
+import type { OrgDocumentState } from '$lib/flows/documents/document-state';
+import type { DoorRule } from '$lib/flows/documents/door-rules';
+import type { OrgWorld } from '$lib/flows/organization/organization.machine';
 import { authorRoles, isEmailUsedInOrg, losesLastGlobalAdmin, rolesOf } from './org-queries';
 
 export type UserOnboardingFact = FactOf<
@@ -136,7 +138,7 @@ export const userOnboardingRefusals: Refusals = {
  * The user rules at the door: who may touch a Global admin, the shape of a device-made temporary
  * password hash, and (against the state the server holds now) the last Global admin.
  */
-export const userDoorRule: OrgDoorRule = (state, event, roles) => {
+export const userDoorRule: DoorRule<OrgDocumentState> = (state, event, roles) => {
 	if (!event.type.startsWith('user.') || !('userId' in event.payload)) return null;
 	const { userId } = event.payload;
 	const before = event.type === 'user.added' ? [] : rolesOf(state, userId);
