@@ -64,9 +64,9 @@ function longestTaskSince(page: Page, since: number): Promise<number> {
 }
 
 /**
- * While every document syncs, a line a minute on stderr: the header's progress and the page's JS heap
- * (not after GC), so a long run shows where it stands and how memory moves; a crash of the page or the
- * browser is printed when it happens. Returns the stop function.
+ * While every document syncs, a line a minute on stderr: the header's progress and the page's JS
+ * heap (used, not after GC), so a long run shows where it stands and how memory moves; a crash of
+ * the page or the browser is printed when it happens. Returns the stop function.
  */
 function traceCatchUp(page: Page, browser: Browser): () => void {
 	const started = performance.now();
@@ -78,22 +78,22 @@ function traceCatchUp(page: Page, browser: Browser): () => void {
 	page.on('crash', onCrash);
 	page.on('close', onClose);
 	browser.on('disconnected', onDisconnect);
+	const cdp = page.context().newCDPSession(page);
 	const timer = setInterval(() => {
 		void Promise.all([
 			page.getByRole('banner').getByRole('status').allTextContents(),
-			page.evaluate(
-				() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory
-			)
+			cdp.then((session) => session.send('Runtime.getHeapUsage'))
 		]).then(
-			([status, memory]) =>
+			([status, heap]) =>
 				line(
-					`${status.join(' | ').replace(/\s+/g, ' ')}; heap ${((memory?.usedJSHeapSize ?? 0) / 2 ** 20).toFixed(0)} MiB`
+					`${status.join(' | ').replace(/\s+/g, ' ')}; heap ${(heap.usedSize / 2 ** 20).toFixed(0)} MiB`
 				),
 			(error: unknown) => line(`no progress read: ${String(error).slice(0, 120)}`)
 		);
 	}, 60_000);
 	return () => {
 		clearInterval(timer);
+		void cdp.then((session) => session.detach()).catch(() => undefined);
 		page.off('crash', onCrash);
 		page.off('close', onClose);
 		browser.off('disconnected', onDisconnect);
