@@ -3,7 +3,7 @@
 //   its record and its own Organization page say its subscriptions and users are loading;
 // - an org's invitation links, whose document syncs after the list: the Indirect resellers page and
 //   the Customers page's relationship requests say Loading… (and "none" only once known);
-// - the partner list, while the summaries it is made from are still being answered.
+// - the partner list, while the summaries its rows come from are still being answered.
 import type { BrowserContext } from '@playwright/test';
 import { decodeFrame, type ChannelFrame } from '../../src/lib/protocol/channel';
 import { expect, signIn, test } from './fixtures';
@@ -81,22 +81,36 @@ test('a customer document still on its way shows its subscriptions and users as 
 	await wingtip.close();
 });
 
-test("an org's invitation links still on their way show as loading, not as none, in English and Japanese", async ({
+test("an org's invitation links and partner list still on their way show as loading, not as none, in English and Japanese", async ({
 	browser,
 	baseURL
 }) => {
-	// Northwind's admin on a new device, Indirect resellers (English): the links it sent.
+	// Northwind's admin on a new device, Indirect resellers (English): the links it sent, and its
+	// resellers, whose rows come from the server's summaries (held too, with the partnership
+	// documents the background sync would bring meanwhile).
 	const northwind = await browser.newContext({ baseURL });
-	const northwindHold = await holdDocument(northwind, 'invitations/northwind');
+	const northwindHold = await holdFrames(
+		northwind,
+		(frame) =>
+			(frame.kind === 'doc' &&
+				(frame.doc === 'invitations/northwind' || frame.doc.startsWith('partnership/'))) ||
+			(frame.kind === 'control' &&
+				(frame.control as { type?: string } | null)?.type === 'summaries')
+	);
 	const resellers = await northwind.newPage();
 	await signIn(resellers, NORTHWIND_ADMIN);
 	await resellers.goto('/indirect-resellers');
 	const links = resellers.getByRole('region', { name: 'Invitation links' });
+	const partners = resellers.getByRole('region', { name: 'Your indirect resellers' });
 	await expect(links.getByRole('status')).toHaveText('Loading…');
+	await expect(partners.getByRole('status')).toHaveText('Loading…');
 	await expect(links).not.toContainText("You haven't sent an invitation link yet.");
+	await expect(partners).not.toContainText('No indirect reseller has authorized you yet.');
 	northwindHold.release();
 	await expect(links.getByRole('combobox', { name: 'Show' })).toBeVisible();
 	await expect(links.getByRole('status')).toBeHidden();
+	await expect(partners.getByRole('link', { name: 'Contoso', exact: false }).first()).toBeVisible();
+	await expect(partners.getByRole('status')).toBeHidden();
 	await northwind.close();
 
 	// Contoso's admin on a new device, Customers (Japanese): the relationship requests it sent.
@@ -113,29 +127,4 @@ test("an org's invitation links still on their way show as loading, not as none,
 	await expect(requests.getByRole('combobox', { name: '表示' })).toBeVisible();
 	await expect(requests.getByRole('status')).toBeHidden();
 	await contoso.close();
-});
-
-test('the partner list says Loading while its summaries are still being answered, then lists them', async ({
-	browser,
-	baseURL
-}) => {
-	const northwind = await browser.newContext({ baseURL });
-	// The summaries, and the partnership documents the background sync would bring meanwhile.
-	const hold = await holdFrames(
-		northwind,
-		(frame) =>
-			(frame.kind === 'doc' && frame.doc.startsWith('partnership/')) ||
-			(frame.kind === 'control' &&
-				(frame.control as { type?: string } | null)?.type === 'summaries')
-	);
-	const page = await northwind.newPage();
-	await signIn(page, NORTHWIND_ADMIN);
-	await page.goto('/indirect-resellers');
-	const list = page.getByRole('region', { name: 'Your indirect resellers' });
-	await expect(list.getByRole('status')).toHaveText('Loading…');
-	await expect(list).not.toContainText('No indirect reseller has authorized you yet.');
-	hold.release();
-	await expect(list.getByRole('link', { name: 'Contoso', exact: false }).first()).toBeVisible();
-	await expect(list.getByRole('status')).toBeHidden();
-	await northwind.close();
 });

@@ -10,7 +10,7 @@ const executablePath = findChromium();
 export default defineConfig({
 	testDir: '.',
 	testMatch: '**/*.e2e.ts',
-	fullyParallel: true,
+	fullyParallel: false,
 	workers: Number(process.env.E2E_WORKERS ?? 2),
 	retries: 0,
 	timeout: 60_000,

@@ -62,7 +62,15 @@ class Connection {
 	 * the device holds is all it knows.
 	 */
 	get listsArriving(): boolean {
-		return this.#reachable && (!this.#catchUp.listKnown || this.#catchUp.summarizing);
+		return this.inReach && (!this.#catchUp.listKnown || this.#catchUp.summarizing);
+	}
+
+	/**
+	 * The server answers its heartbeat, or the sync channel is open (an open channel is proof of
+	 * reach even when a heartbeat timed out under load).
+	 */
+	get inReach(): boolean {
+		return this.#reachable || this.#channelOpen;
 	}
 
 	/** Whether the server's list of the user's documents came since the sync channel (re)opened. */

@@ -64,7 +64,7 @@ class SyncClient {
 	 */
 	expects(name: string): boolean {
 		const engine = this.#engine;
-		if (!engine || !connection.reachable) return false;
+		if (!engine || !connection.inReach) return false;
 		return connection.listKnown ? engine.lists(name) : true;
 	}
 

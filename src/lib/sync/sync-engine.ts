@@ -906,6 +906,18 @@ export class SyncEngine {
 			if (this.#connections.get(entry.name)?.synced) this.#setVersion(entry.name, entry.version);
 			else if (!this.#upToDate(entry.name, entry.version)) this.#behind.add(entry.name);
 		}
+		const byRank = [...listed.values()].sort((a, b) => this.#beforeOther(a, b));
+		this.#askSummaries(
+			byRank
+				.filter(
+					(entry) =>
+						!this.#stored.has(entry.name) && (this.#summaries.get(entry.name) ?? -1) < entry.version
+				)
+				.map((entry) => entry.name)
+		);
+		// Known once what it lacks is asked for: lists wait for those summaries, not for nothing.
+		this.#listKnown = true;
+		this.#reportProgress();
 		const gone = new Set(
 			[...this.#stored.keys(), ...this.#summaries.keys(), ...this.#replicas.keys()].filter(
 				(name) => !listed.has(name)
@@ -930,18 +942,6 @@ export class SyncEngine {
 			});
 			for (const entry of changedAccess) this.#stored.set(entry.name, entry.access);
 		}
-		const byRank = [...listed.values()].sort((a, b) => this.#beforeOther(a, b));
-		this.#askSummaries(
-			byRank
-				.filter(
-					(entry) =>
-						!this.#stored.has(entry.name) && (this.#summaries.get(entry.name) ?? -1) < entry.version
-				)
-				.map((entry) => entry.name)
-		);
-		// Known once what it lacks is asked for: lists wait for those summaries, not for nothing.
-		this.#listKnown = true;
-		this.#reportProgress();
 		for (const entry of byRank) {
 			if (this.#needsOpen(entry.name) || this.#replicas.has(entry.name)) {
 				void this.#bringUp(entry.name).catch(this.#reportStorage);
