@@ -121,6 +121,11 @@ export function startSync(
 		// The clock new events' `at` is judged by: the one the server's own events are stamped with.
 		...(options.now ? { now: options.now } : {})
 	});
+	accounts.userEnded = async (account) => {
+		const org = await registry.current({ kind: 'org', orgId: account.org_id });
+		const status = org?.kind === 'org' ? org.users[account.id]?.status : undefined;
+		return status === 'disabled' || status === 'removed';
+	};
 	const origins = { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy };
 	const hub = new SyncHub({
 		registry,

@@ -158,6 +158,50 @@ describe('sign-in', () => {
 		}
 	);
 
+	// Builds its own account service on SQLite (no server): the cluster run would only repeat it.
+	it.skipIf(CLUSTER_MODE)(
+		'refuses a user the org document disabled before the account itself follows it',
+		async () => {
+			const dir = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-ended-'));
+			const storage = openSqliteStorage(dir, 'normal');
+			try {
+				const accounts = new AccountService(storage.accounts, {
+					hashLogN: 10,
+					accessTtlMs: 60_000,
+					refreshTtlMs: 60_000,
+					sessionMaxMs: 60_000
+				});
+				await accounts.create({
+					id: 'ended-user',
+					email: 'ended@example.com',
+					orgId: 'ended-org',
+					fullName: 'Ended User',
+					passwordHash: await accounts.hash('the-right-password'),
+					mustChangePassword: false,
+					temporaryExpiresAt: null
+				});
+				const asked: string[] = [];
+				let ended = true;
+				accounts.userEnded = (account) => {
+					asked.push(`${account.org_id}/${account.id}`);
+					return Promise.resolve(ended);
+				};
+				// The account row is not disabled yet: the document's word is enough.
+				expect(
+					await accounts.signIn('ended@example.com', 'the-right-password', '127.0.0.1')
+				).toMatchObject({ ok: false, status: 401, code: 'auth_invalid_credentials' });
+				ended = false;
+				expect(
+					await accounts.signIn('ended@example.com', 'the-right-password', '127.0.0.1')
+				).toMatchObject({ ok: true });
+				expect(asked).toEqual(['ended-org/ended-user', 'ended-org/ended-user']);
+			} finally {
+				await storage.close(true);
+				rmSync(dir, { recursive: true, force: true });
+			}
+		}
+	);
+
 	it('locks an email after repeated failures with 429 auth_locked and retryAfterSeconds, for unknown emails too', async () => {
 		for (const email of ['admin@proseware.example', 'nobody@proseware.example']) {
 			const codes: number[] = [];

@@ -70,6 +70,7 @@ export class AccountService {
 	readonly #now: () => number;
 	readonly #dummyHash: Promise<string>;
 	#events: AccountEvents = {};
+	#userEnded: (account: AccountRow) => Promise<boolean> = () => Promise.resolve(false);
 
 	constructor(store: AccountStorage, settings: AccountSettings) {
 		this.#store = store;
@@ -81,6 +82,15 @@ export class AccountService {
 
 	set events(events: AccountEvents) {
 		this.#events = events;
+	}
+
+	/**
+	 * Whether the org document, as the store holds it now, has disabled or removed the account's
+	 * user. The account itself follows the document a moment after each commit (AccountSync); a
+	 * sign-in asks the document too, so no process of a cluster lets a disabled user in meanwhile.
+	 */
+	set userEnded(check: (account: AccountRow) => Promise<boolean>) {
+		this.#userEnded = check;
 	}
 
 	get store(): AccountStorage {
@@ -121,7 +131,7 @@ export class AccountService {
 			passwordInput,
 			account?.password_hash ?? (await this.#dummyHash)
 		);
-		if (!account || !matches || account.disabled) {
+		if (!account || !matches || account.disabled || (await this.#userEnded(account))) {
 			await this.#limiter.failed(address, email, now, knownDevice);
 			return fail(401, 'auth_invalid_credentials');
 		}
