@@ -26,7 +26,7 @@ import { networkSwitch } from './network-switch';
 test.use({ serviceWorkers: 'allow' });
 
 const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const STEPS = Number(process.env.CHAOS_STEPS ?? 20);
+const STEPS = Number(process.env.CHAOS_STEPS ?? 15);
 const PASSWORD = 'tiertwo-demo';
 const RECORD = '/customers/wingtip';
 /** New customers that accept an invitation link are named so (and listed by this prefix). */
