@@ -57,6 +57,39 @@ async function errorOf(response: Response): Promise<{ code: string; retryAfterSe
 	return body.error;
 }
 
+/**
+ * An account service of its own on a new SQLite store (no server), with one account whose password
+ * is `the-right-password` hashed at 2^`hashLogN`; the store is removed afterwards.
+ */
+async function withAccountService(
+	hashLogN: number,
+	account: { id: string; email: string; orgId: string },
+	run: (accounts: AccountService) => Promise<void>
+): Promise<void> {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-accounts-'));
+	const storage = openSqliteStorage(dir, 'normal');
+	try {
+		const accounts = new AccountService(storage.accounts, {
+			hashLogN,
+			accessTtlMs: 60_000,
+			refreshTtlMs: 60_000,
+			sessionMaxMs: 60_000,
+			limits: { perAddress: 1000, failuresBeforeLock: 1000 }
+		});
+		await accounts.create({
+			...account,
+			fullName: 'Test User',
+			passwordHash: await accounts.hash('the-right-password'),
+			mustChangePassword: false,
+			temporaryExpiresAt: null
+		});
+		await run(accounts);
+	} finally {
+		await storage.close(true);
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
 describe('sign-in', () => {
 	it('signs in with the demo password and sets HttpOnly SameSite=Strict cookies', async () => {
 		const response = await post('/api/auth/sign-in', {
@@ -110,53 +143,36 @@ describe('sign-in', () => {
 		'takes as long for an unknown account as for a wrong password (dummy hash)',
 		async () => {
 			// A real cost (2^14) so that one hash dwarfs the noise; the server under test uses 2^10.
-			const dir = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-timing-'));
-			const storage = openSqliteStorage(dir, 'normal');
-			try {
-				const accounts = new AccountService(storage.accounts, {
-					hashLogN: 14,
-					accessTtlMs: 60_000,
-					refreshTtlMs: 60_000,
-					sessionMaxMs: 60_000,
-					limits: { perAddress: 1000, failuresBeforeLock: 1000 }
-				});
-				await accounts.create({
-					id: 'timing-user',
-					email: 'timing@example.com',
-					orgId: 'timing',
-					fullName: 'Timing User',
-					passwordHash: await accounts.hash('the-right-password'),
-					mustChangePassword: false,
-					temporaryExpiresAt: null
-				});
-				const time = async (email: string) => {
-					const started = performance.now();
-					const result = await accounts.signIn(email, 'a-wrong-password', '127.0.0.1');
-					expect(result).toMatchObject({
-						ok: false,
-						status: 401,
-						code: 'auth_invalid_credentials'
-					});
-					return performance.now() - started;
-				};
-				await time('warm-up@example.com');
-				const known: number[] = [];
-				const unknown: number[] = [];
-				for (let i = 0; i < 5; i += 1) {
-					known.push(await time('timing@example.com'));
-					unknown.push(await time(`ghost${i}@example.com`));
+			await withAccountService(
+				14,
+				{ id: 'timing-user', email: 'timing@example.com', orgId: 'timing' },
+				async (accounts) => {
+					const time = async (email: string) => {
+						const started = performance.now();
+						const result = await accounts.signIn(email, 'a-wrong-password', '127.0.0.1');
+						expect(result).toMatchObject({
+							ok: false,
+							status: 401,
+							code: 'auth_invalid_credentials'
+						});
+						return performance.now() - started;
+					};
+					await time('warm-up@example.com');
+					const known: number[] = [];
+					const unknown: number[] = [];
+					for (let i = 0; i < 5; i += 1) {
+						known.push(await time('timing@example.com'));
+						unknown.push(await time(`ghost${i}@example.com`));
+					}
+					const median = (xs: number[]) =>
+						[...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+					// Without the dummy hash the unknown case would take well under a millisecond. The
+					// upper bound only catches a dummy of another cost (2^15 is twice, 2^16 four times):
+					// beside other suites on two cores a run saw 1.68 with the same cost.
+					expect(median(unknown) / median(known)).toBeGreaterThan(0.6);
+					expect(median(unknown) / median(known)).toBeLessThan(2.5);
 				}
-				const median = (xs: number[]) =>
-					[...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-				// Without the dummy hash the unknown case would take well under a millisecond. The
-				// upper bound only catches a dummy of another cost (2^15 is twice, 2^16 four times):
-				// beside other suites on two cores a run saw 1.68 with the same cost.
-				expect(median(unknown) / median(known)).toBeGreaterThan(0.6);
-				expect(median(unknown) / median(known)).toBeLessThan(2.5);
-			} finally {
-				await storage.close(true);
-				rmSync(dir, { recursive: true, force: true });
-			}
+			);
 		}
 	);
 
@@ -164,43 +180,27 @@ describe('sign-in', () => {
 	it.skipIf(CLUSTER_MODE)(
 		'refuses a user the org document disabled before the account itself follows it',
 		async () => {
-			const dir = mkdtempSync(path.join(os.tmpdir(), 'tiertwo-ended-'));
-			const storage = openSqliteStorage(dir, 'normal');
-			try {
-				const accounts = new AccountService(storage.accounts, {
-					hashLogN: 10,
-					accessTtlMs: 60_000,
-					refreshTtlMs: 60_000,
-					sessionMaxMs: 60_000
-				});
-				await accounts.create({
-					id: 'ended-user',
-					email: 'ended@example.com',
-					orgId: 'ended-org',
-					fullName: 'Ended User',
-					passwordHash: await accounts.hash('the-right-password'),
-					mustChangePassword: false,
-					temporaryExpiresAt: null
-				});
-				const asked: string[] = [];
-				let ended = true;
-				accounts.userEnded = (account) => {
-					asked.push(`${account.org_id}/${account.id}`);
-					return Promise.resolve(ended);
-				};
-				// The account row is not disabled yet: the document's word is enough.
-				expect(
-					await accounts.signIn('ended@example.com', 'the-right-password', '127.0.0.1')
-				).toMatchObject({ ok: false, status: 401, code: 'auth_invalid_credentials' });
-				ended = false;
-				expect(
-					await accounts.signIn('ended@example.com', 'the-right-password', '127.0.0.1')
-				).toMatchObject({ ok: true });
-				expect(asked).toEqual(['ended-org/ended-user', 'ended-org/ended-user']);
-			} finally {
-				await storage.close(true);
-				rmSync(dir, { recursive: true, force: true });
-			}
+			await withAccountService(
+				10,
+				{ id: 'ended-user', email: 'ended@example.com', orgId: 'ended-org' },
+				async (accounts) => {
+					const asked: string[] = [];
+					let ended = true;
+					accounts.userEnded = (account) => {
+						asked.push(`${account.org_id}/${account.id}`);
+						return Promise.resolve(ended);
+					};
+					// The account row is not disabled yet: the document's word is enough.
+					expect(
+						await accounts.signIn('ended@example.com', 'the-right-password', '127.0.0.1')
+					).toMatchObject({ ok: false, status: 401, code: 'auth_invalid_credentials' });
+					ended = false;
+					expect(
+						await accounts.signIn('ended@example.com', 'the-right-password', '127.0.0.1')
+					).toMatchObject({ ok: true });
+					expect(asked).toEqual(['ended-org/ended-user', 'ended-org/ended-user']);
+				}
+			);
 		}
 	);
 

@@ -2,10 +2,9 @@
 // disabled, enabled and removed. Guards keep the permission table and the last Global admin rule.
 import { and, setup } from 'xstate';
 import { mayManageUser, type Role } from '$lib/domain/permissions';
-import type { FactOf } from '$lib/flows/documents/document-state';
+import type { FactOf, OrgDocumentState } from '$lib/flows/documents/document-state';
 import type { Refusals } from '$lib/flows/documents/machine-stepper';
 import { isDeviceHash } from '$lib/domain/temporary-password';
-import type { OrgDocumentState } from '$lib/flows/documents/document-state';
 import type { DoorRule } from '$lib/flows/documents/door-rules';
 import type { OrgWorld } from '$lib/flows/organization/organization.machine';
 import { authorRoles, isEmailUsedInOrg, losesLastGlobalAdmin, rolesOf } from './org-queries';
