@@ -20,6 +20,8 @@ class Connection {
 	#catchUp = $state.raw({ synced: 0, total: 0, listKnown: true, summarizing: false });
 	/** The device's sync channel is open (the server hears its changes and tells it its decisions). */
 	#channelOpen = $state(false);
+	/** When the sync channel last heard from the server (`performance.now()`), as its client says. */
+	#channelHeardAt: () => number = () => -Infinity;
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	#retryDelay = RETRY_FIRST_MS;
 	#checking: Promise<void> | undefined;
@@ -98,6 +100,11 @@ class Connection {
 	/** The sync client reports its channel opening or closing. */
 	reportChannel(open: boolean): void {
 		this.#channelOpen = open;
+	}
+
+	/** The sync client says how to ask when its channel last heard from the server. */
+	reportChannelHeard(heardAt: () => number): void {
+		this.#channelHeardAt = heardAt;
 	}
 
 	/**
@@ -188,6 +195,7 @@ class Connection {
 
 	/** The server's health answer, or undefined when it cannot be reached. */
 	async #ping(): Promise<{ version?: string; clockOffset?: number } | undefined> {
+		const askedAt = performance.now();
 		try {
 			const sentAt = Date.now();
 			const response = await fetch('/health', {
@@ -207,8 +215,19 @@ class Connection {
 					: {}),
 				...(clockOffset !== undefined ? { clockOffset } : {})
 			};
-		} catch {
-			// A failed fetch is exactly the answer we are asking for: unreachable.
+		} catch (error) {
+			// A check that timed out while the open sync channel kept hearing from the server is an
+			// answer slow under load (a device catching up on thousands of documents), not an
+			// unreachable server: reach holds, and nothing else is learnt from it.
+			if (
+				this.#channelOpen &&
+				error instanceof DOMException &&
+				error.name === 'TimeoutError' &&
+				this.#channelHeardAt() > askedAt
+			) {
+				return {};
+			}
+			// Any other failed fetch is exactly the answer we are asking for: unreachable.
 			return undefined;
 		}
 	}
@@ -239,6 +258,7 @@ class Connection {
 		this.#serverVersion = undefined;
 		this.#clockOffset = 0;
 		this.#channelOpen = false;
+		this.#channelHeardAt = () => -Infinity;
 	}
 }
 

@@ -37,6 +37,7 @@ export class SyncChannel {
 	#socketOpen = false;
 	/** Whether the current real socket has heard from the server (then it was not a failed open). */
 	#heard = false;
+	#lastHeard = -Infinity;
 	/** The documents' sockets open or opening, by document. */
 	readonly #sockets = new Map<string, VirtualSocket>();
 	#holds = 0;
@@ -70,6 +71,11 @@ export class SyncChannel {
 				super(host, socketUrl);
 			}
 		} as unknown as typeof WebSocket;
+	}
+
+	/** When a frame last came from the server (`performance.now()`; -Infinity before the first). */
+	get lastHeard(): number {
+		return this.#lastHeard;
 	}
 
 	/** Keeps the real socket open (reopening it after drops) until the returned release is called. */
@@ -265,6 +271,7 @@ export class SyncChannel {
 					: null;
 		if (!bytes) return;
 		this.#heard = true;
+		this.#lastHeard = performance.now();
 		this.#failures = 0;
 		let frame: ReturnType<typeof decodeFrame>;
 		try {

@@ -97,6 +97,7 @@ class SyncClient {
 			}
 		});
 		this.#engine = engine;
+		connection.reportChannelHeard(() => engine.lastHeard);
 		engine.start().catch((error: unknown) => this.#storageFailed(error));
 		this.#watch(
 			() => db.outbox.count(),

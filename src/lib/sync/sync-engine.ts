@@ -1052,6 +1052,11 @@ export class SyncEngine {
 		return this.#listed.has(name);
 	}
 
+	/** When the sync channel last heard from the server (`performance.now()`). */
+	get lastHeard(): number {
+		return this.#channel.lastHeard;
+	}
+
 	/** How far catching up is: how many listed documents synced since start, of how many. */
 	get syncProgress(): { synced: number; total: number } {
 		return { synced: this.#listed.size - this.#behind.size, total: this.#listed.size };

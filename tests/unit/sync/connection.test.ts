@@ -36,4 +36,53 @@ describe('connection heartbeat', () => {
 			connection.reset();
 		}
 	});
+
+	it('stays reachable when a check times out while the open channel hears from the server', async () => {
+		const { connection } = await import('$lib/sync/connection.svelte');
+		answer = () => Promise.resolve(new Response('{}'));
+		await connection.checkNow();
+		expect(connection.reachable).toBe(true);
+		connection.reportChannel(true);
+		const timedOut = () => Promise.reject(new DOMException('signal timed out', 'TimeoutError'));
+		try {
+			// Under load /health is slow while frames keep coming over the channel: still in reach.
+			let heardAt = -Infinity;
+			connection.reportChannelHeard(() => heardAt);
+			answer = () => {
+				heardAt = performance.now() + 1;
+				return timedOut();
+			};
+			await connection.checkNow();
+			expect(connection.reachable).toBe(true);
+			expect(connection.state).not.toBe('offline');
+
+			// Nothing heard since the check was sent: the server is out of reach.
+			answer = timedOut;
+			await connection.checkNow();
+			expect(connection.state).toBe('offline');
+
+			// A failure other than a timeout (the network is gone) is out of reach at once, frames or not.
+			answer = () => Promise.resolve(new Response('{}'));
+			await connection.checkNow();
+			answer = () => {
+				heardAt = performance.now() + 1;
+				return Promise.reject(new TypeError('Failed to fetch'));
+			};
+			await connection.checkNow();
+			expect(connection.state).toBe('offline');
+
+			// A closed channel proves nothing, however recently it heard.
+			answer = () => Promise.resolve(new Response('{}'));
+			await connection.checkNow();
+			connection.reportChannel(false);
+			answer = () => {
+				heardAt = performance.now() + 1;
+				return timedOut();
+			};
+			await connection.checkNow();
+			expect(connection.state).toBe('offline');
+		} finally {
+			connection.reset();
+		}
+	});
 });
