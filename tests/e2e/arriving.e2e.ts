@@ -3,7 +3,8 @@
 //   its record and its own Organization page say its subscriptions and users are loading;
 // - an org's invitation links, whose document syncs after the list: the Indirect resellers page and
 //   the Customers page's relationship requests say Loading… (and "none" only once known);
-// - the partner list, while the summaries its rows come from are still being answered.
+// - the partner list, the Customers list and the customers shared with a provider, while the
+//   server's summaries their rows come from are still being answered.
 import type { BrowserContext } from '@playwright/test';
 import { decodeFrame, type ChannelFrame } from '../../src/lib/protocol/channel';
 import { expect, signIn, test } from './fixtures';
@@ -113,18 +114,38 @@ test("an org's invitation links and partner list still on their way show as load
 	await expect(partners.getByRole('status')).toBeHidden();
 	await northwind.close();
 
-	// Contoso's admin on a new device, Customers (Japanese): the relationship requests it sent.
+	// Contoso's admin on a new device (Japanese): the customers it shares with Northwind, then
+	// Customers, with the relationship requests it sent. Every document but its org's (its roles)
+	// and the summaries are held: nothing it lists has reached the device yet.
 	const contoso = await browser.newContext({ baseURL });
-	const contosoHold = await holdDocument(contoso, 'invitations/contoso');
+	const contosoHold = await holdFrames(
+		contoso,
+		(frame) =>
+			(frame.kind === 'doc' && !frame.doc.startsWith('org/')) ||
+			(frame.kind === 'control' &&
+				(frame.control as { type?: string } | null)?.type === 'summaries')
+	);
 	const customers = await contoso.newPage();
 	await signIn(customers, CONTOSO_ADMIN);
 	await customers.getByLabel('Language').selectOption('ja');
-	await customers.goto('/customers');
+	await customers.goto('/indirect-providers/northwind/customers');
+	await expect(customers.getByRole('main').getByRole('status')).toHaveText('読み込んでいます…');
+	await expect(customers.getByText('と共有している顧客はまだありません。')).toBeHidden();
+	await customers.getByRole('navigation').getByRole('link', { name: '顧客', exact: true }).click();
 	const requests = customers.getByRole('region', { name: '関係の要求' });
 	await expect(requests.getByRole('status')).toHaveText('読み込んでいます…');
 	await expect(requests).not.toContainText('送信した関係の要求はまだありません。');
+	const list = customers
+		.getByRole('main')
+		.getByRole('status')
+		.filter({ hasText: '読み込んでいます…' });
+	await expect(list).toHaveCount(2);
+	await expect(customers.getByText('顧客はまだいません。', { exact: false })).toBeHidden();
+	await expect(customers.getByText('該当する顧客: 0 件')).toBeHidden();
 	contosoHold.release();
 	await expect(requests.getByRole('combobox', { name: '表示' })).toBeVisible();
 	await expect(requests.getByRole('status')).toBeHidden();
+	await expect(customers.getByRole('link', { name: 'Wingtip Toys', exact: true })).toBeVisible();
+	await expect(customers.getByText(/該当する顧客: \d+ 件/)).toBeVisible();
 	await contoso.close();
 });
