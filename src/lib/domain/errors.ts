@@ -85,7 +85,12 @@ export const ERROR_CODES = [
 	'error_enrollment_details_missing',
 	'error_admin_agent_missing',
 	'error_directory_entry_exists',
-	'error_directory_entry_missing'
+	'error_directory_entry_missing',
+	// Admin relationships (GDAP)
+	'error_gdap_name_taken',
+	'error_gdap_duration_out_of_range',
+	'error_gdap_roles_required',
+	'error_gdap_auto_extend_global_admin'
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
