@@ -56,7 +56,8 @@ describe('connection heartbeat', () => {
 			expect(connection.reachable).toBe(true);
 			expect(connection.state).not.toBe('offline');
 
-			// Nothing heard since the check was sent: the server is out of reach.
+			// Last heard before the check was sent: the server is out of reach.
+			heardAt = performance.now() - 1;
 			answer = timedOut;
 			await connection.checkNow();
 			expect(connection.state).toBe('offline');
