@@ -22,6 +22,7 @@ import { InvitationIndex } from './invitations/invitation-index.js';
 import { moveInvitations } from './invitations/invitations-move.js';
 import { InvitationService } from './invitations/invitation-service.js';
 import type { Metrics } from './metrics.js';
+import { isUserEnded } from '$lib/flows/users/org-queries';
 import { OrderProvisioner } from './provisioning/order-provisioner.js';
 import { openPostgresStorage } from './store/postgres/postgres-storage.js';
 import { openSqliteStorage } from './store/sqlite-storage.js';
@@ -123,8 +124,7 @@ export function startSync(
 	});
 	accounts.userEnded = async (account) => {
 		const org = await registry.current({ kind: 'org', orgId: account.org_id });
-		const status = org?.kind === 'org' ? org.users[account.id]?.status : undefined;
-		return status === 'disabled' || status === 'removed';
+		return org?.kind === 'org' && isUserEnded(org.users[account.id]);
 	};
 	const origins = { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy };
 	const hub = new SyncHub({

@@ -12,6 +12,7 @@ import type { Admission } from '../docs/document-registry.js';
 import type { LiveDocument } from '../docs/live-document.js';
 import type { AccountRow } from '../store/storage.js';
 import type { EventMaker } from '$lib/flows/documents/decision';
+import { isUserEnded } from '$lib/flows/users/org-queries';
 import { eventMaker } from '../system-events.js';
 import type { AccountService } from './account-service.js';
 
@@ -141,7 +142,7 @@ export class AccountSync {
 				continue;
 			}
 			if (existing.org_id !== state.orgId) continue;
-			const gone = user.status === 'disabled' || user.status === 'removed';
+			const gone = isUserEnded(user);
 			if (gone && !existing.disabled) {
 				await store.setDisabled(existing.id, true, now);
 				await this.#accounts.signOutEverywhere(existing.id);

@@ -6,7 +6,7 @@
 // due in a span of time. Time is milliseconds since the epoch (UTC) and a day is 24 hours, so an
 // end is the same instant in every time zone and a leap day counts like any other.
 import type { ErrorCode } from '$lib/domain/errors';
-import { GLOBAL_ADMINISTRATOR, isAdminRole, type AdminRole } from './admin-roles';
+import { GLOBAL_ADMINISTRATOR, isAdminRole } from './admin-roles';
 
 export const DAY_MS = 86_400_000;
 export const NAME_MAX_LENGTH = 50;
@@ -49,10 +49,11 @@ export function termsProblems(
 ): TermsProblem[] {
 	const problems: TermsProblem[] = [];
 	const name = terms.name.trim();
+	const key = nameKey(name);
 	if (name === '') problems.push({ path: 'name', code: 'error_field_required' });
 	else if ([...name].length > NAME_MAX_LENGTH) {
 		problems.push({ path: 'name', code: 'error_field_too_long' });
-	} else if (otherNames.some((other) => nameKey(other) === nameKey(name))) {
+	} else if (otherNames.some((other) => nameKey(other) === key)) {
 		problems.push({ path: 'name', code: 'error_gdap_name_taken' });
 	}
 	if (
@@ -66,14 +67,14 @@ export function termsProblems(
 	else if (!terms.roles.every(isAdminRole) || new Set(terms.roles).size !== terms.roles.length) {
 		problems.push({ path: 'roles', code: 'error_field_invalid' });
 	}
-	if (terms.autoExtend && terms.roles.includes(GLOBAL_ADMINISTRATOR)) {
+	if (terms.autoExtend && !mayAutoExtend(terms.roles)) {
 		problems.push({ path: 'autoExtend', code: 'error_gdap_auto_extend_global_admin' });
 	}
 	return problems;
 }
 
 /** Whether auto extend may be switched on with these roles (not with Global administrator). */
-export function mayAutoExtend(roles: readonly AdminRole[]): boolean {
+export function mayAutoExtend(roles: readonly string[]): boolean {
 	return !roles.includes(GLOBAL_ADMINISTRATOR);
 }
 

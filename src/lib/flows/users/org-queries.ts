@@ -19,6 +19,11 @@ export function isUserLive<User extends UserStanding>(user: User | undefined): u
 	return user !== undefined && (user.status === 'active' || user.status === 'awaitingFirstSignIn');
 }
 
+/** A user the org disabled or removed (one the org document does not name is neither). */
+export function isUserEnded(user: UserStanding | undefined): boolean {
+	return user !== undefined && !isUserLive(user);
+}
+
 /** A user's current roles; none once disabled or removed. */
 export function rolesOf(orgState: OrgDocumentState, userId: string): readonly Role[] {
 	const user = orgState.users[userId];
